@@ -1,0 +1,80 @@
+# Momentum: `make run` serves the app, `make test` runs the whole suite. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export UV_PYTHON_DOWNLOADS := never
+
+# The newest Python >= 3.11 on PATH.
+PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The PostgreSQL + Redis pass of `make test` (skipped with a notice when they do not answer).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/momentum
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+PYTEST_ARGS ?=
+
+.PHONY: help run test test-sqlite test-postgres lint format openapi bench fuzz soak install install-dev system-packages clean
+
+help:
+	@echo "make run    install, migrate, load the demo once, serve http://$(HOST):$(PORT)"
+	@echo "make test   install dev tools and run the suite on SQLite, then on PostgreSQL + Redis"
+	@echo "make lint   ruff, mypy, makemigrations --check, OpenAPI drift"
+	@echo "make bench  load and pipeline benchmarks (results in bench/results/)"
+
+$(UV):
+	@test -n "$(PYTHON)" || { echo "Momentum needs Python >= 3.11 on PATH." >&2; exit 1; }
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.9,<1"
+
+install: $(UV)
+	$(UV) sync --frozen --no-dev --python "$(PYTHON)" --quiet
+
+install-dev: $(UV)
+	$(UV) sync --frozen --python "$(PYTHON)" --quiet
+
+system-packages:
+	@.ci/system-packages
+
+run: install
+	$(BIN)/momentum migrate --no-input -v 0
+	$(BIN)/momentum seed-demo --once
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/momentum serve
+
+test: install-dev system-packages
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== Test suite on SQLite (embedded default) =="
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@if $(BIN)/python .ci/services-answer "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
+		echo "== Test suite on PostgreSQL + Redis =="; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest $(PYTEST_ARGS); \
+	else \
+		echo "== PostgreSQL or Redis does not answer: the PostgreSQL + Redis pass is skipped (.ci/run starts them) =="; \
+	fi
+
+lint: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy momentum
+	MOMENTUM_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	MOMENTUM_ENV=test $(BIN)/momentum export-openapi --check docs/openapi.json
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+openapi: install-dev
+	MOMENTUM_ENV=test $(BIN)/momentum export-openapi docs/openapi.json
+
+bench: install-dev system-packages
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf .pytest_cache .mypy_cache .ruff_cache var/test

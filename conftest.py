@@ -1,0 +1,207 @@
+"""Fixtures every suite shares: named personas, API clients, workflows run for real, Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+
+from momentum.accounts.models import Role, User
+
+PASSWORD = "correct-horse-42"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _mail_dir(tmp_path: Path, settings: Any) -> Path:
+    """Each test reads only the email it caused (files under its own tmp dir)."""
+    settings.MAIL_DIR = tmp_path / "mail"
+    return settings.MAIL_DIR  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def mail_dir(_mail_dir: Path) -> Path:
+    return _mail_dir
+
+
+def make_user(email: str, *, role: Role = Role.FREE, verified: bool = True, **fields: Any) -> User:
+    from momentum.accounts.actions import do_create_user
+
+    return do_create_user(email, PASSWORD, role=role, email_verified=verified, **fields)
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    return make_user("ada.admin@example.com", role=Role.ADMIN, display_name="Ada Admin")
+
+
+@pytest.fixture
+def learner(db: None) -> User:
+    return make_user("lee.learner@example.com", display_name="Lee Learner")
+
+
+@pytest.fixture
+def premium_learner(db: None) -> User:
+    return make_user("pia.premium@example.com", role=Role.PREMIUM, display_name="Pia Premium")
+
+
+@pytest.fixture
+def unverified_learner(db: None) -> User:
+    return make_user("uma.unverified@example.com", verified=False, display_name="Uma Unverified")
+
+
+@pytest.fixture
+def stranger(db: None) -> User:
+    return make_user("sam.stranger@example.com", display_name="Sam Stranger")
+
+
+class ApiClient(Client):
+    """A test client that speaks JSON to /api/v1 with a bearer token (or anonymously)."""
+
+    def __init__(self, user: User | None = None, **defaults: Any) -> None:
+        super().__init__(**defaults)
+        self.user = user
+        if user is not None:
+            from momentum.accounts.tokens import issue_access_token
+
+            self.defaults["HTTP_AUTHORIZATION"] = f"Bearer {issue_access_token(user)}"
+
+    def _url(self, path: str) -> str:
+        """Paths are relative to /api/v1 unless they name another root."""
+        return path if path.startswith(("/api/", "/healthz", "/readyz", "/metrics")) else f"/api/v1{path}"
+
+    def get(self, path: str, data: Any = None, **extra: Any) -> Any:  # type: ignore[override]
+        return super().get(self._url(path), data, **extra)
+
+    def post(self, path: str, data: Any = None, content_type: str = "application/json", **extra: Any) -> Any:  # type: ignore[override]
+        return super().post(self._url(path), data, content_type=content_type, **extra)
+
+    def put(self, path: str, data: Any = None, content_type: str = "application/json", **extra: Any) -> Any:  # type: ignore[override]
+        return super().put(self._url(path), data, content_type=content_type, **extra)
+
+    def patch(self, path: str, data: Any = None, content_type: str = "application/json", **extra: Any) -> Any:  # type: ignore[override]
+        return super().patch(self._url(path), data, content_type=content_type, **extra)
+
+    def delete(self, path: str, data: Any = None, content_type: str = "application/json", **extra: Any) -> Any:  # type: ignore[override]
+        return super().delete(self._url(path), data, content_type=content_type, **extra)
+
+
+@pytest.fixture
+def api() -> ApiClient:
+    """An anonymous API client; ``api_as(user)`` signs one in."""
+    return ApiClient()
+
+
+@pytest.fixture
+def api_as() -> Any:
+    return ApiClient
+
+
+# --- Workflows, for real, in this process ----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _workflow_engine(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    from momentum import durable
+
+    url = settings.DBOS_SYSTEM_DATABASE_URL
+    # /readyz or an earlier enqueue may have opened the system database already: let go of it
+    # before it is replaced (a deleted SQLite file still held open fails with "disk I/O error" or
+    # "attempt to write a readonly database").
+    durable.release_system_database()
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):  # a stale WAL beside a new file corrupts it
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    else:
+        _drop_postgres_database(url)
+    with django_db_blocker.unblock():
+        durable.launch(f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}")
+    yield
+    durable.shutdown(timeout_seconds=2)
+
+
+def _drop_postgres_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def workflows(_workflow_engine: None, transactional_db: None) -> None:
+    """DBOS runs in this process: enqueued workflows execute on its threads, as in a worker."""
+
+
+# --- Chromium -------------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def chromium(_workflow_engine: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A Chromium of the test's own, closed when the test ends.
+
+    Playwright's sync API keeps an asyncio event loop on this thread while it lives. DBOS
+    refuses to launch beside one, so the workflow engine is launched first; Django refuses ORM
+    calls beside one, so they are allowed for the browser's lifetime (the test's own calls are
+    synchronous; the live server answers the browser from its own threads).
+    """
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser tab (its own cookies) pointed at the live server; fails on any page error."""
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    tab.js_errors = errors
+    yield tab
+    context.close()
+
+
+ARTIFACTS = Path(__file__).resolve().parent / "var" / "test-artifacts"
+
+
+@pytest.fixture
+def screenshot(request: Any) -> Any:
+    """screenshot(page, "name") saves var/test-artifacts/<test>/<name>.png."""
+
+    def take(tab: Any, name: str, *, full_page: bool = True) -> Path:
+        folder = ARTIFACTS / request.node.name
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        tab.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take

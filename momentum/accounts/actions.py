@@ -1,0 +1,353 @@
+"""Writes of the accounts app: accounts, sign-in and its tokens, profile changes, GDPR erasure.
+
+Each sign-in, sign-out and security change leaves an audit event (``ops.actions.do_record_audit``).
+Failures are recorded outside of any transaction that a Problem would roll back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from momentum.accounts import gdpr, signin, tokens
+from momentum.accounts.models import RefreshToken, Role, User
+from momentum.analytics.actions import do_record_event
+from momentum.analytics.models import EventKind
+from momentum.lib.problems import Conflict, Problem
+from momentum.ops import metrics
+from momentum.ops.actions import do_record_audit
+from momentum.ops.request_limits import rate_limited_problem
+
+REFRESH_TOKEN_PREFIX = "mrt_"  # noqa: S105  (a prefix, recognisable to secret scanners)
+
+
+# --- Accounts -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_user(
+    email: str,
+    password: str | None,
+    *,
+    display_name: str = "",
+    role: Role = Role.FREE,
+    email_verified: bool = False,
+    request: HttpRequest | None = None,
+    sync_allauth_email: bool = True,
+    **fields: Any,
+) -> User:
+    user = User.objects.create_user(
+        email, password, display_name=display_name, role=role, email_verified=email_verified, **fields
+    )
+    if sync_allauth_email:
+        _sync_allauth_email(user)
+    do_record_event(EventKind.SIGNED_UP, user=user)
+    do_record_audit("account.created", actor=user, subject=user, resource=user, request=request)
+    transaction.on_commit(metrics.SIGNUPS.inc)
+    return user
+
+
+def _sync_allauth_email(user: User) -> None:
+    """allauth keeps its own table of addresses; keep it agreeing with the user row."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": user.email_verified}
+    )
+
+
+@transaction.atomic
+def do_ensure_admin(email: str, password: str) -> tuple[User, bool]:
+    """Create the admin, or make the existing account an active, verified admin with this password."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return do_create_user(email, password, role=Role.ADMIN, email_verified=True), True
+    user.role = Role.ADMIN
+    user.is_active = True
+    user.email_verified = True
+    user.set_password(password)
+    user.save()
+    _sync_allauth_email(user)
+    do_record_audit("account.admin_ensured", subject=user, resource=user, metadata={"via": "cli"})
+    return user, False
+
+
+def do_register(email: str, password: str, *, display_name: str, request: HttpRequest) -> User:
+    """POST /auth/register: a FREE, unverified account, and the verification email (allauth's)."""
+    from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+    from allauth.account.models import EmailAddress
+    from allauth.core import ratelimit
+
+    email = email.strip().lower()
+    if not ratelimit.consume(request, action="signup"):
+        raise rate_limited_problem(60)
+    if User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists():
+        raise Conflict("email_taken", "An account with this email address exists; sign in or reset the password.")
+    try:
+        validate_password(password, User(email=email, display_name=display_name))
+    except ValidationError as error:
+        messages = list(error.messages)
+        raise Problem(
+            422,
+            "weak_password",
+            " ".join(messages),
+            errors=[{"field": "password", "message": m, "rule": "password_policy"} for m in messages],
+        ) from None
+    try:
+        user = do_create_user(email, password, display_name=display_name, request=request)
+    except IntegrityError:  # the same address registered a moment ago
+        raise Conflict("email_taken", "An account with this email address exists.") from None
+    address = EmailAddress.objects.get(user=user, email=user.email)
+    send_verification_email_to_address(request, address, signup=True)
+    return user
+
+
+def do_record_social_signup(user: User, *, provider: str, request: HttpRequest | None) -> None:
+    """A sign-up through Google, Facebook or Apple: allauth made the rows; record what do_create_user would."""
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    if verified != user.email_verified:
+        User.objects.filter(pk=user.pk).update(email_verified=verified)
+        user.email_verified = verified
+    do_record_event(EventKind.SIGNED_UP, user=user, properties={"provider": provider})
+    do_record_audit(
+        "account.created", actor=user, subject=user, resource=user, request=request, metadata={"provider": provider}
+    )
+    transaction.on_commit(metrics.SIGNUPS.inc)
+
+
+def do_mark_email_verified(user: User, email: str, *, request: HttpRequest | None) -> User:
+    """allauth confirmed ``email``; when it is the account's address, the account is verified."""
+    user.refresh_from_db()
+    if user.email.lower() == email.lower() and not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified", "updated_at"])
+    do_record_audit("auth.email_verified", actor=user, subject=user, resource=user, request=request)
+    return user
+
+
+def do_verify_email(key: str, *, request: HttpRequest) -> User:
+    """POST /auth/verify-email: the key is the last segment of the emailed link (allauth's HMAC key)."""
+    from allauth.account.models import EmailConfirmation, EmailConfirmationHMAC
+
+    confirmation = EmailConfirmationHMAC.from_key(key) or EmailConfirmation.from_key(key)
+    address = confirmation.confirm(request) if confirmation is not None else None
+    if address is None:
+        raise Problem(
+            422, "invalid_key", "This verification link is invalid, has expired or was used already.",
+            errors=[{"field": "key", "message": "is invalid, expired or used", "rule": "invalid_key"}],
+        )  # fmt: skip
+    user: User = User.objects.get(pk=address.user_id)
+    return user
+
+
+def do_request_password_reset(email: str, *, request: HttpRequest) -> None:
+    """POST /auth/password-reset: allauth's reset email when the account exists, and the same answer either way."""
+    from allauth.account.forms import ResetPasswordForm
+    from allauth.core import ratelimit
+
+    form = ResetPasswordForm(data={"email": email})
+    if not form.is_valid():
+        raise Problem(422, "validation_error", "email: enter a valid email address.",
+                      errors=[{"field": "email", "message": "is not an email address", "rule": "email"}])  # fmt: skip
+    if not ratelimit.consume(request, action="reset_password", key=form.cleaned_data["email"].lower()):
+        raise rate_limited_problem(60)
+    form.save(request)
+    for user in form.users:
+        do_record_audit("auth.password_reset_requested", subject=user, resource=user, request=request)
+
+
+@transaction.atomic
+def do_update_profile(user: User, changes: dict[str, Any], *, request: HttpRequest | None) -> User:
+    """Display name, time zone, demographics, reminder emails: already validated (forms.ProfileForm)."""
+    if not changes:
+        return user
+    for name, value in changes.items():
+        setattr(user, name, value)
+    user.save(update_fields=[*changes, "updated_at"])
+    do_record_audit(
+        "account.updated", actor=user, subject=user, resource=user, request=request,
+        metadata={"fields": sorted(changes)},
+    )  # fmt: skip
+    return user
+
+
+# --- Signing in with the API ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "Bearer"  # noqa: S105
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def via(request: HttpRequest | None) -> str:
+    return "api" if request is not None and request.path.startswith("/api/") else "web"
+
+
+def _issue_token_pair(user: User, request: HttpRequest | None, family: uuid.UUID | None = None) -> TokenPair:
+    raw = REFRESH_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    RefreshToken.objects.create(
+        user=user,
+        family=family or uuid.uuid4(),
+        token_hash=_hash(raw),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.REFRESH_TOKEN_TTL_DAYS),
+        ip_address=_ip(request),
+        user_agent=(request.headers.get("User-Agent", "") if request is not None else "")[:300],
+    )
+    return TokenPair(
+        access_token=tokens.issue_access_token(user),
+        refresh_token=raw,
+        expires_in=settings.ACCESS_TOKEN_TTL_SECONDS,
+    )
+
+
+def _ip(request: HttpRequest | None) -> str | None:
+    from momentum.ops.actions import client_ip
+
+    return client_ip(request)
+
+
+def do_record_sign_in(user: User, *, request: HttpRequest | None, method: str = "password") -> None:
+    User.objects.filter(pk=user.pk).update(last_seen_at=timezone.now())
+    do_record_audit(
+        "auth.signed_in", actor=user, subject=user, resource=user, request=request,
+        metadata={"via": via(request), "method": method},
+    )  # fmt: skip
+
+
+def do_record_sign_in_failure(email: str, *, request: HttpRequest | None, reason: str) -> None:
+    """A refused attempt: about the account when it exists (no address stored), else the address tried."""
+    user = User.objects.filter(email__iexact=email.strip()).first() if email else None
+    metadata: dict[str, Any] = {"via": via(request), "reason": reason}
+    if user is None:
+        metadata["email"] = email.strip().lower()[:254]
+    do_record_audit("auth.sign_in_failed", subject=user, resource=user, request=request, metadata=metadata)
+
+
+def do_sign_in_with_password(email: str, password: str, otp_code: str | None, *, request: HttpRequest) -> TokenPair:
+    """POST /auth/token: password (and the second factor when on) for a token pair, throttled like the page."""
+    try:
+        user = signin.check_password(request, email, password)
+        if user is None:
+            raise Problem(401, "invalid_credentials", "The email address or the password is not correct.")
+        if signin.has_second_factor(user):
+            if not otp_code:
+                raise Problem(401, "mfa_required", "This account uses two-factor authentication: send otp_code.")
+            if not signin.check_second_factor(request, user, otp_code.strip()):
+                raise Problem(401, "mfa_required", "The authentication code is not correct; try the current one.")
+    except signin.SignInThrottled as throttled:
+        do_record_sign_in_failure(email, request=request, reason="throttled")
+        raise Problem(
+            429, "too_many_attempts", f"Too many failed sign-in attempts; retry in {throttled.retry_after} s.",
+            headers={"Retry-After": str(throttled.retry_after)},
+        ) from None  # fmt: skip
+    with transaction.atomic():
+        pair = _issue_token_pair(user, request)
+        do_record_sign_in(user, request=request, method="password+totp" if otp_code else "password")
+    return pair
+
+
+def _revoke_family(family: uuid.UUID, now: Any) -> int:
+    return RefreshToken.objects.filter(family=family, revoked_at__isnull=True).update(revoked_at=now)
+
+
+def do_refresh_tokens(raw: str, *, request: HttpRequest) -> TokenPair:
+    """POST /auth/refresh: spend the refresh token for a new pair of the same family.
+
+    A token presented a second time means it leaked (or two clients share it): every token of
+    its family is revoked, so the thief's and the owner's sessions both end.
+    """
+    token = RefreshToken.objects.select_related("user").filter(token_hash=_hash(raw.strip())).first()
+    if token is None:
+        raise Problem(401, "invalid_token", "This refresh token is not valid; sign in again.")
+    now = timezone.now()
+    if token.revoked_at is not None:
+        raise Problem(401, "token_revoked", "This refresh token was revoked; sign in again.")
+    if token.expires_at <= now:
+        raise Problem(401, "token_expired", "This refresh token has expired; sign in again.")
+    if not token.user.is_active:
+        raise Problem(401, "invalid_token", "This refresh token is not valid; sign in again.")
+    with transaction.atomic():
+        spent = RefreshToken.objects.filter(pk=token.pk, used_at__isnull=True, revoked_at__isnull=True).update(
+            used_at=now
+        )
+        pair = _issue_token_pair(token.user, request, family=token.family) if spent else None
+    if pair is None:
+        with transaction.atomic():
+            revoked = _revoke_family(token.family, now)
+            do_record_audit(
+                "auth.refresh_token_reused", subject=token.user, resource=token, request=request,
+                metadata={"family": str(token.family), "revoked": revoked},
+            )  # fmt: skip
+        raise Problem(401, "token_reused", "This refresh token was used before; all its sessions are signed out.")
+    return pair
+
+
+@transaction.atomic
+def do_sign_out_token(raw: str, user: User, *, request: HttpRequest) -> None:
+    """POST /auth/logout: revoke the session (family) of the caller's refresh token; others' are untouched."""
+    token = RefreshToken.objects.filter(token_hash=_hash(raw.strip()), user=user).first()
+    if token is None:
+        return
+    _revoke_family(token.family, timezone.now())
+    do_record_audit("auth.signed_out", actor=user, subject=user, resource=user, request=request,
+                    metadata={"via": "api"})  # fmt: skip
+
+
+def do_revoke_refresh_tokens(user: User, *, reason: str) -> int:
+    """End every API session of ``user`` (a password change or reset, erasure)."""
+    return RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# --- GDPR -----------------------------------------------------------------------------------------
+
+
+def do_export_personal_data(user: User, *, request: HttpRequest | None) -> dict[str, Any]:
+    """Everything Momentum holds about ``user``; the export itself is audited."""
+    do_record_audit("account.data_exported", actor=user, subject=user, resource=user, request=request)
+    return gdpr.export(user)
+
+
+@transaction.atomic
+def do_erase_account(user: User, *, request: HttpRequest | None) -> User:
+    """Erase or irreversibly anonymise everything personal; accounting records and aggregates remain.
+
+    The user row stays (payments point at it) as an anonymous, inactive placeholder that cannot
+    sign in; its email becomes an undeliverable address under the reserved .invalid domain.
+    """
+    gdpr.erase(user)
+    placeholder = f"erased-{uuid.uuid4().hex}@erased.invalid"
+    user.email = placeholder
+    user.display_name = ""
+    user.age_range = user.gender = user.country = user.education = user.occupation = ""
+    user.timezone = "UTC"
+    user.reminder_emails = False
+    user.is_active = False
+    user.last_seen_at = None
+    user.erased_at = timezone.now()
+    user.set_unusable_password()
+    user.save()
+    # Recorded without the caller's address or browser: the event must not re-identify the person.
+    do_record_audit("account.erased", subject=user, resource=user, metadata={"via": via(request)})
+    return user

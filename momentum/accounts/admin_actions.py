@@ -1,0 +1,79 @@
+"""Writes of user administration: an admin changes someone's role or turns their account off.
+
+Both keep at least one active admin: a change that would leave the site without one is
+refused with 409 ``last_admin`` (the admin tables are locked while deciding, so two admins
+demoting each other at once cannot both succeed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from momentum.accounts.models import RefreshToken, Role, User
+from momentum.lib.problems import Conflict, Invalid
+from momentum.ops.actions import do_record_audit
+
+
+def _refuse_leaving_no_admin(user: User, *, role: str, is_active: bool) -> None:
+    """409 when ``user`` ending up with ``role``/``is_active`` would leave no active admin."""
+    if role == Role.ADMIN and is_active:
+        return
+    admins = User.objects.select_for_update().filter(role=Role.ADMIN, is_active=True)
+    if not admins.exclude(pk=user.pk).exists():
+        raise Conflict(
+            "last_admin",
+            "The site must keep an active admin: make another account an admin before demoting "
+            "or deactivating this one.",
+        )
+
+
+@transaction.atomic
+def do_change_user_role(user: User, role: Role | str, *, actor: Any, request: HttpRequest | None = None) -> User:
+    """Give ``user`` the role ADMIN, PREMIUM or FREE (audited as ``account.role_changed``)."""
+    if role not in Role.values:
+        raise Invalid("role", f"must be one of {', '.join(Role.values)}", rule="choice")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    previous = user.role
+    if previous == role:
+        return user
+    _refuse_leaving_no_admin(user, role=str(role), is_active=user.is_active)
+    user.role = Role(role)
+    user.save(update_fields=["role", "updated_at"])
+    do_record_audit(
+        "account.role_changed",
+        actor=actor,
+        subject=user,
+        resource=user,
+        request=request,
+        metadata={"from": previous, "to": user.role, "email": user.email},
+    )
+    return user
+
+
+@transaction.atomic
+def do_set_user_active(user: User, active: bool, *, actor: Any, request: HttpRequest | None = None) -> User:
+    """Turn an account off (it can no longer sign in; its refresh tokens are revoked) or back on."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return user
+    if not active:
+        _refuse_leaving_no_admin(user, role=user.role, is_active=False)
+    if user.erased_at is not None and active:
+        raise Conflict("account_erased", "This account was erased at its owner's request and cannot be turned back on.")
+    user.is_active = active
+    user.save(update_fields=["is_active", "updated_at"])
+    if not active:
+        RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    do_record_audit(
+        "account.reactivated" if active else "account.deactivated",
+        actor=actor,
+        subject=user,
+        resource=user,
+        request=request,
+        metadata={"email": user.email},
+    )
+    return user

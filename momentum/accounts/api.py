@@ -1,0 +1,146 @@
+"""The accounts app's API: auth and /me here; user administration (/admin/users) in admin_api.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from momentum.accounts import actions, queries, signin
+from momentum.accounts.forms import ProfileForm
+from momentum.accounts.models import User
+from momentum.accounts.policy import Access, api_access
+from momentum.accounts.schemas import (
+    AcceptedOut,
+    MeOut,
+    MePatch,
+    PasswordConfirmIn,
+    PasswordResetIn,
+    PersonalDataOut,
+    ProblemOut,
+    RefreshIn,
+    RegisterIn,
+    TokenIn,
+    TokenPairOut,
+    UserOut,
+    VerifyEmailIn,
+    VerifyEmailOut,
+)
+from momentum.lib.problems import Invalid, Problem
+
+router = Router(tags=["accounts"])
+
+_TOKEN_ERRORS: dict[int, Any] = {401: ProblemOut, 422: ProblemOut, 429: ProblemOut}
+
+
+def _caller(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  (the auth callbacks put the account there)
+    return user
+
+
+@router.post(
+    "/auth/register", response={201: UserOut, 409: ProblemOut, 422: ProblemOut, 429: ProblemOut},
+    auth=api_access(Access.PUBLIC), summary="Create an account (FREE, unverified) and send the verification email",
+)  # fmt: skip
+def register(request: HttpRequest, payload: RegisterIn) -> Status[User]:
+    return Status(
+        201, actions.do_register(payload.email, payload.password, display_name=payload.display_name, request=request)
+    )
+
+
+@router.post(
+    "/auth/token", response={200: TokenPairOut, **_TOKEN_ERRORS}, auth=api_access(Access.PUBLIC),
+    summary="Sign in: email and password (and otp_code when MFA is on) for an access and a refresh token",
+)  # fmt: skip
+def token(request: HttpRequest, payload: TokenIn) -> actions.TokenPair:
+    return actions.do_sign_in_with_password(payload.email, payload.password, payload.otp_code, request=request)
+
+
+@router.post(
+    "/auth/refresh", response={200: TokenPairOut, **_TOKEN_ERRORS}, auth=api_access(Access.PUBLIC),
+    summary="Spend a refresh token for a new pair; a reused token revokes its whole family",
+)  # fmt: skip
+def refresh(request: HttpRequest, payload: RefreshIn) -> actions.TokenPair:
+    return actions.do_refresh_tokens(payload.refresh_token, request=request)
+
+
+@router.post(
+    "/auth/logout", response={204: None}, auth=api_access(Access.OWNER),
+    summary="Revoke the caller's refresh token and its family",
+)  # fmt: skip
+def logout(request: HttpRequest, payload: RefreshIn) -> Status[None]:
+    actions.do_sign_out_token(payload.refresh_token, _caller(request), request=request)
+    return Status(204, None)
+
+
+@router.post(
+    "/auth/verify-email", response={200: VerifyEmailOut, 422: ProblemOut}, auth=api_access(Access.PUBLIC),
+    summary="Verify an email address with the key from the emailed link",
+)  # fmt: skip
+def verify_email(request: HttpRequest, payload: VerifyEmailIn) -> dict[str, Any]:
+    user = actions.do_verify_email(payload.key, request=request)
+    return {"email": user.email, "email_verified": user.email_verified}
+
+
+@router.post(
+    "/auth/password-reset", response={202: AcceptedOut, 422: ProblemOut, 429: ProblemOut},
+    auth=api_access(Access.PUBLIC), summary="Email a password-reset link; the answer never tells if the account exists",
+)  # fmt: skip
+def password_reset(request: HttpRequest, payload: PasswordResetIn) -> Status[dict[str, str]]:
+    actions.do_request_password_reset(payload.email, request=request)
+    return Status(202, {"detail": "If an account uses this address, a reset link is on its way."})
+
+
+@router.get("/me", response=MeOut, auth=api_access(Access.AUTHENTICATED), summary="The caller's account")
+def me(request: HttpRequest) -> dict[str, Any]:
+    return queries.profile(_caller(request))
+
+
+@router.patch(
+    "/me", response={200: MeOut, 422: ProblemOut}, auth=api_access(Access.AUTHENTICATED),
+    summary="Change display name, time zone, reminder emails or demographics",
+)  # fmt: skip
+def update_me(request: HttpRequest, payload: MePatch) -> dict[str, Any]:
+    user = _caller(request)
+    form = ProfileForm(data={**ProfileForm(instance=user).initial, **payload.changes()}, instance=user)
+    if not form.is_valid():
+        errors = [
+            {"field": field, "message": str(message), "rule": "invalid"}
+            for field, messages in form.errors.items()
+            for message in messages
+        ]
+        raise Problem(
+            422, "validation_error", "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
+        )
+    actions.do_update_profile(user, form.changes(), request=request)
+    return queries.profile(user)
+
+
+@router.get(
+    "/me/export", response=PersonalDataOut, auth=api_access(Access.AUTHENTICATED),
+    summary="Everything Momentum holds about the caller (GDPR access and portability)",
+)  # fmt: skip
+def export_me(request: HttpRequest) -> dict[str, Any]:
+    return actions.do_export_personal_data(_caller(request), request=request)
+
+
+@router.delete(
+    "/me", response={204: None, 422: ProblemOut, 429: ProblemOut}, auth=api_access(Access.AUTHENTICATED),
+    summary="Delete the account (GDPR erasure): personal data erased, aggregates kept; needs the password",
+)  # fmt: skip
+def delete_me(request: HttpRequest, payload: PasswordConfirmIn) -> Status[None]:
+    user = _caller(request)
+    try:
+        confirmed = signin.confirm_password(request, user, payload.password)
+    except signin.SignInThrottled as throttled:
+        raise Problem(429, "too_many_attempts", "Too many attempts; wait a minute.",
+                      headers={"Retry-After": str(throttled.retry_after)}) from None  # fmt: skip
+    if not confirmed:
+        raise Invalid("password", "is not your password", rule="password", code="invalid_password")
+    actions.do_erase_account(user, request=request)
+    return Status(204, None)
+
+
+from momentum.accounts import admin_api  # noqa: E402, F401  (registers its operations)

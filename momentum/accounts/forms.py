@@ -1,0 +1,90 @@
+"""Forms of the accounts pages: sign-up details, the profile, account deletion."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+
+from momentum.accounts.models import User
+
+PROFILE_FIELDS = [
+    "display_name", "timezone", "reminder_emails", "age_range", "gender", "country", "education", "occupation",
+]  # fmt: skip
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    names = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"}) or ["UTC"]
+    return [(name, name.replace("_", " ")) for name in names]
+
+
+class SignupDetailsForm(forms.Form):
+    """What allauth's sign-up form asks beyond email and password (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    display_name = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Your name",
+        help_text="How we greet you. You can change it later.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        """allauth calls this after saving the user; AccountAdapter.save_user already stored the name."""
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    timezone = forms.ChoiceField(
+        label="Time zone", choices=timezone_choices, help_text="Your streak counts days in this time zone."
+    )
+    country = forms.CharField(
+        label="Country",
+        required=False,
+        max_length=100,  # the clear message below, rather than a length complaint
+        help_text="Two-letter code, such as DE, IN or US.",
+        widget=forms.TextInput(attrs={"autocomplete": "country", "size": 4, "maxlength": 2}),
+    )
+
+    class Meta:
+        model = User
+        fields = PROFILE_FIELDS
+        labels = {
+            "display_name": "Display name",
+            "reminder_emails": "Email me a reminder when today's lesson is waiting",
+            "age_range": "Age",
+            "education": "Education",
+            "occupation": "Occupation",
+        }
+        help_texts = {"display_name": "Shown on your dashboard and certificates."}
+
+    def clean_country(self) -> str:
+        country: str = self.cleaned_data.get("country", "").strip().upper()
+        if country and (len(country) != 2 or not country.isalpha() or not country.isascii()):
+            raise forms.ValidationError("Use the two-letter country code, such as DE or US.")
+        return country
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="We ask for it so nobody else can delete your account from an open browser.",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.", code="invalid_password")
+        return password

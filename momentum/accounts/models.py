@@ -1,0 +1,182 @@
+"""People: learners, premium learners and admins, their demographics, API tokens and notices."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length, Lower, Upper
+from django.db.models.lookups import Exact
+from django.utils import timezone
+
+from momentum.lib.timestamps import Timestamped
+
+
+class Role(models.TextChoices):
+    ADMIN = "ADMIN", "Admin"
+    PREMIUM = "PREMIUM", "Premium learner"
+    FREE = "FREE", "Learner"
+
+
+class AgeRange(models.TextChoices):
+    UNDER_18 = "under_18", "Under 18"
+    FROM_18 = "18_24", "18-24"
+    FROM_25 = "25_34", "25-34"
+    FROM_35 = "35_44", "35-44"
+    FROM_45 = "45_54", "45-54"
+    FROM_55 = "55_64", "55-64"
+    FROM_65 = "65_plus", "65 or older"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    NON_BINARY = "non_binary", "Non-binary"
+    OTHER = "other", "Another description"
+
+
+class Education(models.TextChoices):
+    SECONDARY = "secondary", "Secondary school"
+    VOCATIONAL = "vocational", "Vocational training"
+    BACHELOR = "bachelor", "Bachelor's degree"
+    MASTER = "master", "Master's degree"
+    DOCTORATE = "doctorate", "Doctorate"
+    OTHER = "other", "Other"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("role", Role.ADMIN)
+        fields.setdefault("email_verified", True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+def _choices_or_blank(field: str, choices: type[models.TextChoices]) -> Q:
+    return Q(**{field: ""}) | Q(**{f"{field}__in": choices.values})
+
+
+class User(AbstractBaseUser, Timestamped):
+    email = models.EmailField(max_length=254, unique=True)
+    display_name = models.CharField(max_length=100, blank=True)
+    role = models.CharField(max_length=10, choices=Role, default=Role.FREE)
+    email_verified = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    timezone = models.CharField(max_length=64, default="UTC", help_text="IANA time zone for streaks and reminders")
+    age_range = models.CharField(max_length=10, choices=AgeRange, blank=True)
+    gender = models.CharField(max_length=12, choices=Gender, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code")
+    education = models.CharField(max_length=12, choices=Education, blank=True)
+    occupation = models.CharField(max_length=100, blank=True)
+    reminder_emails = models.BooleanField(default=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lowercase"),
+            models.CheckConstraint(condition=_choices_or_blank("age_range", AgeRange), name="user_age_range_valid"),
+            models.CheckConstraint(condition=_choices_or_blank("gender", Gender), name="user_gender_valid"),
+            models.CheckConstraint(condition=_choices_or_blank("education", Education), name="user_education_valid"),
+            models.CheckConstraint(
+                condition=Q(country="") | (Q(Exact(Length("country"), 2)) & Q(country=Upper("country"))),
+                name="user_country_iso2",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["role", "created_at"], name="user_role_created"),
+            models.Index(fields=["created_at"], name="user_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_premium(self) -> bool:
+        return self.role in (Role.PREMIUM, Role.ADMIN)
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email.split("@", 1)[0]
+
+    # Django's auth views and allauth ask these of any user model.
+    @property
+    def is_staff(self) -> bool:
+        return self.is_admin
+
+    @property
+    def is_superuser(self) -> bool:
+        return False
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return False
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return False
+
+
+class RefreshToken(models.Model):
+    """An opaque refresh token, stored hashed; each use spends it and issues the next in its family."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="refresh_tokens")
+    family = models.UUIDField(default=uuid.uuid4, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="refresh_expires_after_creation"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="refresh_user_revoked")]
+
+
+class Notification(models.Model):
+    """An in-app notice for one person (a finished generation job, a payment problem)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=50)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]

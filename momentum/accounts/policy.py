@@ -1,0 +1,212 @@
+"""The one authorisation policy: every page and API operation declares who may call it.
+
+API operations pass ``auth=api_access(Access.X)``; pages are wrapped with ``@page_access(Access.X)``.
+A test walks every URL pattern and every OpenAPI operation and fails on an undeclared one.
+
+    PUBLIC         anyone; the caller is still identified when signed in (admins see drafts)
+    AUTHENTICATED  any signed-in, active account
+    VERIFIED       signed in with a verified email address (enrol, buy)
+    PREMIUM        signed in with the PREMIUM or ADMIN role
+    ADMIN          signed in with the ADMIN role
+    OWNER          signed in; the action itself checks the object belongs to the caller
+    PROVIDER       no account: the request proves itself with a provider signature
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from ninja.security import APIKeyCookie, HttpBearer
+
+from momentum.accounts import tokens
+from momentum.accounts.models import User
+from momentum.lib.problems import Problem
+from momentum.ops import request_limits
+
+
+class Access(StrEnum):
+    PUBLIC = "public"
+    AUTHENTICATED = "authenticated"
+    VERIFIED = "verified"
+    PREMIUM = "premium"
+    ADMIN = "admin"
+    OWNER = "owner"
+    PROVIDER = "provider"
+
+
+SIGNED_IN = {Access.AUTHENTICATED, Access.VERIFIED, Access.PREMIUM, Access.ADMIN, Access.OWNER}
+
+
+def refusal(user: User, access: Access) -> Problem | None:
+    """Why a signed-in user may not pass ``access``, or None when they may."""
+    if access is Access.ADMIN and not user.is_admin:
+        return Problem(403, "admin_required", "This needs an admin account.")
+    if access is Access.PREMIUM and not user.is_premium:
+        return Problem(403, "premium_required", "This needs a premium plan.")
+    if access is Access.VERIFIED and not user.email_verified:
+        return Problem(403, "email_unverified", "Verify your email address first; we sent you a link.")
+    return None
+
+
+def _authorise(request: HttpRequest, user: User, access: Access) -> User:
+    request.user = user
+    problem = refusal(user, access)
+    if problem is not None:
+        raise problem
+    if access is Access.ADMIN:
+        retry_after = request_limits.admin_retry_after(user.pk)
+        if retry_after is not None:
+            raise request_limits.rate_limited_problem(retry_after)
+    return user
+
+
+class BearerToken(HttpBearer):
+    """Authorization: Bearer <access token>."""
+
+    def __init__(self, access: Access) -> None:
+        super().__init__()
+        self.access = access
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        try:
+            user = tokens.user_for_access_token(token)
+        except tokens.TokenExpired:
+            raise Problem(401, "token_expired", "The access token has expired; refresh it.") from None
+        if user is None:
+            return None
+        return _authorise(request, user, self.access)
+
+
+class SessionCookie(APIKeyCookie):
+    """The browser's session cookie; unsafe methods also need the CSRF token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self, access: Access) -> None:
+        super().__init__(csrf=True)
+        self.access = access
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = getattr(request, "user", None)
+        if not key or user is None or not user.is_authenticated or not user.is_active:
+            return None
+        return _authorise(request, user, self.access)
+
+
+class Anyone:
+    """Lets every caller through, identifying the signed-in ones (by bearer token or session)."""
+
+    access = Access.PUBLIC
+
+    def __call__(self, request: HttpRequest) -> User | AnonymousUser:
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            try:
+                user = tokens.user_for_access_token(header[7:].strip())
+            except tokens.TokenExpired:
+                user = None
+            if user is not None:
+                request.user = user
+                return user
+            request.user = AnonymousUser()
+            return _Anonymous
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user  # type: ignore[no-any-return]
+        return _Anonymous
+
+
+class _AnonymousCaller(AnonymousUser):
+    def __bool__(self) -> bool:  # ninja treats a falsy result as "not authenticated"
+        return True
+
+
+_Anonymous = _AnonymousCaller()
+
+
+class ProviderSignature:
+    """Marks an operation whose caller proves itself with a signature the action verifies."""
+
+    access = Access.PROVIDER
+
+    def __call__(self, request: HttpRequest) -> bool:
+        return True
+
+
+def api_access(access: Access) -> list[Any]:
+    """The ``auth=`` value that declares and enforces ``access`` on a ninja operation."""
+    if access is Access.PUBLIC:
+        return [Anyone()]
+    if access is Access.PROVIDER:
+        return [ProviderSignature()]
+    return [BearerToken(access), SessionCookie(access)]
+
+
+def declared_access(auth_callbacks: list[Any]) -> Access | None:
+    levels = {getattr(callback, "access", None) for callback in auth_callbacks}
+    return levels.pop() if len(levels) == 1 else None
+
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def page_access(access: Access) -> Callable[[View], View]:
+    """Declare and enforce who may open a page (function views)."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if access in SIGNED_IN:
+                user = request.user
+                if not user.is_authenticated:
+                    login = reverse(settings.LOGIN_URL)
+                    return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+                problem = refusal(user, access)
+                if problem is not None:
+                    return render(request, "errors/403.html", {"problem": problem}, status=403)
+                if access is Access.ADMIN:
+                    retry_after = request_limits.admin_retry_after(user.pk)
+                    if retry_after is not None:
+                        return request_limits.too_many_requests(request, retry_after)
+            return view(request, *args, **kwargs)
+
+        wrapper.momentum_access = access  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+# Pages that other packages provide (by URL name, or by route when unnamed), with the access
+# they enforce themselves: allauth requires a signed-in user where this says AUTHENTICATED.
+_SIGNED_IN_ACCOUNT_PAGES = {
+    "account_email", "account_change_password", "account_set_password", "account_reauthenticate",
+    "mfa_index", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp", "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "socialaccount_connections",
+}  # fmt: skip
+_PUBLIC_ACCOUNT_PAGES = {
+    "account_login", "account_logout", "account_inactive", "account_signup", "account_email_verification_sent",
+    "account_reset_password", "account_confirm_login_code", "account_confirm_email",
+    "account_reset_password_from_key_done", "account_reset_password_from_key", "account_reset_password_done",
+    "mfa_authenticate", "socialaccount_login_cancelled", "socialaccount_login_error", "socialaccount_signup",
+    # social providers, present when their keys are configured (settings: SOCIAL_PROVIDERS)
+    "google_login", "google_callback", "facebook_login", "facebook_callback", "facebook_login_by_token",
+    "apple_login", "apple_callback", "apple_finish_callback",
+    # allauth's redirects from its old URLs to the new ones
+    "accounts/social/login/cancelled/", "accounts/social/login/error/", "accounts/social/signup/",
+    "accounts/social/connections/",
+    # django-ninja's OpenAPI document and its docs page
+    "openapi-json", "openapi-view", "api-root",
+}  # fmt: skip
+THIRD_PARTY_PAGES: dict[str, Access] = {
+    **dict.fromkeys(_PUBLIC_ACCOUNT_PAGES, Access.PUBLIC),
+    **dict.fromkeys(_SIGNED_IN_ACCOUNT_PAGES, Access.AUTHENTICATED),
+}

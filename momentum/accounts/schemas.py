@@ -1,0 +1,127 @@
+"""Input and output shapes of the accounts API (auth and /me), with their limits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+
+class RegisterIn(Schema):
+    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    password: str = Field(min_length=1, max_length=4096)
+    display_name: str = Field(default="", max_length=100)
+
+
+class TokenIn(Schema):
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=4096)
+    otp_code: str | None = Field(default=None, max_length=64, description="TOTP or recovery code, when MFA is on")
+
+
+class TokenPairOut(Schema):
+    access_token: str
+    refresh_token: str
+    token_type: str = "Bearer"  # noqa: S105
+    expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class RefreshIn(Schema):
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class VerifyEmailIn(Schema):
+    key: str = Field(min_length=1, max_length=500, description="The last path segment of the emailed link")
+
+
+class VerifyEmailOut(Schema):
+    email: str
+    email_verified: bool
+
+
+class PasswordResetIn(Schema):
+    email: str = Field(min_length=1, max_length=254)
+
+
+class AcceptedOut(Schema):
+    detail: str
+
+
+class Demographics(Schema):
+    age_range: str = Field(default="", max_length=10)
+    gender: str = Field(default="", max_length=12)
+    country: str = Field(default="", max_length=2)
+    education: str = Field(default="", max_length=12)
+    occupation: str = Field(default="", max_length=100)
+
+
+class UserOut(Schema):
+    id: int
+    email: str
+    display_name: str
+    role: str
+    email_verified: bool
+
+
+class MeOut(UserOut):
+    mfa_enabled: bool
+    timezone: str
+    reminder_emails: bool
+    demographics: Demographics
+    created_at: datetime
+
+
+class MePatch(Schema):
+    display_name: str | None = Field(default=None, max_length=100)
+    timezone: str | None = Field(default=None, max_length=64)
+    reminder_emails: bool | None = None
+    demographics: Demographics | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the caller sent, flattened to the user's columns."""
+        sent = self.model_dump(exclude_unset=True)
+        demographics = sent.pop("demographics", None) or {}
+        if self.demographics is not None:
+            demographics = self.demographics.model_dump(exclude_unset=True)
+        return {k: v for k, v in {**sent, **demographics}.items() if v is not None}
+
+
+class PasswordConfirmIn(Schema):
+    password: str = Field(min_length=1, max_length=4096)
+
+
+class PersonalDataOut(Schema):
+    """The export document: one section per kind of data (momentum/accounts/gdpr.py gathers them)."""
+
+    format_version: int
+    exported_at: datetime
+    user_id: int
+    profile: dict[str, Any]
+    email_addresses: list[dict[str, Any]]
+    linked_accounts: list[dict[str, Any]]
+    two_factor: list[dict[str, Any]]
+    api_sessions: list[dict[str, Any]]
+    notifications: list[dict[str, Any]]
+    enrollments: list[dict[str, Any]]
+    progress: list[dict[str, Any]]
+    certificates: list[dict[str, Any]]
+    badges: list[dict[str, Any]]
+    payments: list[dict[str, Any]]
+    subscriptions: list[dict[str, Any]]
+    entitlements: list[dict[str, Any]]
+    generation_jobs: list[dict[str, Any]]
+    learning_events: list[dict[str, Any]]
+    audit_events: list[dict[str, Any]]
+
+
+class ProblemOut(Schema):
+    """An RFC 9457 problem document (application/problem+json)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[dict[str, Any]] | None = None

@@ -1,0 +1,193 @@
+"""Pages of the accounts app: profile, security, privacy and data, legal pages, cookie consent,
+and the two allauth pages whose throttled answer must be a 429 with Retry-After."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from allauth.account.views import LoginView
+from allauth.mfa.base.views import AuthenticateView
+from django.conf import settings
+from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from momentum.accounts import actions, consent, queries, signin
+from momentum.accounts.forms import DeleteAccountForm, ProfileForm
+from momentum.accounts.models import User
+from momentum.accounts.policy import Access, page_access
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  (page_access let only signed-in accounts through)
+    return user
+
+
+# --- Profile ------------------------------------------------------------------------------------
+
+
+@page_access(Access.AUTHENTICATED)
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST":
+        if form.is_valid():
+            actions.do_update_profile(user, form.changes(), request=request)
+            messages.success(request, "Your profile is saved.")
+            return redirect("accounts:profile")
+        user.refresh_from_db()  # the form wrote the rejected values onto the instance
+    return render(request, "accounts/profile.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@page_access(Access.AUTHENTICATED)
+@require_GET
+def security(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    context = {
+        "mfa_enabled": signin.has_second_factor(user),
+        "has_password": user.has_usable_password(),
+        "events": queries.recent_security_events(user),
+        "api_sessions": queries.active_api_sessions(user),
+        "social_login": bool(settings.SOCIAL_PROVIDERS),
+    }
+    return render(request, "accounts/security.html", context)
+
+
+@page_access(Access.AUTHENTICATED)
+@require_POST
+def end_api_sessions(request: HttpRequest) -> HttpResponse:
+    ended = actions.do_revoke_refresh_tokens(_user(request), reason="user_request")
+    messages.success(request, f"Signed out of {ended} app session{'s' if ended != 1 else ''}.")
+    return redirect("accounts:security")
+
+
+# --- Privacy and data ---------------------------------------------------------------------------
+
+
+@page_access(Access.AUTHENTICATED)
+@require_GET
+def privacy_settings(request: HttpRequest) -> HttpResponse:
+    return _privacy_page(request, DeleteAccountForm(user=_user(request)))
+
+
+def _privacy_page(request: HttpRequest, delete_form: DeleteAccountForm, status: int = 200) -> HttpResponse:
+    context = {
+        "delete_form": delete_form,
+        "consent": consent.choice(request),
+        "has_password": _user(request).has_usable_password(),
+    }
+    return render(request, "accounts/privacy_settings.html", context, status=status)
+
+
+@page_access(Access.AUTHENTICATED)
+@require_POST
+def export_data(request: HttpRequest) -> HttpResponse:
+    document = actions.do_export_personal_data(_user(request), request=request)
+    response = HttpResponse(
+        json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="momentum-my-data-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@page_access(Access.AUTHENTICATED)
+@require_POST
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = DeleteAccountForm(request.POST, user=user)
+    if form.is_valid():
+        try:
+            confirmed = signin.confirm_password(request, user, form.cleaned_data["password"])
+        except signin.SignInThrottled as throttled:
+            form.add_error("password", "Too many attempts. Wait a minute and try again.")
+            response = _privacy_page(request, form, status=429)
+            response["Retry-After"] = str(throttled.retry_after)
+            return response
+        if confirmed:
+            actions.do_erase_account(user, request=request)
+            request.session.flush()  # no sign-out event: nothing may tie the erased account to this browser
+            messages.success(
+                request, "Your account and your personal data are deleted. Thank you for learning with us."
+            )
+            return redirect("catalog:home")
+        form.add_error("password", "That is not your password.")
+    return _privacy_page(request, form, status=422)
+
+
+# --- Legal pages and cookies --------------------------------------------------------------------
+
+
+@page_access(Access.PUBLIC)
+@require_GET
+def privacy_policy(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/privacy_policy.html", {"retention_days": settings.AUDIT_RETENTION_DAYS})
+
+
+@page_access(Access.PUBLIC)
+@require_GET
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/terms.html")
+
+
+@page_access(Access.PUBLIC)
+@require_POST
+def cookie_consent(request: HttpRequest) -> HttpResponse:
+    choice = request.POST.get("choice", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    # htmx swaps the notice for this empty answer; without JavaScript the browser goes back.
+    response: HttpResponse = HttpResponse("") if request.htmx else HttpResponseRedirect(target)  # type: ignore[attr-defined]
+    if choice in consent.CHOICES:
+        consent.remember(response, choice, secure=request.is_secure())
+    return response
+
+
+# --- allauth pages that answer 429 when sign-in is throttled ------------------------------------
+
+
+def _throttled(response: HttpResponse, retry_after: int) -> HttpResponse:
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after)
+    if isinstance(response, TemplateResponse) and response.context_data is not None:
+        response.context_data["retry_after"] = retry_after
+    return response
+
+
+class ThrottledLoginView(LoginView):  # type: ignore[misc]
+    """allauth's sign-in page; past the failed-attempt limits it answers 429 with Retry-After."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)
+        if signin.is_throttle_error(form.errors.as_data().get("__all__", [])):
+            email = str(form.data.get("login", "")).strip().lower()
+            actions.do_record_sign_in_failure(email, request=self.request, reason="throttled")
+            return _throttled(response, signin.retry_after(self.request, signin.account_key(self.request, email)))
+        return response
+
+
+class ThrottledAuthenticateView(AuthenticateView):  # type: ignore[misc]
+    """allauth's second-factor page; past the failed-code limits it answers 429 with Retry-After."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)
+        if signin.is_throttle_error(form.errors.as_data().get("code", [])):
+            return _throttled(response, signin.retry_after(self.request, signin.second_factor_key(form.user)))
+        return response
+
+
+login = ThrottledLoginView.as_view()
+mfa_authenticate = ThrottledAuthenticateView.as_view()

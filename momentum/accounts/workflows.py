@@ -1,0 +1,47 @@
+"""Durable workflows of the accounts app (see momentum/durable.py for QUEUES and SCHEDULES).
+
+Nightly, expired API refresh tokens and expired browser sessions leave the database: neither
+can be used any more, and both hold an IP address or a user agent (docs/data-retention.md).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from dbos import DBOS
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from momentum import durable
+from momentum.accounts.models import RefreshToken
+
+# A spent or revoked token is kept this long so a replay is still recognised as reuse.
+SPENT_TOKEN_GRACE = timedelta(days=7)
+
+QUEUES: dict[str, dict[str, Any]] = {"accounts-maintenance": {"worker_concurrency": 1}}
+
+
+@durable.step()
+def purge_refresh_tokens() -> int:
+    now = timezone.now()
+    expired = RefreshToken.objects.filter(expires_at__lt=now)
+    deleted, _ = expired.delete()
+    stale, _ = RefreshToken.objects.filter(revoked_at__lt=now - SPENT_TOKEN_GRACE).delete()
+    return deleted + stale
+
+
+@durable.step()
+def purge_sessions() -> int:
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted
+
+
+@DBOS.workflow(name="accounts.nightly_cleanup")
+def nightly_cleanup(scheduled_at: datetime, context: Any) -> dict[str, int]:
+    return {"refresh_tokens": purge_refresh_tokens(), "sessions": purge_sessions()}
+
+
+SCHEDULES = [
+    {"schedule_name": "accounts.nightly_cleanup", "workflow_fn": nightly_cleanup, "schedule": "0 41 2 * * *"},
+]

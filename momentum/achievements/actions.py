@@ -1,0 +1,54 @@
+"""Writes of the achievements app: the badge table follows rules.py; awards are made at most once."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from momentum.achievements.models import Badge, BadgeAward
+from momentum.achievements.rules import BADGES, Facts
+from momentum.analytics.actions import do_record_event
+from momentum.analytics.models import EventKind
+from momentum.ops import metrics
+
+
+def sync_badges(badge_model: Any = Badge) -> None:
+    """Make the Badge table say what rules.py declares (created or updated by code; never deleted,
+    so awards of a retired badge survive)."""
+    for position, declared in enumerate(BADGES):
+        badge_model.objects.update_or_create(
+            code=declared.code,
+            defaults={
+                "name": declared.name,
+                "description": declared.description,
+                "criteria": declared.criteria,
+                "rule": str(declared.rule),
+                "threshold": declared.threshold,
+                "icon": declared.icon,
+                "position": position,
+            },
+        )
+
+
+def do_award_badges(user: Any, facts: Facts, *, now: datetime | None = None) -> list[BadgeAward]:
+    """Award every badge ``facts`` earn that ``user`` lacks. The unique (user, badge) constraint
+    decides races: of two concurrent requests, one inserts and the other finds the award there."""
+    awarded = []
+    for badge in Badge.objects.exclude(awards__user=user):
+        if not facts.meets(badge.rule, badge.threshold):
+            continue
+        try:
+            with transaction.atomic():
+                award = BadgeAward.objects.create(
+                    user=user, badge=badge, awarded_at=now or timezone.now(), context=asdict(facts)
+                )
+        except IntegrityError:
+            continue  # awarded by a concurrent request
+        do_record_event(EventKind.BADGE_AWARDED, user=user, properties={"badge": badge.code})
+        transaction.on_commit(metrics.BADGES_AWARDED.labels(badge=badge.code).inc)
+        awarded.append(award)
+    return awarded

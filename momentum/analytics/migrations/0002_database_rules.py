@@ -1,0 +1,12 @@
+from django.db import migrations
+
+from momentum.lib.db_triggers import keep_updated_at
+
+
+class Migration(migrations.Migration):
+    dependencies = [("analytics", "0001_initial")]
+
+    operations = [
+        keep_updated_at("analytics_dailymetric"),
+        keep_updated_at("analytics_rollupcursor"),
+    ]

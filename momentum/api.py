@@ -1,0 +1,123 @@
+"""The REST API: one NinjaAPI at /api, version 1 under /api/v1, errors as problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.errors import AuthorizationError as NinjaAuthorizationError
+
+from momentum.lib.logs import get_logger
+from momentum.lib.problems import Problem, problem_response
+
+log = get_logger("momentum.api")
+
+api = NinjaAPI(
+    title="Momentum API",
+    version="1",
+    description="Short daily courses, their learners and the AI pipeline that writes them. "
+    "Errors are application/problem+json (RFC 9457) with a stable `code`.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    fields = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+        fields.append(
+            {
+                "field": ".".join(location) or "body",
+                "message": str(error.get("msg", "is invalid")),
+                "rule": str(error.get("type", "invalid")),
+            }
+        )
+    return fields
+
+
+@api.exception_handler(Problem)
+def _problem(request: HttpRequest, exc: Problem) -> HttpResponse:
+    return problem_response(exc, request)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = _field_errors(exc.errors)
+    detail = "; ".join(f"{error['field']}: {error['message']}" for error in errors[:5])
+    return problem_response(Problem(422, "validation_error", detail, errors=errors), request)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    problem = Problem(401, "not_authenticated", "Sign in: send a bearer access token or a session cookie.")
+    response = problem_response(problem, request)
+    response["WWW-Authenticate"] = 'Bearer realm="momentum"'
+    return response
+
+
+@api.exception_handler(NinjaAuthorizationError)
+def _forbidden_ninja(request: HttpRequest, exc: NinjaAuthorizationError) -> HttpResponse:
+    return problem_response(Problem(403, "forbidden", str(exc.message) or "Not allowed."), request)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    detail = str(exc) or "Not allowed."
+    if "CSRF" in detail:
+        return problem_response(Problem(403, "csrf_failed", detail), request)
+    return problem_response(Problem(403, "forbidden", detail), request)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(Problem(404, "not_found", "Not found."), request)
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    wait = int(exc.wait or 1) if hasattr(exc, "wait") else 1
+    problem = Problem(429, "rate_limited", f"Too many requests; retry in {wait} s.", headers={"Retry-After": str(wait)})
+    return problem_response(problem, request)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem_response(Problem(413, "payload_too_large", "The request body is too large."), request)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    status = exc.status_code
+    if status == 400:
+        return problem_response(Problem(400, "bad_request", str(exc.message) or "Malformed request."), request)
+    return problem_response(Problem(status, None, str(exc.message)), request)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("unhandled_api_error", path=request.path)
+    return problem_response(
+        Problem(500, "internal_error", "Something went wrong on our side; it has been logged."), request
+    )
+
+
+def _mount_routers() -> None:
+    from momentum.accounts.api import router as accounts
+    from momentum.achievements.api import router as achievements
+    from momentum.analytics.api import router as analytics
+    from momentum.billing.api import router as billing
+    from momentum.catalog.api import router as catalog
+    from momentum.generation.api import router as generation
+    from momentum.learning.api import router as learning
+    from momentum.ops.api import router as ops
+
+    for router in (accounts, catalog, learning, achievements, billing, generation, analytics, ops):
+        api.add_router("/v1", router)
+
+
+_mount_routers()

@@ -1,0 +1,94 @@
+"""Billing fixtures: premium courses, the fake Stripe server, signed webhook posts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from momentum.accounts.models import User
+from momentum.billing.providers.signing import sign
+from momentum.billing.tests import fake_stripe
+from momentum.billing.tests.fake_stripe import FakeStripe
+from momentum.catalog.models import Category, Course, Status
+
+
+def make_course(slug: str, *, price_cents: int = 3900, premium: bool = True) -> Course:
+    category, _ = Category.objects.get_or_create(
+        slug="business", defaults={"name": "Business", "color": "#3340d6", "accent": "#ff8a1f"}
+    )
+    return Course.objects.create(
+        slug=slug,
+        title=f"{slug.replace('-', ' ').title()}",
+        description="Fourteen short lessons that make you better at it.",
+        category=category,
+        duration_days=14,
+        status=Status.PUBLISHED,
+        published_at=timezone.now(),
+        is_premium=premium,
+        price_cents=price_cents if premium else 0,
+    )
+
+
+@pytest.fixture
+def premium_course(db: None) -> Course:
+    return make_course("negotiation-at-work")
+
+
+@pytest.fixture
+def free_course(db: None) -> Course:
+    return make_course("freelancing-basics", premium=False)
+
+
+@pytest.fixture
+def browser_of() -> Any:
+    """A Django test client signed in as ``user`` (pages use the session cookie)."""
+
+    def signed_in(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return signed_in
+
+
+@pytest.fixture
+def fake_stripe_server(settings: Any) -> Iterator[FakeStripe]:
+    """Stripe as the provider, talking to a local Stripe on 127.0.0.1."""
+    from momentum.billing.providers.stripe import breaker
+
+    server = FakeStripe().start()
+    settings.PAYMENTS_PROVIDER = "stripe"
+    settings.STRIPE_SECRET_KEY = fake_stripe.API_KEY
+    settings.STRIPE_WEBHOOK_SECRET = fake_stripe.WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = server.url
+    settings.STRIPE_TIMEOUT_SECONDS = 5.0
+    breaker.close()
+    yield server
+    server.stop()
+    breaker.close()
+
+
+@pytest.fixture
+def deliver(client: Client) -> Any:
+    """deliver(event) posts a provider event to the webhook as the provider would, signed."""
+
+    def post(
+        event: dict[str, Any],
+        *,
+        secret: str = fake_stripe.WEBHOOK_SECRET,
+        header: str = "Stripe-Signature",
+        timestamp: int | None = None,
+        signature: str | None = None,
+        payload: str | None = None,
+    ) -> Any:
+        body = payload if payload is not None else json.dumps(event)
+        signed = signature if signature is not None else sign(json.dumps(event), secret, timestamp=timestamp)
+        extra = {"HTTP_" + header.upper().replace("-", "_"): signed} if signed else {}
+        return client.post("/api/v1/payments/webhook", body, content_type="application/json", **extra)
+
+    return post

@@ -1,0 +1,376 @@
+"""Writes of the catalogue: courses, lessons, publishing, archiving. Each records its audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.base import ContentFile, File
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from momentum.catalog.models import DURATIONS, Category, Course, Lesson, Level, Status
+from momentum.lib.problems import Conflict, Invalid
+from momentum.lib.slugs import unique_slug
+from momentum.ops.actions import do_record_audit
+
+
+@transaction.atomic
+def do_create_course(
+    *,
+    title: str,
+    category: Category,
+    duration_days: int,
+    description: str = "",
+    level: Level | str = Level.BEGINNER,
+    is_premium: bool = False,
+    price_cents: int = 0,
+    slug: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> Course:
+    course = Course.objects.create(
+        slug=slug or unique_slug(title, Course.objects.all()),
+        title=title,
+        description=description,
+        category=category,
+        duration_days=duration_days,
+        level=level,
+        is_premium=is_premium,
+        price_cents=price_cents,
+        metadata=metadata or {},
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    do_record_audit("course.created", actor=actor, resource=course, request=request, metadata={"title": title})
+    return course
+
+
+@transaction.atomic
+def do_upsert_lesson(course: Course, *, day: int, actor: Any = None, **fields: Any) -> Lesson:
+    """The course's lesson for ``day``, created or updated with ``fields``."""
+    lesson, created = Lesson.objects.update_or_create(course=course, day=day, defaults=fields)
+    do_record_audit(
+        "lesson.created" if created else "lesson.updated",
+        actor=actor,
+        resource=lesson,
+        metadata={"course_id": course.pk, "day": day},
+    )
+    return lesson
+
+
+def missing_days(course: Course) -> list[int]:
+    present = set(course.lessons.values_list("day", flat=True))
+    return [day for day in range(1, course.duration_days + 1) if day not in present]
+
+
+@transaction.atomic
+def do_publish_course(course: Course, *, actor: Any = None, request: HttpRequest | None = None) -> Course:
+    """Publish a course that has exactly one lesson for each of its days."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    gaps = missing_days(course)
+    if gaps:
+        days = ", ".join(str(day) for day in gaps)
+        raise Conflict(
+            "incomplete_course",
+            f"A {course.duration_days}-day course needs a lesson for every day; day{'s' if len(gaps) > 1 else ''} "
+            f"{days} {'are' if len(gaps) > 1 else 'is'} missing.",
+            missing_days=gaps,
+        )
+    if course.status != Status.PUBLISHED:
+        course.status = Status.PUBLISHED
+        course.published_at = course.published_at or timezone.now()
+        course.archived_at = None
+        course.save(update_fields=["status", "published_at", "archived_at", "updated_at"])
+        do_record_audit("course.published", actor=actor, resource=course, request=request)
+    return course
+
+
+def do_set_thumbnail(course: Course, png: bytes, *, actor: Any = None, request: HttpRequest | None = None) -> Course:
+    """Store a new thumbnail image for the course (the old file is removed)."""
+    old = course.thumbnail.name if course.thumbnail else None
+    course.thumbnail.save(f"{course.slug}.png", ContentFile(png), save=False)
+    course.save(update_fields=["thumbnail", "updated_at"])
+    if old and old != course.thumbnail.name:
+        course.thumbnail.storage.delete(old)
+    do_record_audit("course.thumbnail_changed", actor=actor, resource=course, request=request)
+    return course
+
+
+# --- Authoring: update, archive, delete, lessons by day -------------------------------------
+
+COURSE_FIELDS = ("title", "description", "category", "duration_days", "level", "is_premium", "price_cents")
+LESSON_FIELDS = ("day", "title", "content_markdown", "video_url", "duration_minutes", "is_preview")
+
+
+def _check_course_fields(course: Course) -> None:
+    """The rules a course's own fields must follow, as field errors (the database holds them too)."""
+    if not course.title.strip():
+        raise Invalid("title", "must not be empty", rule="required")
+    if course.duration_days not in DURATIONS:
+        raise Invalid("duration_days", "must be 7, 14 or 21", rule="choice")
+    if course.level not in Level.values:
+        raise Invalid("level", f"must be one of {', '.join(Level.values)}", rule="choice")
+    if course.is_premium and course.price_cents <= 0:
+        raise Invalid("price_cents", "a premium course needs a price above 0", rule="premium_needs_price")
+
+
+@transaction.atomic
+def do_update_course(
+    course: Course, *, actor: Any = None, request: HttpRequest | None = None, **changes: Any
+) -> Course:
+    """Change a course's metadata. A course never shrinks below its lessons, and a published
+    course never grows days that have no lesson (it would stop being complete)."""
+    unknown = set(changes) - set(COURSE_FIELDS)
+    if unknown:
+        raise ValueError(f"not course fields: {sorted(unknown)}")
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    before = {name: getattr(course, name) for name in changes}
+    for name, value in changes.items():
+        setattr(course, name, value)
+    _check_course_fields(course)
+    if "duration_days" in changes and course.duration_days != before["duration_days"]:
+        beyond = sorted(day for day in course.lessons.values_list("day", flat=True) if day > course.duration_days)
+        if beyond:
+            raise Conflict(
+                "lessons_beyond_duration",
+                f"A {course.duration_days}-day course cannot keep lessons for day "
+                f"{', '.join(str(day) for day in beyond)}; move or delete them first.",
+                days=beyond,
+            )
+        if course.status == Status.PUBLISHED:
+            gaps = missing_days(course)
+            if gaps:
+                raise Conflict(
+                    "incomplete_course",
+                    f"A published course must keep a lesson for every day; day {', '.join(map(str, gaps))} "
+                    "would have none. Write those lessons in a draft copy or archive the course first.",
+                    missing_days=gaps,
+                )
+    changed = {
+        name: [_plain(before[name]), _plain(getattr(course, name))]
+        for name in changes
+        if before[name] != getattr(course, name)
+    }
+    if changed:
+        course.save(update_fields=[*changed, "updated_at"])
+        do_record_audit("course.updated", actor=actor, resource=course, request=request, metadata={"changed": changed})
+    return course
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit trail stores it (JSON)."""
+    if isinstance(value, Category):
+        return value.slug
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+@transaction.atomic
+def do_archive_course(course: Course, *, actor: Any = None, request: HttpRequest | None = None) -> Course:
+    """Take a course out of the catalogue; enrolled learners keep their progress. Publishing it
+    again brings it back."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if course.status != Status.ARCHIVED:
+        previous = course.status
+        course.status = Status.ARCHIVED
+        course.archived_at = timezone.now()
+        course.save(update_fields=["status", "archived_at", "updated_at"])
+        do_record_audit(
+            "course.archived", actor=actor, resource=course, request=request, metadata={"previous_status": previous}
+        )
+    return course
+
+
+@transaction.atomic
+def do_delete_course(course: Course, *, actor: Any = None, request: HttpRequest | None = None) -> Course | None:
+    """Remove a draft; a published course is archived instead (learners and payments refer to it).
+    Returns the archived course, or None when the draft was removed."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if course.status != Status.DRAFT:
+        return do_archive_course(course, actor=actor, request=request)
+    if course.payments.exists() or course.enrollments.exists():
+        raise Conflict(
+            "course_in_use", "This draft has learners or payments attached; archive it instead of removing it."
+        )
+    thumbnail = course.thumbnail.name if course.thumbnail else None
+    videos = list(course.lessons.exclude(video="").values_list("video", flat=True))
+    do_record_audit(
+        "course.deleted",
+        actor=actor,
+        resource=course,
+        request=request,
+        metadata={"title": course.title, "slug": course.slug, "lessons": course.lesson_count},
+    )
+    course.delete()
+    storage = Course._meta.get_field("thumbnail").storage
+    transaction.on_commit(lambda: _delete_files(storage, [name for name in [thumbnail, *videos] if name]))
+    return None
+
+
+def _delete_files(storage: Any, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
+def _check_day(course: Course, day: int) -> None:
+    if not 1 <= day <= course.duration_days:
+        raise Invalid("day", f"must be between 1 and {course.duration_days} for this course", rule="range")
+
+
+def _check_lesson_fields(lesson: Lesson) -> None:
+    if not lesson.title.strip():
+        raise Invalid("title", "must not be empty", rule="required")
+    if not 0 <= lesson.duration_minutes <= 600:
+        raise Invalid("duration_minutes", "must be between 0 and 600", rule="range")
+    if lesson.video_url:
+        from momentum.lib.safe_urls import check_public_url
+
+        check_public_url(lesson.video_url, field="video_url")
+
+
+def _day_taken(course: Course, day: int) -> Conflict:
+    return Conflict("day_taken", f"Day {day} of this course already has a lesson; move or delete it first.", day=day)
+
+
+@transaction.atomic
+def do_create_lesson(
+    course: Course,
+    *,
+    day: int,
+    title: str,
+    content_markdown: str = "",
+    video_url: str = "",
+    duration_minutes: int = 10,
+    is_preview: bool = False,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> Lesson:
+    """A new lesson for a free day of the course (409 ``day_taken`` otherwise)."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    _check_day(course, day)
+    lesson = Lesson(
+        course=course,
+        day=day,
+        title=title,
+        content_markdown=content_markdown,
+        video_url=video_url,
+        duration_minutes=duration_minutes,
+        is_preview=is_preview,
+    )
+    _check_lesson_fields(lesson)
+    if course.lessons.filter(day=day).exists():
+        raise _day_taken(course, day)
+    try:
+        with transaction.atomic():
+            lesson.save()
+    except IntegrityError:  # another request took the day between the check and the insert
+        raise _day_taken(course, day) from None
+    do_record_audit(
+        "lesson.created", actor=actor, resource=lesson, request=request, metadata={"course_id": course.pk, "day": day}
+    )
+    return lesson
+
+
+@transaction.atomic
+def do_update_lesson(
+    lesson: Lesson, *, actor: Any = None, request: HttpRequest | None = None, **changes: Any
+) -> Lesson:
+    """Change a lesson; a new ``day`` must be free (409 ``day_taken``)."""
+    unknown = set(changes) - set(LESSON_FIELDS)
+    if unknown:
+        raise ValueError(f"not lesson fields: {sorted(unknown)}")
+    course = Course.objects.select_for_update().get(pk=lesson.course_id)
+    lesson = Lesson.objects.get(pk=lesson.pk)
+    before = {name: getattr(lesson, name) for name in changes}
+    for name, value in changes.items():
+        setattr(lesson, name, value)
+    _check_lesson_fields(lesson)
+    moved = "day" in changes and lesson.day != before["day"]
+    if moved:
+        _check_day(course, lesson.day)
+        if course.lessons.filter(day=lesson.day).exclude(pk=lesson.pk).exists():
+            raise _day_taken(course, lesson.day)
+    changed = [name for name in changes if before[name] != getattr(lesson, name)]
+    if changed:
+        try:
+            with transaction.atomic():
+                lesson.save(update_fields=[*changed, "updated_at"])
+        except IntegrityError:
+            raise _day_taken(course, lesson.day) from None
+        metadata: dict[str, Any] = {"course_id": course.pk, "day": lesson.day, "changed": changed}
+        if moved:
+            metadata["moved_from_day"] = before["day"]
+        do_record_audit("lesson.updated", actor=actor, resource=lesson, request=request, metadata=metadata)
+    return lesson
+
+
+@transaction.atomic
+def do_delete_lesson(lesson: Lesson, *, actor: Any = None, request: HttpRequest | None = None) -> None:
+    """Remove a lesson from a draft or archived course; a published course keeps one per day."""
+    course = Course.objects.select_for_update().get(pk=lesson.course_id)
+    if course.status == Status.PUBLISHED:
+        raise Conflict(
+            "course_published",
+            f"A published course needs a lesson for every day, so day {lesson.day} cannot be removed; "
+            "edit the lesson instead, or archive the course first.",
+        )
+    video = lesson.video.name if lesson.video else None
+    do_record_audit(
+        "lesson.deleted",
+        actor=actor,
+        resource=lesson,
+        request=request,
+        metadata={"course_id": course.pk, "day": lesson.day, "title": lesson.title},
+    )
+    lesson.delete()
+    if video:
+        storage = Lesson._meta.get_field("video").storage
+        transaction.on_commit(lambda: _delete_files(storage, [video]))
+
+
+@transaction.atomic
+def do_set_lesson_video(
+    lesson: Lesson, upload: File[Any], *, actor: Any = None, request: HttpRequest | None = None
+) -> Lesson:
+    """Store an uploaded video (already checked by catalog.media) for the lesson; an external
+    URL it had is dropped, as is its previous file."""
+    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    old = lesson.video.name if lesson.video else None
+    extension = upload.name.rsplit(".", 1)[-1].lower() if upload.name and "." in upload.name else "mp4"
+    lesson.video.save(f"{lesson.course.slug}-day-{lesson.day}.{extension}", upload, save=False)
+    lesson.video_url = ""
+    lesson.save(update_fields=["video", "video_url", "updated_at"])
+    if old and old != lesson.video.name:
+        storage = lesson.video.storage
+        transaction.on_commit(lambda: _delete_files(storage, [old]))
+    do_record_audit(
+        "lesson.video_uploaded",
+        actor=actor,
+        resource=lesson,
+        request=request,
+        metadata={"course_id": lesson.course_id, "day": lesson.day, "bytes": upload.size},
+    )
+    return lesson
+
+
+@transaction.atomic
+def do_remove_lesson_video(lesson: Lesson, *, actor: Any = None, request: HttpRequest | None = None) -> Lesson:
+    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    old = lesson.video.name if lesson.video else None
+    if old or lesson.video_url:
+        lesson.video = ""
+        lesson.video_url = ""
+        lesson.save(update_fields=["video", "video_url", "updated_at"])
+        if old:
+            storage = Lesson._meta.get_field("video").storage
+            transaction.on_commit(lambda: _delete_files(storage, [old]))
+        do_record_audit(
+            "lesson.video_removed",
+            actor=actor,
+            resource=lesson,
+            request=request,
+            metadata={"course_id": lesson.course_id, "day": lesson.day},
+        )
+    return lesson

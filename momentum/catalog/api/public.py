@@ -1,0 +1,51 @@
+"""Catalogue operations for everyone: categories, courses, lessons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query
+
+from momentum.accounts.policy import Access, api_access
+from momentum.catalog import queries
+from momentum.catalog.api import router
+from momentum.catalog.api.public_schemas import CategoryOut, CourseDetail, CourseFilters, CourseItem, LessonContent
+from momentum.learning import queries as learning
+from momentum.lib.markdown import render
+from momentum.lib.pagination import Page, PageParams, paginate
+
+
+@router.get("/categories", response=Page[CategoryOut], auth=api_access(Access.PUBLIC))
+def list_categories(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
+    return paginate(queries.categories(), paging)
+
+
+@router.get("/courses", response=Page[CourseItem], auth=api_access(Access.PUBLIC))
+def list_courses(request: HttpRequest, filters: Query[CourseFilters], paging: Query[PageParams]) -> dict[str, Any]:
+    """Published courses (admins may filter by ``status``), filtered, searched and sorted."""
+    courses = queries.catalogue(request.user, **filters.dict())
+    return paginate(courses, paging)
+
+
+@router.get("/courses/{course}", response=CourseDetail, auth=api_access(Access.PUBLIC))
+def get_course(request: HttpRequest, course: str) -> Any:
+    """A course with its outline; drafts and archived courses are 404 except to admins."""
+    return queries.visible_course_or_404(request.user, course, with_lessons=True)
+
+
+@router.get("/courses/{course}/lessons/{lesson}", response=LessonContent, auth=api_access(Access.PUBLIC))
+def get_lesson(request: HttpRequest, course: str, lesson: int) -> dict[str, Any]:
+    """A lesson's content: for preview lessons anyone, otherwise enrolled learners and admins (401/403)."""
+    found = queries.visible_lesson_or_404(request.user, course, lesson_id=lesson)
+    learning.ensure_lesson_open(request.user, found)
+    return {
+        "id": found.pk,
+        "day": found.day,
+        "title": found.title,
+        "content_markdown": found.content_markdown,
+        "content_html": str(render(found.content_markdown)),
+        "video_url": learning.video_url(request, found),
+        "duration_minutes": found.duration_minutes,
+        "is_preview": found.is_preview,
+    }

@@ -1,0 +1,83 @@
+"""Shapes of the public catalogue operations (API.md, Catalogue)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from momentum.catalog.models import DURATIONS
+
+
+class CategoryOut(Schema):
+    id: int
+    slug: str
+    name: str
+
+
+class CourseFilters(Schema):
+    q: str = Field("", max_length=200, description="Full text over title and description")
+    category: str = Field("", max_length=60, description="Category slug or id")
+    duration_days: int | None = Field(None, description=f"One of {', '.join(map(str, DURATIONS))}")
+    level: str = Field("", max_length=12, description="BEGINNER, INTERMEDIATE or ADVANCED")
+    sort: str = Field(
+        "", pattern="^(|newest|popular|title|relevance)$", description="newest (default), popular, title; "
+        "relevance is the default when searching"
+    )  # fmt: skip
+    status: str = Field("", pattern="^(|DRAFT|PUBLISHED|ARCHIVED)$", description="Admins only")
+
+
+class CourseItem(Schema):
+    id: int
+    slug: str
+    title: str
+    description: str
+    category: CategoryOut
+    duration_days: int
+    level: str
+    status: str
+    is_premium: bool
+    price_cents: int
+    currency: str
+    thumbnail_url: str | None
+    lesson_count: int
+    enrollment_count: int
+    created_at: datetime
+    published_at: datetime | None
+
+    @staticmethod
+    def resolve_thumbnail_url(course: Any, context: Any) -> str | None:
+        if not course.thumbnail:
+            return None
+        request = context["request"]
+        return str(request.build_absolute_uri(course.thumbnail.url))
+
+
+class LessonOutline(Schema):
+    id: int
+    day: int
+    title: str
+    duration_minutes: int
+    has_video: bool
+    is_preview: bool
+
+
+class CourseDetail(CourseItem):
+    lessons: list[LessonOutline]
+
+    @staticmethod
+    def resolve_lessons(course: Any) -> list[Any]:
+        return list(course.lessons.all())
+
+
+class LessonContent(Schema):
+    id: int
+    day: int
+    title: str
+    content_markdown: str
+    content_html: str
+    video_url: str | None
+    duration_minutes: int
+    is_preview: bool

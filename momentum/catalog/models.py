@@ -1,0 +1,175 @@
+"""What there is to learn: categories, courses, their daily lessons and reference documents."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+
+from momentum.lib.timestamps import Timestamped
+
+DURATIONS = (7, 14, 21)
+MAX_DAYS = max(DURATIONS)
+
+
+class Category(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    color = models.CharField(max_length=7, help_text="Primary colour, #rrggbb")
+    accent = models.CharField(max_length=7, help_text="Secondary colour, #rrggbb")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["position", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(Exact(Length("color"), 7)) & Q(color__startswith="#"), name="category_color_hex"
+            ),
+            models.CheckConstraint(
+                condition=Q(Exact(Length("accent"), 7)) & Q(accent__startswith="#"), name="category_accent_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Level(models.TextChoices):
+    BEGINNER = "BEGINNER", "Beginner"
+    INTERMEDIATE = "INTERMEDIATE", "Intermediate"
+    ADVANCED = "ADVANCED", "Advanced"
+
+
+class Status(models.TextChoices):
+    DRAFT = "DRAFT", "Draft"
+    PUBLISHED = "PUBLISHED", "Published"
+    ARCHIVED = "ARCHIVED", "Archived"
+
+
+class Course(Timestamped):
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="courses")
+    duration_days = models.PositiveSmallIntegerField(choices=[(d, f"{d} days") for d in DURATIONS])
+    level = models.CharField(max_length=12, choices=Level, default=Level.BEGINNER)
+    status = models.CharField(max_length=9, choices=Status, default=Status.DRAFT)
+    is_premium = models.BooleanField(default=False)
+    price_cents = models.PositiveIntegerField(default=0, help_text="One-time price of a premium course")
+    currency = models.CharField(max_length=3, default="usd")
+    thumbnail = models.ImageField(upload_to="thumbnails/%Y/%m/", blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    # Kept by database triggers on lesson and enrollment inserts and deletes.
+    lesson_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    enrollment_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_days__in=DURATIONS), name="course_duration_7_14_21"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="course_status_valid"),
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="course_level_valid"),
+            models.CheckConstraint(condition=Q(price_cents__gte=0), name="course_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(is_premium=False) | Q(price_cents__gt=0), name="course_premium_has_price"
+            ),
+            models.CheckConstraint(condition=Q(Exact(Length("currency"), 3)), name="course_currency_iso"),
+            models.CheckConstraint(condition=~Q(title=""), name="course_title_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="course_published_has_date",
+            ),
+        ]
+        indexes = [
+            # The catalogue lists published courses filtered by category/duration/level and
+            # sorted newest, popular or by title.
+            models.Index(fields=["status", "-created_at"], name="course_status_newest"),
+            models.Index(fields=["status", "-enrollment_count"], name="course_status_popular"),
+            models.Index(fields=["status", "title"], name="course_status_title"),
+            models.Index(fields=["status", "category", "-created_at"], name="course_status_category"),
+            models.Index(fields=["status", "duration_days", "-created_at"], name="course_status_duration"),
+            models.Index(fields=["status", "level", "-created_at"], name="course_status_level"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class Lesson(Timestamped):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
+    day = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=500)
+    content_markdown = models.TextField(blank=True)
+    video = models.FileField(upload_to="videos/%Y/%m/", blank=True)
+    video_url = models.URLField(max_length=1000, blank=True, help_text="An external video, when not uploaded")
+    duration_minutes = models.PositiveSmallIntegerField(default=10)
+    is_preview = models.BooleanField(default=False)
+
+    class Meta:
+        ordering: ClassVar = ["course", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "day"], name="lesson_one_per_course_day"),
+            # day <= the course's duration_days is a trigger (it spans two tables).
+            models.CheckConstraint(condition=Q(day__gte=1, day__lte=MAX_DAYS), name="lesson_day_in_range"),
+            models.CheckConstraint(condition=Q(duration_minutes__lte=600), name="lesson_duration_bounded"),
+            models.CheckConstraint(condition=~Q(title=""), name="lesson_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} day {self.day}: {self.title}"
+
+    @property
+    def has_video(self) -> bool:
+        return bool(self.video) or bool(self.video_url)
+
+
+class ReferenceDocument(models.Model):
+    """A PDF an admin uploads to ground generated courses, with its extracted text."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file = models.FileField(upload_to="references/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    size_bytes = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveIntegerField(default=0)
+    characters = models.PositiveIntegerField(default=0)
+    text = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="reference_documents"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["uploaded_by", "-created_at"], name="reference_by_uploader")]
+        constraints = [models.CheckConstraint(condition=Q(Exact(Length("sha256"), 64)), name="reference_sha256_hex")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ReferenceChunk(models.Model):
+    """A passage of a reference document, the unit that grounds an outline or a lesson."""
+
+    document = models.ForeignKey(ReferenceDocument, on_delete=models.CASCADE, related_name="chunks")
+    position = models.PositiveIntegerField()
+    page = models.PositiveIntegerField(default=1)
+    text = models.TextField()
+
+    class Meta:
+        ordering: ClassVar = ["document", "position"]
+        constraints = [models.UniqueConstraint(fields=["document", "position"], name="chunk_position_unique")]

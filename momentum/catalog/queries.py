@@ -1,0 +1,132 @@
+"""Reading the catalogue: what each caller may see, with what it needs loaded.
+
+``visible_courses`` is the one place where drafts and archived courses are hidden: every
+list, detail, lesson, search and recommendation starts from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from momentum.catalog import search
+from momentum.catalog.models import Category, Course, Lesson, Level, Status
+
+SORTS = ("newest", "popular", "title", "relevance")
+_ORDERINGS = {
+    "newest": ("-created_at", "-id"),
+    "popular": ("-enrollment_count", "-created_at", "-id"),
+    "title": ("title", "id"),
+}
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def category_by_key(key: str | int) -> Category | None:
+    lookup = {"pk": int(key)} if str(key).isdigit() else {"slug": str(key)}
+    return Category.objects.filter(**lookup).first()
+
+
+def published_courses() -> QuerySet[Course]:
+    return Course.objects.filter(status=Status.PUBLISHED).select_related("category")
+
+
+def is_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_admin)
+
+
+def visible_courses(user: Any) -> QuerySet[Course]:
+    """Admins see every course; everyone else sees published ones."""
+    if is_admin(user):
+        return Course.objects.select_related("category")
+    return published_courses()
+
+
+def _by_key(courses: QuerySet[Course], key: str | int) -> QuerySet[Course]:
+    return courses.filter(pk=int(key)) if str(key).isdigit() else courses.filter(slug=str(key))
+
+
+def visible_course_or_404(user: Any, key: str | int, *, with_lessons: bool = False) -> Course:
+    """A course by id or slug, or 404 when it does not exist or the caller may not see it."""
+    courses = _by_key(visible_courses(user), key)
+    if with_lessons:
+        courses = courses.prefetch_related(Prefetch("lessons", queryset=Lesson.objects.order_by("day")))
+    course = courses.first()
+    if course is None:
+        raise Http404("No such course")
+    return course
+
+
+def visible_lesson_or_404(
+    user: Any, course_key: str | int | None = None, *, lesson_id: int | None = None, day: int | None = None
+) -> Lesson:
+    """A lesson (by id, or by day within the course) of a course the caller may see, with its course."""
+    courses = visible_courses(user)
+    if course_key is not None:
+        courses = _by_key(courses, course_key)
+    lessons = Lesson.objects.select_related("course", "course__category").filter(course__in=courses.values("pk"))
+    lookup = {"pk": lesson_id} if lesson_id is not None else {"day": day}
+    lesson = lessons.filter(**lookup).first()
+    if lesson is None:
+        raise Http404("No such lesson")
+    return lesson
+
+
+def catalogue(
+    user: Any,
+    *,
+    q: str = "",
+    category: str | int | None = None,
+    duration_days: int | None = None,
+    level: str = "",
+    sort: str = "",
+    status: str = "",
+) -> QuerySet[Course]:
+    """The course list with its filters and sort. Only admins may ask for other statuses than published.
+
+    The default order is relevance when searching and newest otherwise.
+    """
+    courses = visible_courses(user)
+    if not is_admin(user) or not status:
+        courses = courses.filter(status=Status.PUBLISHED)
+    elif status in Status.values:
+        courses = courses.filter(status=status)
+    if category not in (None, ""):
+        courses = (
+            courses.filter(category__pk=int(category))
+            if str(category).isdigit()
+            else courses.filter(category__slug=str(category))
+        )
+    if duration_days:
+        courses = courses.filter(duration_days=duration_days)
+    if level and level.upper() in Level.values:
+        courses = courses.filter(level=level.upper())
+    if q.strip():
+        courses = search.search(courses, q)
+        if sort in _ORDERINGS:
+            courses = courses.order_by(*_ORDERINGS[sort])
+        return courses
+    return courses.order_by(*_ORDERINGS.get(sort, _ORDERINGS["newest"]))
+
+
+def newest(limit: int = 8) -> list[Course]:
+    return list(published_courses().order_by(*_ORDERINGS["newest"])[:limit])
+
+
+def popular(limit: int = 8) -> list[Course]:
+    return list(published_courses().order_by(*_ORDERINGS["popular"])[:limit])
+
+
+def featured(limit: int = 3) -> list[Course]:
+    """Courses an admin marked ``metadata.featured``, else the most followed course of each category."""
+    chosen = list(published_courses().filter(metadata__featured=True).order_by(*_ORDERINGS["popular"])[:limit])
+    if chosen:
+        return chosen
+    best: dict[int, Course] = {}
+    for course in published_courses().order_by(*_ORDERINGS["popular"])[: limit * 8]:
+        best.setdefault(course.category_id, course)
+    return list(best.values())[:limit]

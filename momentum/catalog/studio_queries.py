@@ -1,0 +1,50 @@
+"""Reading the catalogue for the studio: every course, whatever its status, with authoring state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from momentum.catalog.models import Course, Lesson
+
+
+def courses(*, q: str = "", status: str = "", category: str = "", duration: int | None = None) -> QuerySet[Course]:
+    """Courses for the studio's list, most recently changed first."""
+    found = Course.objects.select_related("category")
+    if q.strip():
+        found = found.filter(Q(title__icontains=q.strip()) | Q(slug__icontains=q.strip()))
+    if status:
+        found = found.filter(status=status)
+    if category:
+        found = found.filter(category__slug=category)
+    if duration:
+        found = found.filter(duration_days=duration)
+    return found.order_by("-updated_at", "-pk")
+
+
+def course(pk: int) -> Course:
+    return get_object_or_404(Course.objects.select_related("category"), pk=pk)
+
+
+@dataclass(frozen=True)
+class Day:
+    """One day of a course in the editor: its lesson, or None when the day is still missing."""
+
+    number: int
+    lesson: Lesson | None
+
+    @property
+    def missing(self) -> bool:
+        return self.lesson is None
+
+
+def days(course: Course) -> list[Day]:
+    """Every day 1..duration in order, with its lesson or flagged as missing."""
+    by_day = {lesson.day: lesson for lesson in course.lessons.order_by("day")}
+    return [Day(number, by_day.get(number)) for number in range(1, course.duration_days + 1)]
+
+
+def lesson_on(course: Course, day: int) -> Lesson | None:
+    return course.lessons.filter(day=day).first()

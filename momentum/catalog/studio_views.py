@@ -1,0 +1,217 @@
+"""Studio pages for authoring courses: the list, the course editor, the lesson editor, previews."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from momentum.accounts.policy import Access, page_access
+from momentum.catalog import actions, media, studio_queries
+from momentum.catalog.models import Course
+from momentum.catalog.studio_forms import MAX_MARKDOWN, CourseFilters, CourseForm, LessonForm, add_problem
+from momentum.lib.markdown import render as render_markdown
+from momentum.lib.problems import Problem
+
+PAGE_SIZE = 20
+
+
+@page_access(Access.ADMIN)
+def course_list(request: HttpRequest) -> HttpResponse:
+    filters = CourseFilters(request.GET or None)
+    values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
+    found = studio_queries.courses(
+        q=values.get("q", ""),
+        status=values.get("status", ""),
+        category=values.get("category", ""),
+        duration=values.get("duration"),
+    )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "catalog/studio/course_list.html", {"filters": filters, "page": page})
+
+
+@page_access(Access.ADMIN)
+def course_new(request: HttpRequest) -> HttpResponse:
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        try:
+            if changes["is_premium"] and changes["price_cents"] <= 0:
+                raise Problem(
+                    422,
+                    detail="price_cents: a premium course needs a price above 0",
+                    errors=[{"field": "price_cents", "message": "A premium course needs a price above 0."}],
+                )
+            course = actions.do_create_course(actor=request.user, request=request, **changes)
+        except Problem as problem:
+            add_problem(form, problem)
+        else:
+            messages.success(request, f"Draft “{course.title}” created. Now write a lesson for each day.")
+            return redirect("catalog:studio_course", course.pk)
+    status = 422 if form.errors else 200
+    return render(request, "catalog/studio/course_new.html", {"form": form}, status=status)
+
+
+def _editor(request: HttpRequest, course: Course, status: int = 200, **context: Any) -> HttpResponse:
+    context.setdefault("form", CourseForm(initial=CourseForm.initial_for(course)))
+    days = studio_queries.days(course)
+    return render(
+        request,
+        "catalog/studio/course_edit.html",
+        {
+            "course": course,
+            "days": days,
+            "missing": [day.number for day in days if day.missing],
+            "public_url": reverse("catalog:detail", args=[course.slug]),
+            **context,
+        },
+        status=status,
+    )
+
+
+@page_access(Access.ADMIN)
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    course = studio_queries.course(pk)
+    if request.method != "POST":
+        return _editor(request, course)
+    form = CourseForm(request.POST)
+    if form.is_valid():
+        try:
+            course = actions.do_update_course(course, actor=request.user, request=request, **form.changes())
+        except Problem as problem:
+            add_problem(form, problem)
+        else:
+            messages.success(request, "Course details saved.")
+            return redirect("catalog:studio_course", course.pk)
+    return _editor(request, course, status=422 if form.errors else 200, form=form)
+
+
+@page_access(Access.ADMIN)
+@require_POST
+def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    course = studio_queries.course(pk)
+    try:
+        course = actions.do_publish_course(course, actor=request.user, request=request)
+    except Problem as problem:
+        return _editor(request, course, status=problem.status, publish_error=problem.detail)
+    messages.success(request, f"“{course.title}” is published: learners can find it in the catalogue.")
+    return redirect("catalog:studio_course", course.pk)
+
+
+@page_access(Access.ADMIN)
+@require_POST
+def course_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    course = actions.do_archive_course(studio_queries.course(pk), actor=request.user, request=request)
+    messages.success(request, f"“{course.title}” is archived: it left the catalogue; its learners keep their progress.")
+    return redirect("catalog:studio_course", course.pk)
+
+
+@page_access(Access.ADMIN)
+@require_POST
+def course_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    course = studio_queries.course(pk)
+    try:
+        archived = actions.do_delete_course(course, actor=request.user, request=request)
+    except Problem as problem:
+        return _editor(request, course, status=problem.status, publish_error=problem.detail)
+    if archived is not None:
+        messages.info(request, f"“{course.title}” has learners, so it was archived rather than removed.")
+        return redirect("catalog:studio_course", course.pk)
+    messages.success(request, f"The draft “{course.title}” was removed.")
+    return redirect("catalog:studio_courses")
+
+
+@page_access(Access.ADMIN)
+@require_POST
+def course_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    course = studio_queries.course(pk)
+    upload = request.FILES.get("thumbnail")
+    try:
+        if upload is None:
+            raise Problem(422, detail="Choose an image to upload.")
+        png = media.thumbnail_png(upload)
+        actions.do_set_thumbnail(course, png, actor=request.user, request=request)
+    except Problem as problem:
+        message = problem.errors[0]["message"] if problem.errors else problem.detail
+        return _editor(request, course, status=problem.status, thumbnail_error=f"The thumbnail {message}.")
+    messages.success(request, "Thumbnail updated.")
+    return redirect("catalog:studio_course", course.pk)
+
+
+@page_access(Access.ADMIN)
+def lesson_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
+    course = studio_queries.course(pk)
+    lesson = studio_queries.lesson_on(course, day)
+    if day < 1 or day > course.duration_days:
+        messages.error(request, f"A {course.duration_days}-day course has no day {day}.")
+        return redirect("catalog:studio_course", course.pk)
+    initial = {"day": day, "duration_minutes": 10}
+    if lesson is not None:
+        initial = {name: getattr(lesson, name) for name in LessonForm.base_fields if hasattr(lesson, name)}
+    saving = request.method == "POST" and "preview" not in request.POST
+    if request.method == "POST" and not saving:  # "Refresh preview" (without JavaScript) saves nothing
+        form = LessonForm(initial={**initial, **request.POST.dict()})
+    else:
+        form = LessonForm(request.POST or None, request.FILES or None, initial=initial)
+    if saving and form.is_valid():
+        try:
+            lesson = _save_lesson(request, course, lesson, form)
+        except Problem as problem:
+            add_problem(form, problem)
+        else:
+            messages.success(request, f"Day {lesson.day} saved: “{lesson.title}”.")
+            return redirect(reverse("catalog:studio_course", args=[course.pk]) + f"#day-{lesson.day}")
+    content = form["content_markdown"].value() or ""
+    return render(
+        request,
+        "catalog/studio/lesson_edit.html",
+        {"course": course, "lesson": lesson, "day": day, "form": form, "preview": render_markdown(content)},
+        status=422 if form.errors else 200,
+    )
+
+
+@transaction.atomic
+def _save_lesson(request: HttpRequest, course: Course, lesson: Any, form: LessonForm) -> Any:
+    fields = form.fields_for_action()
+    if lesson is None:
+        lesson = actions.do_create_lesson(course, actor=request.user, request=request, **fields)
+    else:
+        lesson = actions.do_update_lesson(lesson, actor=request.user, request=request, **fields)
+    upload = form.cleaned_data.get("video_file")
+    if form.cleaned_data.get("remove_video"):
+        lesson = actions.do_remove_lesson_video(lesson, actor=request.user, request=request)
+    elif upload:
+        media.check_video(upload, field="video_file")
+        lesson = actions.do_set_lesson_video(lesson, upload, actor=request.user, request=request)
+    return lesson
+
+
+@page_access(Access.ADMIN)
+@require_POST
+def lesson_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
+    course = studio_queries.course(pk)
+    lesson = studio_queries.lesson_on(course, day)
+    if lesson is None:
+        messages.info(request, f"Day {day} has no lesson.")
+        return redirect("catalog:studio_course", course.pk)
+    try:
+        actions.do_delete_lesson(lesson, actor=request.user, request=request)
+    except Problem as problem:
+        messages.error(request, problem.detail)
+        return redirect("catalog:studio_lesson", course.pk, day)
+    messages.success(request, f"Day {day}'s lesson was deleted.")
+    return redirect("catalog:studio_course", course.pk)
+
+
+@page_access(Access.ADMIN)
+@require_POST
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    """The sanitised HTML of the posted Markdown, for the editor's live preview (htmx)."""
+    text = request.POST.get("content_markdown", "")[:MAX_MARKDOWN]
+    return render(request, "catalog/studio/partials/preview.html", {"preview": render_markdown(text)})

@@ -1,0 +1,121 @@
+"""Catalogue pages: home, the course list with search and filters, a course's page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+from momentum.accounts.policy import Access, page_access
+from momentum.billing.queries import has_premium_access
+from momentum.catalog import queries
+from momentum.catalog.models import DURATIONS, Course, Level
+from momentum.learning import queries as learning
+from momentum.learning.recommendations import recommended_for
+
+PAGE_SIZE = 12
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+SORT_CHOICES = [("", "Best match"), ("newest", "Newest"), ("popular", "Most popular"), ("title", "Title A-Z")]
+
+
+@page_access(Access.PUBLIC)
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "featured": queries.featured(),
+        "newest": queries.newest(limit=4),
+        "popular": queries.popular(limit=4),
+        "categories": queries.categories(),
+        "recommended": recommended_for(user, limit=4) if user.is_authenticated else [],
+    }
+    return render(request, "catalog/home.html", context)
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    """The list's filters from the query string; unknown values are dropped, never an error."""
+    get = request.GET
+    duration = get.get("duration_days", "")
+    level = get.get("level", "").upper()
+    sort = get.get("sort", "")
+    return {
+        "q": get.get("q", "")[:200].strip(),
+        "category": get.get("category", "")[:60],
+        "duration_days": int(duration) if duration.isdigit() and int(duration) in DURATIONS else None,
+        "level": level if level in Level.values else "",
+        "sort": sort if sort in queries.SORTS else "",
+    }
+
+
+@page_access(Access.PUBLIC)
+@require_GET
+def course_list(request: HtmxHttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    courses = queries.catalogue(request.user, **filters)
+    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    active = {key: value for key, value in filters.items() if value}
+    context = {
+        "page": page,
+        "filters": filters,
+        "active": active,
+        "query_string": urlencode(active),
+        "categories": queries.categories(),
+        "durations": DURATIONS,
+        "levels": Level.choices,
+        "sorts": SORT_CHOICES,
+    }
+    template = "catalog/partials/results.html" if request.htmx and request.htmx.target == "results" else None
+    return render(request, template or "catalog/course_list.html", context)
+
+
+def checkout_url(course: Course) -> str | None:
+    """The payments page for this course, where the billing app provides one."""
+    try:
+        return f"{reverse('billing:checkout')}?{urlencode({'course': course.slug})}"
+    except NoReverseMatch:
+        pass
+    try:
+        return reverse("billing:checkout", args=[course.slug])
+    except NoReverseMatch:
+        return None
+
+
+def course_cta(user: Any, course: Course, lessons: list[Any]) -> dict[str, Any]:
+    """What the course's call to action needs: enrolment, progress, access, price (the course page
+    and the locked lesson page show it)."""
+    enrollment = learning.enrollment_of(user, course)
+    progress = learning.course_progress(user, course)
+    completed_days = {lesson.day for lesson in lessons if (p := progress.get(lesson.pk)) and p.completed}
+    next_lesson = next((lesson for lesson in lessons if lesson.day not in completed_days), None)
+    return {
+        "course": course,
+        "lessons": lessons,
+        "enrollment": enrollment,
+        "progress": progress,
+        "completed_days": completed_days,
+        "percent": round(100 * len(completed_days) / len(lessons)) if lessons else 0,
+        "next_lesson": next_lesson or (lessons[0] if lessons else None),
+        "has_access": has_premium_access(user, course),
+        "checkout_url": checkout_url(course) if course.is_premium else None,
+        "price": f"{course.price_cents / 100:,.2f} {course.currency.upper()}",
+        "previews": [lesson for lesson in lessons if lesson.is_preview],
+        "certificate": getattr(enrollment, "certificate", None) if enrollment and enrollment.completed_at else None,
+    }
+
+
+@page_access(Access.PUBLIC)
+@require_GET
+def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    course = queries.visible_course_or_404(request.user, slug, with_lessons=True)
+    return render(request, "catalog/course_detail.html", course_cta(request.user, course, list(course.lessons.all())))

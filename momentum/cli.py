@@ -1,0 +1,226 @@
+"""The `momentum` command.
+
+momentum serve            web processes (granian) + one workflow worker child; HOST and PORT honoured
+momentum worker           a workflow worker with its own stable executor ID
+momentum <verb> [args]    any management command, dashes for underscores:
+                          migrate, create-admin, seed-demo, check-config, ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+from typing import IO
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+METRICS_COMPACTION_SECONDS = 30  # how often dead processes' metric files are folded into the archive
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "momentum.settings")
+    import django
+
+    django.setup()
+
+
+def _run_management_command(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "momentum.settings")
+    from django.core.management import execute_from_command_line
+
+    verb = argv[0].replace("-", "_")
+    execute_from_command_line(["momentum", verb, *argv[1:]])
+    if verb == "migrate" and not {"-h", "--help", "--plan", "--check"} & set(argv):
+        from momentum import durable
+
+        durable.migrate_system_database()
+    return 0
+
+
+# --- worker ---------------------------------------------------------------------------------
+
+
+def _claim_executor_slot(run_dir: Path) -> tuple[str, IO[str]]:
+    """The lowest free worker slot on this host, held by an flock for the process's life.
+
+    A restarted worker takes the slot its dead predecessor left, and with it the executor ID,
+    so DBOS recovers exactly that worker's unfinished workflows and never a live neighbour's.
+    """
+    run_dir.mkdir(parents=True, exist_ok=True)
+    host = socket.gethostname()
+    for slot in range(1024):
+        handle = (run_dir / f"worker-{slot}.lock").open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        return f"{host}-worker-{slot}", handle
+    raise RuntimeError(f"no free worker slot under {run_dir}")
+
+
+def worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.conf import settings
+
+    from momentum import durable
+    from momentum.lib.logs import get_logger
+    from momentum.ops import metrics_export, metrics_store
+
+    log = get_logger("momentum.worker")
+    metrics_dir = Path(settings.METRICS_DIR)
+    metrics_users = metrics_store.claim(metrics_dir)
+    if settings.WORKER_METRICS_ADDRESS:
+        metrics_export.start_worker_server(settings.WORKER_METRICS_ADDRESS)
+    explicit = args.executor_id or os.environ.get("MOMENTUM_EXECUTOR_ID")
+    lock: IO[str] | None = None
+    if explicit:
+        executor_id = explicit
+    else:
+        executor_id, lock = _claim_executor_slot(Path(settings.DATA_DIR) / "run")
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    durable.launch(executor_id)
+    log.info("worker_ready", executor_id=executor_id, pid=os.getpid())
+    while not stop.wait(METRICS_COMPACTION_SECONDS):
+        metrics_store.compact_dead_processes(metrics_dir)
+    log.info("worker_stopping", executor_id=executor_id)
+    durable.shutdown(timeout_seconds=args.grace)
+    if lock is not None:
+        lock.close()
+    metrics_users.close()
+    return 0
+
+
+# --- serve ----------------------------------------------------------------------------------
+
+
+def _port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _stop_group(process: subprocess.Popen[bytes], grace: float) -> None:
+    """Stop a child and everything it started (granian's workers can outlive their master)."""
+    if process.poll() is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def serve(args: argparse.Namespace) -> int:
+    host = args.host or os.environ.get("HOST") or DEFAULT_HOST
+    port = int(args.port or os.environ.get("PORT") or DEFAULT_PORT)
+    workers = int(args.workers or os.environ.get("MOMENTUM_WEB_WORKERS") or 2)
+    embedded_worker = not args.no_worker and os.environ.get("MOMENTUM_EMBEDDED_WORKER", "true").lower() != "false"
+    if not _port_is_free(host, port):
+        print(f"momentum serve: {host}:{port} is already in use; set PORT or stop what holds it.", file=sys.stderr)
+        return 2
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "momentum.settings")
+    # Fail here, with the variable's name, rather than in every web worker.
+    _setup_django()
+    from django.conf import settings
+
+    from momentum.ops import metrics_store
+
+    metrics_dir = Path(settings.METRICS_DIR)
+    metrics_users = metrics_store.claim(metrics_dir)  # empties the folder unless other processes use it
+
+    granian = [
+        sys.executable, "-m", "granian",
+        "--interface", "asginl",
+        "--host", host,
+        "--port", str(port),
+        "--workers", str(workers),
+        "--workers-kill-timeout", "10",
+        "--no-ws",
+        "--log-level", "warning",
+        "--no-access-log",
+        "momentum.asgi:application",
+    ]  # fmt: skip
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    if embedded_worker:
+        children["workflow worker"] = subprocess.Popen(
+            [sys.executable, "-m", "momentum.cli", "worker"], start_new_session=True
+        )
+    children["web server"] = subprocess.Popen(granian, start_new_session=True)
+    print(f"Momentum is serving http://{host}:{port}/ ({workers} web process(es)"
+          f"{', 1 workflow worker' if embedded_worker else ''}). Ctrl-C stops it.", flush=True)  # fmt: skip
+
+    stopping = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    exit_code = 0
+    next_compaction = time.monotonic() + METRICS_COMPACTION_SECONDS
+    while not stopping.is_set():
+        dead = [name for name, child in children.items() if child.poll() is not None]
+        if dead:
+            exit_code = children[dead[0]].returncode or 1
+            print(f"momentum serve: the {dead[0]} exited with {exit_code}; stopping.", file=sys.stderr)
+            break
+        if time.monotonic() >= next_compaction:
+            metrics_store.compact_dead_processes(metrics_dir)
+            next_compaction = time.monotonic() + METRICS_COMPACTION_SECONDS
+        stopping.wait(0.5)
+    for child in reversed(children.values()):
+        _stop_group(child, grace=15)
+    metrics_users.close()
+    return exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
+    if argv[0] in ("serve", "worker"):
+        parser = argparse.ArgumentParser(prog=f"momentum {argv[0]}")
+        if argv[0] == "serve":
+            parser.add_argument("--host", help=f"address to listen on (env HOST, default {DEFAULT_HOST})")
+            parser.add_argument("--port", type=int, help=f"port (env PORT, default {DEFAULT_PORT})")
+            parser.add_argument("--workers", type=int, help="web processes (env MOMENTUM_WEB_WORKERS, default 2)")
+            parser.add_argument("--no-worker", action="store_true", help="do not start the embedded workflow worker")
+            return serve(parser.parse_args(argv[1:]))
+        parser.add_argument("--executor-id", help="stable executor ID (default: a host slot held with flock)")
+        parser.add_argument("--grace", type=int, default=10, help="seconds to let running steps finish on stop")
+        return worker(parser.parse_args(argv[1:]))
+    return _run_management_command(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

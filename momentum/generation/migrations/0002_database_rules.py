@@ -1,0 +1,12 @@
+from django.db import migrations
+
+from momentum.lib.db_triggers import keep_updated_at
+
+
+class Migration(migrations.Migration):
+    dependencies = [("generation", "0001_initial")]
+
+    operations = [
+        keep_updated_at("generation_generationjob"),
+        keep_updated_at("generation_generationstep"),
+    ]

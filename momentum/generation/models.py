@@ -1,0 +1,117 @@
+"""AI course generation: jobs, their steps, and every paid provider call."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from momentum.catalog.models import DURATIONS, Category, Course, Level, ReferenceDocument
+from momentum.lib.timestamps import Timestamped
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "QUEUED", "Queued"
+    RUNNING = "RUNNING", "Running"
+    SUCCEEDED = "SUCCEEDED", "Succeeded"
+    FAILED = "FAILED", "Failed"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+class GenerationJob(Timestamped):
+    """One request to generate a course. Its id is also its workflow id and idempotency key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="generation_jobs")
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    topic = models.CharField(max_length=500)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    duration_days = models.PositiveSmallIntegerField()
+    audience = models.CharField(max_length=300, blank=True)
+    level = models.CharField(max_length=12, choices=Level, default=Level.BEGINNER)
+    tone = models.CharField(max_length=100, blank=True)
+    include_video = models.BooleanField(default=True)
+    include_thumbnail = models.BooleanField(default=True)
+    reference_documents = models.ManyToManyField(ReferenceDocument, blank=True, related_name="generation_jobs")
+    status = models.CharField(max_length=9, choices=JobStatus, default=JobStatus.QUEUED)
+    providers = models.JSONField(default=dict, blank=True, help_text="Which provider served text, video, thumbnail")
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    course = models.ForeignKey(Course, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
+    request_id = models.CharField(max_length=128, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_days__in=DURATIONS), name="job_duration_7_14_21"),
+            models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="job_status_valid"),
+            models.CheckConstraint(condition=Q(cost_usd__gte=0), name="job_cost_not_negative"),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"], condition=~Q(idempotency_key=""), name="job_idempotency_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"], name="job_by_creator"),
+            models.Index(fields=["status", "-created_at"], name="job_by_status"),
+        ]
+
+
+class StepStatus(models.TextChoices):
+    PENDING = "PENDING", "Pending"
+    RUNNING = "RUNNING", "Running"
+    SUCCEEDED = "SUCCEEDED", "Succeeded"
+    FAILED = "FAILED", "Failed"
+    SKIPPED = "SKIPPED", "Skipped"
+
+
+class GenerationStep(Timestamped):
+    job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="steps")
+    name = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=9, choices=StepStatus, default=StepStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    output = models.JSONField(default=dict, blank=True)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
+
+    class Meta:
+        ordering: ClassVar = ["job", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "name"], name="step_name_unique_per_job"),
+            models.CheckConstraint(condition=Q(status__in=StepStatus.values), name="step_status_valid"),
+        ]
+
+
+class ProviderCall(models.Model):
+    """One call to a paid provider and what it cost, from the price table in settings."""
+
+    job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, null=True, blank=True, related_name="calls")
+    step = models.ForeignKey(GenerationStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls")
+    kind = models.CharField(max_length=10, help_text="text, video or image")
+    provider = models.CharField(max_length=30)
+    model = models.CharField(max_length=120, blank=True)
+    operation = models.CharField(max_length=60)
+    ok = models.BooleanField(default=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    input_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    video_seconds = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    images = models.PositiveSmallIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
+    duration_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(cost_usd__gte=0), name="call_cost_not_negative")]
+        indexes = [
+            models.Index(fields=["created_at"], name="call_by_day"),
+            models.Index(fields=["provider", "created_at"], name="call_by_provider"),
+        ]

@@ -1,0 +1,47 @@
+"""The demo learner's history (called by `momentum seed-demo`): a finished 7-day course three weeks
+ago, a 14-day course followed every day up to yesterday (a 5-day streak, today's lesson still to
+do), a 21-day course just started; the badges this earns. Idempotent: once the learner has an
+enrolment, nothing more is done."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from momentum.catalog.models import Course, Status
+from momentum.learning.actions import do_enroll, do_record_progress
+from momentum.learning.models import Enrollment
+
+
+def _pick(duration_days: int, *, exclude: list[int]) -> Course | None:
+    courses = Course.objects.filter(status=Status.PUBLISHED, is_premium=False, duration_days=duration_days)
+    return courses.exclude(pk__in=exclude).order_by("-enrollment_count", "slug").first()
+
+
+def _follow(learner: Any, course: Course, *, start: Any, days: int, position_on_next: int = 0) -> None:
+    do_enroll(learner, course, now=start)
+    lessons = list(course.lessons.order_by("day"))
+    for offset, lesson in enumerate(lessons[:days]):
+        do_record_progress(learner, lesson, completed=True, position_seconds=lesson.duration_minutes * 60,
+                           now=start + timedelta(days=offset, hours=offset % 3))  # fmt: skip
+    if position_on_next and len(lessons) > days:
+        do_record_progress(learner, lessons[days], completed=False, position_seconds=position_on_next,
+                           now=start + timedelta(days=max(days - 1, 0), hours=1))  # fmt: skip
+
+
+def seed(*, admin: Any, learner: Any, stdout: Any) -> None:
+    if Enrollment.objects.filter(user=learner).exists():
+        stdout.write("The demo learner's history is already there.")
+        return
+    evening = timezone.now().replace(hour=19, minute=0, second=0, microsecond=0)
+    chosen: list[int] = []
+    plan = [(7, 30, 7, 0), (14, 5, 5, 140), (21, 1, 1, 0)]  # duration, days ago, lessons done, position
+    for duration, days_ago, done, position in plan:
+        course = _pick(duration, exclude=chosen)
+        if course is None:
+            continue
+        chosen.append(course.pk)
+        _follow(learner, course, start=evening - timedelta(days=days_ago), days=done, position_on_next=position)
+    stdout.write(f"Demo learner history: {len(chosen)} enrolments, lessons over the last days, a streak, badges.")

@@ -1,0 +1,89 @@
+"""A learner's path through a course: enrolment, progress per lesson, certificates."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from momentum.catalog.models import Course, Lesson
+
+
+class Enrollment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    enrolled_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="enrollment_one_per_user_course"),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(completed_at__gte=F("enrolled_at")),
+                name="enrollment_completed_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-enrolled_at"], name="enrollment_by_user"),
+            models.Index(fields=["course", "completed_at"], name="enrollment_by_course"),
+            models.Index(fields=["enrolled_at"], name="enrollment_by_date"),
+        ]
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+
+class LessonProgress(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    # The lesson's course, kept alongside so a course's progress is one indexed range.
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    completed = models.BooleanField(default=False)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # The learner's local calendar day of completion: streaks count these.
+    completed_on = models.DateField(null=True, blank=True)
+    position_seconds = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "lesson progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="progress_one_per_user_lesson"),
+            models.CheckConstraint(
+                condition=Q(completed=False) | Q(completed_at__isnull=False, completed_on__isnull=False),
+                name="progress_completed_has_time",
+            ),
+            models.CheckConstraint(condition=Q(position_seconds__lte=86400), name="progress_position_bounded"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "course"], name="progress_user_course"),
+            models.Index(fields=["user", "completed_on"], name="progress_user_day"),
+            models.Index(fields=["completed_at"], name="progress_completed_at"),
+        ]
+
+
+class Certificate(models.Model):
+    """Proof that a learner finished a course; its serial can be checked publicly."""
+
+    enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="certificate")
+    serial = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    issued_at = models.DateTimeField(default=timezone.now)
+
+
+class ReminderDelivery(models.Model):
+    """The daily reminder sent to a learner on one of their local days (at most one a day)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    local_date = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "local_date"], name="reminder_once_per_day")]
+        indexes = [models.Index(fields=["sent_at"], name="reminder_by_time")]

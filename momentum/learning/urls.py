@@ -1,0 +1,17 @@
+"""Pages of the learning app."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from momentum.learning import views
+
+app_name = "learning"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/analytics/", views.analytics, name="analytics"),
+    path("courses/<slug:slug>/enroll/", views.enroll, name="enroll"),
+    path("courses/<slug:slug>/leave/", views.unenroll, name="unenroll"),
+    path("courses/<slug:slug>/day/<int:day>/", views.lesson, name="lesson"),
+    path("courses/<slug:slug>/day/<int:day>/complete/", views.complete_lesson, name="complete_lesson"),
+    path("lessons/<int:lesson_id>/video", views.lesson_video, name="lesson_video"),
+    path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

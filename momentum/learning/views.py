@@ -1,0 +1,212 @@
+"""Learner pages: the lesson player, enrolment forms, the dashboard and the learning analytics page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+
+from momentum.accounts.models import User
+from momentum.accounts.policy import Access, page_access, refusal
+from momentum.achievements.queries import badge_shelf
+from momentum.catalog.models import Lesson
+from momentum.catalog.queries import visible_course_or_404, visible_lesson_or_404
+from momentum.catalog.views import HtmxHttpRequest, course_cta
+from momentum.learning import actions, media, queries, reminders
+from momentum.learning.recommendations import recommended_for
+from momentum.lib import charts
+from momentum.lib.markdown import render as render_markdown
+from momentum.lib.problems import Problem
+
+
+def _lesson_url(lesson: Lesson, slug: str) -> str:
+    return reverse("learning:lesson", args=[slug, lesson.day])
+
+
+VIDEO_EXTENSIONS = (".mp4", ".webm", ".m4v", ".ogv", ".mov")
+
+
+@page_access(Access.PUBLIC)
+@require_GET
+def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
+    """The lesson player; without access, the course outline and the call to enrol or buy."""
+    course = visible_course_or_404(request.user, slug, with_lessons=True)
+    lessons = list(course.lessons.all())
+    current = next((item for item in lessons if item.day == day), None)
+    if current is None:
+        return render(request, "errors/404.html", {"detail": f"This course has no day {day}."}, status=404)
+    current.course = course
+    cta = course_cta(request.user, course, lessons)
+    problem = queries.lesson_refusal(request.user, current, enrolled=cta["enrollment"] is not None)
+    if problem is None and cta["enrollment"] is not None:
+        actions.do_record_lesson_view(request.user, current)
+    video_src = queries.video_url(request, current) if problem is None else None
+    index = lessons.index(current)
+    context = {
+        **cta,
+        "lesson": current,
+        "problem": problem,
+        "position": cta["progress"].get(current.pk),
+        "content": render_markdown(current.content_markdown) if problem is None else "",
+        "video_src": video_src,
+        "playable": bool(current.video) or (video_src or "").lower().split("?")[0].endswith(VIDEO_EXTENSIONS),
+        "previous": lessons[index - 1] if index > 0 else None,
+        "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+    }
+    return render(request, "learning/lesson.html", context)
+
+
+@page_access(Access.OWNER)
+@require_POST
+def complete_lesson(request: HtmxHttpRequest, slug: str, day: int) -> HttpResponse:
+    """Mark a lesson complete (a form, enhanced by htmx to swap just the completion panel)."""
+    current = visible_lesson_or_404(request.user, slug, day=day)
+    try:
+        result = actions.do_record_progress(request.user, current, completed=True)
+    except Problem as problem:
+        messages.error(request, problem.detail)
+        return HttpResponseRedirect(reverse("catalog:detail", args=[slug]))
+    following = Lesson.objects.filter(course_id=current.course_id, day__gt=current.day).order_by("day").first()
+    context = {"course": current.course, "lesson": current, "result": result, "next": following}
+    if request.htmx:
+        return render(request, "learning/partials/completion.html", context)
+    if result.course_completed_now:
+        messages.success(request, f"You finished {current.course.title}. Well done!")
+    for award in result.badges:
+        messages.success(request, f"Badge earned: {award.badge.name}")
+    if following is not None and not result.course_completed_now:
+        return HttpResponseRedirect(_lesson_url(following, slug))
+    if result.course_completed_now:
+        return HttpResponseRedirect(reverse("learning:dashboard"))
+    return HttpResponseRedirect(_lesson_url(current, slug))
+
+
+@page_access(Access.AUTHENTICATED)
+@require_POST
+def enroll(request: HttpRequest, slug: str) -> HttpResponse:
+    course = visible_course_or_404(request.user, slug)
+    problem = refusal(cast(User, request.user), Access.VERIFIED)
+    if problem is None:
+        try:
+            _, created = actions.do_enroll(request.user, course, request=request)
+        except Problem as error:
+            problem = error
+    if problem is not None:
+        messages.error(request, problem.detail)
+        return HttpResponseRedirect(reverse("catalog:detail", args=[slug]))
+    if created:
+        messages.success(request, f"You are enrolled in {course.title}. Here is day 1.")
+    first = Lesson.objects.filter(course=course).order_by("day").first()
+    if first is None:
+        return HttpResponseRedirect(reverse("catalog:detail", args=[slug]))
+    return HttpResponseRedirect(_lesson_url(first, slug))
+
+
+@page_access(Access.OWNER)
+@require_POST
+def unenroll(request: HttpRequest, slug: str) -> HttpResponse:
+    course = visible_course_or_404(request.user, slug)
+    if actions.do_unenroll(request.user, course, request=request):
+        messages.info(request, f"You left {course.title}. Your progress is kept if you come back.")
+    return HttpResponseRedirect(reverse("catalog:detail", args=[slug]))
+
+
+@page_access(Access.PUBLIC)
+@require_safe
+def lesson_video(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """A lesson's uploaded video, to those who may open the lesson, with Range support."""
+    current = visible_lesson_or_404(request.user, lesson_id=lesson_id)
+    problem = queries.lesson_refusal(request.user, current)
+    if problem is not None:
+        return HttpResponse(problem.detail, status=problem.status, content_type="text/plain")
+    if not current.video:
+        return HttpResponse("This lesson has no uploaded video.", status=404, content_type="text/plain")
+    return cast(HttpResponse, media.serve(request, current.video))  # a streamed 200/206, or a redirect
+
+
+def _today_lesson(enrollments: list[Any], done_today: bool) -> dict[str, Any] | None:
+    """The next lesson of the unfinished course the learner touched last."""
+    for enrollment in enrollments:
+        if enrollment.completed_at is None and enrollment.next_lesson_day:
+            return {"enrollment": enrollment, "day": enrollment.next_lesson_day, "done_today": done_today}
+    return None
+
+
+@page_access(Access.AUTHENTICATED)
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    stats = queries.learner_stats(user)
+    enrollments = list(queries.enrollments_with_progress(user))
+    for enrollment in enrollments:
+        enrollment.percent = queries.progress_percent(enrollment)
+    in_progress = sorted(
+        (e for e in enrollments if e.completed_at is None),
+        key=lambda e: e.last_activity_at or e.enrolled_at,
+        reverse=True,
+    )
+    done_today = queries.daily_activity(user, start=stats.today, end=stats.today) != {}
+    context = {
+        "stats": stats,
+        "enrollments": enrollments,
+        "today": _today_lesson(in_progress, done_today),
+        "done_today": done_today,
+        "shelf": badge_shelf(user),
+        "recommended": recommended_for(user, limit=4),
+    }
+    return render(request, "learning/dashboard.html", context)
+
+
+@page_access(Access.AUTHENTICATED)
+@require_GET
+def analytics(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    stats = queries.learner_stats(user)
+    end = stats.today
+    month_start = end - timedelta(days=29)
+    calendar_start = end - timedelta(weeks=17) + timedelta(days=1)
+    activity = queries.daily_activity(user, start=calendar_start, end=end)
+    month = queries.days_between(month_start, end)
+    lessons_series = [(day.strftime("%d %b"), activity.get(day, {}).get("lessons", 0)) for day in month]
+    minutes_series = [(day.strftime("%d %b"), activity.get(day, {}).get("minutes", 0)) for day in month]
+    weeks = []
+    for n in range(7, -1, -1):
+        week_end = end - timedelta(weeks=n)
+        days = queries.days_between(week_end - timedelta(days=6), week_end)
+        weeks.append((f"w/e {week_end.strftime('%d %b')}", sum(activity.get(d, {}).get("minutes", 0) for d in days)))
+    context = {
+        "stats": stats,
+        "lessons_chart": charts.line(lessons_series, title="Lessons completed per day, last 30 days"),
+        "minutes_chart": charts.line(minutes_series, title="Minutes learned per day, last 30 days"),
+        "weeks_chart": charts.bars(weeks, title="Minutes learned per week", fmt=lambda v: f"{v:.0f} min"),
+        "calendar_chart": charts.calendar(
+            {day: row["lessons"] for day, row in activity.items()},
+            start=calendar_start,
+            end=end,
+            title="Streak calendar: days with a completed lesson",
+        ),
+        "rows": [(day, activity.get(day, {"lessons": 0, "minutes": 0})) for day in reversed(month)],
+    }
+    return render(request, "learning/analytics.html", context)
+
+
+@page_access(Access.PUBLIC)
+@csrf_exempt  # the signed token in the address is the credential; mail clients POST without a form (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the daily reminder: GET asks (link scanners must not unsubscribe anyone), POST does it."""
+    user = reminders.user_for_token(token)
+    if user is None:
+        return render(request, "learning/unsubscribe.html", {"invalid": True}, status=404)
+    done = False
+    if request.method == "POST":
+        actions.do_set_reminders(user, enabled=request.POST.get("resubscribe") == "1", request=request)
+        done = True
+        user.refresh_from_db(fields=["reminder_emails"])
+    return render(request, "learning/unsubscribe.html", {"subscriber": user, "token": token, "done": done})

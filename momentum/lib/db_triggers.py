@@ -1,0 +1,176 @@
+"""Migration operations for rules that CHECK constraints cannot express.
+
+Each operation writes the SQL for SQLite and for PostgreSQL, so a rule holds in the
+database whatever client writes to it (the ORM, a bulk update, raw SQL, a restore).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import migrations
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.state import ProjectState
+
+
+@dataclass(frozen=True)
+class VendorSQL:
+    sqlite_forward: list[str]
+    sqlite_backward: list[str]
+    postgresql_forward: list[str]
+    postgresql_backward: list[str]
+
+
+class RunVendorSQL(migrations.operations.base.Operation):
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, name: str, sql: VendorSQL) -> None:
+        self.name = name
+        self.sql = sql
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        pass
+
+    def _run(self, schema_editor: BaseDatabaseSchemaEditor, statements: list[str]) -> None:
+        for statement in statements:
+            schema_editor.execute(statement, params=None)
+
+    def database_forwards(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: Any, to_state: Any
+    ) -> None:
+        vendor = schema_editor.connection.vendor
+        self._run(schema_editor, getattr(self.sql, f"{vendor}_forward"))
+
+    def database_backwards(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: Any, to_state: Any
+    ) -> None:
+        vendor = schema_editor.connection.vendor
+        self._run(schema_editor, getattr(self.sql, f"{vendor}_backward"))
+
+    def describe(self) -> str:
+        return f"Database rule: {self.name}"
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__qualname__, [self.name, self.sql], {})
+
+
+_PG_TOUCH_FUNCTION = """
+CREATE OR REPLACE FUNCTION momentum_touch_updated_at() RETURNS trigger AS $$
+BEGIN
+    IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+        NEW.updated_at := clock_timestamp();
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql
+"""
+
+
+def keep_updated_at(table: str) -> RunVendorSQL:
+    """updated_at moves on every UPDATE that did not set it itself (bulk and raw SQL too)."""
+    trigger = f"{table}_touch_updated_at"
+    return RunVendorSQL(
+        f"{table}.updated_at kept on update",
+        VendorSQL(
+            sqlite_forward=[
+                f"CREATE TRIGGER {trigger} AFTER UPDATE ON {table} FOR EACH ROW "
+                f"WHEN NEW.updated_at IS OLD.updated_at BEGIN "
+                f"UPDATE {table} SET updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE rowid = NEW.rowid; END"
+            ],
+            sqlite_backward=[f"DROP TRIGGER IF EXISTS {trigger}"],
+            postgresql_forward=[
+                _PG_TOUCH_FUNCTION,
+                f"CREATE TRIGGER {trigger} BEFORE UPDATE ON {table} FOR EACH ROW "
+                f"EXECUTE FUNCTION momentum_touch_updated_at()",
+            ],
+            postgresql_backward=[f"DROP TRIGGER IF EXISTS {trigger} ON {table}"],
+        ),
+    )
+
+
+def counter(*, parent: str, parent_column: str, child: str, child_fk: str, name: str) -> RunVendorSQL:
+    """parent.parent_column counts the child rows that point at it, maintained on insert/delete."""
+    inc, dec = f"{child}_{name}_inc", f"{child}_{name}_dec"
+    pg_fn = f"momentum_{child}_{name}_count"
+    return RunVendorSQL(
+        f"{parent}.{parent_column} counts {child}",
+        VendorSQL(
+            sqlite_forward=[
+                f"CREATE TRIGGER {inc} AFTER INSERT ON {child} FOR EACH ROW BEGIN "
+                f"UPDATE {parent} SET {parent_column} = {parent_column} + 1 "
+                f"WHERE id = NEW.{child_fk}; END",
+                f"CREATE TRIGGER {dec} AFTER DELETE ON {child} FOR EACH ROW BEGIN "
+                f"UPDATE {parent} SET {parent_column} = {parent_column} - 1 "
+                f"WHERE id = OLD.{child_fk}; END",
+            ],
+            sqlite_backward=[f"DROP TRIGGER IF EXISTS {inc}", f"DROP TRIGGER IF EXISTS {dec}"],
+            postgresql_forward=[
+                f"""
+CREATE OR REPLACE FUNCTION {pg_fn}() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE {parent} SET {parent_column} = {parent_column} + 1
+        WHERE id = NEW.{child_fk};
+        RETURN NEW;
+    ELSE
+        UPDATE {parent} SET {parent_column} = {parent_column} - 1
+        WHERE id = OLD.{child_fk};
+        RETURN OLD;
+    END IF;
+END;
+$$ LANGUAGE plpgsql
+""",
+                f"CREATE TRIGGER {inc} AFTER INSERT OR DELETE ON {child} FOR EACH ROW EXECUTE FUNCTION {pg_fn}()",
+            ],
+            postgresql_backward=[f"DROP TRIGGER IF EXISTS {inc} ON {child}", f"DROP FUNCTION IF EXISTS {pg_fn}()"],
+        ),
+    )
+
+
+_TRIGGER_NAME = re.compile(r"CREATE TRIGGER\s+(?:IF NOT EXISTS\s+)?(\w+)", re.IGNORECASE)
+
+
+def _declared_rules(connection: BaseDatabaseWrapper) -> list[RunVendorSQL]:
+    """The RunVendorSQL operations of every migration applied to this database."""
+    loader = MigrationLoader(connection)
+    applied = loader.applied_migrations or {}
+    rules: list[RunVendorSQL] = []
+    for key in applied:
+        migration = loader.disk_migrations.get(key)
+        if migration is not None:
+            rules.extend(op for op in migration.operations if isinstance(op, RunVendorSQL))
+    return rules
+
+
+def _existing_triggers(connection: BaseDatabaseWrapper) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def restore_missing(connection: BaseDatabaseWrapper) -> list[str]:
+    """Re-create every rule whose trigger is gone, and name the rules restored.
+
+    On SQLite, Django rebuilds a table (create, copy, drop, rename) for many ALTERs, and the
+    rebuilt table has no triggers. Each rule is dropped (its backward SQL, all IF EXISTS) and
+    created again, so a rule is always whole.
+    """
+    existing = _existing_triggers(connection)
+    restored = []
+    for rule in _declared_rules(connection):
+        forward = getattr(rule.sql, f"{connection.vendor}_forward")
+        expected = {match for statement in forward for match in _TRIGGER_NAME.findall(statement)}
+        if expected - existing:
+            with connection.cursor() as cursor:
+                for statement in [*getattr(rule.sql, f"{connection.vendor}_backward"), *forward]:
+                    cursor.execute(statement)
+            restored.append(rule.name)
+    return restored

@@ -1,0 +1,108 @@
+"""RFC 9457 problem details: the one error shape of the API.
+
+Domain code raises ``Problem`` (or a subclass); the API's exception handlers turn it,
+and every other error under /api, into ``application/problem+json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+TYPE_BASE = "https://momentum.dev/problems/"
+
+_TITLES = {
+    400: "Bad request",
+    401: "Not authenticated",
+    402: "Payment required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+_DEFAULT_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    402: "payment_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class Problem(Exception):
+    """An error a client can act on: an HTTP status, a stable code and a sentence."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str | None = None,
+        detail: str = "",
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.status = status
+        self.code = code or _DEFAULT_CODES.get(status, "error")
+        self.detail = detail or _TITLES.get(status, "Error")
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra or {}
+        super().__init__(f"{status} {self.code}: {self.detail}")
+
+
+class NotFound(Problem):
+    def __init__(self, detail: str = "Not found.") -> None:
+        super().__init__(404, "not_found", detail)
+
+
+class Conflict(Problem):
+    def __init__(self, code: str, detail: str, **extra: Any) -> None:
+        super().__init__(409, code, detail, extra=extra or None)
+
+
+class Invalid(Problem):
+    """422 with field errors: ``Invalid("title", "must not be empty")``."""
+
+    def __init__(self, field: str, message: str, *, rule: str = "invalid", code: str = "validation_error") -> None:
+        super().__init__(422, code, f"{field}: {message}", errors=[{"field": field, "message": message, "rule": rule}])
+
+
+def problem_body(problem: Problem, request: HttpRequest | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + problem.code,
+        "title": _TITLES.get(problem.status, "Error"),
+        "status": problem.status,
+        "detail": problem.detail,
+        "code": problem.code,
+    }
+    if problem.errors is not None:
+        body["errors"] = problem.errors
+    if request is not None:
+        body["instance"] = request.path
+    body.update(problem.extra)
+    return body
+
+
+def problem_response(problem: Problem, request: HttpRequest | None = None) -> JsonResponse:
+    response = JsonResponse(problem_body(problem, request), status=problem.status, content_type=PROBLEM_CONTENT_TYPE)
+    for name, value in problem.headers.items():
+        response[name] = value
+    return response

@@ -1,0 +1,66 @@
+"""Links to outside resources that must not point back into our own network (SSRF).
+
+``check_public_url`` accepts http and https URLs whose host resolves only to public
+addresses. Loopback, private, link-local (cloud metadata at 169.254.169.254), shared,
+multicast and reserved addresses are refused unless ``settings.ALLOW_PRIVATE_MEDIA_URLS``
+is on (a laptop demo pointing at a local media server). A host that does not resolve is
+refused: a name that resolves later could resolve anywhere.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from momentum.lib.problems import Invalid
+
+SCHEMES = ("http", "https")
+MAX_URL_LENGTH = 1000
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not (address.is_multicast or address.is_reserved or address.is_unspecified)
+
+
+def resolve(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The addresses ``host`` stands for (itself when it is an IP literal)."""
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+
+
+def check_public_url(url: str, *, field: str) -> str:
+    """``url`` when it is an http(s) URL to a public host; ``Invalid(field, ...)`` otherwise."""
+    if len(url) > MAX_URL_LENGTH:
+        raise Invalid(field, f"must be at most {MAX_URL_LENGTH} characters", rule="max_length")
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+        parts.port  # noqa: B018  (raises ValueError on a malformed port)
+    except ValueError:
+        raise Invalid(field, "is not a valid URL", rule="url") from None
+    if parts.scheme.lower() not in SCHEMES:
+        raise Invalid(field, "must start with http:// or https://", rule="url_scheme")
+    if not host:
+        raise Invalid(field, "has no host name", rule="url")
+    if parts.username or parts.password:
+        raise Invalid(field, "must not contain a user name or password", rule="url_credentials")
+    if settings.ALLOW_PRIVATE_MEDIA_URLS:
+        return url.strip()
+    if host.rstrip(".").lower().endswith((".localhost", ".local", ".internal")) or host.lower() == "localhost":
+        raise Invalid(field, "points to a local or internal host", rule="url_public")
+    try:
+        addresses = resolve(host.strip("[]"))
+    except (OSError, UnicodeError):
+        raise Invalid(field, f"host {host} could not be resolved", rule="url_resolvable") from None
+    if not addresses or not all(_is_public(address) for address in addresses):
+        raise Invalid(field, "points to a private, loopback or link-local address", rule="url_public")
+    return url.strip()

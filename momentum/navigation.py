@@ -1,0 +1,75 @@
+"""The site's menus. Entries whose page does not exist (its URL name does not resolve) are skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from momentum.accounts.policy import Access, refusal
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    access: Access = Access.PUBLIC
+
+
+MAIN = [
+    Entry("Courses", "catalog:list"),
+    Entry("Dashboard", "learning:dashboard", Access.AUTHENTICATED),
+    Entry("Studio", "analytics:studio_dashboard", Access.ADMIN),
+]
+
+PROFILE = [
+    Entry("Profile", "accounts:profile", Access.AUTHENTICATED),
+    Entry("Security", "accounts:security", Access.AUTHENTICATED),
+    Entry("Payments", "billing:payment_history", Access.AUTHENTICATED),
+    Entry("Privacy and data", "accounts:privacy_settings", Access.AUTHENTICATED),
+]
+
+STUDIO = [
+    Entry("Dashboard", "analytics:studio_dashboard", Access.ADMIN),
+    Entry("Courses", "catalog:studio_courses", Access.ADMIN),
+    Entry("Generate", "generation:studio_generate", Access.ADMIN),
+    Entry("Users", "accounts:studio_users", Access.ADMIN),
+    Entry("Analytics", "analytics:studio_analytics", Access.ADMIN),
+    Entry("Payments", "billing:studio_payments", Access.ADMIN),
+    Entry("Audit log", "ops:studio_audit", Access.ADMIN),
+    Entry("Operations", "ops:studio_ops", Access.ADMIN),
+    Entry("Settings", "ops:studio_settings", Access.ADMIN),
+]
+
+
+@cache
+def _url(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+def _visible(request: HttpRequest, entries: list[Entry]) -> list[dict[str, Any]]:
+    user = request.user
+    items = []
+    for entry in entries:
+        url = _url(entry.url_name)
+        if url is None:
+            continue
+        if entry.access is not Access.PUBLIC and (not user.is_authenticated or refusal(user, entry.access)):
+            continue
+        current = request.path == url or (url not in ("/", "/studio/") and request.path.startswith(url))
+        items.append({"label": entry.label, "url": url, "current": current})
+    return items
+
+
+def menus(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "main_menu": _visible(request, MAIN),
+        "studio_menu": _visible(request, STUDIO),
+        "profile_menu": _visible(request, PROFILE),
+    }

@@ -1,0 +1,57 @@
+"""Backups, restore drills and alarms, for admins: /admin/backups, /admin/restore-drills, /admin/alarms."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query
+
+from momentum.accounts.policy import Access, api_access
+from momentum.ops import actions, queries
+from momentum.ops.api import router
+from momentum.ops.models import BackupRun
+from momentum.ops.schemas import AlarmList, BackupRunAccepted, BackupRunOut, BackupRunPage
+
+MAX_PAGE_SIZE = 100
+
+
+@router.get(
+    "/admin/backups", response=BackupRunPage, auth=api_access(Access.ADMIN), summary="Backups, restores and drills"
+)
+def list_backup_runs(
+    request: HttpRequest,
+    kind: Literal["backup", "restore", "drill"] | None = None,
+    page: int = Query(1, ge=1),  # type: ignore[type-arg]
+    page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),  # type: ignore[type-arg]
+) -> dict[str, object]:
+    runs = BackupRun.objects.order_by("-started_at", "-id")
+    if kind:
+        runs = runs.filter(kind=kind)
+    start = (page - 1) * page_size
+    return {"items": list(runs[start : start + page_size]), "count": runs.count(), "page": page,
+            "page_size": page_size}  # fmt: skip
+
+
+@router.post("/admin/backups", response={202: BackupRunAccepted}, auth=api_access(Access.ADMIN),
+             summary="Back up now (a worker makes the backup)")  # fmt: skip
+def request_backup(request: HttpRequest) -> tuple[int, BackupRun]:
+    return 202, actions.do_request_backup(actor=request.user, request=request)
+
+
+@router.get("/admin/backups/{run_id}", response=BackupRunOut, auth=api_access(Access.ADMIN),
+            summary="One backup, restore or drill")  # fmt: skip
+def get_backup_run(request: HttpRequest, run_id: int) -> BackupRun:
+    return get_object_or_404(BackupRun, pk=run_id)
+
+
+@router.post("/admin/restore-drills", response={202: BackupRunAccepted}, auth=api_access(Access.ADMIN),
+             summary="Restore the latest backup into a scratch database and check it")  # fmt: skip
+def request_drill(request: HttpRequest) -> tuple[int, BackupRun]:
+    return 202, actions.do_request_drill(actor=request.user, request=request)
+
+
+@router.get("/admin/alarms", response=AlarmList, auth=api_access(Access.ADMIN), summary="In-app alarm states")
+def list_alarms(request: HttpRequest) -> dict[str, object]:
+    return {"items": queries.alarm_states()}

@@ -1,0 +1,33 @@
+"""momentum check-config: print the effective configuration and whether each dependency answers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from momentum.ops import health
+
+
+class Command(BaseCommand):
+    help = "Show the effective configuration (no secrets) and check the database, cache, storage and workflows."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        summary = {
+            "environment": settings.MOMENTUM_ENV,
+            "debug": settings.DEBUG,
+            "data_dir": str(settings.DATA_DIR),
+            "database": settings.DATABASE_VENDOR,
+            "cache": "redis" if settings.REDIS_URL else "local memory",
+            "storage": settings.STORAGE_BACKEND,
+            "media_root": str(settings.MEDIA_ROOT),
+            "email": "smtp" if settings.EMAIL_URL else f"files in {settings.MAIL_DIR}",
+            "workflow_system_database": settings.DBOS_SYSTEM_DATABASE_URL.split("@")[-1],
+        }
+        self.stdout.write(json.dumps(summary, indent=2))
+        ready, checks = health.readiness()
+        self.stdout.write(json.dumps(checks, indent=2))
+        if not ready:
+            raise CommandError("Some dependencies do not answer (see above).")

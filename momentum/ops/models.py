@@ -1,0 +1,132 @@
+"""Operations: the audit trail, idempotency records, site settings, backups and alarms."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class AuditLog(models.Model):
+    """Who did what to which object, from where (columns as in the evaluation's 5.2.3)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The subject: the person the event is about (for a GDPR export), when there is one.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=100)
+    resource_type = models.CharField(max_length=50, blank=True)
+    resource_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.TextField(blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=128, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-created_at"], name="audit_by_time"),
+            models.Index(fields=["action", "-created_at"], name="audit_by_action"),
+            models.Index(fields=["actor", "-created_at"], name="audit_by_actor"),
+            models.Index(fields=["subject", "-created_at"], name="audit_by_subject"),
+            models.Index(fields=["resource_type", "resource_id"], name="audit_by_resource"),
+        ]
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a mutation that carried an Idempotency-Key, replayed for repeats."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=100)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_by_age")]
+
+
+class SiteSettings(models.Model):
+    """The settings an admin changes in the studio; one row."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    site_name = models.CharField(max_length=100, default="Momentum")
+    generation_daily_quota = models.PositiveIntegerField(default=10, help_text="Jobs per admin per day")
+    generation_monthly_budget_usd = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("100.00"))
+    generation_daily_budget_usd = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("20.00"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "site settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="site_settings_single_row"),
+            models.CheckConstraint(condition=Q(generation_monthly_budget_usd__gte=0), name="site_budget_not_negative"),
+        ]
+
+    @classmethod
+    def load(cls) -> SiteSettings:
+        settings_row, _ = cls.objects.get_or_create(id=1)
+        return settings_row
+
+
+class OperationKind(models.TextChoices):
+    BACKUP = "backup", "Backup"
+    RESTORE = "restore", "Restore"
+    DRILL = "drill", "Restore drill"
+
+
+class OperationStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class BackupRun(models.Model):
+    """A backup, restore or disaster-recovery drill and its outcome."""
+
+    kind = models.CharField(max_length=8, choices=OperationKind)
+    status = models.CharField(max_length=9, choices=OperationStatus, default=OperationStatus.RUNNING)
+    location = models.CharField(max_length=1000, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    manifest = models.JSONField(default=dict, blank=True)
+    duration_seconds = models.FloatField(default=0)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=OperationKind.values), name="backup_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=OperationStatus.values), name="backup_status_valid"),
+        ]
+        indexes = [models.Index(fields=["kind", "status", "-started_at"], name="backup_latest")]
+
+
+class AlarmState(models.Model):
+    """The last evaluation of one alarm rule by the in-app evaluator."""
+
+    name = models.CharField(max_length=80, unique=True)
+    severity = models.CharField(max_length=10, default="warning")
+    firing = models.BooleanField(default=False)
+    value = models.FloatField(null=True, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    since = models.DateTimeField(default=timezone.now)
+    evaluated_at = models.DateTimeField(default=timezone.now)
+
+
+class MetricSample(models.Model):
+    """Totals of this machine's metrics at one moment, for the in-app alarm evaluator's windows."""
+
+    taken_at = models.DateTimeField(default=timezone.now, db_index=True)
+    values = models.JSONField(default=dict)

@@ -1,0 +1,166 @@
+"""Request limits: body size (413) and request rates (429 with Retry-After).
+
+Rates are counted in fixed windows in the cache, so with Redis they hold across every web
+process and machine; with the local-memory cache, per process. Three budgets, one variable each:
+
+    MOMENTUM_RATELIMIT_ANON   300/m  per IP address, for signed-out callers
+    MOMENTUM_RATELIMIT_USER   600/m  per account, for signed-in callers (bearer token or session)
+    MOMENTUM_RATELIMIT_ADMIN  300/m  per admin, on operations and pages declared Access.ADMIN
+
+The admin budget is enforced by the authorisation policy (it knows which operations are admin
+ones); the other two by ``RateLimitMiddleware`` on every request except static files and probes.
+Failed sign-ins have their own, stricter limiter (allauth's; see momentum/accounts/signin.py).
+A cache that does not answer lets requests through: rate limiting must not take the site down.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from momentum.lib.logs import get_logger
+from momentum.lib.problems import Problem, problem_response
+from momentum.ops.actions import client_ip
+
+log = get_logger("momentum.ratelimit")
+
+UNLIMITED_PREFIXES = ("/healthz", "/readyz", "/metrics")
+
+
+def _now() -> float:
+    """The clock the windows are cut from (tests pin it so a burst never straddles a boundary)."""
+    return time.time()
+
+
+def _count(key: str, ttl: int) -> int:
+    """Add one to the counter ``key`` (created with ``ttl`` seconds to live); its new value."""
+    if isinstance(cache, RedisCache):  # one round trip instead of Django's three (add, exists, incr)
+        full_key = cache.make_and_validate_key(key)
+        with cache._cache.get_client(full_key, write=True).pipeline() as pipe:
+            pipe.incr(full_key)
+            pipe.expire(full_key, ttl)
+            count, _ = pipe.execute()
+        return int(count)
+    cache.add(key, 0, timeout=ttl)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=ttl)
+        return 1
+
+
+def consume(scope: str, ident: str, rate: tuple[int, int]) -> int | None:
+    """Count one request against ``rate`` (requests, seconds) for ``scope:ident``.
+
+    Returns None while within the rate, else the seconds until the window resets.
+    """
+    requests, seconds = rate
+    now = _now()
+    window = int(now // seconds)
+    try:
+        count = _count(f"ratelimit:{scope}:{ident}:{window}", seconds + 1)
+    except Exception as error:  # a cache outage must not become a site outage
+        log.warning("ratelimit_cache_unavailable", error=f"{type(error).__name__}: {error}")
+        return None
+    if count > requests:
+        return max(1, math.ceil((window + 1) * seconds - now))
+    return None
+
+
+def admin_retry_after(user_id: int) -> int | None:
+    """Count one admin operation of this admin; seconds to wait when over MOMENTUM_RATELIMIT_ADMIN."""
+    return consume("admin", str(user_id), settings.RATELIMIT_ADMIN)
+
+
+def rate_limited_problem(retry_after: int) -> Problem:
+    return Problem(
+        429, "rate_limited", f"Too many requests; retry in {retry_after} s.", headers={"Retry-After": str(retry_after)}
+    )
+
+
+def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """429: problem+json under /api, a page elsewhere; both with Retry-After."""
+    if request.path.startswith("/api/"):
+        return problem_response(rate_limited_problem(retry_after), request)
+    response = render(request, "errors/429.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def handler429(request: HttpRequest) -> HttpResponse:
+    """allauth's own rate limits (sign-up, password reset...) answer through this."""
+    return too_many_requests(request, 60)
+
+
+def payload_too_large(request: HttpRequest) -> HttpResponse:
+    problem = Problem(413, "payload_too_large", "The request body is larger than this server accepts.")
+    if request.path.startswith("/api/"):
+        return problem_response(problem, request)
+    return render(request, "errors/413.html", {"detail": problem.detail}, status=413)
+
+
+def _bearer_subject(request: HttpRequest) -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() != "bearer ":
+        return None
+    from momentum.accounts import tokens
+
+    return tokens.subject_of(header[7:].strip())
+
+
+class RateLimitMiddleware:
+    """Per-IP budget for signed-out callers, per-account budget for signed-in ones."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path
+        if path.startswith((settings.STATIC_URL, settings.MEDIA_URL, *UNLIMITED_PREFIXES)):
+            return self.get_response(request)
+        subject = _bearer_subject(request)
+        if subject is None and request.user.is_authenticated:
+            subject = str(request.user.pk)
+        if subject is not None:
+            retry_after = consume("user", subject, settings.RATELIMIT_USER)
+        else:
+            retry_after = consume("anon", client_ip(request) or "unknown", settings.RATELIMIT_ANON)
+        if retry_after is not None:
+            log.info("rate_limited", path=path, scope="user" if subject else "anon", retry_after=retry_after)
+            return too_many_requests(request, retry_after)
+        return self.get_response(request)
+
+
+class BodySizeLimitMiddleware:
+    """413 before a byte of an oversized body is read (by its Content-Length).
+
+    Plain bodies (JSON, forms) may be MOMENTUM_MAX_BODY_BYTES; multipart bodies may carry the
+    largest file any upload accepts (each upload checks its own, smaller limit). A body that
+    grows past the limit without announcing its length is refused by Django when read
+    (momentum.errors turns that into the same 413).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if request.content_type == "multipart/form-data":
+            limit = (
+                max(settings.MAX_UPLOAD_BYTES, settings.MAX_VIDEO_UPLOAD_BYTES) + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            )
+        else:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if length > limit:
+            return payload_too_large(request)
+        return self.get_response(request)

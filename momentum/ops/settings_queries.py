@@ -1,0 +1,87 @@
+"""Reading the site's settings: the site name pages show, the email transport, provider status."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+
+from momentum.lib.logs import get_logger
+from momentum.ops.models import SiteSettings
+
+log = get_logger("momentum.ops.settings")
+SITE_NAME_CACHE_KEY = "ops:site-name"
+SITE_NAME_TTL_SECONDS = 60
+
+
+def site_name() -> str:
+    """The name an admin gave the site in the studio, else ``MOMENTUM_SITE_NAME``."""
+    name = cache.get(SITE_NAME_CACHE_KEY)
+    if name is None:
+        default = SiteSettings._meta.get_field("site_name").default
+        try:
+            stored = SiteSettings.objects.filter(id=1).values_list("site_name", flat=True).first()
+        except DatabaseError:  # an error page must still render
+            return str(settings.SITE_NAME)
+        name = stored if stored and stored != default else settings.SITE_NAME
+        cache.set(SITE_NAME_CACHE_KEY, name, SITE_NAME_TTL_SECONDS)
+    return str(name)
+
+
+def email_transport() -> str:
+    backend = settings.EMAIL_BACKEND
+    if backend.endswith("EmlFileBackend"):
+        return f"files in {settings.MAIL_DIR}"
+    if backend.endswith("smtp.EmailBackend"):
+        return f"SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    return backend.rsplit(".", 2)[-2] + " backend"  # e.g. the test suite's in-memory outbox
+
+
+def _field(item: Any, *names: str) -> Any:
+    for name in names:
+        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+def providers() -> list[dict[str, Any]] | None:
+    """Each generation provider: configured and answering, from the generation app's
+    ``provider_status()`` ({kind: {provider, answers, detail, circuit, ...}}); None when the
+    generation app does not offer it."""
+    try:
+        module = importlib.import_module("momentum.generation.queries")
+    except ImportError:
+        return None
+    provider_status = getattr(module, "provider_status", None)
+    if provider_status is None:
+        return None
+    try:
+        status = provider_status()
+    except Exception as error:  # a failing probe is itself the status to show
+        log.warning("provider_status_failed", error=str(error))
+        return [{"label": "Generation providers", "configured": None, "answering": False, "detail": str(error)}]
+    if isinstance(status, Mapping):
+        items = [
+            {"kind": kind, **entry} if isinstance(entry, Mapping) else {"kind": kind} for kind, entry in status.items()
+        ]
+    else:
+        items = list(status)
+    rows = []
+    for item in items:
+        name = _field(item, "provider", "name")
+        circuit = _field(item, "circuit")
+        detail = str(_field(item, "detail", "message", "error", "last_error") or "")
+        rows.append(
+            {
+                "label": " · ".join(str(part) for part in (_field(item, "kind", "role"), name) if part) or str(item),
+                "configured": _field(item, "configured") if _field(item, "configured") is not None else bool(name),
+                "answering": _field(item, "answering", "answers", "ok", "healthy"),
+                "detail": "; ".join(part for part in (detail, f"circuit {circuit}" if circuit else "") if part),
+            }
+        )
+    return rows

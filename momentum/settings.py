@@ -1,0 +1,554 @@
+"""Momentum's settings: one module, read from the environment, for every profile.
+
+``MOMENTUM_ENV`` picks the profile (dev, test, staging, prod). With no other variable
+set, Momentum runs embedded: SQLite, local cache, files under ./var. ``DATABASE_URL``,
+``REDIS_URL`` and the storage variables switch to PostgreSQL, Redis and S3-compatible
+storage. Every variable is listed in the README's configuration table and .env.example.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+from momentum import sqlite_compat
+from momentum.lib.env import ConfigError, Env, load_dotenv
+
+sqlite_compat.ensure_modern_sqlite()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+load_dotenv(Path(os.environ.get("MOMENTUM_DOTENV", BASE_DIR / ".env")))
+env = Env()
+ENVIRONMENTS = ("dev", "test", "staging", "prod")
+MOMENTUM_ENV = env.choice("MOMENTUM_ENV", "dev", ENVIRONMENTS)
+IS_PROD = MOMENTUM_ENV == "prod"
+IS_TEST = MOMENTUM_ENV == "test"
+DEPLOYED = MOMENTUM_ENV in ("staging", "prod")
+
+# Each environment keeps its data apart: dev in ./var, the others in ./var/<env>.
+_default_data_dir = BASE_DIR / "var" if MOMENTUM_ENV == "dev" else BASE_DIR / "var" / MOMENTUM_ENV
+DATA_DIR = env.path("MOMENTUM_DATA_DIR", _default_data_dir)
+
+DEV_SECRET_KEY = "momentum-dev-secret-key-do-not-use-in-production-0123456789"  # noqa: S105  (refused in staging/prod)
+SECRET_KEY = env.str("MOMENTUM_SECRET_KEY", DEV_SECRET_KEY if not DEPLOYED else "")
+DEBUG = env.bool("MOMENTUM_DEBUG", MOMENTUM_ENV == "dev")
+ALLOWED_HOSTS = env.list(
+    "MOMENTUM_ALLOWED_HOSTS", [] if DEPLOYED else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env.list("MOMENTUM_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env.str("MOMENTUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env.str("MOMENTUM_SITE_NAME", "Momentum")
+
+
+def _refuse_unsafe_deployment() -> None:
+    """A deployed profile must not run with development defaults."""
+    if not DEPLOYED:
+        return
+    problems = []
+    if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
+        problems.append("MOMENTUM_SECRET_KEY must be set to a random value of at least 50 characters")
+    if DEBUG:
+        problems.append("MOMENTUM_DEBUG must be off")
+    if not ALLOWED_HOSTS or any(host in ("*", "") or host.startswith("*") for host in ALLOWED_HOSTS):
+        problems.append("MOMENTUM_ALLOWED_HOSTS must list the site's host names (no wildcard)")
+    if problems:
+        raise ConfigError(f"Refusing to start with MOMENTUM_ENV={MOMENTUM_ENV}: " + "; ".join(problems))
+
+
+_refuse_unsafe_deployment()
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",  # serves the Swagger UI assets locally instead of from a CDN
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "momentum.accounts",
+    "momentum.catalog",
+    "momentum.learning",
+    "momentum.achievements",
+    "momentum.billing",
+    "momentum.generation",
+    "momentum.analytics",
+    "momentum.ops",
+]
+
+MIDDLEWARE = [
+    "momentum.ops.middleware.RequestIDMiddleware",
+    "momentum.ops.middleware.ApiProblemMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "momentum.urls"
+WSGI_APPLICATION = "momentum.wsgi.application"
+ASGI_APPLICATION = "momentum.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "momentum.context_processors.site",
+                "momentum.navigation.menus",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------
+
+SQLITE_PATH = DATA_DIR / "momentum.sqlite3"
+DATABASE_URL = env.str("DATABASE_URL", f"sqlite:///{SQLITE_PATH}")
+WEB_THREADS = env.int("MOMENTUM_WEB_THREADS", 8, minimum=1, maximum=256)
+
+
+def _database(url: str) -> dict[str, Any]:
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
+    except ValueError as error:
+        raise ConfigError(f"DATABASE_URL={url!r} is not a database URL: {error}") from None
+    engine = config["ENGINE"]
+    if engine == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
+            # BEGIN so concurrent writers queue instead of failing with "database is locked".
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA busy_timeout=20000;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+        # A file, not shared-cache memory: workflow steps write from other threads, and
+        # shared-cache locks fail at once instead of waiting.
+        config["TEST"] = {"NAME": str(DATA_DIR / "test-momentum.sqlite3")}
+    elif engine in ("django.db.backends.postgresql",):
+        config["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must hand them back
+        config["OPTIONS"] = {
+            "pool": {
+                "min_size": env.int("MOMENTUM_DB_POOL_MIN", 2, minimum=0),
+                "max_size": env.int("MOMENTUM_DB_POOL_MAX", WEB_THREADS + 4, minimum=1),
+                "timeout": env.float("MOMENTUM_DB_POOL_TIMEOUT", 10.0, minimum=0.1),
+            },
+        }
+    else:
+        raise ConfigError(f"DATABASE_URL must point to SQLite or PostgreSQL, not {engine}")
+    return config
+
+
+DATABASES = {"default": _database(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+DATABASE_VENDOR = "postgresql" if "postgresql" in DATABASES["default"]["ENGINE"] else "sqlite"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Durable workflows (DBOS) -------------------------------------------------------------
+
+
+def _dbos_system_database_url() -> str:
+    explicit = env.raw("DBOS_SYSTEM_DATABASE_URL")
+    if explicit:
+        return explicit
+    if DATABASE_VENDOR == "postgresql":
+        db = DATABASES["default"]
+        user = db.get("USER") or "postgres"
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        port = f":{db['PORT']}" if db.get("PORT") else ""
+        return f"postgresql://{user}{password}@{db.get('HOST') or 'localhost'}{port}/{db['NAME']}_dbos"
+    return f"sqlite:///{DATA_DIR / 'dbos.sqlite3'}"
+
+
+DBOS_SYSTEM_DATABASE_URL = _dbos_system_database_url()
+if DBOS_SYSTEM_DATABASE_URL.startswith("postgres://"):  # SQLAlchemy knows only the long scheme name
+    DBOS_SYSTEM_DATABASE_URL = "postgresql://" + DBOS_SYSTEM_DATABASE_URL.removeprefix("postgres://")
+DBOS_APPLICATION_VERSION = env.str("MOMENTUM_WORKFLOW_VERSION", "1")
+QUEUE_POLL_SECONDS = env.float("MOMENTUM_QUEUE_POLL_SECONDS", 1.0, minimum=0.01)
+# Scheduled workflows (backups, rollups, reminders...). Off in the test profile: a schedule firing
+# in the middle of a test run would make it depend on the time of day; tests start what they test.
+WORKFLOW_SCHEDULES = env.bool("MOMENTUM_WORKFLOW_SCHEDULES", not IS_TEST)
+
+# --- Cache ----------------------------------------------------------------------------------
+
+REDIS_URL = env.str("REDIS_URL", "")
+CACHE_KEY_PREFIX = env.str("MOMENTUM_CACHE_PREFIX", f"momentum:{MOMENTUM_ENV}")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "momentum",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
+
+# --- Files ----------------------------------------------------------------------------------
+
+MEDIA_ROOT = env.path("MOMENTUM_MEDIA_ROOT", DATA_DIR / "media")
+MEDIA_URL = "/media/"
+STATIC_URL = "/static/"
+STATIC_ROOT = env.path("MOMENTUM_STATIC_ROOT", DATA_DIR / "static")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = not DEPLOYED  # serve straight from static/ until collectstatic has run
+STORAGE_BACKEND = env.choice("MOMENTUM_STORAGE", "local", ("local", "s3"))
+if STORAGE_BACKEND == "s3":
+    _media_storage: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.required_str("MOMENTUM_S3_BUCKET"),
+            "endpoint_url": env.str("MOMENTUM_S3_ENDPOINT_URL") or None,
+            "region_name": env.str("MOMENTUM_S3_REGION") or None,
+            "access_key": env.str("MOMENTUM_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env.str("MOMENTUM_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _media_storage,
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if DEPLOYED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+FILE_UPLOAD_PERMISSIONS = 0o640
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MOMENTUM_MAX_BODY_BYTES", 2 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+MAX_UPLOAD_BYTES = env.int("MOMENTUM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+MAX_VIDEO_UPLOAD_BYTES = env.int("MOMENTUM_MAX_VIDEO_UPLOAD_BYTES", 500 * 1024 * 1024, minimum=1024)
+
+# --- Email ----------------------------------------------------------------------------------
+
+MAIL_DIR = env.path("MOMENTUM_MAIL_DIR", DATA_DIR / "mail")
+EMAIL_URL = env.str("MOMENTUM_SMTP_URL", "")
+if EMAIL_URL:
+    from urllib.parse import unquote, urlparse
+
+    _smtp = urlparse(EMAIL_URL)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _smtp.hostname or "localhost"
+    EMAIL_PORT = _smtp.port or 587
+    EMAIL_HOST_USER = unquote(_smtp.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_smtp.password or "")
+    EMAIL_USE_TLS = _smtp.scheme == "smtp+tls"
+    EMAIL_USE_SSL = _smtp.scheme == "smtps"
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "momentum.lib.mailfiles.EmlFileBackend"
+DEFAULT_FROM_EMAIL = env.str("MOMENTUM_FROM_EMAIL", "Momentum <no-reply@momentum.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Accounts -------------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "momentum.accounts.passwords.ComplexityValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "learning:dashboard"
+ACCESS_TOKEN_TTL_SECONDS = env.int("MOMENTUM_ACCESS_TOKEN_TTL", 15 * 60, minimum=30)
+REFRESH_TOKEN_TTL_DAYS = env.int("MOMENTUM_REFRESH_TOKEN_TTL_DAYS", 30, minimum=1)
+JWT_SIGNING_KEY = env.str("MOMENTUM_JWT_SIGNING_KEY", SECRET_KEY)
+
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "optional"  # unverified learners may sign in but not enrol or buy
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if DEPLOYED else "http"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_ADAPTER = "momentum.accounts.adapters.AccountAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+
+# --- Security -------------------------------------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = DEPLOYED
+CSRF_COOKIE_SECURE = DEPLOYED
+SECURE_SSL_REDIRECT = env.bool("MOMENTUM_SSL_REDIRECT", DEPLOYED)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("MOMENTUM_BEHIND_PROXY", DEPLOYED) else None
+SECURE_HSTS_SECONDS = 31536000 if DEPLOYED else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = DEPLOYED
+SECURE_HSTS_PRELOAD = DEPLOYED
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# --- Internationalisation -------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Learning -------------------------------------------------------------------------------
+
+# The local hour (in each learner's time zone) at which the daily reminder email goes out.
+REMINDER_HOUR = env.int("MOMENTUM_REMINDER_HOUR", 18, minimum=0, maximum=23)
+
+# --- Operations -----------------------------------------------------------------------------
+
+# Prometheus metrics are kept in memory-mapped files, one per process, so that /metrics adds
+# up every web process and worker of this machine. The variable must be set before
+# prometheus_client is first imported (it picks its storage at import).
+METRICS_DIR = env.path("MOMENTUM_METRICS_DIR", DATA_DIR / "metrics")
+METRICS_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
+METRICS_TOKEN = env.str("MOMENTUM_METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = env.list("MOMENTUM_METRICS_ALLOWED_NETWORKS", [])
+WORKER_METRICS_ADDRESS = env.str("MOMENTUM_WORKER_METRICS_ADDRESS", "")
+READINESS_TIMEOUT_SECONDS = env.float("MOMENTUM_READINESS_TIMEOUT", 2.0, minimum=0.1)
+# Count the default cache's hits and misses (momentum/ops/cache_metrics.py subclasses Django's backends).
+_METERED_CACHES = {
+    "django.core.cache.backends.redis.RedisCache": "momentum.ops.cache_metrics.MeteredRedisCache",
+    "django.core.cache.backends.locmem.LocMemCache": "momentum.ops.cache_metrics.MeteredLocMemCache",
+}
+_cache_backend = str(CACHES["default"]["BACKEND"])
+CACHES["default"]["BACKEND"] = _METERED_CACHES.get(_cache_backend, _cache_backend)
+
+_OFF_IN_TESTS = "off" if IS_TEST else None
+BACKUP_TARGET = env.str("MOMENTUM_BACKUP_TARGET", str(DATA_DIR / "backups"))
+BACKUP_S3 = {
+    "endpoint_url": env.str("MOMENTUM_BACKUP_S3_ENDPOINT_URL", env.str("MOMENTUM_S3_ENDPOINT_URL")) or None,
+    "region_name": env.str("MOMENTUM_BACKUP_S3_REGION", env.str("MOMENTUM_S3_REGION")) or None,
+    "aws_access_key_id": env.str("MOMENTUM_BACKUP_S3_ACCESS_KEY_ID", env.str("MOMENTUM_S3_ACCESS_KEY_ID")) or None,
+    "aws_secret_access_key": env.str(
+        "MOMENTUM_BACKUP_S3_SECRET_ACCESS_KEY", env.str("MOMENTUM_S3_SECRET_ACCESS_KEY")
+    ) or None,
+}  # fmt: skip
+BACKUP_INCLUDE_MEDIA = env.bool("MOMENTUM_BACKUP_INCLUDE_MEDIA", True)
+BACKUP_SCHEDULE = env.str("MOMENTUM_BACKUP_SCHEDULE", _OFF_IN_TESTS or "0 */15 * * * *")
+BACKUP_KEEP_RECENT = env.int("MOMENTUM_BACKUP_KEEP_RECENT", 96, minimum=1)
+BACKUP_KEEP_DAILY = env.int("MOMENTUM_BACKUP_KEEP_DAILY", 30 if IS_PROD else 7, minimum=0)
+BACKUP_TIMEOUT_SECONDS = env.int("MOMENTUM_BACKUP_TIMEOUT", 3600, minimum=10)
+BACKUP_MAX_AGE_MINUTES = env.int("MOMENTUM_BACKUP_MAX_AGE_MINUTES", 30, minimum=1)
+DR_DRILL_SCHEDULE = env.str("MOMENTUM_DR_DRILL_SCHEDULE", _OFF_IN_TESTS or "0 30 3 * * *")
+DR_DRILL_MAX_AGE_HOURS = env.int("MOMENTUM_DR_DRILL_MAX_AGE_HOURS", 48, minimum=1)
+RTO_TARGET_MINUTES = env.int("MOMENTUM_RTO_TARGET_MINUTES", 240, minimum=1)
+ALARM_SCHEDULE = env.str("MOMENTUM_ALARM_SCHEDULE", _OFF_IN_TESTS or "30 * * * * *")
+
+# --- Identity and security -----------------------------------------------------------------
+# Sign-in, social login, MFA, rate limits, security headers, audit retention, GDPR tooling.
+
+ACCOUNT_CHANGE_EMAIL = True  # one address per account: a change replaces it once verified
+ACCOUNT_SIGNUP_FORM_CLASS = "momentum.accounts.forms.SignupDetailsForm"
+SOCIALACCOUNT_ADAPTER = "momentum.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # a provider's address never takes over a local account
+MFA_ALLOW_UNVERIFIED_EMAIL = False
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_TOTP_TOLERANCE = 1  # accept the code of the previous or next 30 s step: phones drift
+if DEPLOYED:  # __Host- cookies: Secure, Path=/, no Domain, so no subdomain can set or read them
+    SESSION_COOKIE_NAME = "__Host-momentum_session"
+    CSRF_COOKIE_NAME = "__Host-momentum_csrf"
+
+# Social login: a provider is offered when its keys are set (see README).
+_apple_key = env.str("MOMENTUM_APPLE_PRIVATE_KEY").replace("\\n", "\n")
+SOCIAL_PROVIDERS: dict[str, dict[str, Any]] = {}
+if env.str("MOMENTUM_GOOGLE_CLIENT_ID") and env.str("MOMENTUM_GOOGLE_CLIENT_SECRET"):
+    SOCIAL_PROVIDERS["google"] = {
+        "APPS": [
+            {"client_id": env.str("MOMENTUM_GOOGLE_CLIENT_ID"), "secret": env.str("MOMENTUM_GOOGLE_CLIENT_SECRET")}
+        ],
+        "SCOPE": ["profile", "email"],
+        "AUTH_PARAMS": {"access_type": "online"},
+        "FORM_ORIGINS": ["https://accounts.google.com"],
+    }
+if env.str("MOMENTUM_FACEBOOK_APP_ID") and env.str("MOMENTUM_FACEBOOK_APP_SECRET"):
+    SOCIAL_PROVIDERS["facebook"] = {
+        "APPS": [{"client_id": env.str("MOMENTUM_FACEBOOK_APP_ID"), "secret": env.str("MOMENTUM_FACEBOOK_APP_SECRET")}],
+        "METHOD": "oauth2",
+        "SCOPE": ["email", "public_profile"],
+        "FORM_ORIGINS": ["https://www.facebook.com"],
+    }
+if all(env.str(name) for name in ("MOMENTUM_APPLE_CLIENT_ID", "MOMENTUM_APPLE_TEAM_ID", "MOMENTUM_APPLE_KEY_ID")) and (
+    _apple_key
+):
+    SOCIAL_PROVIDERS["apple"] = {
+        "APPS": [
+            {
+                "client_id": env.str("MOMENTUM_APPLE_CLIENT_ID"),
+                "secret": env.str("MOMENTUM_APPLE_KEY_ID"),
+                "key": env.str("MOMENTUM_APPLE_TEAM_ID"),
+                "settings": {"certificate_key": _apple_key},
+            }
+        ],
+        "FORM_ORIGINS": ["https://appleid.apple.com"],
+    }
+INSTALLED_APPS += [f"allauth.socialaccount.providers.{name}" for name in SOCIAL_PROVIDERS]
+SOCIALACCOUNT_PROVIDERS = {
+    name: {key: value for key, value in config.items() if key != "FORM_ORIGINS"}
+    for name, config in SOCIAL_PROVIDERS.items()
+}
+
+# Request rates, counted in the cache (Redis when configured, so they hold across processes).
+RATELIMIT_ANON = env.rate("MOMENTUM_RATELIMIT_ANON", "300/m")  # per IP address, signed-out callers
+RATELIMIT_USER = env.rate("MOMENTUM_RATELIMIT_USER", "600/m")  # per signed-in account
+RATELIMIT_ADMIN = env.rate("MOMENTUM_RATELIMIT_ADMIN", "300/m")  # per admin, on admin operations only
+# Failed sign-ins (page, API and second factor alike), enforced by allauth's rate limiter.
+SIGNIN_FAILURES_PER_ACCOUNT = env.int("MOMENTUM_SIGNIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+SIGNIN_FAILURES_PER_IP = env.int("MOMENTUM_SIGNIN_FAILURES_PER_IP", 50, minimum=1)
+SIGNIN_FAILURE_WINDOW_SECONDS = env.int("MOMENTUM_SIGNIN_FAILURE_WINDOW", 15 * 60, minimum=10)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{SIGNIN_FAILURES_PER_IP}/{SIGNIN_FAILURE_WINDOW_SECONDS}s/ip,"
+    f"{SIGNIN_FAILURES_PER_ACCOUNT}/{SIGNIN_FAILURE_WINDOW_SECONDS}s/key",
+    # A classroom signs in and up from one address: allow a room-full a minute.
+    "login": "120/m/ip",
+    "signup": "60/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/180s/key",
+}
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, /api/docs included.
+CSP_MEDIA_ORIGINS = env.list("MOMENTUM_CSP_MEDIA_ORIGINS", [])
+if STORAGE_BACKEND == "s3":
+    _s3_origin = env.str("MOMENTUM_S3_ENDPOINT_URL") or "https://*.amazonaws.com"
+    CSP_MEDIA_ORIGINS.append(_s3_origin.rstrip("/"))
+_SELF = "'self'"
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:", *CSP_MEDIA_ORIGINS],
+        "media-src": [_SELF, *CSP_MEDIA_ORIGINS],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        # Social sign-in posts to us and we redirect to the provider: Chromium checks redirects too.
+        "form-action": [_SELF, *(origin for c in SOCIAL_PROVIDERS.values() for origin in c["FORM_ORIGINS"])],
+        "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if DEPLOYED else {}),
+    },
+}
+
+
+def _insert_middleware(after: str, name: str) -> None:
+    MIDDLEWARE.insert(MIDDLEWARE.index(after) + 1, name)
+
+
+_SECURITY_HEADERS = "momentum.ops.security_headers.SecurityHeadersMiddleware"
+_insert_middleware("django.middleware.security.SecurityMiddleware", _SECURITY_HEADERS)
+_insert_middleware(_SECURITY_HEADERS, "momentum.ops.request_limits.BodySizeLimitMiddleware")
+_insert_middleware(
+    "django.contrib.auth.middleware.AuthenticationMiddleware", "momentum.ops.request_limits.RateLimitMiddleware"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Cookies beyond the essential ones (session, CSRF, messages, the consent choice) wait for consent.
+_template_options: dict[str, list[str]] = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]
+_template_options["context_processors"].append("momentum.accounts.consent.cookie_notice")
+CONSENT_COOKIE_NAME = "momentum_consent"
+CONSENT_COOKIE_MAX_AGE = 180 * 24 * 3600
+
+# The audit trail stays in the database this long, then goes to storage as gzipped JSON lines.
+AUDIT_RETENTION_DAYS = env.int("MOMENTUM_AUDIT_RETENTION_DAYS", 90, minimum=1)
+AUDIT_ARCHIVE_PREFIX = "archive/audit-logs"
+# Archives go to the media bucket with S3 (private: signed URLs only); locally to <data dir>/archive,
+# outside the media folder so no URL ever serves them.
+STORAGES["archive"] = (
+    _media_storage
+    if STORAGE_BACKEND == "s3"
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR)}}
+)
+
+# --- Payments -------------------------------------------------------------------------------
+
+from hashlib import sha256  # noqa: E402
+
+# sandbox: a local TEST MODE checkout page (the offline default; refused for purchases in prod).
+# stripe: Stripe Checkout, with entitlements granted by Stripe's signed webhooks.
+PAYMENTS_PROVIDER = env.choice("MOMENTUM_PAYMENTS_PROVIDER", "sandbox", ("sandbox", "stripe"))
+PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = env.int("MOMENTUM_PAYMENTS_WEBHOOK_TOLERANCE", 300, minimum=1, maximum=3600)
+STRIPE_SECRET_KEY = env.str("MOMENTUM_STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env.str("MOMENTUM_STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env.str("MOMENTUM_STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+STRIPE_TIMEOUT_SECONDS = env.float("MOMENTUM_STRIPE_TIMEOUT", 10.0, minimum=1.0)
+if PAYMENTS_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ConfigError(
+        "MOMENTUM_PAYMENTS_PROVIDER=stripe needs MOMENTUM_STRIPE_SECRET_KEY and MOMENTUM_STRIPE_WEBHOOK_SECRET"
+    )
+# The sandbox signs its events like Stripe does, with a secret of its own (by default derived
+# from the secret key, never the key itself).
+SANDBOX_WEBHOOK_SECRET = env.str(
+    "MOMENTUM_SANDBOX_WEBHOOK_SECRET", "whsec_" + sha256(f"sandbox-webhooks:{SECRET_KEY}".encode()).hexdigest()
+)
+PLAN_NAME = env.str("MOMENTUM_PLAN_NAME", "Premium monthly")
+PLAN_PRICE_CENTS = env.int("MOMENTUM_PLAN_PRICE_CENTS", 900, minimum=50, maximum=1_000_000)
+
+# --- Studio and analytics ----------------------------------------------------------------
+
+# Lesson video URLs may point at loopback, private or link-local hosts only when this is on.
+ALLOW_PRIVATE_MEDIA_URLS = env.bool("MOMENTUM_ALLOW_PRIVATE_MEDIA_URLS", False)
+MAX_THUMBNAIL_UPLOAD_BYTES = env.int("MOMENTUM_MAX_THUMBNAIL_BYTES", 5 * 1024 * 1024, minimum=1024)
+# The analytics rollup runs every N minutes (and on demand from the studio).
+ANALYTICS_ROLLUP_MINUTES = env.int("MOMENTUM_ANALYTICS_ROLLUP_MINUTES", 5, minimum=1, maximum=59)
+
+# --- Logging --------------------------------------------------------------------------------
+
+LOG_LEVEL = env.choice("MOMENTUM_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOG_FORMAT = env.choice("MOMENTUM_LOG_FORMAT", "json", ("json", "console"))
+LOGGING_CONFIG = None  # structlog is configured by momentum.lib.logs at start-up
+
+from momentum.lib import logs  # noqa: E402  (configured once the settings above are known)
+
+logs.configure(level=LOG_LEVEL, fmt=LOG_FORMAT)

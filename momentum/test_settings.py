@@ -1,0 +1,38 @@
+"""The test profile: momentum.settings with MOMENTUM_ENV=test and per-worker isolation."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+_worker_index = int(_worker.removeprefix("gw") or 0) if _worker.startswith("gw") else 0
+os.environ["MOMENTUM_ENV"] = "test"
+# pytest-xdist starts its workers from the controller, which has imported this module already:
+# values it derived for itself ("gw0") must be derived again here, or all workers would share
+# one data folder and one workflow system database (and run each other's queued workflows).
+if os.environ.get("MOMENTUM_TEST_DERIVED_FOR", _worker) != _worker:
+    for _name in ("MOMENTUM_DATA_DIR", "DBOS_SYSTEM_DATABASE_URL"):
+        os.environ.pop(_name, None)
+os.environ["MOMENTUM_TEST_DERIVED_FOR"] = _worker
+os.environ.setdefault("MOMENTUM_DOTENV", os.devnull)  # a developer's .env must not steer the tests
+os.environ.setdefault("MOMENTUM_DATA_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test" / _worker))
+os.environ.setdefault("MOMENTUM_LOG_LEVEL", "WARNING")
+os.environ.setdefault("MOMENTUM_QUEUE_POLL_SECONDS", "0.1")
+if os.environ.get("REDIS_URL"):
+    # Each pytest worker has a Redis database of its own, so flushing one never touches another.
+    # MOMENTUM_TEST_REDIS_DB is the first of them (counting down), for suites running side by side.
+    _redis = os.environ["REDIS_URL"]
+    _base = _redis.rsplit("/", 1)[0] if _redis.count("/") > 2 else _redis
+    os.environ["REDIS_URL"] = f"{_base}/{int(os.environ.get('MOMENTUM_TEST_REDIS_DB', '15')) - _worker_index}"
+if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    _server, _name = os.environ["DATABASE_URL"].rsplit("/", 1)
+    os.environ.setdefault("DBOS_SYSTEM_DATABASE_URL", f"{_server}/test_{_name}_dbos_{_worker}")
+else:
+    os.environ.setdefault("DBOS_SYSTEM_DATABASE_URL", f"sqlite:///{os.environ['MOMENTUM_DATA_DIR']}/dbos.sqlite3")
+
+from momentum.settings import *  # noqa: E402, F403
+from momentum.settings import PASSWORD_HASHERS  # noqa: E402
+
+# Argon2 as in production, at a cost that keeps the suite fast.
+PASSWORD_HASHERS = ["momentum.accounts.passwords.TestArgon2PasswordHasher", *PASSWORD_HASHERS]

@@ -1,0 +1,98 @@
+"""`momentum serve`: one command starts the web processes and a worker, and stops them all."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from momentum.cli import _port_is_free
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310  (local test server)
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def post_json(url: str, body: object) -> tuple[int, bytes]:
+    request = urllib.request.Request(  # noqa: S310  (local test server)
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_serve_answers_on_port_and_stops_every_child(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "momentum.settings",
+        "MOMENTUM_ENV": "test",
+        "MOMENTUM_DATA_DIR": str(tmp_path),
+        "MOMENTUM_WEB_WORKERS": "1",
+        "PORT": str(port),
+        "MOMENTUM_DOTENV": os.devnull,
+    }
+    env.pop("DBOS_SYSTEM_DATABASE_URL", None)
+    if env.get("DATABASE_URL", "").startswith("postgres"):
+        env.pop("DATABASE_URL")  # this test is about processes; it uses its own SQLite files
+    subprocess.run([sys.executable, "-m", "momentum.cli", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
+    server = subprocess.Popen([sys.executable, "-m", "momentum.cli", "serve"], env=env, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body = get(f"http://127.0.0.1:{port}/readyz")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        assert status == 200
+        assert json.loads(body)["checks"]["workflows"]["ok"] is True
+        assert get(f"http://127.0.0.1:{port}/")[0] == 200
+        assert post_json(f"http://127.0.0.1:{port}/api/v1/payments/webhook", {})[0] == 400  # the body was read
+        assert len(children_of(server.pid)) == 2  # the web server and the workflow worker
+        descendants = children_of(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    assert server.returncode == 0
+    time.sleep(0.5)
+    assert not [pid for pid in descendants if Path(f"/proc/{pid}").exists()]
+    assert _port_is_free("127.0.0.1", port)  # `momentum serve` could start again at once

@@ -1,0 +1,67 @@
+"""The documentation is true to the code: endpoints it names exist, variables it lists are read."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from momentum.api import api
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+ENDPOINT = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\s+`?(/api/v1/[A-Za-z0-9_{}/.:-]*)")
+VARIABLE_READ = re.compile(r"""["']((?:MOMENTUM|DBOS)_[A-Z0-9_]+|DATABASE_URL|REDIS_URL)["']""")
+INTERNAL_VARIABLES = {"MOMENTUM_EXTRA_WORKFLOW_MODULES", "MOMENTUM_DOTENV", "MOMENTUM_TEST_SQLITE_NAME"}
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"\{[^}]*\}", "{}", path.rstrip("/")) or "/"
+
+
+def _operations() -> set[tuple[str, str]]:
+    schema = api.get_openapi_schema(path_prefix="/api")
+    return {(verb.upper(), _shape(path)) for path, item in schema["paths"].items() for verb in item}
+
+
+def _documented_endpoints() -> list[tuple[str, str, str]]:
+    found = []
+    for doc in DOCS:
+        for verb, path in ENDPOINT.findall(doc.read_text(encoding="utf-8")):
+            found.append((doc.relative_to(ROOT).as_posix(), verb, path.rstrip("`.,)")))
+    return found
+
+
+def test_every_endpoint_the_docs_name_exists() -> None:
+    operations = _operations()
+    missing = [
+        f"{doc}: {verb} {path}" for doc, verb, path in _documented_endpoints() if (verb, _shape(path)) not in operations
+    ]
+    assert not missing, "The docs name endpoints the API does not have:\n" + "\n".join(missing)
+
+
+def _variables_read_by_code() -> set[str]:
+    names: set[str] = {"HOST", "PORT"}
+    for source in (ROOT / "momentum").rglob("*.py"):
+        if "tests" in source.parts or source.name == "test_settings.py":
+            continue
+        names.update(VARIABLE_READ.findall(source.read_text(encoding="utf-8")))
+    return names - INTERNAL_VARIABLES
+
+
+@pytest.mark.parametrize("name", sorted(_variables_read_by_code()))
+def test_every_variable_is_in_the_readme_table_and_env_example(name: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    assert re.search(rf"^\|\s*`{name}`", readme, re.MULTILINE), f"{name} is missing from the README's table"
+    assert re.search(rf"^#?\s*{name}=", example, re.MULTILINE), f"{name} is missing from .env.example"
+
+
+def test_the_committed_openapi_document_matches_the_code() -> None:
+    from momentum.ops.management.commands.export_openapi import current_document
+
+    committed = ROOT / "docs" / "openapi.json"
+    assert committed.read_text(encoding="utf-8") == current_document(), (
+        "run `make openapi` and commit docs/openapi.json"
+    )
