@@ -9,6 +9,7 @@ storage. Every variable is listed in the README's configuration table and .env.e
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -542,6 +543,60 @@ ALLOW_PRIVATE_MEDIA_URLS = env.bool("MOMENTUM_ALLOW_PRIVATE_MEDIA_URLS", False)
 MAX_THUMBNAIL_UPLOAD_BYTES = env.int("MOMENTUM_MAX_THUMBNAIL_BYTES", 5 * 1024 * 1024, minimum=1024)
 # The analytics rollup runs every N minutes (and on demand from the studio).
 ANALYTICS_ROLLUP_MINUTES = env.int("MOMENTUM_ANALYTICS_ROLLUP_MINUTES", 5, minimum=1, maximum=59)
+
+# --- Course generation -------------------------------------------------------------------------
+
+# Which provider serves each kind; the offline ones are the defaults (see momentum/generation/providers/).
+TEXT_PROVIDER = env.choice("MOMENTUM_TEXT_PROVIDER", "local", ("local", "anthropic", "bedrock", "openai"))
+VIDEO_PROVIDER = env.choice("MOMENTUM_VIDEO_PROVIDER", "slides", ("slides", "heygen"))
+THUMBNAIL_PROVIDER = env.choice("MOMENTUM_THUMBNAIL_PROVIDER", "local", ("local", "bedrock"))
+# Every remote call is bounded in time; a provider that hangs times out and counts as a failure.
+PROVIDER_TIMEOUT_SECONDS = env.float("MOMENTUM_PROVIDER_TIMEOUT", 60.0, minimum=0.1)
+# Provider base URLs may point at loopback or private hosts (a local vLLM or Ollama) only when this is on.
+ALLOW_PRIVATE_PROVIDER_URLS = env.bool("MOMENTUM_ALLOW_PRIVATE_PROVIDER_URLS", False)
+ANTHROPIC_API_KEY = env.str("MOMENTUM_ANTHROPIC_API_KEY", "")
+ANTHROPIC_BASE_URL = env.str("MOMENTUM_ANTHROPIC_BASE_URL", "https://api.anthropic.com").rstrip("/")
+ANTHROPIC_MODEL = env.str("MOMENTUM_ANTHROPIC_MODEL", "claude-sonnet-4-5")
+BEDROCK_REGION = env.str("MOMENTUM_BEDROCK_REGION", "us-east-1")
+BEDROCK_ENDPOINT_URL = env.str("MOMENTUM_BEDROCK_ENDPOINT_URL", "")  # empty: AWS's own endpoint
+BEDROCK_TEXT_MODEL = env.str("MOMENTUM_BEDROCK_TEXT_MODEL", "anthropic.claude-3-5-sonnet-20240620-v1:0")
+BEDROCK_IMAGE_MODEL = env.str("MOMENTUM_BEDROCK_IMAGE_MODEL", "stability.stable-image-core-v1:1")
+OPENAI_BASE_URL = env.str("MOMENTUM_OPENAI_BASE_URL", "http://127.0.0.1:11434/v1").rstrip("/")
+OPENAI_API_KEY = env.str("MOMENTUM_OPENAI_API_KEY", "")
+OPENAI_MODEL = env.str("MOMENTUM_OPENAI_MODEL", "llama3.1")
+HEYGEN_API_KEY = env.str("MOMENTUM_HEYGEN_API_KEY", "")
+HEYGEN_BASE_URL = env.str("MOMENTUM_HEYGEN_BASE_URL", "https://api.heygen.com").rstrip("/")
+HEYGEN_AVATAR_ID = env.str("MOMENTUM_HEYGEN_AVATAR_ID", "")
+HEYGEN_VOICE_ID = env.str("MOMENTUM_HEYGEN_VOICE_ID", "")
+if TEXT_PROVIDER == "anthropic" and not ANTHROPIC_API_KEY:
+    raise ConfigError("MOMENTUM_TEXT_PROVIDER=anthropic needs MOMENTUM_ANTHROPIC_API_KEY")
+if VIDEO_PROVIDER == "heygen" and not HEYGEN_API_KEY:
+    raise ConfigError("MOMENTUM_VIDEO_PROVIDER=heygen needs MOMENTUM_HEYGEN_API_KEY")
+# USD per unit, by provider: tokens are priced per million, video per second, images per image.
+# The offline providers cost nothing. Override one price with MOMENTUM_PRICE_<PROVIDER>_<UNIT>,
+# e.g. MOMENTUM_PRICE_ANTHROPIC_INPUT_MTOK=3.
+_PRICE_DEFAULTS: dict[str, dict[str, str]] = {
+    "anthropic": {"input_mtok": "3.00", "output_mtok": "15.00"},
+    "bedrock": {"input_mtok": "3.00", "output_mtok": "15.00", "image": "0.04"},
+    "openai": {"input_mtok": "0", "output_mtok": "0"},
+    "heygen": {"video_second": "0.0167"},
+    "local": {},
+    "slides": {},
+}
+GENERATION_PRICES: dict[str, dict[str, Decimal]] = {
+    provider: {
+        unit: Decimal(env.str(f"MOMENTUM_PRICE_{provider.upper()}_{unit.upper()}", default))
+        for unit, default in units.items()
+    }
+    for provider, units in _PRICE_DEFAULTS.items()
+}
+# Requests per minute to each remote provider, shared by every worker (a DBOS queue limiter).
+TEXT_REQUESTS_PER_MINUTE = env.int("MOMENTUM_TEXT_REQUESTS_PER_MINUTE", 400, minimum=1)
+# The circuit of a provider opens after this many failures in a row and lets one probe through after the cool-down.
+CIRCUIT_FAILURE_THRESHOLD = env.int("MOMENTUM_CIRCUIT_FAILURE_THRESHOLD", 5, minimum=1, maximum=100)
+CIRCUIT_COOLDOWN_SECONDS = env.int("MOMENTUM_CIRCUIT_COOLDOWN", 60, minimum=1, maximum=3600)
+# Reference PDFs for generation: at most this size each.
+MAX_REFERENCE_PDF_BYTES = env.int("MOMENTUM_MAX_REFERENCE_PDF_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # --- Logging --------------------------------------------------------------------------------
 

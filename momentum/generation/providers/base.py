@@ -1,0 +1,182 @@
+"""What a generation provider is: the small interfaces the workflow calls, and their data.
+
+Three kinds, each chosen by a setting, the offline implementation first:
+
+    text       MOMENTUM_TEXT_PROVIDER       local | anthropic | bedrock | openai
+    video      MOMENTUM_VIDEO_PROVIDER      slides | heygen
+    thumbnail  MOMENTUM_THUMBNAIL_PROVIDER  local | bedrock
+
+A provider does one call and reports what it used (``Usage``); it neither retries, nor
+records costs, nor keeps a circuit: the workflow's resilience layer does that around every
+call, the same way for every provider. A provider signals a failure with ``ProviderError``,
+saying whether trying again may help and, when the remote said so, after how long.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Generic, Literal, Protocol, TypeVar
+
+from pydantic import BaseModel, Field
+
+Kind = Literal["text", "video", "thumbnail"]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What one call consumed; priced by the table in settings (GENERATION_PRICES)."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    video_seconds: Decimal = Decimal("0")
+    images: int = 0
+
+
+class ProviderError(Exception):
+    """A provider call that did not give a usable answer.
+
+    ``retryable``: a later attempt may succeed (429, 5xx, timeout, connection reset, invalid
+    JSON the model may get right next time); False for what will fail the same way again
+    (401/403, 400, a refused request). ``retry_after``: seconds the remote asked us to wait.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        retryable: bool,
+        retry_after: float | None = None,
+        http_status: int | None = None,
+        usage: Usage | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.provider = provider
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.http_status = http_status
+        self.usage = usage or Usage()  # what a failed call still cost (e.g. tokens of invalid JSON)
+
+
+# --- Text -----------------------------------------------------------------------------------
+
+
+class OutlineDay(BaseModel):
+    day: int = Field(ge=1, le=21)
+    title: str = Field(min_length=3, max_length=200)
+    summary: str = Field(min_length=10, max_length=1000)
+    objectives: list[str] = Field(min_length=1, max_length=6)
+
+
+class Outline(BaseModel):
+    """The course plan: one entry per day, days 1..duration_days in order."""
+
+    title: str = Field(min_length=3, max_length=200)
+    description: str = Field(min_length=20, max_length=2000)
+    days: list[OutlineDay] = Field(min_length=7, max_length=21)
+
+
+class LessonDraft(BaseModel):
+    title: str = Field(min_length=3, max_length=200)
+    summary: str = Field(min_length=10, max_length=1000)
+    content_markdown: str = Field(min_length=200, max_length=40_000)
+    narration: str = Field(min_length=20, max_length=4000, description="What the video's narrator says")
+    duration_minutes: int = Field(ge=3, le=60)
+
+
+@dataclass(frozen=True)
+class CourseBrief:
+    """What the admin asked for, plus the reference passages that ground it."""
+
+    topic: str
+    duration_days: int
+    level: str  # BEGINNER | INTERMEDIATE | ADVANCED
+    category: str  # the category's name
+    audience: str = ""
+    tone: str = ""
+    passages: tuple[str, ...] = ()  # the reference chunks most relevant to the topic
+
+
+T = TypeVar("T", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class TextResult(Generic[T]):
+    value: T
+    usage: Usage
+    model: str
+
+
+class TextProvider(Protocol):
+    name: str
+
+    def outline(self, brief: CourseBrief) -> TextResult[Outline]: ...
+
+    def lesson(
+        self, brief: CourseBrief, outline: Outline, day: int, passages: tuple[str, ...]
+    ) -> TextResult[LessonDraft]:
+        """The lesson of ``day`` (1-based), grounded in ``passages`` (reference chunks for that day)."""
+        ...
+
+
+# --- Video ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VideoRequest:
+    course_title: str
+    day: int
+    lesson_title: str
+    narration: str
+    key_points: tuple[str, ...]
+    accent_color: str = "#2563eb"
+
+
+@dataclass(frozen=True)
+class VideoSubmission:
+    external_id: str  # what status() is asked about; the slides provider renders at once
+    usage: Usage = field(default_factory=Usage)
+
+
+@dataclass(frozen=True)
+class VideoStatus:
+    state: Literal["processing", "done", "failed"]
+    file: Path | None = None  # a finished MP4 on local disk (slides), or
+    url: str | None = None  # a finished MP4 to download (heygen)
+    duration_seconds: Decimal = Decimal("0")
+    error: str = ""
+    usage: Usage = field(default_factory=Usage)  # billed when the video is done (video seconds)
+
+
+class VideoProvider(Protocol):
+    name: str
+
+    def submit(self, request: VideoRequest) -> VideoSubmission: ...
+
+    def status(self, external_id: str) -> VideoStatus: ...
+
+
+# --- Thumbnail ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThumbnailRequest:
+    title: str
+    category: str
+    background: str  # the category's colours, "#rrggbb"
+    foreground: str
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    png: bytes
+    usage: Usage = field(default_factory=Usage)
+    model: str = ""
+
+
+class ThumbnailProvider(Protocol):
+    name: str
+
+    def render(self, request: ThumbnailRequest) -> Thumbnail: ...
