@@ -1,8 +1,473 @@
-"""Durable workflows of the generation app (see momentum/durable.py for QUEUES and SCHEDULES)."""
+"""The course-generation workflow (DBOS): topic (and PDFs) in, a draft course out.
+
+    validate → references → outline → lesson per day (fan-out, text queue) → per lesson: video
+    submit → poll until ready (durable sleep) (fan-out, media queue) → thumbnail → save the draft
+    course with its lessons (one transaction) → notify the admin (email + in-app)
+
+Each box is a DBOS step: checkpointed, so a restarted worker resumes at the first unfinished one
+and a finished provider call is never made again. Steps take IDs and keep what they produce in
+their ``GenerationStep`` row (the outline, each lesson, each stored video), so a retried job
+(a new workflow for the same job) skips the steps that succeeded and resumes at the failed one.
+Provider calls go through ``resilience.call`` (circuit breaker, bounded retries, cost).
+
+Text calls run as child workflows on the ``generation-text`` queue, whose limiter caps the
+requests per minute to the text provider across every worker. A failed outline or lesson fails
+the job; a failed video or thumbnail degrades it (no video / the title-card placeholder) and the
+job succeeds with warnings.
+"""
 
 from __future__ import annotations
 
+import urllib.request
 from typing import Any
 
-QUEUES: dict[str, dict[str, Any]] = {}
+from dbos import DBOS
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+
+from momentum import durable
+from momentum.generation import actions, providers, resilience
+from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepStatus
+from momentum.generation.providers.base import (
+    CourseBrief,
+    LessonDraft,
+    Outline,
+    ProviderError,
+    ThumbnailRequest,
+    VideoRequest,
+)
+from momentum.lib.logs import get_logger
+
+log = get_logger("momentum.generation.workflows")
+
+TEXT_QUEUE = "generation-text"
+MEDIA_QUEUE = "generation-media"
+VIDEO_POLL_SECONDS = 5.0  # between two status polls of a video in the making (a durable sleep)
+VIDEO_MAX_POLLS = 4320  # six hours at the default interval: a video not done by then is given up
+PASSAGES_FOR_OUTLINE = 6
+PASSAGES_PER_LESSON = 3
+
+QUEUES: dict[str, dict[str, Any]] = {
+    "generation": {"worker_concurrency": 2},
+    # One text request per workflow on this queue: the limiter is the provider's rate limit, shared.
+    TEXT_QUEUE: {"limiter": {"limit": settings.TEXT_REQUESTS_PER_MINUTE, "period": 60}, "worker_concurrency": 4},
+    MEDIA_QUEUE: {"worker_concurrency": 2},
+}
 SCHEDULES: list[dict[str, Any]] = []
+
+
+class Stop(Exception):
+    """The job was cancelled: the workflow ends without another step."""
+
+
+# --- Helpers the steps share ----------------------------------------------------------------------
+
+
+def _job(job_id: str) -> GenerationJob:
+    return GenerationJob.objects.select_related("category", "created_by").get(pk=job_id)
+
+
+def _step(job_id: str, name: str) -> GenerationStep:
+    return GenerationStep.objects.get(job__pk=job_id, name=name)
+
+
+def _cancelled(job_id: str) -> bool:
+    return GenerationJob.objects.filter(pk=job_id, status=JobStatus.CANCELLED).exists()
+
+
+def _brief(job: GenerationJob) -> CourseBrief:
+    references = _step(str(job.pk), "references").output
+    return CourseBrief(
+        topic=job.topic,
+        duration_days=job.duration_days,
+        level=job.level,
+        category=job.category.name,
+        audience=job.audience,
+        tone=job.tone,
+        passages=tuple(references.get("passages", [])),
+    )
+
+
+def _outline(job_id: str) -> Outline:
+    return Outline.model_validate(_step(job_id, "outline").output["outline"])
+
+
+def _lesson(job_id: str, day: int) -> LessonDraft:
+    return LessonDraft.model_validate(_step(job_id, f"lesson-{day}").output["lesson"])
+
+
+def _passages(job: GenerationJob, query: str, k: int) -> tuple[str, ...]:
+    documents = list(job.reference_documents.all())
+    if not documents:
+        return ()
+    from momentum.generation.references import passages_for
+
+    return tuple(passages_for(documents, query, k))
+
+
+def _provider_call(step: GenerationStep, provider: str, kind: str, fn: Any, *, bill: bool = True) -> Any:
+    context = resilience.CallContext(job_id=str(step.job_id), step_id=step.pk, kind=kind, operation=step.name)
+    return resilience.call(provider, fn, context, on_attempt=lambda _: actions.do_count_attempt(step), bill=bill)
+
+
+def _media_name(job_id: str, name: str) -> str:
+    return f"generation/{job_id}/{name}"
+
+
+# --- Steps -------------------------------------------------------------------------------------
+
+
+@durable.step()
+def begin(job_id: str) -> dict[str, Any]:
+    """The job runs: its length and whether it wants videos; {} when it was cancelled or has ended."""
+    if not actions.do_begin_job(job_id):
+        return {}
+    job = GenerationJob.objects.get(pk=job_id)
+    return {"days": job.duration_days, "video": job.include_video}
+
+
+@durable.step()
+def still_running(job_id: str) -> bool:
+    return not _cancelled(job_id)
+
+
+@durable.step()
+def validate(job_id: str) -> str:
+    """Everything the later steps rely on, checked once more at run time: '' or the problem."""
+    step = actions.do_start_step(job_id, "validate")
+    job = _job(job_id)
+    problems = []
+    if job.duration_days not in (7, 14, 21):
+        problems.append(f"a course lasts 7, 14 or 21 days, not {job.duration_days}")
+    if not job.topic.strip():
+        problems.append("the topic is empty")
+    empty = [doc.filename for doc in job.reference_documents.all() if not doc.text.strip()]
+    if empty:
+        problems.append(f"no text could be read from {', '.join(empty)}")
+    if problems:
+        actions.do_fail_step(step, "; ".join(problems))
+        return "; ".join(problems)
+    actions.do_finish_step(step, output={"providers": providers.configured()})
+    return ""
+
+
+@durable.step()
+def gather_references(job_id: str) -> None:
+    """The reference passages most relevant to the topic (they ground the outline)."""
+    step = _step(job_id, "references")
+    if step.status == StepStatus.SUCCEEDED:
+        return
+    step = actions.do_start_step(job_id, "references")
+    job = _job(job_id)
+    passages = _passages(job, f"{job.topic} {job.audience}", PASSAGES_FOR_OUTLINE)
+    actions.do_finish_step(step, output={"passages": list(passages), "documents": job.reference_documents.count()})
+
+
+@durable.step()
+def write_text_step(job_id: str, name: str) -> str:
+    """The outline (``name`` = "outline") or one lesson ("lesson-<day>"): '' or what went wrong."""
+    step = _step(job_id, name)
+    if step.status == StepStatus.SUCCEEDED:
+        return ""
+    if _cancelled(job_id):
+        return "cancelled"
+    step = actions.do_start_step(job_id, name)
+    job = _job(job_id)
+    brief = _brief(job)
+    text = providers.text_provider()
+    try:
+        if name == "outline":
+            result = _provider_call(step, text.name, "text", lambda: text.outline(brief))
+            outline: Outline = result.value
+            days = [entry.day for entry in outline.days]
+            if days != list(range(1, job.duration_days + 1)):
+                raise ProviderError(
+                    f"the outline plans days {days}, not 1..{job.duration_days}", provider=text.name, retryable=False
+                )
+            actions.do_finish_step(step, output={"outline": outline.model_dump(mode="json"), "model": result.model})
+        else:
+            day = int(name.removeprefix("lesson-"))
+            outline = _outline(job_id)
+            plan = outline.days[day - 1]
+            passages = _passages(job, f"{plan.title} {plan.summary} {' '.join(plan.objectives)}", PASSAGES_PER_LESSON)
+            result = _provider_call(step, text.name, "text", lambda: text.lesson(brief, outline, day, passages))
+            actions.do_finish_step(step, output={"lesson": result.value.model_dump(mode="json"), "model": result.model})
+    except ProviderError as error:
+        actions.do_fail_step(step, str(error))
+        return f"{name}: {error}"
+    return ""
+
+
+@durable.step()
+def submit_video(job_id: str, day: int) -> str:
+    """Ask the video provider for day ``day``'s video: its external ID, or '' when there is nothing
+    to poll (done already, cancelled, or failed: then the lesson goes without video)."""
+    name = f"video-{day}"
+    step = _step(job_id, name)
+    if step.status in (StepStatus.SUCCEEDED, StepStatus.SKIPPED) or _cancelled(job_id):
+        return ""
+    if step.output.get("external_id"):  # submitted by an earlier run of this job
+        return str(step.output["external_id"])
+    step = actions.do_start_step(job_id, name)
+    job = _job(job_id)
+    outline, lesson = _outline(job_id), _lesson(job_id, day)
+    request = VideoRequest(
+        course_title=outline.title,
+        day=day,
+        lesson_title=lesson.title,
+        narration=lesson.narration,
+        key_points=tuple(outline.days[day - 1].objectives),
+        accent_color=job.category.color,
+    )
+    try:
+        video = providers.video_provider()
+        submission = _provider_call(step, video.name, "video", lambda: video.submit(request))
+    except ProviderError as error:
+        _video_failed(job_id, step, day, str(error))
+        return ""
+    actions.do_update_step_output(step, {"external_id": submission.external_id, "polls": 0})
+    return str(submission.external_id)
+
+
+@durable.step()
+def poll_video(job_id: str, day: int, external_id: str) -> str:
+    """One status poll: "processing" (poll again later), "done" (stored) or "failed" (degraded)."""
+    step = _step(job_id, f"video-{day}")
+    if step.status != StepStatus.RUNNING:
+        return "done" if step.status == StepStatus.SUCCEEDED else "failed"
+    if _cancelled(job_id):
+        return "failed"
+    polls = int(step.output.get("polls", 0)) + 1
+    try:
+        video = providers.video_provider()
+        status = _provider_call(step, video.name, "video", lambda: video.status(external_id))
+        if status.state == "failed":
+            raise ProviderError(status.error or "the video could not be made", provider=video.name, retryable=False)
+        if status.state == "processing":
+            if polls >= VIDEO_MAX_POLLS:
+                raise ProviderError("the video was not ready in time", provider=video.name, retryable=False)
+            actions.do_update_step_output(step, {**step.output, "polls": polls})
+            return "processing"
+        stored = _store_video(job_id, day, status)
+    except ProviderError as error:
+        _video_failed(job_id, step, day, str(error))
+        return "failed"
+    actions.do_finish_step(
+        step, output={**step.output, "polls": polls, "video": stored, "seconds": str(status.duration_seconds)}
+    )
+    return "done"
+
+
+def _store_video(job_id: str, day: int, status: Any) -> str:
+    name = _media_name(job_id, f"day-{day}.mp4")
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    if status.file is not None:
+        with open(status.file, "rb") as source:
+            return str(default_storage.save(name, ContentFile(source.read())))
+    if status.url:
+        if not status.url.startswith(("https://", "http://")):
+            raise ProviderError("the video URL is not http(s)", provider="video", retryable=False)
+        with urllib.request.urlopen(status.url, timeout=settings.PROVIDER_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return str(default_storage.save(name, ContentFile(response.read())))
+    raise ProviderError("the provider said done but gave no video", provider="video", retryable=False)
+
+
+def _video_failed(job_id: str, step: GenerationStep, day: int, error: str) -> None:
+    actions.do_fail_step(step, error)
+    actions.do_add_warning(job_id, f"Day {day} has no video: {error}")
+
+
+@durable.step()
+def make_thumbnail(job_id: str) -> None:
+    """The course's thumbnail from the provider, or the local title card when that fails."""
+    from momentum.generation.providers.title_card import render_title_card
+
+    step = _step(job_id, "thumbnail")
+    if step.status in (StepStatus.SUCCEEDED, StepStatus.SKIPPED) or _cancelled(job_id):
+        return
+    step = actions.do_start_step(job_id, "thumbnail")
+    job = _job(job_id)
+    title = _outline(job_id).title
+    request = ThumbnailRequest(
+        title=title, category=job.category.name, background=job.category.color, foreground=job.category.accent
+    )
+    name = _media_name(job_id, "thumbnail.png")
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    try:
+        thumbnails = providers.thumbnail_provider()
+        thumbnail = _provider_call(step, thumbnails.name, "image", lambda: thumbnails.render(request))
+    except ProviderError as error:
+        png = render_title_card(title, category=job.category.name, color=job.category.color, accent=job.category.accent)
+        stored = default_storage.save(name, ContentFile(png))
+        actions.do_update_step_output(step, {"thumbnail": stored, "placeholder": True})
+        actions.do_fail_step(step, str(error))
+        actions.do_add_warning(job_id, f"The thumbnail is the title-card placeholder: {error}")
+        return
+    stored = default_storage.save(name, ContentFile(thumbnail.png))
+    actions.do_finish_step(step, output={"thumbnail": stored, "placeholder": False, "model": thumbnail.model})
+
+
+@durable.step()
+def save_course(job_id: str) -> int:
+    """The draft course with every lesson, in one transaction; once (the job keeps its course)."""
+    from momentum.catalog.actions import do_create_course, do_set_thumbnail
+    from momentum.catalog.models import Lesson
+    from momentum.ops.actions import do_record_audit
+
+    step = actions.do_start_step(job_id, "save")
+    with transaction.atomic():
+        job = GenerationJob.objects.select_for_update().select_related("category", "created_by").get(pk=job_id)
+        if job.course_id is not None:
+            actions.do_finish_step(step, output={"course_id": job.course_id})
+            return job.course_id
+        outline = _outline(job_id)
+        course = do_create_course(
+            title=outline.title,
+            description=outline.description,
+            category=job.category,
+            duration_days=job.duration_days,
+            level=job.level,
+            metadata={"generated_by_job": str(job.pk), "providers": job.providers, "warnings": job.warnings},
+            actor=job.created_by,
+        )
+        videos = {s.name: s.output.get("video") for s in job.steps.filter(name__startswith="video-")}
+        for day in range(1, job.duration_days + 1):
+            draft = _lesson(job_id, day)
+            lesson = Lesson(
+                course=course,
+                day=day,
+                title=draft.title,
+                content_markdown=draft.content_markdown,
+                duration_minutes=draft.duration_minutes,
+                is_preview=day == 1,
+            )
+            if videos.get(f"video-{day}"):
+                lesson.video.name = videos[f"video-{day}"]
+            lesson.save()
+        thumbnail = job.steps.get(name="thumbnail").output.get("thumbnail")
+        if thumbnail and default_storage.exists(thumbnail):
+            with default_storage.open(thumbnail, "rb") as image:
+                do_set_thumbnail(course, image.read(), actor=job.created_by)
+        job.course = course
+        job.save(update_fields=["course", "updated_at"])
+        do_record_audit(
+            "generation.course_saved", actor=job.created_by, resource=course,
+            metadata={"job_id": str(job.pk), "lessons": job.duration_days},
+        )  # fmt: skip
+        actions.do_finish_step(step, output={"course_id": course.pk})
+    return course.pk
+
+
+@durable.step()
+def notify(job_id: str) -> None:
+    """Tell the admin who asked: an email and an in-app notice (once each)."""
+    from momentum.accounts.models import Notification
+
+    step = _step(job_id, "notify")
+    if step.status == StepStatus.SUCCEEDED:
+        return
+    step = actions.do_start_step(job_id, "notify")
+    job = _job(job_id)
+    url = reverse("generation:studio_job", args=[job.pk])
+    warnings = job.warnings
+    title = f"Draft ready: {job.course.title if job.course else job.topic}"
+    body = (
+        f"The {job.duration_days}-day course on “{job.topic}” is saved as a draft, ready for your review."
+        + (f" {len(warnings)} warning(s): " + "; ".join(warnings) if warnings else "")
+        + f" Cost: ${job.cost_usd:.4f}."
+    )
+    if not Notification.objects.filter(user=job.created_by, kind="generation_finished", url=url).exists():
+        Notification.objects.create(user=job.created_by, kind="generation_finished", title=title, body=body, url=url)
+        EmailMessage(
+            subject=f"[{settings.SITE_NAME}] {title}",
+            body=f"{body}\n\nReview it: {settings.SITE_URL.rstrip('/')}{url}\n",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[job.created_by.email],
+        ).send(fail_silently=True)
+    actions.do_finish_step(step, output={"notified": job.created_by.email})
+
+
+@durable.step()
+def finish(job_id: str, status: str, error: str = "") -> str:
+    if status == JobStatus.FAILED:
+        _notify_failure(job_id, error)
+    return actions.do_finish_job(job_id, JobStatus(status), error=error)
+
+
+def _notify_failure(job_id: str, error: str) -> None:
+    from momentum.accounts.models import Notification
+
+    job = _job(job_id)
+    url = reverse("generation:studio_job", args=[job.pk])
+    Notification.objects.create(
+        user=job.created_by, kind="generation_failed", title=f"Generation failed: {job.topic}"[:200],
+        body=f"{error} You can retry the job from its page; it resumes at the failed step.", url=url,
+    )  # fmt: skip
+
+
+# --- Workflows ---------------------------------------------------------------------------------
+
+
+@durable.workflow("generation.write_text")
+def write_text(job_id: str, name: str) -> str:
+    """One text request (outline or a lesson), on the rate-limited text queue."""
+    return write_text_step(job_id, name)
+
+
+@durable.workflow("generation.make_video")
+def make_video(job_id: str, day: int) -> str:
+    """Submit day ``day``'s video, then poll with durable sleeps until it is ready or given up."""
+    external_id = submit_video(job_id, day)
+    if not external_id:
+        return "none"
+    while True:
+        state = poll_video(job_id, day, external_id)
+        if state != "processing":
+            return state
+        DBOS.sleep(VIDEO_POLL_SECONDS)
+
+
+@durable.workflow("generation.generate_course")
+def generate_course(job_id: str, request_id: str = "") -> str:
+    with durable.bind_request(request_id):
+        plan = begin(job_id)
+        if not plan:
+            return "ended"
+        try:
+            return _pipeline(job_id, plan["days"], include_video=plan["video"])
+        except Stop:
+            return JobStatus.CANCELLED
+
+
+def _text(job_id: str, names: list[str]) -> str:
+    handles = [DBOS.enqueue_workflow(TEXT_QUEUE, write_text, job_id, name) for name in names]
+    errors = [error for error in (handle.get_result() for handle in handles) if error]
+    if "cancelled" in errors:
+        raise Stop
+    return "; ".join(errors)
+
+
+def _pipeline(job_id: str, days: int, *, include_video: bool) -> str:
+    problem = validate(job_id)
+    if problem:
+        return finish(job_id, JobStatus.FAILED, f"The request is invalid: {problem}.")
+    gather_references(job_id)
+    error = _text(job_id, ["outline"]) or _text(job_id, [f"lesson-{day}" for day in range(1, days + 1)])
+    if error:
+        return finish(job_id, JobStatus.FAILED, f"The text provider failed: {error}")
+    if include_video:
+        handles = [DBOS.enqueue_workflow(MEDIA_QUEUE, make_video, job_id, day) for day in range(1, days + 1)]
+        for handle in handles:
+            handle.get_result()
+    make_thumbnail(job_id)
+    if not still_running(job_id):
+        raise Stop
+    save_course(job_id)
+    notify(job_id)
+    return finish(job_id, JobStatus.SUCCEEDED)

@@ -1,0 +1,47 @@
+"""The studio's generation form (the rules themselves live in generation.actions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from momentum.catalog.models import DURATIONS, Category, Level
+from momentum.catalog.studio_forms import StudioForm
+
+MAX_PDFS = 5
+
+
+class MultiplePdfInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PdfFiles(forms.FileField):
+    """Zero or more uploaded files (checked as PDFs by the reference-document action)."""
+
+    widget = MultiplePdfInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > MAX_PDFS:
+            raise forms.ValidationError(f"At most {MAX_PDFS} PDFs per course.")
+        return [super(PdfFiles, self).clean(file, initial) for file in files]
+
+
+class GenerateForm(StudioForm):
+    topic = forms.CharField(max_length=500, min_length=3, help_text="What the course teaches, in a phrase.")
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), to_field_name="slug", empty_label=None)
+    duration_days = forms.TypedChoiceField(
+        label="Length", choices=[(d, f"{d} days") for d in DURATIONS], coerce=int, initial=7
+    )
+    level = forms.ChoiceField(choices=Level.choices, initial=Level.BEGINNER)
+    audience = forms.CharField(max_length=300, required=False, help_text="Who it is for, e.g. “new team leads”.")
+    tone = forms.CharField(max_length=100, required=False, help_text="e.g. friendly, concise, playful.")
+    pdfs = PdfFiles(
+        label="Reference PDFs",
+        required=False,
+        widget=MultiplePdfInput(attrs={"accept": "application/pdf,.pdf", "multiple": True}),
+        help_text="Optional: the passages most relevant to each day ground its lesson.",
+    )
+    include_video = forms.BooleanField(label="Make a narrated video for each lesson", required=False, initial=True)
+    include_thumbnail = forms.BooleanField(label="Make a thumbnail", required=False, initial=True)

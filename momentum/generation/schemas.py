@@ -1,0 +1,70 @@
+"""Shapes of the generation API (API.md, Administration: generation-jobs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import Field, field_validator
+
+from momentum.catalog.models import Level
+
+
+class JobIn(Schema):
+    topic: str = Field(min_length=3, max_length=500, description="What the course teaches")
+    category: str | int = Field(description="Category slug or id")
+    duration_days: Literal[7, 14, 21]
+    audience: str = Field("", max_length=300)
+    level: Level = Level.BEGINNER
+    tone: str = Field("", max_length=100)
+    reference_document_ids: list[UUID] = Field(default_factory=list, max_length=10)
+    include_video: bool = True
+    include_thumbnail: bool = True
+
+    @field_validator("topic")
+    @classmethod
+    def _topic_has_words(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) < 3:
+            raise ValueError("must have at least 3 characters besides spaces")
+        return value
+
+
+class StepOut(Schema):
+    name: str
+    status: str
+    attempts: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    cost_usd: Decimal
+    error: str
+
+
+class JobOut(Schema):
+    id: UUID
+    status: Literal["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]
+    topic: str
+    category: str = Field(description="The category's slug")
+    duration_days: int
+    level: str
+    include_video: bool
+    include_thumbnail: bool
+    warnings: list[str]
+    error: str
+    steps: list[StepOut]
+    cost_usd_total: Decimal
+    course_id: int | None
+    providers: dict[str, Any]
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class JobPage(Schema):
+    items: list[JobOut]
+    count: int
+    page: int
+    page_size: int

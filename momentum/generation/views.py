@@ -1,0 +1,112 @@
+"""Studio pages of the generation app: /studio/generate (the form and the jobs) and a job's live page."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from momentum.accounts.policy import Access, page_access
+from momentum.catalog.studio_forms import add_problem
+from momentum.generation import actions, queries
+from momentum.generation.forms import GenerateForm
+from momentum.generation.models import GenerationJob
+from momentum.lib.problems import Problem
+from momentum.ops.queries import ai_spend, site_settings
+
+PAGE_SIZE = 15
+
+
+def _store_pdfs(request: HttpRequest, files: list[Any]) -> list[Any]:
+    if not files:
+        return []
+    from momentum.generation import references
+
+    return [references.do_store_reference(upload, actor=request.user, request=request) for upload in files]
+
+
+@page_access(Access.ADMIN)
+def studio_generate(request: HttpRequest) -> HttpResponse:
+    form = GenerateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            documents = _store_pdfs(request, data["pdfs"])
+            spec = actions.JobRequest(
+                topic=" ".join(data["topic"].split()),
+                category=data["category"],
+                duration_days=data["duration_days"],
+                level=data["level"],
+                audience=data["audience"],
+                tone=data["tone"],
+                include_video=data["include_video"],
+                include_thumbnail=data["include_thumbnail"],
+                reference_documents=documents,
+            )
+            job, _ = actions.do_start_job(request.user, spec, request=request)
+        except Problem as problem:
+            add_problem(form, problem)
+            if not problem.errors:
+                form.add_error(None, problem.detail)
+        else:
+            messages.success(request, f"Generating “{job.topic}”: follow it here.")
+            return redirect("generation:studio_job", job.pk)
+    page = Paginator(queries.jobs(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "spend": ai_spend(),
+        "quota": site_settings().generation_daily_quota,
+        "started_today": queries.jobs_started_today(request.user),
+        "providers": queries.provider_status(),
+    }
+    return render(request, "generation/studio_generate.html", context, status=422 if form.errors else 200)
+
+
+def _job_context(job: GenerationJob) -> dict[str, Any]:
+    summary = queries.job_summary(job)
+    return {"job": job, "steps": queries.steps(job), "summary": summary, "live": job.status not in actions.FINISHED}
+
+
+@page_access(Access.ADMIN)
+def studio_job(request: HttpRequest, job: UUID) -> HttpResponse:
+    found = queries.job_or_404_page(job)
+    return render(request, "generation/studio_job.html", _job_context(found))
+
+
+@page_access(Access.ADMIN)
+def studio_job_progress(request: HttpRequest, job: UUID) -> HttpResponse:
+    """The live part of the job page, polled by htmx every two seconds while the job runs."""
+    found = queries.job_or_404_page(job)
+    return render(request, "generation/partials/job_progress.html", _job_context(found))
+
+
+@require_POST
+@page_access(Access.ADMIN)
+def studio_job_cancel(request: HttpRequest, job: UUID) -> HttpResponse:
+    found = queries.job_or_404_page(job)
+    try:
+        actions.do_cancel_job(found, actor=request.user, request=request)
+    except Problem as problem:
+        messages.error(request, problem.detail)
+    else:
+        messages.success(request, "The job is cancelled.")
+    return redirect("generation:studio_job", found.pk)
+
+
+@require_POST
+@page_access(Access.ADMIN)
+def studio_job_retry(request: HttpRequest, job: UUID) -> HttpResponse:
+    found = queries.job_or_404_page(job)
+    try:
+        actions.do_retry_job(found, actor=request.user, request=request)
+    except Problem as problem:
+        messages.error(request, problem.detail)
+    else:
+        messages.success(request, "Retrying from the failed step.")
+    return redirect("generation:studio_job", found.pk)
