@@ -2,8 +2,9 @@
 
 ``check_public_url`` accepts http and https URLs whose host resolves only to public
 addresses. Loopback, private, link-local (cloud metadata at 169.254.169.254), shared,
-multicast and reserved addresses are refused unless ``settings.ALLOW_PRIVATE_MEDIA_URLS``
-is on (a laptop demo pointing at a local media server). A host that does not resolve is
+multicast and reserved addresses are refused unless the caller allows private hosts (by
+default ``settings.ALLOW_PRIVATE_MEDIA_URLS``: a laptop demo pointing at a local media server;
+the generation providers pass ``settings.ALLOW_PRIVATE_PROVIDER_URLS``). A host that does not resolve is
 refused: a name that resolves later could resolve anywhere.
 """
 
@@ -37,8 +38,12 @@ def resolve(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
 
 
-def check_public_url(url: str, *, field: str) -> str:
-    """``url`` when it is an http(s) URL to a public host; ``Invalid(field, ...)`` otherwise."""
+def check_public_url(url: str, *, field: str, allow_private: bool | None = None) -> str:
+    """``url`` when it is an http(s) URL to a public host; ``Invalid(field, ...)`` otherwise.
+
+    ``allow_private`` (default: ``settings.ALLOW_PRIVATE_MEDIA_URLS``) lets any host through,
+    the scheme and credential checks still apply.
+    """
     if len(url) > MAX_URL_LENGTH:
         raise Invalid(field, f"must be at most {MAX_URL_LENGTH} characters", rule="max_length")
     try:
@@ -53,7 +58,7 @@ def check_public_url(url: str, *, field: str) -> str:
         raise Invalid(field, "has no host name", rule="url")
     if parts.username or parts.password:
         raise Invalid(field, "must not contain a user name or password", rule="url_credentials")
-    if settings.ALLOW_PRIVATE_MEDIA_URLS:
+    if settings.ALLOW_PRIVATE_MEDIA_URLS if allow_private is None else allow_private:
         return url.strip()
     if host.rstrip(".").lower().endswith((".localhost", ".local", ".internal")) or host.lower() == "localhost":
         raise Invalid(field, "points to a local or internal host", rule="url_public")

@@ -1,0 +1,115 @@
+"""Plain-text analysis shared by the offline generator and reference selection.
+
+Sentences, words without the common English filler, the key terms of a passage, and a BM25
+score of passages against a query. Deterministic and dependency-free: the same text gives the
+same terms in the same order, which keeps the offline generator reproducible.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+_STOPWORD_TEXT = """
+    a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each either else etc even ever every few for
+    from further had has have having he her here hers herself him himself his how however i if in into is it
+    its itself just least less let like made make makes many may me might more most much must my myself need
+    neither no nor not now of off often on once one only or other others our ours ourselves out over own per
+    rather really same several shall she should since so some such than that the their theirs them
+    themselves then there these they this those though through thus to too two under until up upon us use
+    used uses using very via was we well were what when where whether which while who whom whose why will
+    with within without would yet you your yours yourself yourselves first second third new way ways thing
+    things lot lots get gets got see shown show shows figure table page chapter section example examples
+    e.g i.e one's able within across among along around toward towards else instead because often usually
+    """
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*[A-Za-z0-9]|[A-Za-z]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
+_SPACE = re.compile(r"\s+")
+MAX_WORD = 30  # longer "words" are identifiers, URLs or extraction noise, never a key term
+
+
+def normalise(text: str) -> str:
+    """One line of text: whitespace runs collapsed, hyphenated line breaks joined."""
+    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, in order (a line of prose ending in . ! or ?)."""
+    return [part.strip() for part in _SENTENCE_END.split(normalise(text)) if part.strip()]
+
+
+def words(text: str) -> list[str]:
+    """The lowercase words of ``text``, without stopwords and without one- or two-letter words."""
+    return [w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if _is_word(w)]
+
+
+def _is_word(token: str) -> bool:
+    return 2 < len(token) <= MAX_WORD and token not in STOPWORDS
+
+
+def key_terms(texts: Iterable[str], *, limit: int = 12, exclude: Iterable[str] = ()) -> list[str]:
+    """The terms that characterise ``texts``: recurring word pairs first, then frequent words.
+
+    Terms whose words all appear in ``exclude`` (e.g. the course topic) are left out: they say
+    nothing a learner has not already read in the title.
+    """
+    excluded = {w for phrase in exclude for w in words(phrase)}
+    unigrams: Counter[str] = Counter()
+    bigrams: Counter[str] = Counter()
+    for text in texts:
+        for sentence in sentences(text) or [text]:
+            tokens = [m.group(0).lower() for m in _WORD.finditer(sentence)]
+            for left, right in itertools.pairwise(tokens):
+                if _is_word(left) and _is_word(right) and left != right:
+                    bigrams[f"{left} {right}"] += 1
+            unigrams.update(w for w in tokens if len(w) > 3 and _is_word(w))
+    terms: list[str] = []
+    taken: set[str] = set()
+    for phrase, count in sorted(bigrams.items(), key=lambda item: (-item[1], item[0])):
+        parts = set(phrase.split())
+        if count < 2 or parts <= excluded or parts & taken:
+            continue
+        terms.append(phrase)
+        taken |= parts
+        if len(terms) >= limit // 2:
+            break
+    for word, _count in sorted(unigrams.items(), key=lambda item: (-item[1], item[0])):
+        if len(terms) >= limit:
+            break
+        if word in excluded or word in taken:
+            continue
+        terms.append(word)
+        taken.add(word)
+    return terms
+
+
+def bm25_scores(documents: Sequence[str], query: str, *, k1: float = 1.5, b: float = 0.75) -> list[float]:
+    """The Okapi BM25 score of each document for ``query`` (0 for a document sharing no term)."""
+    query_terms = set(words(query))
+    tokenised = [words(document) for document in documents]
+    if not tokenised or not query_terms:
+        return [0.0] * len(documents)
+    average_length = (sum(len(tokens) for tokens in tokenised) / len(tokenised)) or 1.0
+    frequency: Counter[str] = Counter()
+    for tokens in tokenised:
+        frequency.update(query_terms & set(tokens))
+    total = len(tokenised)
+    scores = []
+    for tokens in tokenised:
+        counts = Counter(tokens)
+        score = 0.0
+        for term in query_terms:
+            tf = counts.get(term, 0)
+            if not tf:
+                continue
+            idf = math.log(1 + (total - frequency[term] + 0.5) / (frequency[term] + 0.5))
+            score += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(tokens) / average_length))
+        scores.append(score)
+    return scores
