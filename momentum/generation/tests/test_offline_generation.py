@@ -1,0 +1,77 @@
+"""Offline, end to end: a topic becomes a publishable draft course with lessons, videos and a thumbnail."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.files.storage import default_storage
+
+from momentum.accounts.models import Notification
+from momentum.catalog.models import Course, Status
+from momentum.generation.models import GenerationStep, JobStatus, ProviderCall
+from momentum.generation.tests.pipeline import job_body, streams_of, wait_for_job
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_seven_day_course_is_generated_offline_with_lessons_videos_and_a_thumbnail(
+    workflows: None, admin, api_as
+) -> None:  # type: ignore[no-untyped-def]
+    # Given an admin and the offline providers (local text, slides video, title-card thumbnail)
+    client = api_as(admin)
+
+    # When they ask for a 7-day course
+    response = client.post("/generation-jobs", job_body(topic="Home espresso brewing"))
+    assert response.status_code == 202, response.content
+    assert response.json()["status"] == "QUEUED"
+    job = wait_for_job(response.json()["id"])
+
+    # Then the job succeeds without warnings, and its draft has seven lessons of real text
+    assert job.status == JobStatus.SUCCEEDED, (job.error, job.warnings)
+    assert job.warnings == []
+    course = Course.objects.get(pk=job.course_id)
+    assert course.status == Status.DRAFT
+    lessons = list(course.lessons.order_by("day"))
+    assert [lesson.day for lesson in lessons] == [1, 2, 3, 4, 5, 6, 7]
+    assert all(len(lesson.content_markdown) > 500 for lesson in lessons)
+    assert len({lesson.title for lesson in lessons}) == 7
+    # ... seven MP4s that ffprobe reads with a video and an audio stream
+    for lesson in lessons:
+        assert lesson.video.name.endswith(".mp4")
+        assert streams_of(default_storage.path(lesson.video.name)) == {"video", "audio"}
+    # ... and a PNG thumbnail
+    with course.thumbnail.open("rb") as thumbnail:
+        assert thumbnail.read(8) == b"\x89PNG\r\n\x1a\n"
+    # Every step is done, each provider call recorded; the admin was told, in the app and by email
+    assert set(GenerationStep.objects.filter(job=job).values_list("status", flat=True)) == {"SUCCEEDED"}
+    assert ProviderCall.objects.filter(job=job, kind="text", ok=True).count() == 8
+    assert Notification.objects.filter(user=admin, kind="generation_finished").count() == 1
+    assert [message.subject for message in mail.outbox if "Draft ready" in message.subject]
+
+    # And the draft can be published as it is
+    published = client.post(f"/courses/{course.slug}/publish")
+    assert published.status_code == 200, published.content
+    assert published.json()["status"] == "PUBLISHED"
+
+
+def test_the_job_api_shows_steps_attempts_and_costs(workflows: None, admin, api_as) -> None:  # type: ignore[no-untyped-def]
+    client = api_as(admin)
+    started = client.post("/generation-jobs", job_body(include_video=False, include_thumbnail=False)).json()
+    wait_for_job(started["id"])
+
+    job = client.get(f"/generation-jobs/{started['id']}").json()
+
+    assert job["status"] == "SUCCEEDED"
+    names = [step["name"] for step in job["steps"]]
+    assert names[:3] == ["validate", "references", "outline"]
+    assert names[-3:] == ["thumbnail", "save", "notify"]
+    statuses = {step["name"]: step["status"] for step in job["steps"]}
+    assert statuses["video-1"] == "SKIPPED"
+    assert statuses["thumbnail"] == "SKIPPED"
+    assert statuses["lesson-7"] == "SUCCEEDED"
+    assert {step["attempts"] for step in job["steps"] if step["name"].startswith("lesson-")} == {1}
+    assert job["cost_usd_total"] == "0.000000"  # the offline providers are free
+    assert job["course_id"] is not None
+    listed = client.get("/generation-jobs").json()
+    assert listed["count"] == 1
+    assert listed["items"][0]["id"] == started["id"]
