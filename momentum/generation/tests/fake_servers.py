@@ -25,8 +25,9 @@ process), each for the next ``times`` matching requests, then answers succeed ag
     hang               no answer for ``hang_seconds`` (longer than the client's timeout)
     video_failed       (heygen) the video's status turns "failed"
 
-Each server records every request (``requests``) and the calls it answered successfully
-(``calls``); ``GET /_calls`` returns both as JSON, ``POST /_reset`` forgets them and the faults.
+Each server records every request (``requests``: status, fault, usage billed) and the calls it
+answered successfully (``calls``: purpose, day, topic, whether it was a repair); ``GET /_calls``
+returns both as JSON, ``POST /_reset`` forgets them and the faults.
 
 Run one as a separate process (the worker-crash tests do)::
 
@@ -267,6 +268,8 @@ class FakeProvider:
             return
         reply, call = self._route(method, path, query, body, fault)
         record["status"] = reply.status
+        if call is not None and "usage" in call:
+            record["usage"] = call["usage"]  # what the answer billed, also when it was unusable
         if call is not None and reply.status == 200 and (fault is None or fault.mode == "video_failed"):
             with self._lock:
                 call.update(seq=len(self.calls) + 1, method=method, path=path)
