@@ -138,6 +138,8 @@ def still_running(job_id: str) -> bool:
 @durable.step()
 def validate(job_id: str) -> str:
     """Everything the later steps rely on, checked once more at run time: '' or the problem."""
+    if _step(job_id, "validate").status == StepStatus.SUCCEEDED:
+        return ""
     step = actions.do_start_step(job_id, "validate")
     job = _job(job_id)
     problems = []
