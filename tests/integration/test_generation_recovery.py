@@ -1,0 +1,160 @@
+"""A generation worker killed with SIGKILL in the middle of a job finishes it after a restart: the
+course exists once and the fake provider servers answered each completed call exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from momentum import durable
+from momentum.catalog.models import Category, Course
+from momentum.generation import actions
+from momentum.generation.models import GenerationJob, JobStatus, StepStatus
+from momentum.generation.tests.fake_servers import API_KEYS
+from tests.integration.test_workflow_recovery import system_database_url  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.2)
+
+
+class FakeServer:
+    """A fake provider in a process of its own (python -m momentum.generation.tests.fake_servers)."""
+
+    def __init__(self, kind: str, *extra: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "momentum.generation.tests.fake_servers", "--kind", kind, *extra],
+            cwd=ROOT, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        assert self.process.stdout is not None
+        self.url = self.process.stdout.readline().decode().strip()
+
+    def calls(self, purpose: str) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.url}/_calls", timeout=5) as response:  # noqa: S310  (local)
+            return [call for call in json.load(response)["calls"] if call["purpose"] == purpose]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def fakes() -> Iterator[tuple[FakeServer, FakeServer]]:
+    text, video = FakeServer("openai"), FakeServer("heygen", "--processing-polls", "3")
+    yield text, video
+    text.stop()
+    video.stop()
+
+
+def _database_url() -> str:
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    server = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    return f"{server}/{name}"
+
+
+class Worker:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "momentum.cli", "worker"], cwd=ROOT, env=self.env, start_new_session=True
+        )
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_calls(
+    transactional_db: None, admin, tmp_path: Path, system_database_url: str, fakes: Any, settings: Any
+) -> None:  # type: ignore[no-untyped-def]
+    text, video = fakes
+    worker = Worker(
+        {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "momentum.settings",
+            "MOMENTUM_ENV": "test",
+            "MOMENTUM_DATA_DIR": str(settings.DATA_DIR),
+            "MOMENTUM_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "DATABASE_URL": _database_url(),
+            "DBOS_SYSTEM_DATABASE_URL": system_database_url,
+            "MOMENTUM_EXECUTOR_ID": "generation-recovery",
+            "MOMENTUM_QUEUE_POLL_SECONDS": "0.1",
+            "MOMENTUM_TEXT_PROVIDER": "openai",
+            "MOMENTUM_OPENAI_BASE_URL": f"{text.url}/v1",
+            "MOMENTUM_OPENAI_API_KEY": API_KEYS["openai"],
+            "MOMENTUM_VIDEO_PROVIDER": "heygen",
+            "MOMENTUM_HEYGEN_BASE_URL": video.url,
+            "MOMENTUM_HEYGEN_API_KEY": API_KEYS["heygen"],
+            "MOMENTUM_HEYGEN_AVATAR_ID": "avatar",
+            "MOMENTUM_HEYGEN_VOICE_ID": "voice",
+            "MOMENTUM_ALLOW_PRIVATE_PROVIDER_URLS": "true",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    # The job is enqueued on the worker's own workflow database (this process runs none of it)
+    settings.DBOS_SYSTEM_DATABASE_URL = system_database_url
+    durable.release_system_database()
+    worker.start()
+    try:
+        spec = actions.JobRequest(topic="Sourdough baking", category=Category.objects.get(slug="health-wellness"),
+                                  duration_days=7, include_thumbnail=True)  # fmt: skip
+        job, _ = actions.do_start_job(admin, spec)
+        steps = job.steps
+
+        # Given a job whose lessons are written and whose videos are being made
+        wait_for(lambda: steps.filter(name__startswith="video-", output__has_key="external_id").count() >= 2)
+        # When the worker is killed with SIGKILL, then restarted
+        worker.kill()
+        assert GenerationJob.objects.get(pk=job.pk).status == JobStatus.RUNNING
+        worker.start()
+
+        # Then the job finishes
+        wait_for(lambda: GenerationJob.objects.get(pk=job.pk).status != JobStatus.RUNNING)
+        job.refresh_from_db()
+        assert job.status == JobStatus.SUCCEEDED, (job.error, job.warnings)
+        assert job.warnings == []
+        assert set(steps.values_list("status", flat=True)) == {StepStatus.SUCCEEDED}
+        # ... the course exists once, with a video for every lesson
+        courses = Course.objects.filter(metadata__generated_by_job=str(job.pk))
+        assert courses.count() == 1
+        assert all(lesson.video for lesson in courses.get().lessons.all())
+        # ... and each completed provider call was made exactly once
+        assert len(text.calls("outline")) == 1
+        assert sorted(call["day"] for call in text.calls("lesson")) == [1, 2, 3, 4, 5, 6, 7]
+        assert len(video.calls("video.generate")) == 7
+        assert len(video.calls("video.download")) == 7
+    finally:
+        worker.stop()
+        durable.release_system_database()
