@@ -86,8 +86,8 @@ def studio_job_progress(request: HttpRequest, job: UUID) -> HttpResponse:
     return render(request, "generation/partials/job_progress.html", _job_context(found))
 
 
-@require_POST
 @page_access(Access.ADMIN)
+@require_POST
 def studio_job_cancel(request: HttpRequest, job: UUID) -> HttpResponse:
     found = queries.job_or_404_page(job)
     try:
@@ -99,8 +99,8 @@ def studio_job_cancel(request: HttpRequest, job: UUID) -> HttpResponse:
     return redirect("generation:studio_job", found.pk)
 
 
-@require_POST
 @page_access(Access.ADMIN)
+@require_POST
 def studio_job_retry(request: HttpRequest, job: UUID) -> HttpResponse:
     found = queries.job_or_404_page(job)
     try:

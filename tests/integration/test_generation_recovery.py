@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from momentum import durable
@@ -22,7 +23,6 @@ from momentum.catalog.models import Category, Course
 from momentum.generation import actions
 from momentum.generation.models import GenerationJob, JobStatus, StepStatus
 from momentum.generation.tests.fake_servers import API_KEYS
-from tests.integration.test_workflow_recovery import system_database_url  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +64,22 @@ def fakes() -> Iterator[tuple[FakeServer, FakeServer]]:
     video.stop()
 
 
+@pytest.fixture
+def workflow_database(tmp_path: Path) -> Iterator[str]:
+    """A workflow system database of the test's own, for the worker process."""
+    url = settings.DBOS_SYSTEM_DATABASE_URL
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'dbos.sqlite3'}"
+        return
+    import psycopg
+
+    probe_url = f"{url}_genrecovery"
+    base, name = probe_url.rsplit("/", 1)
+    yield probe_url
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def _database_url() -> str:
     name = connection.settings_dict["NAME"]
     if connection.vendor == "sqlite":
@@ -97,7 +113,7 @@ class Worker:
 
 
 def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_calls(
-    transactional_db: None, admin, tmp_path: Path, system_database_url: str, fakes: Any, settings: Any
+    transactional_db: None, admin, workflow_database: str, fakes: Any, settings: Any
 ) -> None:  # type: ignore[no-untyped-def]
     text, video = fakes
     worker = Worker(
@@ -108,7 +124,7 @@ def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_c
             "MOMENTUM_DATA_DIR": str(settings.DATA_DIR),
             "MOMENTUM_MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "DATABASE_URL": _database_url(),
-            "DBOS_SYSTEM_DATABASE_URL": system_database_url,
+            "DBOS_SYSTEM_DATABASE_URL": workflow_database,
             "MOMENTUM_EXECUTOR_ID": "generation-recovery",
             "MOMENTUM_QUEUE_POLL_SECONDS": "0.1",
             "MOMENTUM_TEXT_PROVIDER": "openai",
@@ -124,7 +140,7 @@ def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_c
         }
     )
     # The job is enqueued on the worker's own workflow database (this process runs none of it)
-    settings.DBOS_SYSTEM_DATABASE_URL = system_database_url
+    settings.DBOS_SYSTEM_DATABASE_URL = workflow_database
     durable.release_system_database()
     worker.start()
     try:
