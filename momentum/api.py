@@ -113,10 +113,14 @@ def _mount_routers() -> None:
     from momentum.billing.api import router as billing
     from momentum.catalog.api import router as catalog
     from momentum.generation.api import router as generation
+    from momentum.generation.references_api import router as references
     from momentum.learning.api import router as learning
     from momentum.ops.api import router as ops
 
-    for router in (accounts, catalog, learning, achievements, billing, generation, analytics, ops):
+    # Each router is mounted here, not nested in another: django-ninja drops the leading slash of a
+    # nested router's prefix, which breaks its paths in the OpenAPI document.
+    routers = (accounts, catalog, learning, achievements, billing, generation, references, analytics, ops)
+    for router in routers:
         api.add_router("/v1", router)
 
 

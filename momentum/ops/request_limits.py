@@ -157,7 +157,8 @@ class BodySizeLimitMiddleware:
             length = 0
         if request.content_type == "multipart/form-data":
             limit = (
-                max(settings.MAX_UPLOAD_BYTES, settings.MAX_VIDEO_UPLOAD_BYTES) + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+                max(settings.MAX_UPLOAD_BYTES, settings.MAX_VIDEO_UPLOAD_BYTES, settings.MAX_REFERENCE_PDF_BYTES)
+                + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             )
         else:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE

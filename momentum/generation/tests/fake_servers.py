@@ -161,6 +161,7 @@ class FakeProvider:
     requests: list[dict[str, Any]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     videos: dict[str, dict[str, Any]] = field(default_factory=dict)
+    bodies: list[Any] = field(default_factory=list)  # every request's JSON body, in-process only
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stopping: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
@@ -223,6 +224,7 @@ class FakeProvider:
         with self._lock:
             self.calls.clear()
             self.requests.clear()
+            self.bodies.clear()
             self.faults.clear()
 
     def calls_for(self, purpose: str) -> list[dict[str, Any]]:
@@ -257,6 +259,7 @@ class FakeProvider:
         record: dict[str, Any] = {"method": method, "path": path, "fault": fault.mode if fault else None}
         with self._lock:
             self.requests.append(record)
+            self.bodies.append(body)
         if fault is not None and fault.mode == "hang":
             self._stopping.wait(self.hang_seconds)
             handler.close_connection = True

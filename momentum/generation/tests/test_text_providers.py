@@ -3,6 +3,7 @@ speaks its wire format: answers, usage, and how every kind of failure is reporte
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from momentum.generation.providers.anthropic import AnthropicTextProvider
 from momentum.generation.providers.base import CourseBrief, Outline, ProviderError
 from momentum.generation.providers.bedrock import BedrockTextProvider
-from momentum.generation.providers.llm_json import StructuredTextProvider
+from momentum.generation.providers.llm_json import InvalidAnswer, StructuredTextProvider, outline_prompt, parse_answer
 from momentum.generation.providers.openai_compat import OpenAITextProvider
 from momentum.generation.tests.fake_servers import FakeProvider, fake_outline
 
@@ -156,6 +157,33 @@ def test_an_answer_that_breaks_the_schema_is_repaired_with_one_more_call(remote:
     assert result.value.title.startswith("Day 2")
     assert len(remote.fake.requests) == 2
     assert remote.fake.calls[0]["repair"] is True
+
+
+def test_the_repair_sends_the_validation_errors_back_to_the_model(remote: Remote) -> None:
+    remote.fake.fail_next("invalid_schema")
+
+    remote.make().outline(BRIEF)
+
+    repair = json.dumps(remote.fake.bodies[1])
+    assert "could not be used" in repair
+    assert "description: Field required" in repair
+    assert "days: Input should be a valid list" in repair
+
+
+def test_an_outline_that_skips_a_day_is_not_accepted() -> None:
+    plan = fake_outline(BRIEF.topic, 8)
+    del plan["days"][4]
+
+    with pytest.raises(InvalidAnswer) as raised:
+        parse_answer(outline_prompt(BRIEF), plan)
+
+    assert raised.value.problems == ["days: must be exactly days 1 to 7 in order, got [1, 2, 3, 4, 6, 7, 8]"]
+
+
+def test_json_wrapped_in_a_markdown_fence_is_accepted() -> None:
+    text = "```json\n" + json.dumps(fake_outline(BRIEF.topic, 7)) + "\n```"
+
+    assert len(parse_answer(outline_prompt(BRIEF), text).days) == 7
 
 
 def test_an_answer_still_invalid_after_the_repair_is_retryable_and_keeps_its_cost(remote: Remote) -> None:

@@ -1,0 +1,143 @@
+"""The HeyGen video adapter against a local server speaking HeyGen's API: a video is created,
+polled until it is ready, downloaded; failures say whether trying again may help."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from momentum.generation.providers.base import ProviderError, VideoRequest
+from momentum.generation.providers.heygen import HeyGenVideoProvider
+from momentum.generation.tests.fake_servers import FakeProvider
+
+REQUEST = VideoRequest(
+    course_title="Sourdough baking",
+    day=2,
+    lesson_title="Feeding the starter",
+    narration="Welcome to day two. Today you feed your starter and watch it rise.",
+    key_points=("Feed twice a day", "Keep it warm"),
+    accent_color="#b45309",
+)
+
+
+def test_a_video_is_created_then_polled_until_it_is_ready(fake_heygen: FakeProvider) -> None:
+    provider = HeyGenVideoProvider()
+
+    submission = provider.submit(REQUEST)
+    first = provider.status(submission.external_id)
+    second = provider.status(submission.external_id)
+
+    assert first.state == "processing"
+    assert second.state == "done"
+    assert second.url == f"{fake_heygen.url}/files/{submission.external_id}.mp4"
+    assert second.duration_seconds == Decimal("2.000")
+    assert second.usage.video_seconds == Decimal("2.000")
+    (created,) = fake_heygen.calls_for("video.generate")
+    assert created["video_id"] == submission.external_id
+    assert "day 2" in created["title"]
+
+
+@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffprobe")
+def test_the_finished_video_downloads_as_an_mp4_with_picture_and_sound(
+    fake_heygen: FakeProvider, tmp_path: Path
+) -> None:
+    provider = HeyGenVideoProvider()
+    submission = provider.submit(REQUEST)
+    while (status := provider.status(submission.external_id)).state == "processing":
+        pass
+    assert status.url is not None
+
+    size = provider.download(status.url, tmp_path / "day-2.mp4")
+
+    assert size == (tmp_path / "day-2.mp4").stat().st_size > 0
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "json", str(tmp_path / "day-2.mp4")],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    assert sorted(stream["codec_type"] for stream in json.loads(probe.stdout)["streams"]) == ["audio", "video"]
+
+
+def test_a_video_heygen_could_not_make_is_reported_failed_with_the_reason(fake_heygen: FakeProvider) -> None:
+    fake_heygen.fail_next("video_failed", on="/v2/video/generate")
+    provider = HeyGenVideoProvider()
+    submission = provider.submit(REQUEST)
+
+    statuses = [provider.status(submission.external_id).state for _ in range(2)]
+    final = provider.status(submission.external_id)
+
+    assert statuses == ["processing", "failed"]
+    assert final.state == "failed"
+    assert "Avatar rendering failed" in final.error
+
+
+def test_a_rate_limited_submission_is_retryable_after_the_wait_heygen_asked_for(fake_heygen: FakeProvider) -> None:
+    fake_heygen.fail_next("rate_limit", retry_after=12)
+
+    with pytest.raises(ProviderError) as raised:
+        HeyGenVideoProvider().submit(REQUEST)
+
+    assert raised.value.retryable
+    assert raised.value.retry_after == 12
+    assert fake_heygen.calls == []
+
+
+def test_a_status_server_error_is_retryable(fake_heygen: FakeProvider) -> None:
+    provider = HeyGenVideoProvider()
+    submission = provider.submit(REQUEST)
+    fake_heygen.fail_next("server_error", on="/v1/video_status.get")
+
+    with pytest.raises(ProviderError) as raised:
+        provider.status(submission.external_id)
+
+    assert raised.value.retryable
+    assert raised.value.http_status == 500
+
+
+def test_a_status_answer_that_is_not_json_is_retryable(fake_heygen: FakeProvider) -> None:
+    provider = HeyGenVideoProvider()
+    submission = provider.submit(REQUEST)
+    fake_heygen.fail_next("malformed_body")
+
+    with pytest.raises(ProviderError) as raised:
+        provider.status(submission.external_id)
+
+    assert raised.value.retryable
+
+
+def test_a_hanging_heygen_times_out_as_a_retryable_error(fake_heygen: FakeProvider, settings: Any) -> None:
+    settings.PROVIDER_TIMEOUT_SECONDS = 0.3
+    fake_heygen.fail_next("hang")
+
+    with pytest.raises(ProviderError) as raised:
+        HeyGenVideoProvider().submit(REQUEST)
+
+    assert raised.value.retryable
+
+
+def test_a_rejected_api_key_is_not_retryable(fake_heygen: FakeProvider) -> None:
+    with pytest.raises(ProviderError) as raised:
+        HeyGenVideoProvider(api_key="wrong-key").submit(REQUEST)
+
+    assert not raised.value.retryable
+    assert raised.value.http_status == 401
+
+
+def test_heygen_without_an_avatar_and_a_voice_is_refused_with_the_settings_to_set(
+    fake_heygen: FakeProvider, settings: Any
+) -> None:
+    settings.HEYGEN_AVATAR_ID = ""
+    settings.HEYGEN_VOICE_ID = ""
+
+    with pytest.raises(ProviderError) as raised:
+        HeyGenVideoProvider()
+
+    assert not raised.value.retryable
+    assert "MOMENTUM_HEYGEN_AVATAR_ID, MOMENTUM_HEYGEN_VOICE_ID" in str(raised.value)
