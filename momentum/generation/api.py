@@ -1,5 +1,6 @@
-"""The generation app's API operations (mounted under /api/v1 by momentum/api.py): generation jobs,
-their live events (server-sent events, an async view on Django's ASGI path) and reference PDFs."""
+"""The generation app's API operations (mounted under /api/v1 by momentum/api.py): generation jobs
+and their live events (server-sent events, an async view on Django's ASGI path). POST
+/reference-documents is in references_api.py, mounted beside this router."""
 
 from __future__ import annotations
 
@@ -228,15 +229,3 @@ async def stream_job_events(request: HttpRequest, id: UUID) -> StreamingHttpResp
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
-
-
-def _mount_references() -> None:
-    """POST /reference-documents lives in references_api (its own module); same tag, same prefix."""
-    try:
-        from momentum.generation.references_api import router as references_router
-    except ImportError:  # pragma: no cover  (the module ships with the app; see references_api.py)
-        return
-    router.add_router("", references_router)
-
-
-_mount_references()

@@ -27,7 +27,10 @@ def _store_pdfs(request: HttpRequest, files: list[Any]) -> list[Any]:
         return []
     from momentum.generation import references
 
-    return [references.do_store_reference(upload, actor=request.user, request=request) for upload in files]
+    return [
+        references.do_store_reference_document(upload, actor=request.user, request=request).document
+        for upload in files
+    ]
 
 
 @page_access(Access.ADMIN)
