@@ -28,8 +28,7 @@ def _store_pdfs(request: HttpRequest, files: list[Any]) -> list[Any]:
     from momentum.generation import references
 
     return [
-        references.do_store_reference_document(upload, actor=request.user, request=request).document
-        for upload in files
+        references.do_store_reference_document(upload, actor=request.user, request=request).document for upload in files
     ]
 
 
