@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         "MOMENTUM_RATELIMIT_ANON": "1000000/m",
         "MOMENTUM_RATELIMIT_USER": "1000000/m",
         "MOMENTUM_RATELIMIT_ADMIN": "1000000/m",
-        "MOMENTUM_LOGIN_FAILURES_PER_IP": "1000000",
+        "MOMENTUM_SIGNIN_FAILURES_PER_IP": "1000000",
         "MOMENTUM_DOTENV": os.devnull,
     }
     os.environ.update(

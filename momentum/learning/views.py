@@ -142,8 +142,8 @@ def _today_lesson(enrollments: list[Any], done_today: bool) -> dict[str, Any] | 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    stats = queries.learner_stats(user)
-    enrollments = list(queries.enrollments_with_progress(user))
+    stats = queries.progress_summary(user)
+    enrollments = queries.enrollment_summaries(user)
     for enrollment in enrollments:
         enrollment.percent = queries.progress_percent(enrollment)
     in_progress = sorted(
@@ -167,7 +167,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def analytics(request: HttpRequest) -> HttpResponse:
     user = request.user
-    stats = queries.learner_stats(user)
+    stats = queries.progress_summary(user)
     end = stats.today
     month_start = end - timedelta(days=29)
     calendar_start = end - timedelta(weeks=17) + timedelta(days=1)
