@@ -21,7 +21,7 @@ from momentum.catalog.views import HtmxHttpRequest, course_cta
 from momentum.learning import actions, media, queries, reminders
 from momentum.learning.recommendations import recommended_for
 from momentum.lib import charts
-from momentum.lib.markdown import render as render_markdown
+from momentum.lib.markdown import render_cached as render_markdown
 from momentum.lib.problems import Problem
 
 

@@ -12,7 +12,7 @@ from momentum.catalog import queries
 from momentum.catalog.api import router
 from momentum.catalog.api.public_schemas import CategoryOut, CourseDetail, CourseFilters, CourseItem, LessonContent
 from momentum.learning import queries as learning
-from momentum.lib.markdown import render
+from momentum.lib.markdown import render_cached
 from momentum.lib.pagination import Page, PageParams, paginate
 from momentum.ops.caching import CATALOGUE, CATEGORIES, cached_response
 
@@ -73,7 +73,7 @@ def get_lesson(request: HttpRequest, course: str, lesson: int) -> dict[str, Any]
         "day": found.day,
         "title": found.title,
         "content_markdown": found.content_markdown,
-        "content_html": str(render(found.content_markdown)),
+        "content_html": str(render_cached(found.content_markdown)),
         "video_url": learning.video_url(request, found),
         "duration_minutes": found.duration_minutes,
         "is_preview": found.is_preview,
