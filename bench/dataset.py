@@ -358,7 +358,9 @@ def generate(scale: float = 1.0, seed: int = 42, out: Any = sys.stdout) -> dict[
         del seen
         first_enrollment = loader.max_id("learning_enrollment") + 1
         progress_plan: list[tuple[int, int, int, int, datetime]] = []  # user, course, first lesson, done, start
-        per_enrollment = sizes["progress"] / sizes["enrollments"]
+        # Each enrolment is as far along as an exponential draw says, capped by its course's days;
+        # the mean is raised so that the capped total reaches the progress rows asked for.
+        per_enrollment = 1.5 * sizes["progress"] / sizes["enrollments"]
 
         def enrollment_rows() -> Iterator[Sequence[Any]]:
             for i, (user, course_id, duration, enrolled) in enumerate(enrollments):

@@ -134,9 +134,6 @@ def scenarios(rng: random.Random) -> list[Scenario]:
     def course_page(m: Material) -> list[str]:
         return [line("GET", f"/courses/{slug}/") for slug in rng.sample(m.slugs, min(1000, len(m.slugs)))]
 
-    def learner_course_page(m: Material) -> list[str]:
-        return [line("GET", f"/courses/{e['slug']}/", {"Cookie": e["cookie"]}) for e in m.enrolled]
-
     def lesson_page(m: Material) -> list[str]:
         out = []
         for e in m.enrolled:
@@ -183,7 +180,12 @@ def moodle_scenarios(rng: random.Random) -> list[Scenario]:
             lambda m: [line("GET", f"/courses/?page={rng.randint(1, 50)}") for _ in range(200)],
             connections=10,
         ),
-        Scenario("learner_course_page", "a learner's course page (session)", base["lesson_page"].lines, connections=10),
+        Scenario(
+            "learner_course_page",
+            "GET /courses/{slug}/ as its enrolled learner (session): outline, progress, continue",
+            lambda m: [line("GET", f"/courses/{e['slug']}/", {"Cookie": e["cookie"]}) for e in m.enrolled],
+            connections=10,
+        ),
         Scenario(
             "mark_lesson_done", "marking a lesson done (progress PUT)", base["progress_put"].lines, connections=10
         ),
@@ -245,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=int, default=20, help="seconds per scenario")
-    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=5, help="seconds of the same load before each measurement")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--scenarios", default="", help="comma-separated names (default: all)")
     parser.add_argument("--compare-moodle", action="store_true", help="also the 10-connection Moodle workloads")
@@ -317,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
+        for _ in range(4 * args.web_workers):  # each web process loads its URL conf on a first request
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/categories", timeout=60)
         for scenario in chosen:
             requests_file = work / f"{scenario.name}.tsv"
             requests_file.write_text("\n".join(scenario.lines(material)) + "\n")
