@@ -57,7 +57,7 @@ def render_cached(text: str) -> SafeString:
     so an entry is never stale; a lesson page does not pay the parse and the sanitising."""
     key = "markdown:" + hashlib.blake2b((text or "").encode(), digest_size=20).hexdigest()
     try:
-        html = cache.get(key)
+        html: str | None = cache.get(key)
     except Exception:  # a cache outage costs a render, nothing more
         return render(text)
     if html is None:
