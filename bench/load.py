@@ -243,6 +243,35 @@ def run_wrk(port: int, requests_file: Path, connections: int, duration: int) -> 
     return summary
 
 
+def scrape(port: int) -> dict[str, Any]:
+    """From the server's /metrics: the database query time P95 (from the histogram's buckets, all
+    operations) and the hit ratio of each cache region."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30).read().decode()
+    buckets: dict[float, float] = {}
+    lookups: dict[str, dict[str, float]] = {}
+    for row in text.splitlines():
+        if row.startswith("momentum_db_query_duration_seconds_bucket{"):
+            le = row.split('le="', 1)[1].split('"', 1)[0]
+            bound = float("inf") if le == "+Inf" else float(le)
+            buckets[bound] = buckets.get(bound, 0.0) + float(row.rsplit(" ", 1)[1])
+        elif row.startswith("momentum_cache_lookups_total{"):
+            region = row.split('cache="', 1)[1].split('"', 1)[0]
+            result = row.split('result="', 1)[1].split('"', 1)[0]
+            lookups.setdefault(region, {})[result] = float(row.rsplit(" ", 1)[1])
+    total = buckets.get(float("inf"), 0.0)
+    p95 = next((bound for bound in sorted(buckets) if total and buckets[bound] >= 0.95 * total), None)
+    ratios = {
+        region: round(counts.get("hit", 0) / (counts.get("hit", 0) + counts.get("miss", 0)), 3)
+        for region, counts in lookups.items()
+        if counts.get("hit", 0) + counts.get("miss", 0)
+    }
+    return {
+        "db_queries": total,
+        "db_query_p95_ms_at_most": None if p95 is None else p95 * 1000,
+        "cache_hit_ratio": ratios,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--connections", type=int, default=64)
@@ -336,14 +365,17 @@ def main(argv: list[str] | None = None) -> int:
             )
         web = [pid for pid in descendants(server.pid) if "granian" in Path(f"/proc/{pid}/cmdline").read_text()]
         memory = {str(pid): round(rss_mb(pid), 1) for pid in web}
+        server_figures = scrape(port)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
-    write_results(chosen, memory, args)
+    write_results(chosen, memory, server_figures, args)
     return 0
 
 
-def write_results(chosen: list[Scenario], memory: dict[str, float], args: argparse.Namespace) -> None:
+def write_results(
+    chosen: list[Scenario], memory: dict[str, float], server: dict[str, Any], args: argparse.Namespace
+) -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M")
     ceiling = next((s.results["rps"] for s in chosen if s.name == "ceiling"), None)
     document = {
@@ -357,6 +389,8 @@ def write_results(chosen: list[Scenario], memory: dict[str, float], args: argpar
             "redis": bool(args.redis_url),
         },
         "memory_rss_mb": memory,
+        "server": server,
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False).stdout.splitlines()[0],
         "scenarios": {s.name: {"description": s.description, **s.results} for s in chosen},
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -384,7 +418,14 @@ def write_results(chosen: list[Scenario], memory: dict[str, float], args: argpar
             "",
             *rows,
             "",
-            "Memory (RSS) per web process: " + ", ".join(f"{v} MB" for v in memory.values()),
+            "Memory (RSS) per process of the web server (granian's master and its workers): "
+            + ", ".join(f"{v} MB" for v in memory.values()),
+            "",
+            f"Database queries during the run: {server['db_queries']:,.0f}; their P95 is at most "
+            f"{server['db_query_p95_ms_at_most']} ms (the histogram bucket it falls in).",
+            "",
+            "Cache hit ratio by region: "
+            + ", ".join(f"{region} {ratio:.1%}" for region, ratio in sorted(server["cache_hit_ratio"].items())),
             "",
         ]
     )

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from momentum.catalog import search
 from momentum.catalog.models import Category, Course, Lesson, Level, Status
+from momentum.ops.caching import CATEGORIES
 
 SORTS = ("newest", "popular", "title", "relevance")
 _ORDERINGS = {
@@ -24,6 +25,11 @@ _ORDERINGS = {
 
 def categories() -> QuerySet[Category]:
     return Category.objects.all()
+
+
+def cached_categories() -> list[Category]:
+    """The categories, from the cache (24 h, and until any catalogue write)."""
+    return CATEGORIES.get_or_build("all", lambda: list(Category.objects.all()))
 
 
 def category_by_key(key: str | int) -> Category | None:
