@@ -66,7 +66,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 def course_list(request: HtmxHttpRequest) -> HttpResponse:
     filters = _filters(request)
     active = {key: value for key, value in filters.items() if value}
-    context = {"filters": filters, "active": active, "query_string": urlencode(active)}
+    context: dict[str, Any] = {"filters": filters, "active": active, "query_string": urlencode(active)}
 
     def results() -> str:
         courses = queries.catalogue(request.user, **filters)
