@@ -127,5 +127,5 @@ def course_cta(user: Any, course: Course, lessons: list[Any]) -> dict[str, Any]:
 @page_access(Access.PUBLIC)
 @require_GET
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    course = queries.visible_course_or_404(request.user, slug, with_lessons=True)
-    return render(request, "catalog/course_detail.html", course_cta(request.user, course, list(course.lessons.all())))
+    course, lessons = queries.course_and_lessons_or_404(request.user, slug)
+    return render(request, "catalog/course_detail.html", course_cta(request.user, course, lessons))

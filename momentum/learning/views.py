@@ -16,7 +16,7 @@ from momentum.accounts.models import User
 from momentum.accounts.policy import Access, page_access, refusal
 from momentum.achievements.queries import badge_shelf
 from momentum.catalog.models import Lesson
-from momentum.catalog.queries import visible_course_or_404, visible_lesson_or_404
+from momentum.catalog.queries import course_and_lessons_or_404, visible_course_or_404, visible_lesson_or_404
 from momentum.catalog.views import HtmxHttpRequest, course_cta
 from momentum.learning import actions, media, queries, reminders
 from momentum.learning.recommendations import recommended_for
@@ -36,8 +36,7 @@ VIDEO_EXTENSIONS = (".mp4", ".webm", ".m4v", ".ogv", ".mov")
 @require_GET
 def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
     """The lesson player; without access, the course outline and the call to enrol or buy."""
-    course = visible_course_or_404(request.user, slug, with_lessons=True)
-    lessons = list(course.lessons.all())
+    course, lessons = course_and_lessons_or_404(request.user, slug)
     current = next((item for item in lessons if item.day == day), None)
     if current is None:
         return render(request, "errors/404.html", {"detail": f"This course has no day {day}."}, status=404)
