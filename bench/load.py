@@ -134,9 +134,6 @@ def scenarios(rng: random.Random) -> list[Scenario]:
     def course_page(m: Material) -> list[str]:
         return [line("GET", f"/courses/{slug}/") for slug in rng.sample(m.slugs, min(1000, len(m.slugs)))]
 
-    def learner_course_page(m: Material) -> list[str]:
-        return [line("GET", f"/courses/{e['slug']}/", {"Cookie": e["cookie"]}) for e in m.enrolled]
-
     def lesson_page(m: Material) -> list[str]:
         out = []
         for e in m.enrolled:
@@ -183,7 +180,12 @@ def moodle_scenarios(rng: random.Random) -> list[Scenario]:
             lambda m: [line("GET", f"/courses/?page={rng.randint(1, 50)}") for _ in range(200)],
             connections=10,
         ),
-        Scenario("learner_course_page", "a learner's course page (session)", base["lesson_page"].lines, connections=10),
+        Scenario(
+            "learner_course_page",
+            "GET /courses/{slug}/ as its enrolled learner (session): outline, progress, continue",
+            lambda m: [line("GET", f"/courses/{e['slug']}/", {"Cookie": e["cookie"]}) for e in m.enrolled],
+            connections=10,
+        ),
         Scenario(
             "mark_lesson_done", "marking a lesson done (progress PUT)", base["progress_put"].lines, connections=10
         ),
@@ -241,11 +243,40 @@ def run_wrk(port: int, requests_file: Path, connections: int, duration: int) -> 
     return summary
 
 
+def scrape(port: int) -> dict[str, Any]:
+    """From the server's /metrics: the database query time P95 (from the histogram's buckets, all
+    operations) and the hit ratio of each cache region."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30).read().decode()
+    buckets: dict[float, float] = {}
+    lookups: dict[str, dict[str, float]] = {}
+    for row in text.splitlines():
+        if row.startswith("momentum_db_query_duration_seconds_bucket{"):
+            le = row.split('le="', 1)[1].split('"', 1)[0]
+            bound = float("inf") if le == "+Inf" else float(le)
+            buckets[bound] = buckets.get(bound, 0.0) + float(row.rsplit(" ", 1)[1])
+        elif row.startswith("momentum_cache_lookups_total{"):
+            region = row.split('cache="', 1)[1].split('"', 1)[0]
+            result = row.split('result="', 1)[1].split('"', 1)[0]
+            lookups.setdefault(region, {})[result] = float(row.rsplit(" ", 1)[1])
+    total = buckets.get(float("inf"), 0.0)
+    p95 = next((bound for bound in sorted(buckets) if total and buckets[bound] >= 0.95 * total), None)
+    ratios = {
+        region: round(counts.get("hit", 0) / (counts.get("hit", 0) + counts.get("miss", 0)), 3)
+        for region, counts in lookups.items()
+        if counts.get("hit", 0) + counts.get("miss", 0)
+    }
+    return {
+        "db_queries": total,
+        "db_query_p95_ms_at_most": None if p95 is None else p95 * 1000,
+        "cache_hit_ratio": ratios,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=int, default=20, help="seconds per scenario")
-    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=5, help="seconds of the same load before each measurement")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--scenarios", default="", help="comma-separated names (default: all)")
     parser.add_argument("--compare-moodle", action="store_true", help="also the 10-connection Moodle workloads")
@@ -271,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         "MOMENTUM_RATELIMIT_ANON": "1000000/m",
         "MOMENTUM_RATELIMIT_USER": "1000000/m",
         "MOMENTUM_RATELIMIT_ADMIN": "1000000/m",
-        "MOMENTUM_LOGIN_FAILURES_PER_IP": "1000000",
+        "MOMENTUM_SIGNIN_FAILURES_PER_IP": "1000000",
         "MOMENTUM_DOTENV": os.devnull,
     }
     os.environ.update(
@@ -317,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
+        for _ in range(4 * args.web_workers):  # each web process loads its URL conf on a first request
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/categories", timeout=60)
         for scenario in chosen:
             requests_file = work / f"{scenario.name}.tsv"
             requests_file.write_text("\n".join(scenario.lines(material)) + "\n")
@@ -332,14 +365,17 @@ def main(argv: list[str] | None = None) -> int:
             )
         web = [pid for pid in descendants(server.pid) if "granian" in Path(f"/proc/{pid}/cmdline").read_text()]
         memory = {str(pid): round(rss_mb(pid), 1) for pid in web}
+        server_figures = scrape(port)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
-    write_results(chosen, memory, args)
+    write_results(chosen, memory, server_figures, args)
     return 0
 
 
-def write_results(chosen: list[Scenario], memory: dict[str, float], args: argparse.Namespace) -> None:
+def write_results(
+    chosen: list[Scenario], memory: dict[str, float], server: dict[str, Any], args: argparse.Namespace
+) -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M")
     ceiling = next((s.results["rps"] for s in chosen if s.name == "ceiling"), None)
     document = {
@@ -353,6 +389,8 @@ def write_results(chosen: list[Scenario], memory: dict[str, float], args: argpar
             "redis": bool(args.redis_url),
         },
         "memory_rss_mb": memory,
+        "server": server,
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False).stdout.splitlines()[0],
         "scenarios": {s.name: {"description": s.description, **s.results} for s in chosen},
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -380,7 +418,14 @@ def write_results(chosen: list[Scenario], memory: dict[str, float], args: argpar
             "",
             *rows,
             "",
-            "Memory (RSS) per web process: " + ", ".join(f"{v} MB" for v in memory.values()),
+            "Memory (RSS) per process of the web server (granian's master and its workers): "
+            + ", ".join(f"{v} MB" for v in memory.values()),
+            "",
+            f"Database queries during the run: {server['db_queries']:,.0f}; their P95 is at most "
+            f"{server['db_query_p95_ms_at_most']} ms (the histogram bucket it falls in).",
+            "",
+            "Cache hit ratio by region: "
+            + ", ".join(f"{region} {ratio:.1%}" for region, ratio in sorted(server["cache_hit_ratio"].items())),
             "",
         ]
     )

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from momentum.catalog import search
 from momentum.catalog.models import Category, Course, Lesson, Level, Status
+from momentum.ops.caching import CATALOGUE, CATEGORIES
 
 SORTS = ("newest", "popular", "title", "relevance")
 _ORDERINGS = {
@@ -24,6 +25,11 @@ _ORDERINGS = {
 
 def categories() -> QuerySet[Category]:
     return Category.objects.all()
+
+
+def cached_categories() -> list[Category]:
+    """The categories, from the cache (24 h, and until any catalogue write)."""
+    return CATEGORIES.get_or_build("all", lambda: list(Category.objects.all()))
 
 
 def category_by_key(key: str | int) -> Category | None:
@@ -59,6 +65,20 @@ def visible_course_or_404(user: Any, key: str | int, *, with_lessons: bool = Fal
     if course is None:
         raise Http404("No such course")
     return course
+
+
+def course_and_lessons_or_404(user: Any, key: str | int) -> tuple[Course, list[Lesson]]:
+    """``visible_course_or_404`` with its lessons in day order; from the cache for non-admins
+    (the same for all of them), until the catalogue changes."""
+    if is_admin(user):
+        course = visible_course_or_404(user, key, with_lessons=True)
+        return course, list(course.lessons.all())
+
+    def load() -> tuple[Course, list[Lesson]]:
+        course = visible_course_or_404(user, key, with_lessons=True)
+        return course, list(course.lessons.all())
+
+    return CATALOGUE.get_or_build(f"course-and-lessons|{key}", load)
 
 
 def visible_lesson_or_404(

@@ -8,7 +8,9 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
@@ -18,6 +20,7 @@ from momentum.catalog import queries
 from momentum.catalog.models import DURATIONS, Course, Level
 from momentum.learning import queries as learning
 from momentum.learning.recommendations import recommended_for
+from momentum.ops.caching import CATALOGUE
 
 PAGE_SIZE = 12
 
@@ -37,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "featured": queries.featured(),
         "newest": queries.newest(limit=4),
         "popular": queries.popular(limit=4),
-        "categories": queries.categories(),
+        "categories": queries.cached_categories(),
         "recommended": recommended_for(user, limit=4) if user.is_authenticated else [],
     }
     return render(request, "catalog/home.html", context)
@@ -62,21 +65,28 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 @require_GET
 def course_list(request: HtmxHttpRequest) -> HttpResponse:
     filters = _filters(request)
-    courses = queries.catalogue(request.user, **filters)
-    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
     active = {key: value for key, value in filters.items() if value}
-    context = {
-        "page": page,
-        "filters": filters,
-        "active": active,
-        "query_string": urlencode(active),
-        "categories": queries.categories(),
+    context: dict[str, Any] = {"filters": filters, "active": active, "query_string": urlencode(active)}
+
+    def results() -> str:
+        courses = queries.catalogue(request.user, **filters)
+        page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render_to_string("catalog/partials/results.html", {**context, "page": page}, request)
+
+    if queries.is_admin(request.user):  # admins' lists are never cached
+        context["results"] = results()
+    else:  # the results are the same for every visitor: cached until the catalogue changes
+        key = f"page-results|{context['query_string']}|{request.GET.get('page', '')[:12]}"
+        context["results"] = mark_safe(CATALOGUE.get_or_build(key, results))  # noqa: S308  (our template's output)
+    if request.htmx and request.htmx.target == "results":
+        return HttpResponse(context["results"])
+    context |= {
+        "categories": queries.cached_categories(),
         "durations": DURATIONS,
         "levels": Level.choices,
         "sorts": SORT_CHOICES,
     }
-    template = "catalog/partials/results.html" if request.htmx and request.htmx.target == "results" else None
-    return render(request, template or "catalog/course_list.html", context)
+    return render(request, "catalog/course_list.html", context)
 
 
 def checkout_url(course: Course) -> str | None:
@@ -117,5 +127,5 @@ def course_cta(user: Any, course: Course, lessons: list[Any]) -> dict[str, Any]:
 @page_access(Access.PUBLIC)
 @require_GET
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    course = queries.visible_course_or_404(request.user, slug, with_lessons=True)
-    return render(request, "catalog/course_detail.html", course_cta(request.user, course, list(course.lessons.all())))
+    course, lessons = queries.course_and_lessons_or_404(request.user, slug)
+    return render(request, "catalog/course_detail.html", course_cta(request.user, course, lessons))

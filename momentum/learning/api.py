@@ -66,4 +66,4 @@ def my_enrollments(request: HttpRequest, paging: Query[PageParams]) -> dict[str,
 @router.get("/me/stats", response=StatsOut, auth=api_access(Access.AUTHENTICATED))
 def my_stats(request: HttpRequest) -> queries.LearnerStats:
     """Lessons and courses completed, minutes learned, current and longest streak."""
-    return queries.learner_stats(request.user)
+    return queries.progress_summary(request.user)

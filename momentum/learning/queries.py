@@ -18,6 +18,7 @@ from momentum.catalog.queries import is_admin, visible_courses
 from momentum.learning.models import Enrollment, LessonProgress
 from momentum.learning.streaks import Streak, local_date, streak
 from momentum.lib.problems import Problem
+from momentum.ops.caching import LEARNER
 
 
 def enrollment_of(user: Any, course: Course) -> Enrollment | None:
@@ -143,6 +144,17 @@ def learner_stats(user: Any, today: date | None = None) -> LearnerStats:
         longest_course_days=courses["longest"] or 0,
         today=today,
     )
+
+
+def progress_summary(user: Any) -> LearnerStats:
+    """``learner_stats`` of today, cached for a minute and until the learner's next write."""
+    today = local_date(user)
+    return LEARNER.get_or_build(f"stats|{today.isoformat()}", lambda: learner_stats(user, today), owner=user.pk)
+
+
+def enrollment_summaries(user: Any) -> list[Any]:
+    """``enrollments_with_progress`` as a list, cached like ``progress_summary``."""
+    return LEARNER.get_or_build("enrollments", lambda: list(enrollments_with_progress(user)), owner=user.pk)
 
 
 def daily_activity(user: Any, *, start: date, end: date) -> dict[date, dict[str, int]]:

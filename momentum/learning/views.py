@@ -16,12 +16,12 @@ from momentum.accounts.models import User
 from momentum.accounts.policy import Access, page_access, refusal
 from momentum.achievements.queries import badge_shelf
 from momentum.catalog.models import Lesson
-from momentum.catalog.queries import visible_course_or_404, visible_lesson_or_404
+from momentum.catalog.queries import course_and_lessons_or_404, visible_course_or_404, visible_lesson_or_404
 from momentum.catalog.views import HtmxHttpRequest, course_cta
 from momentum.learning import actions, media, queries, reminders
 from momentum.learning.recommendations import recommended_for
 from momentum.lib import charts
-from momentum.lib.markdown import render as render_markdown
+from momentum.lib.markdown import render_cached as render_markdown
 from momentum.lib.problems import Problem
 
 
@@ -36,8 +36,7 @@ VIDEO_EXTENSIONS = (".mp4", ".webm", ".m4v", ".ogv", ".mov")
 @require_GET
 def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
     """The lesson player; without access, the course outline and the call to enrol or buy."""
-    course = visible_course_or_404(request.user, slug, with_lessons=True)
-    lessons = list(course.lessons.all())
+    course, lessons = course_and_lessons_or_404(request.user, slug)
     current = next((item for item in lessons if item.day == day), None)
     if current is None:
         return render(request, "errors/404.html", {"detail": f"This course has no day {day}."}, status=404)
@@ -142,8 +141,8 @@ def _today_lesson(enrollments: list[Any], done_today: bool) -> dict[str, Any] | 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    stats = queries.learner_stats(user)
-    enrollments = list(queries.enrollments_with_progress(user))
+    stats = queries.progress_summary(user)
+    enrollments = queries.enrollment_summaries(user)
     for enrollment in enrollments:
         enrollment.percent = queries.progress_percent(enrollment)
     in_progress = sorted(
@@ -167,7 +166,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def analytics(request: HttpRequest) -> HttpResponse:
     user = request.user
-    stats = queries.learner_stats(user)
+    stats = queries.progress_summary(user)
     end = stats.today
     month_start = end - timedelta(days=29)
     calendar_start = end - timedelta(weeks=17) + timedelta(days=1)

@@ -174,3 +174,68 @@ def restore_missing(connection: BaseDatabaseWrapper) -> list[str]:
                     cursor.execute(statement)
             restored.append(rule.name)
     return restored
+
+
+_SQLITE_NOW_US = "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)"
+_PG_NOW_US = "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint"
+
+
+def _sqlite_bump(revisions: str, scope: str) -> str:
+    return (
+        f"INSERT INTO {revisions} (scope, revision) VALUES ({scope}, {_SQLITE_NOW_US}) "
+        f"ON CONFLICT (scope) DO UPDATE SET revision = MAX(revision + 1, excluded.revision);"
+    )
+
+
+def _pg_bump_function(function: str, revisions: str, scope: str) -> str:
+    """A trigger function that moves ``scope`` (an SQL expression over OLD/NEW or a literal) forward."""
+    row = "rec" if "rec." in scope else ""
+    pick = "IF TG_OP = 'DELETE' THEN rec := OLD; ELSE rec := NEW; END IF;" if row else ""
+    declare = "DECLARE rec RECORD;" if row else ""
+    return f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
+{declare}
+BEGIN
+    {pick}
+    INSERT INTO {revisions} (scope, revision) VALUES ({scope}, {_PG_NOW_US})
+    ON CONFLICT (scope) DO UPDATE SET revision = GREATEST({revisions}.revision + 1, EXCLUDED.revision);
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+"""
+
+
+def revision_on_write(*, table: str, revisions: str, scope: str, user_column: str = "") -> RunVendorSQL:
+    """Every write to ``table`` moves a cache revision forward in the same transaction.
+
+    The scope is the literal ``scope`` ("catalogue"), or ``scope:<user_column of the row>``
+    when ``user_column`` is given ("learner:42"). PostgreSQL bumps a literal scope once per
+    statement; SQLite, which has only row triggers, once per row.
+    """
+    name = f"{table}_revision"
+    if user_column:
+        sqlite_new, sqlite_old = f"'{scope}:' || NEW.{user_column}", f"'{scope}:' || OLD.{user_column}"
+        pg_scope, level = f"'{scope}:' || rec.{user_column}", "ROW"
+        function = f"momentum_{scope}_revision_of_{table}"
+    else:
+        sqlite_new = sqlite_old = f"'{scope}'"
+        pg_scope, level = f"'{scope}'", "STATEMENT"
+        function = f"momentum_{scope}_revision"
+    events = {"insert": sqlite_new, "update": sqlite_new, "delete": sqlite_old}
+    return RunVendorSQL(
+        f"writes to {table} move the {scope} cache revision",
+        VendorSQL(
+            sqlite_forward=[
+                f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {table} FOR EACH ROW BEGIN "
+                f"{_sqlite_bump(revisions, expression)} END"
+                for event, expression in events.items()
+            ],
+            sqlite_backward=[f"DROP TRIGGER IF EXISTS {name}_{event}" for event in events],
+            postgresql_forward=[
+                _pg_bump_function(function, revisions, pg_scope),
+                f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                f"FOR EACH {level} EXECUTE FUNCTION {function}()",
+            ],
+            postgresql_backward=[f"DROP TRIGGER IF EXISTS {name} ON {table}"],
+        ),
+    )

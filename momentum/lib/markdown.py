@@ -6,7 +6,11 @@ Every piece of user- or AI-written Markdown (lessons, descriptions, previews) go
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+
 import nh3
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
@@ -43,3 +47,21 @@ def render(text: str) -> SafeString:
     # A lesson's own "# Title" would compete with the page's h1: demote it to h2.
     html = _parser.render(text or "").replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return mark_safe(sanitise_html(html))  # noqa: S308  (sanitised by nh3 just above)
+
+
+RENDERED_TTL_SECONDS = 24 * 60 * 60
+
+
+def render_cached(text: str) -> SafeString:
+    """``render``, kept in the cache by the text's digest: the same text always renders the same,
+    so an entry is never stale; a lesson page does not pay the parse and the sanitising."""
+    key = "markdown:" + hashlib.blake2b((text or "").encode(), digest_size=20).hexdigest()
+    try:
+        html: str | None = cache.get(key)
+    except Exception:  # a cache outage costs a render, nothing more
+        return render(text)
+    if html is None:
+        html = str(render(text))
+        with contextlib.suppress(Exception):
+            cache.set(key, html, timeout=RENDERED_TTL_SECONDS)
+    return mark_safe(html)  # noqa: S308  (what render returned: sanitised by nh3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 from momentum.ops import metrics
 
@@ -37,8 +37,29 @@ class _Metered:
         return found
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client makes a new ``redis.Redis`` for every operation, and redis-py builds its
+    table of ~170 response callbacks in each: 0.25 ms of CPU per cache call, three calls per
+    request (measured: half the CPU of a cached API read). A ``redis.Redis`` is thread-safe
+    and holds no connection of its own, so one per connection pool serves every thread."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+            client = self._clients[index] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+        return client
+
+
 class MeteredRedisCache(_Metered, RedisCache):
-    pass
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
 
 
 class MeteredLocMemCache(_Metered, LocMemCache):

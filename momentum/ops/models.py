@@ -130,3 +130,21 @@ class MetricSample(models.Model):
 
     taken_at = models.DateTimeField(default=timezone.now, db_index=True)
     values = models.JSONField(default=dict)
+
+
+class CacheRevision(models.Model):
+    """The revision of a family of cached reads ("catalogue", "learner:<user id>").
+
+    Database triggers move a scope's revision forward on every write to the tables its reads
+    come from (migration ops 0004), whoever writes: the ORM, a bulk insert, raw SQL, another
+    process. Cached entries are keyed by the revision they were computed at, so a write is
+    visible on the next read in every process, with the local cache as with Redis. A
+    revision is a time in microseconds (never less than the previous one plus one), so a
+    database restored from a backup never meets entries of another state under its numbers.
+    """
+
+    scope = models.CharField(max_length=80, primary_key=True)
+    revision = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.scope}@{self.revision}"

@@ -62,6 +62,9 @@ class Web:
     def post(self, path: str, body: Any = None, token: str = "") -> tuple[int, bytes]:
         return request(self.url + path, method="POST", token=token, body=body if body is not None else {})
 
+    def patch(self, path: str, body: Any, token: str = "") -> tuple[int, bytes]:
+        return request(self.url + path, method="PATCH", token=token, body=body)
+
 
 @dataclass
 class Cluster:
@@ -106,6 +109,28 @@ class Cluster:
             with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
                 for url in cluster.databases:
                     admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+    @classmethod
+    @contextlib.contextmanager
+    def on_sqlite(cls, root: Path) -> Iterator[Cluster]:
+        """A cluster on the embedded default: one SQLite file, and a local cache in each process."""
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("MOMENTUM_", "DBOS_", "PYTEST_"))},
+            "DJANGO_SETTINGS_MODULE": "momentum.settings",
+            "MOMENTUM_ENV": "test",
+            "MOMENTUM_DOTENV": os.devnull,
+            "MOMENTUM_DATA_DIR": str(root / "data"),
+            "MOMENTUM_LOG_LEVEL": "WARNING",
+            "MOMENTUM_WEB_THREADS": "4",
+            "PYTHONPATH": str(ROOT),
+        }
+        env.pop("DATABASE_URL", None)
+        env.pop("REDIS_URL", None)
+        cluster = cls(root, env)
+        try:
+            yield cluster
+        finally:
+            cluster.stop()
 
     def run(self, *args: str) -> str:
         result = subprocess.run([sys.executable, "-m", "momentum.cli", *args], env=self.env, cwd=ROOT,

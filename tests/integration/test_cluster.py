@@ -1,7 +1,8 @@
 """Two web processes and two workers on PostgreSQL + Redis behave as one site.
 
 - a backup started through one web process is made by a worker;
-- a catalogue page changed behind one web process is fresh on the other;
+- a catalogue page changed behind one web process is fresh on the other, and a course renamed
+  through one web process is fresh on the other (the cache revisions, test_caching.py);
 - /metrics adds up every process of the machine.
 """
 
@@ -75,11 +76,7 @@ def test_a_backup_started_through_one_web_process_is_made_by_a_worker(cluster: t
 
 
 def change_course_title(cluster: Cluster, slug: str, title: str) -> None:
-    """How the catalogue changes in this test: an operator's ORM change in a separate process.
-
-    When the course editor and the catalogue cache exist, make this a PATCH /api/v1/courses/{slug}
-    through one web process, so the cache invalidation is what gets tested.
-    """
+    """An operator's bulk ORM update in a separate process: no action, no web process knows."""
     cluster.shell(
         f"from momentum.catalog.models import Course; Course.objects.filter(slug={slug!r}).update(title={title!r})"
     )
@@ -104,6 +101,24 @@ def test_a_catalogue_page_changed_behind_one_web_process_is_fresh_on_the_other(
         assert status == 200
         assert b"Breathe out" in page
         assert b"Breathe in" not in page
+
+
+def test_a_course_renamed_through_one_web_process_is_fresh_on_the_other(cluster: tuple[Cluster, Web, Web]) -> None:
+    running, first, second = cluster
+    running.shell(
+        "from django.utils import timezone; from momentum.catalog.models import Category, Course; "
+        "Course.objects.create(slug='renamed-course', title='Slow mornings', category=Category.objects.first(), "
+        "duration_days=7, status='PUBLISHED', published_at=timezone.now())"
+    )
+    for web in (first, second):  # both processes now hold the course in the shared cache
+        assert json.loads(web.get("/api/v1/courses/renamed-course")[1])["title"] == "Slow mornings"
+
+    status, body = first.patch("/api/v1/courses/renamed-course", {"title": "Quick mornings"}, admin_token(running))
+
+    assert status == 200, body
+    for web in (second, first):
+        assert json.loads(web.get("/api/v1/courses/renamed-course")[1])["title"] == "Quick mornings"
+        assert b"Quick mornings" in web.get("/api/v1/courses?q=mornings")[1]
 
 
 def scraped(web: Web, name: str, **labels: str) -> float:

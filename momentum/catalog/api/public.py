@@ -4,34 +4,63 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Schema
 
 from momentum.accounts.policy import Access, api_access
 from momentum.catalog import queries
 from momentum.catalog.api import router
 from momentum.catalog.api.public_schemas import CategoryOut, CourseDetail, CourseFilters, CourseItem, LessonContent
 from momentum.learning import queries as learning
-from momentum.lib.markdown import render
+from momentum.lib.markdown import render_cached
 from momentum.lib.pagination import Page, PageParams, paginate
+from momentum.ops.caching import CATALOGUE, CATEGORIES, cached_response
+
+
+def _json(request: HttpRequest, schema: type[Schema], value: Any) -> HttpResponse:
+    """``value`` rendered exactly as ninja renders a ``response=schema`` operation."""
+    from momentum.api import api  # the API object mounts this module's router
+
+    data = schema.model_validate(value, context={"request": request}).model_dump()
+    return api.create_response(request, data, status=200)
 
 
 @router.get("/categories", response=Page[CategoryOut], auth=api_access(Access.PUBLIC))
-def list_categories(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
-    return paginate(queries.categories(), paging)
+def list_categories(request: HttpRequest, paging: Query[PageParams]) -> HttpResponse:
+    return cached_response(
+        CATEGORIES,
+        request,
+        f"categories|{paging.model_dump_json()}",
+        lambda: _json(request, Page[CategoryOut], paginate(queries.categories(), paging)),
+    )
 
 
 @router.get("/courses", response=Page[CourseItem], auth=api_access(Access.PUBLIC))
-def list_courses(request: HttpRequest, filters: Query[CourseFilters], paging: Query[PageParams]) -> dict[str, Any]:
+def list_courses(
+    request: HttpRequest, filters: Query[CourseFilters], paging: Query[PageParams]
+) -> HttpResponse | dict[str, Any]:
     """Published courses (admins may filter by ``status``), filtered, searched and sorted."""
-    courses = queries.catalogue(request.user, **filters.dict())
-    return paginate(courses, paging)
+    if queries.is_admin(request.user):  # drafts and archived courses: never cached
+        return paginate(queries.catalogue(request.user, **filters.dict()), paging)
+    return cached_response(
+        CATALOGUE,
+        request,
+        f"courses|{filters.model_dump_json()}|{paging.model_dump_json()}",
+        lambda: _json(request, Page[CourseItem], paginate(queries.catalogue(request.user, **filters.dict()), paging)),
+    )
 
 
 @router.get("/courses/{course}", response=CourseDetail, auth=api_access(Access.PUBLIC))
 def get_course(request: HttpRequest, course: str) -> Any:
     """A course with its outline; drafts and archived courses are 404 except to admins."""
-    return queries.visible_course_or_404(request.user, course, with_lessons=True)
+    if queries.is_admin(request.user):
+        return queries.visible_course_or_404(request.user, course, with_lessons=True)
+    return cached_response(
+        CATALOGUE,
+        request,
+        f"course|{course}",
+        lambda: _json(request, CourseDetail, queries.visible_course_or_404(request.user, course, with_lessons=True)),
+    )
 
 
 @router.get("/courses/{course}/lessons/{lesson}", response=LessonContent, auth=api_access(Access.PUBLIC))
@@ -44,7 +73,7 @@ def get_lesson(request: HttpRequest, course: str, lesson: int) -> dict[str, Any]
         "day": found.day,
         "title": found.title,
         "content_markdown": found.content_markdown,
-        "content_html": str(render(found.content_markdown)),
+        "content_html": str(render_cached(found.content_markdown)),
         "video_url": learning.video_url(request, found),
         "duration_minutes": found.duration_minutes,
         "is_preview": found.is_preview,

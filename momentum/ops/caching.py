@@ -1,0 +1,116 @@
+"""The caching layer: reads cached in Django's cache, keyed by a revision the database keeps.
+
+A ``Region`` is a family of cached reads with one time to live and the revision scopes its
+reads depend on:
+
+    CATALOGUE   course lists and course details   5 min    "catalogue"
+    CATEGORIES  the category list                 24 h     "catalogue"
+    LEARNER     a learner's progress summaries    1 min    "learner:<user id>" and "catalogue"
+
+Invalidation is not a call each write path must remember: triggers on the tables a scope
+reads from move its revision (``ops.CacheRevision``) in the writing transaction, and every
+entry is keyed by the revision it was computed at. A read costs one primary-key lookup of the
+revision plus one cache GET; a write is visible to the next read in every process, with the
+per-process local cache as with Redis. Hits and misses are counted per region
+(``momentum_cache_lookups_total{cache=<region>}``). A cache that fails is skipped: the read is
+computed from the database as if nothing were cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+from momentum.lib.logs import get_logger
+from momentum.ops import metrics
+from momentum.ops.models import CacheRevision
+
+log = get_logger("momentum.caching")
+T = TypeVar("T")
+_MISSING = object()
+
+
+def revisions(scopes: tuple[str, ...]) -> str:
+    """The current revisions of ``scopes`` (0 before a scope's first write), as one key part."""
+    if len(scopes) == 1:
+        found = dict(CacheRevision.objects.filter(pk=scopes[0]).values_list("scope", "revision")[:1])
+    else:
+        found = dict(CacheRevision.objects.filter(pk__in=scopes).values_list("scope", "revision"))
+    return ".".join(str(found.get(scope, 0)) for scope in scopes)
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    ttl_seconds: int
+    scopes: tuple[str, ...]  # "learner:{owner}" is the scope of the owner's own rows
+
+    def key_for(self, key: str, owner: int | None = None) -> str:
+        """The cache key of ``key`` at the current revisions of the region's scopes."""
+        scopes = tuple(scope.format(owner=owner) for scope in self.scopes)
+        digest = hashlib.blake2b(f"{'|'.join(scopes)}|{key}".encode(), digest_size=16).hexdigest()
+        return f"{self.name}:{revisions(scopes)}:{digest}"
+
+    def get_or_build(self, key: str, build: Callable[[], T], *, owner: int | None = None) -> T:
+        """The entry for ``key`` at the scopes' current revisions, built (and stored) when missing.
+
+        ``owner``: the user whose rows a per-learner region reads.
+        """
+        full_key = self.key_for(key, owner)
+        try:
+            value = cache.get(full_key, _MISSING)
+        except Exception as error:  # a failing cache must not fail the read
+            log.warning("cache_unavailable", region=self.name, error=f"{type(error).__name__}: {error}")
+            return build()
+        if value is not _MISSING:
+            metrics.record_cache_lookup(self.name, hit=True)
+            return value  # type: ignore[no-any-return]
+        metrics.record_cache_lookup(self.name, hit=False)
+        value = build()
+        try:
+            cache.set(full_key, value, timeout=self.ttl_seconds)
+        except Exception as error:
+            log.warning("cache_unavailable", region=self.name, error=f"{type(error).__name__}: {error}")
+        return value
+
+
+CATALOGUE = Region("catalogue", ttl_seconds=5 * 60, scopes=("catalogue",))
+CATEGORIES = Region("categories", ttl_seconds=24 * 60 * 60, scopes=("catalogue",))
+LEARNER = Region("learner", ttl_seconds=60, scopes=("learner:{owner}", "catalogue"))
+
+
+@dataclass(frozen=True)
+class CachedBody:
+    content: bytes
+    content_type: str
+
+
+def cached_response(
+    region: Region, request: HttpRequest, key: str, render: Callable[[], HttpResponse], *, owner: int | None = None
+) -> HttpResponse:
+    """A whole 200 response from ``region``: the body is rendered once per revision and key.
+
+    The key should name everything the body depends on; the request's scheme and host (in
+    absolute URLs) are added here. Responses other than 200 are returned, never stored.
+    """
+    full_key = f"{request.scheme}://{request.get_host()}|{key}"
+    rendered: list[HttpResponse] = []
+
+    def build() -> CachedBody | None:
+        response = render()
+        rendered.append(response)
+        if response.status_code != 200 or getattr(response, "streaming", False):
+            return None
+        return CachedBody(response.content, response["Content-Type"])
+
+    body = region.get_or_build(full_key, build, owner=owner)
+    if rendered:
+        return rendered[0]
+    if body is None:  # a stored refusal is never served: render afresh
+        return render()
+    return HttpResponse(body.content, content_type=body.content_type)

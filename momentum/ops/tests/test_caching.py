@@ -1,0 +1,166 @@
+"""The caching layer: repeated reads come from the cache, and every write shows on the next read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from momentum.accounts.models import User
+from momentum.catalog.models import Course
+from momentum.catalog.tests.factories import make_course
+from momentum.learning.actions import do_enroll
+from momentum.ops import caching, metrics
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_of(call: Callable[[], Any]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+def lookups(region: str, result: str) -> float:
+    return float(metrics.CACHE_LOOKUPS.labels(region, result)._value.get())
+
+
+def test_a_repeated_catalogue_read_costs_one_revision_lookup(api: Any) -> None:
+    make_course("Sleep better")
+    first = api.get("/courses")
+
+    again = queries_of(lambda: api.get("/courses"))
+
+    assert again == 1
+    assert api.get("/courses").content == first.content
+
+
+def test_course_details_and_categories_are_cached_as_well(api: Any) -> None:
+    course = make_course("Sleep better")
+    api.get(f"/courses/{course.slug}")
+    api.get("/categories")
+
+    assert queries_of(lambda: api.get(f"/courses/{course.slug}")) == 1
+    assert queries_of(lambda: api.get("/categories")) == 1
+
+
+def test_hits_and_misses_are_counted_per_region(api: Any) -> None:
+    make_course("Sleep better")
+    hits, misses = lookups("catalogue", "hit"), lookups("catalogue", "miss")
+
+    api.get("/courses?sort=title")
+    api.get("/courses?sort=title")
+
+    assert lookups("catalogue", "miss") == misses + 1
+    assert lookups("catalogue", "hit") == hits + 1
+
+
+ADMIN_WRITES: dict[str, tuple[Callable[[Any, Course], Any], Callable[[dict[str, Any], dict[str, Any]], bool]]] = {
+    "renaming a course": (
+        lambda admin_api, course: admin_api.patch(f"/courses/{course.slug}", {"title": "Sleep deeper"}),
+        lambda listed, detail: listed["items"][0]["title"] == detail["title"] == "Sleep deeper",
+    ),
+    "making a lesson longer": (
+        lambda admin_api, course: admin_api.patch(
+            f"/courses/{course.slug}/lessons/{course.lessons.get(day=1).pk}", {"duration_minutes": 25}
+        ),
+        lambda listed, detail: detail["lessons"][0]["duration_minutes"] == 25,
+    ),
+    "editing a lesson's title": (
+        lambda admin_api, course: admin_api.patch(
+            f"/courses/{course.slug}/lessons/{course.lessons.get(day=2).pk}", {"title": "Wind down"}
+        ),
+        lambda listed, detail: detail["lessons"][1]["title"] == "Wind down",
+    ),
+    "archiving the course": (
+        lambda admin_api, course: admin_api.post(f"/courses/{course.slug}/archive"),
+        lambda listed, detail: listed["count"] == 0 and detail.get("code") == "not_found",
+    ),
+}
+
+
+@pytest.mark.parametrize("write", ADMIN_WRITES, ids=list(ADMIN_WRITES))
+def test_every_admin_write_shows_on_the_next_anonymous_read(write: str, api: Any, api_as: Any, admin: User) -> None:
+    course = make_course("Sleep better")
+    api.get("/courses"), api.get(f"/courses/{course.slug}")  # now cached
+    change, holds = ADMIN_WRITES[write]
+
+    response = change(api_as(admin), course)
+
+    assert response.status_code in (200, 204), response.content
+    assert holds(api.get("/courses").json(), api.get(f"/courses/{course.slug}").json())
+
+
+def test_a_write_by_any_writer_shows_on_the_next_read(api: Any) -> None:
+    course = make_course("Sleep better")
+    api.get(f"/courses/{course.slug}")
+
+    with connection.cursor() as cursor:  # not the ORM, not an action: an operator's SQL
+        cursor.execute("UPDATE catalog_course SET title = %s WHERE id = %s", ["Sleep at noon", course.pk])
+
+    assert api.get(f"/courses/{course.slug}").json()["title"] == "Sleep at noon"
+
+
+def test_an_enrolment_shows_in_the_course_counts_at_once(api: Any, learner: User) -> None:
+    course = make_course("Sleep better")
+    assert api.get(f"/courses/{course.slug}").json()["enrollment_count"] == 0
+
+    do_enroll(learner, course)
+
+    assert api.get(f"/courses/{course.slug}").json()["enrollment_count"] == 1
+    assert api.get("/courses").json()["items"][0]["enrollment_count"] == 1
+
+
+def test_a_learners_progress_shows_in_their_stats_at_once(api_as: Any, learner: User) -> None:
+    course = make_course("Sleep better")
+    do_enroll(learner, course)
+    me = api_as(learner)
+    assert me.get("/me/stats").json()["lessons_completed"] == 0
+    assert queries_of(lambda: me.get("/me/stats")) <= 3  # the token's user and the revisions
+
+    me.put(f"/courses/{course.slug}/lessons/{course.lessons.get(day=1).pk}/progress", {"completed": True})
+
+    assert me.get("/me/stats").json()["lessons_completed"] == 1
+
+
+def test_one_learners_progress_leaves_the_others_cached(api_as: Any, learner: User, stranger: User) -> None:
+    course = make_course("Sleep better")
+    do_enroll(learner, course)
+    do_enroll(stranger, course)
+    other = api_as(stranger)
+    other.get("/me/stats")
+    key_before = caching.LEARNER.key_for("stats", stranger.pk)
+
+    api_as(learner).put(f"/courses/{course.slug}/lessons/{course.lessons.get(day=1).pk}/progress", {"completed": True})
+
+    assert caching.LEARNER.key_for("stats", stranger.pk) == key_before
+
+
+class BrokenCache:
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("cache down")
+
+    def set(self, *args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("cache down")
+
+
+def test_a_cache_that_fails_is_skipped(api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_course("Sleep better")
+    monkeypatch.setattr(caching, "cache", BrokenCache())
+
+    response = api.get("/courses")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+def test_admins_read_the_catalogue_uncached(api_as: Any, admin: User) -> None:
+    make_course("A draft", status="DRAFT")
+    admin_api = api_as(admin)
+    admin_api.get("/courses?status=DRAFT")
+
+    assert admin_api.get("/courses?status=DRAFT").json()["count"] == 1
+    assert queries_of(lambda: admin_api.get("/courses?status=DRAFT")) > 1

@@ -1,0 +1,45 @@
+"""The benchmark dataset generator, at a small scale: the sizes asked for, counters and cache
+revisions as the triggers keep them, and the same rows for the same seed."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.db.models import Count
+
+from bench.dataset import generate
+from momentum.accounts.models import User
+from momentum.catalog.models import Course
+from momentum.ops.models import CacheRevision
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_small_dataset_has_its_sizes_and_consistent_counters() -> None:
+    counts = generate(scale=0.002, seed=7, out=io.StringIO())
+
+    assert (counts["users"], counts["courses"], counts["enrollments"]) == (200, 20, 1000)
+    assert 20 * 7 <= counts["lessons"] <= 20 * 21
+    assert counts["progress"] == 6000
+    courses = Course.objects.filter(metadata__bench=True).annotate(
+        lessons_now=Count("lessons", distinct=True), enrolled_now=Count("enrollments", distinct=True)
+    )
+    assert all(c.lesson_count == c.lessons_now and c.enrollment_count == c.enrolled_now for c in courses)
+    assert CacheRevision.objects.filter(scope="catalogue").exists()
+    assert CacheRevision.objects.filter(scope__startswith="learner:").count() > 0
+
+
+def test_the_same_seed_gives_the_same_catalogue() -> None:
+    generate(scale=0.001, seed=3, out=io.StringIO())
+    first = list(Course.objects.filter(metadata__bench=True).order_by("slug").values_list("title", "duration_days"))
+    Course.objects.filter(metadata__bench=True).delete()
+    User.objects.filter(email__endswith="@bench.momentum.localhost").delete()
+    CacheRevision.objects.all().delete()
+
+    generate(scale=0.001, seed=3, out=io.StringIO())
+
+    assert (
+        list(Course.objects.filter(metadata__bench=True).order_by("slug").values_list("title", "duration_days"))
+        == first
+    )
