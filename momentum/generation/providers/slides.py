@@ -223,6 +223,10 @@ class SlidesVideoProvider:
         duration = Decimal(json.loads(meta.read_text())["duration_seconds"])
         return VideoStatus(state="done", file=folder / "video.mp4", duration_seconds=duration, usage=Usage())
 
+    def discard(self, external_id: str) -> None:
+        """Remove a rendered video's work folder, once the caller has stored the MP4 elsewhere."""
+        shutil.rmtree(self._folder(external_id), ignore_errors=True)
+
     def _render(self, request: VideoRequest, folder: Path, *, ffmpeg: str, espeak: str) -> float:
         narration = folder / "narration.txt"
         narration.write_text(request.narration, encoding="utf-8")
