@@ -76,7 +76,7 @@ LEVELS = {
 # Subjects for days without a reference term of their own, per phase; {topic} is the short topic.
 _FOUNDATION_SUBJECTS = (
     "the core vocabulary of {topic}",
-    "how {topic} works, step by step",
+    "how {topic} works step by step",
     "the building blocks of {topic}",
     "common patterns in {topic}",
     "tools and set-up for {topic}",
@@ -91,13 +91,18 @@ _PRACTICE_SUBJECTS = (
     "working faster with good habits",
     "a timed challenge",
 )
-_PROJECT_TITLES = (
-    "Project kick-off: plan a small {topic} project",
-    "Project build: the core",
-    "Project build: extending it",
-    "Project polish: test and get feedback",
-    "Project showcase: present what you built",
+# (title, what the day's work is)
+_PROJECT_STEPS = (
+    (
+        "Project kick-off: plan a small {topic} project",
+        "choose a small project, define what done means, plan the steps",
+    ),
+    ("Project build: the core", "build the smallest version of your project that works"),
+    ("Project build: extending it", "extend your project with one more idea from the course"),
+    ("Project polish: test and get feedback", "test your project, ask for feedback and fix what matters most"),
+    ("Project showcase: present what you built", "present what you built and explain the choices you made"),
 )
+_PROJECT_FINISH = ("Project: finish, test and present it", "finish your project, test it and present it")
 _REVIEW_TITLES = (
     "Review: the key ideas of {topic}",
     "Self-assessment: check your understanding",
@@ -223,14 +228,22 @@ class LocalTextProvider:
                 "Name the main ideas this course covers",
                 "Set a personal goal for the course",
             ]
-        elif phase == "foundations":
-            subject = term or _FOUNDATION_SUBJECTS[(index - 1) % len(_FOUNDATION_SUBJECTS)].format(topic=topic)
-            title = f"Understanding {subject}" if term else subject[0].upper() + subject[1:]
-            summary = f"The foundations of {topic}: {subject}, what it means and how it connects to what came before."
+        elif phase == "foundations" and term:
+            title = f"Understanding {term}"
+            summary = f"The foundations of {topic}: {term}, what it means and how it connects to what came before."
             objectives = [
-                level.understand.format(x=subject),
-                level.spot.format(x=subject),
-                f"Connect {subject} to the rest of {topic}",
+                level.understand.format(x=term),
+                level.spot.format(x=term),
+                f"Connect {term} to the rest of {topic}",
+            ]
+        elif phase == "foundations":
+            subject = _FOUNDATION_SUBJECTS[(index - 1) % len(_FOUNDATION_SUBJECTS)].format(topic=topic)
+            title = subject[0].upper() + subject[1:]
+            summary = f"The foundations of {topic}: {subject}, and how it connects to what came before."
+            objectives = [
+                f"Summarise {subject} in a few sentences of your own",
+                f"Find an example of {subject} in your own work or surroundings",
+                "Write down one question to come back to",
             ]
         elif phase == "practice":
             subject = term or _PRACTICE_SUBJECTS[index % len(_PRACTICE_SUBJECTS)]
@@ -239,18 +252,17 @@ class LocalTextProvider:
                 f"Hands-on practice with {topic}: {subject}, with a worked example and an exercise to do yourself."
             )
             objectives = [
-                level.apply.format(x=subject),
+                level.apply.format(x=term) if term else level.apply.format(x=f"what you know of {topic}"),
                 "Check your result against a worked example",
                 "Note what was hard and why",
             ]
         elif phase == "project":
-            template = _PROJECT_TITLES[index] if count == len(_PROJECT_TITLES) else self._project_title(index, count)
+            template, work = self._project_step(index, count)
             title = template.format(topic=topic)
-            step = title.split(": ", 1)[-1]
-            summary = f"A small project that puts {topic} to work. Today: {step[0].lower()}{step[1:]}."
+            summary = f"A small project that puts {topic} to work. Today: {work}."
             objectives = [
+                work[0].upper() + work[1:],
                 level.apply.format(x="the ideas of the course").replace(" problem", " project of your own"),
-                "Make steady, visible progress in one session",
                 "Write down decisions and open questions",
             ]
         else:
@@ -258,19 +270,21 @@ class LocalTextProvider:
             title = template.format(topic=topic)
             summary = f"Looking back at {topic}: the key ideas, the exercises that were hardest, and what to do next."
             objectives = [
-                level.review.format(x=topic),
-                "Revisit the ideas you found hardest",
+                level.review.format(x=topic) if index == 0 else "Revisit the ideas you found hardest",
+                "Redo one exercise without looking at your notes",
                 "Plan your next step after the course",
             ]
         return OutlineDay(day=day, title=_clip(title, 200), summary=_clip(summary, 1000), objectives=objectives)
 
     @staticmethod
-    def _project_title(index: int, count: int) -> str:
+    def _project_step(index: int, count: int) -> tuple[str, str]:
+        if count == len(_PROJECT_STEPS):
+            return _PROJECT_STEPS[index]
         if index == 0:
-            return _PROJECT_TITLES[0]
+            return _PROJECT_STEPS[0]
         if index == count - 1:
-            return "Project: finish, test and present it" if count == 2 else _PROJECT_TITLES[-1]
-        middle = _PROJECT_TITLES[1:-1]
+            return _PROJECT_FINISH if count == 2 else _PROJECT_STEPS[-1]
+        middle = _PROJECT_STEPS[1:-1]
         return middle[(index - 1) % len(middle)]
 
     @staticmethod

@@ -160,6 +160,16 @@ def test_an_unknown_video_reports_failed_and_a_forged_id_is_refused(tmp_path: Pa
     assert failure.value.retryable is False
 
 
+def test_a_stored_video_can_be_discarded_from_the_work_folder(tmp_path: Path) -> None:
+    provider = SlidesVideoProvider(tmp_path / "work")
+    submission = provider.submit(REQUEST)
+
+    provider.discard(submission.external_id)
+
+    assert list((tmp_path / "work").iterdir()) == []
+    assert provider.status(submission.external_id).state == "failed"
+
+
 def test_the_local_thumbnail_is_a_title_card_png() -> None:
     request = ThumbnailRequest(title="Plant biology", category="Science", background="#14532d", foreground="#86efac")
 
