@@ -18,12 +18,13 @@ job succeeds with warnings.
 
 from __future__ import annotations
 
-import urllib.request
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from dbos import DBOS
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -254,7 +255,7 @@ def poll_video(job_id: str, day: int, external_id: str) -> str:
                 raise ProviderError("the video was not ready in time", provider=video.name, retryable=False)
             actions.do_update_step_output(step, {**step.output, "polls": polls})
             return "processing"
-        stored = _store_video(job_id, day, status)
+        stored = _store_video(job_id, day, status, video, external_id)
     except ProviderError as error:
         _video_failed(job_id, step, day, str(error))
         return "failed"
@@ -264,19 +265,26 @@ def poll_video(job_id: str, day: int, external_id: str) -> str:
     return "done"
 
 
-def _store_video(job_id: str, day: int, status: Any) -> str:
+def _store_video(job_id: str, day: int, status: Any, provider: Any, external_id: str) -> str:
+    """The finished MP4 into media storage: from the provider's work folder (then removed) or
+    downloaded through the provider, whose download checks every address it is sent to (SSRF)
+    and caps the size."""
     name = _media_name(job_id, f"day-{day}.mp4")
     if default_storage.exists(name):
         default_storage.delete(name)
     if status.file is not None:
         with open(status.file, "rb") as source:
-            return str(default_storage.save(name, ContentFile(source.read())))
-    if status.url:
-        if not status.url.startswith(("https://", "http://")):
-            raise ProviderError("the video URL is not http(s)", provider="video", retryable=False)
-        with urllib.request.urlopen(status.url, timeout=settings.PROVIDER_TIMEOUT_SECONDS) as response:  # noqa: S310
-            return str(default_storage.save(name, ContentFile(response.read())))
-    raise ProviderError("the provider said done but gave no video", provider="video", retryable=False)
+            stored = str(default_storage.save(name, File(source)))
+        if hasattr(provider, "discard"):
+            provider.discard(external_id)
+        return stored
+    if status.url and hasattr(provider, "download"):
+        with tempfile.TemporaryDirectory() as scratch:
+            target = Path(scratch) / "video.mp4"
+            provider.download(status.url, target)
+            with open(target, "rb") as source:
+                return str(default_storage.save(name, File(source)))
+    raise ProviderError("the provider said done but gave no video", provider=provider.name, retryable=False)
 
 
 def _video_failed(job_id: str, step: GenerationStep, day: int, error: str) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.storage import default_storage
 
@@ -39,6 +42,9 @@ def test_a_seven_day_course_is_generated_offline_with_lessons_videos_and_a_thumb
     for lesson in lessons:
         assert lesson.video.name.endswith(".mp4")
         assert streams_of(default_storage.path(lesson.video.name)) == {"video", "audio"}
+    # ... whose rendering folders were removed once the videos were stored
+    slides = Path(settings.DATA_DIR) / "generation" / "slides"
+    assert not [folder for folder in slides.iterdir() if folder.is_dir()] if slides.exists() else True
     # ... and a PNG thumbnail
     with course.thumbnail.open("rb") as thumbnail:
         assert thumbnail.read(8) == b"\x89PNG\r\n\x1a\n"
