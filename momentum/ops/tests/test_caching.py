@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -164,3 +167,13 @@ def test_admins_read_the_catalogue_uncached(api_as: Any, admin: User) -> None:
 
     assert admin_api.get("/courses?status=DRAFT").json()["count"] == 1
     assert queries_of(lambda: admin_api.get("/courses?status=DRAFT")) > 1
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (the PostgreSQL + Redis pass)")
+def test_every_request_context_shares_one_redis_connection_pool() -> None:
+    # the web server runs each request in a fresh context, where Django builds a new cache backend
+    clients = {
+        id(contextvars.Context().run(lambda: caches.create_connection("default")._cache.get_client())) for _ in range(3)
+    }
+
+    assert len(clients) == 1
