@@ -15,7 +15,16 @@ from momentum.lib.problems import Problem, problem_response
 
 log = get_logger("momentum.api")
 
-api = NinjaAPI(
+class MomentumAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        from momentum.accounts.schemas import ProblemOut
+        from momentum.api_problems import document_problems
+
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_problems(schema, ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+
+
+api = MomentumAPI(
     title="Momentum API",
     version="1",
     description="Short daily courses, their learners and the AI pipeline that writes them. "
