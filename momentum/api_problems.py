@@ -70,3 +70,14 @@ def document_problems(schema: dict[str, Any], problem_schema: dict[str, Any]) ->
                 )
             operation["responses"] = dict(sorted(responses.items()))
     return schema
+
+
+def problems(described: dict[int, str]) -> dict[str, Any]:
+    """``openapi_extra`` for the problems particular to one operation: ``{409: "`day_taken`"}``."""
+    reference = {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA_NAME}"}
+    return {
+        "responses": {
+            status: {"description": text, "content": {PROBLEM_CONTENT_TYPE: {"schema": reference}}}
+            for status, text in described.items()
+        }
+    }
