@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
 
+from momentum.errors import database_unavailable
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
 
@@ -105,6 +107,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if status == 400:
         return problem_response(Problem(400, "bad_request", str(exc.message) or "Malformed request."), request)
     return problem_response(Problem(status, None, str(exc.message)), request)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.error("database_unavailable", path=request.path, error=f"{type(exc).__name__}: {exc}"[:300])
+    return database_unavailable(request)
 
 
 @api.exception_handler(Exception)

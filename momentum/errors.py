@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -31,7 +34,24 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _respond(request, 404, "not_found", "There is nothing at this address.", "errors/404.html")
 
 
+DATABASE_UNAVAILABLE = "The database does not answer right now; nothing was changed. Try again in a moment."
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: the database is down or unreachable (not a bug of the request)."""
+    if request.path.startswith("/api/"):
+        problem = Problem(503, "database_unavailable", DATABASE_UNAVAILABLE, headers={"Retry-After": "5"})
+        return problem_response(problem, request)
+    response = render(request, "errors/503.html", {"detail": DATABASE_UNAVAILABLE}, status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception: one from the database's connection
+    # (refused, dropped, timed out) is an outage to report as such, not a bug.
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable(request)
     if request.path.startswith("/api/"):
         return problem_response(Problem(500, "internal_error", "Something went wrong on our side."), request)
     return render(request, "errors/500.html", status=500)

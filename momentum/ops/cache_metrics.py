@@ -11,6 +11,7 @@ from typing import Any
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
+from momentum.lib.cache_fallback import FallbackRedisCache
 from momentum.ops import metrics
 
 _MISSING = object()
@@ -42,4 +43,8 @@ class MeteredRedisCache(_Metered, RedisCache):
 
 
 class MeteredLocMemCache(_Metered, LocMemCache):
+    pass
+
+
+class MeteredFallbackRedisCache(_Metered, FallbackRedisCache):
     pass
