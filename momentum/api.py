@@ -11,11 +11,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
 
-from momentum.errors import database_unavailable
+from momentum.errors import database_unavailable, is_storage_failure, storage_unavailable
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
 
 log = get_logger("momentum.api")
+
 
 class MomentumAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
@@ -118,6 +119,9 @@ def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_storage_failure(exc):
+        log.error("storage_unavailable", path=request.path, error=f"{type(exc).__name__}: {exc}"[:300])
+        return storage_unavailable(request)
     log.exception("unhandled_api_error", path=request.path)
     return problem_response(
         Problem(500, "internal_error", "Something went wrong on our side; it has been logged."), request

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 
 from django.core.exceptions import RequestDataTooBig
@@ -47,11 +48,29 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
+STORAGE_UNAVAILABLE = "The file storage cannot be written to right now (full or read-only); nothing was saved."
+# Errors of a file system or disk, not of the request: read-only, full, over quota, refused.
+STORAGE_ERRNOS = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EIO}
+
+
+def is_storage_failure(error: BaseException | None) -> bool:
+    return isinstance(error, OSError) and error.errno in STORAGE_ERRNOS
+
+
+def storage_unavailable(request: HttpRequest) -> HttpResponse:
+    """503: the media storage refuses writes (an operator must act; the request was fine)."""
+    if request.path.startswith("/api/"):
+        return problem_response(Problem(503, "storage_unavailable", STORAGE_UNAVAILABLE), request)
+    return render(request, "errors/503.html", {"detail": STORAGE_UNAVAILABLE}, status=503)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # Django calls this while handling the exception: one from the database's connection
     # (refused, dropped, timed out) is an outage to report as such, not a bug.
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
         return database_unavailable(request)
+    if is_storage_failure(sys.exc_info()[1]):
+        return storage_unavailable(request)
     if request.path.startswith("/api/"):
         return problem_response(Problem(500, "internal_error", "Something went wrong on our side."), request)
     return render(request, "errors/500.html", status=500)

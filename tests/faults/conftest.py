@@ -20,7 +20,7 @@ def mount_tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
         point = tmp_path / f"fs-{uuid.uuid4().hex[:6]}"
         point.mkdir()
         options = f"size={size},mode=0777" + (",ro" if read_only else "")
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)],  # noqa: S607
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)],
                               capture_output=True, check=False)  # fmt: skip
         if done.returncode != 0:
             pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
@@ -29,7 +29,7 @@ def mount_tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
 
     yield mount
     for point in reversed(mounted):
-        subprocess.run(["umount", "-l", str(point)], check=False)  # noqa: S607
+        subprocess.run(["umount", "-l", str(point)], check=False)
 
 
 @pytest.fixture
