@@ -59,7 +59,7 @@ def document_problems(schema: dict[str, Any], problem_schema: dict[str, Any]) ->
             if method not in _METHODS:
                 continue
             responses = {str(status): response for status, response in operation.get("responses", {}).items()}
-            for status, response in responses.items():
+            for response in responses.values():
                 content = response.get("content", {})
                 if content.get("application/json", {}).get("schema") == reference:
                     response["content"] = {PROBLEM_CONTENT_TYPE: content["application/json"]}

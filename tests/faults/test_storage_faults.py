@@ -90,7 +90,7 @@ def test_a_disk_that_fills_during_a_backup_fails_it_cleanly_and_the_previous_bac
     (target / "filler").write_bytes(b"\0" * ((target / "filler").stat().st_size - 8192))
 
     # The SQLite snapshot says "database or disk is full"; pg_dump's output, "No space left on device".
-    with pytest.raises(Exception, match="disk is full|No space left on device"):
+    with pytest.raises(Exception, match=r"disk is full|No space left on device"):
         service.create_backup()
 
     failed = BackupRun.objects.filter(kind=OperationKind.BACKUP).order_by("-pk").first()

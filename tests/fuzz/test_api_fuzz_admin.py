@@ -1,4 +1,4 @@
-"""Fuzzing the operations of the studio's and operations' side, and the account's own (/admin, /auth, /me) (see conftest.py)."""
+"""Fuzzing the operations of the admin side and of the account itself: /admin, /auth, /me (see conftest.py)."""
 
 from __future__ import annotations
 
