@@ -21,9 +21,10 @@ log = get_logger("momentum.api")
 class MomentumAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         from momentum.accounts.schemas import ProblemOut
+        from momentum.api_links import document_links
         from momentum.api_problems import document_problems
 
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema = document_links(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
         return document_problems(schema, ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}"))
 
 
