@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.parser import Parser
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
 
@@ -16,6 +17,31 @@ from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
 
 log = get_logger("momentum.api")
+
+
+def _nul_free(value: Any, location: tuple[str, ...]) -> None:
+    """PostgreSQL text cannot hold NUL (U+0000): refuse it as invalid input, not a 500 at the database."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValidationError([{"loc": location, "msg": "must not contain NUL characters", "type": "nul_character"}])
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _nul_free(key, (*location, str(key)))
+            _nul_free(item, (*location, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _nul_free(item, (*location, str(index)))
+
+
+class NulRefusingParser(Parser):
+    def parse_body(self, request: HttpRequest) -> Any:
+        body = super().parse_body(request)
+        _nul_free(body, ("body",))
+        return body
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        parsed = super().parse_querydict(data, list_fields, request)
+        _nul_free(parsed, ())
+        return parsed
 
 
 class MomentumAPI(NinjaAPI):
@@ -36,6 +62,7 @@ api = MomentumAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=NulRefusingParser(),
 )
 
 

@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
 from conftest import make_user
 from momentum.accounts.models import Role
 
-EXAMPLES = int(os.environ.get("MOMENTUM_FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("MOMENTUM_FUZZ_EXAMPLES", "15"))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 REQUESTS = {"count": 0}
 # Real objects of the running test's database, drawn into path parameters half the time.
