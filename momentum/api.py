@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.parser import Parser
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
+from ninja.parser import Parser
 
 from momentum.errors import database_unavailable, is_storage_failure, storage_unavailable
 from momentum.lib.logs import get_logger
