@@ -78,3 +78,14 @@ bench: install-dev system-packages
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache var/test
+
+# A long soak: SOAK_SECONDS (default 600) of mixed traffic on 2 web + 2 worker processes (PostgreSQL + Redis).
+SOAK_SECONDS ?= 600
+soak: install-dev
+	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_DATABASE_URL="$(TEST_DATABASE_URL)" SOAK_REDIS_URL="$(TEST_REDIS_URL)" \
+		$(BIN)/python -m bench.soak
+
+# A longer fuzz of the API: MOMENTUM_FUZZ_EXAMPLES examples per operation and mode (default 100).
+MOMENTUM_FUZZ_EXAMPLES ?= 100
+fuzz: install-dev
+	env -u DATABASE_URL -u REDIS_URL MOMENTUM_FUZZ_EXAMPLES=$(MOMENTUM_FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -p no:randomly $(PYTEST_ARGS)

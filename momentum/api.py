@@ -5,17 +5,56 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
+from ninja.parser import Parser
 
+from momentum.errors import database_unavailable, is_storage_failure, storage_unavailable
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
 
 log = get_logger("momentum.api")
 
-api = NinjaAPI(
+
+def _nul_free(value: Any, location: tuple[str, ...]) -> None:
+    """PostgreSQL text cannot hold NUL (U+0000): refuse it as invalid input, not a 500 at the database."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValidationError([{"loc": location, "msg": "must not contain NUL characters", "type": "nul_character"}])
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _nul_free(key, (*location, str(key)))
+            _nul_free(item, (*location, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _nul_free(item, (*location, str(index)))
+
+
+class NulRefusingParser(Parser):
+    def parse_body(self, request: HttpRequest) -> Any:
+        body = super().parse_body(request)
+        _nul_free(body, ("body",))
+        return body
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        parsed = super().parse_querydict(data, list_fields, request)
+        _nul_free(parsed, ())
+        return parsed
+
+
+class MomentumAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        from momentum.accounts.schemas import ProblemOut
+        from momentum.api_links import document_links
+        from momentum.api_problems import document_problems
+
+        schema = document_links(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+        return document_problems(schema, ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+
+
+api = MomentumAPI(
     title="Momentum API",
     version="1",
     description="Short daily courses, their learners and the AI pipeline that writes them. "
@@ -23,6 +62,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=NulRefusingParser(),
 )
 
 
@@ -98,8 +138,18 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem_response(Problem(status, None, str(exc.message)), request)
 
 
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.error("database_unavailable", path=request.path, error=f"{type(exc).__name__}: {exc}"[:300])
+    return database_unavailable(request)
+
+
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_storage_failure(exc):
+        log.error("storage_unavailable", path=request.path, error=f"{type(exc).__name__}: {exc}"[:300])
+        return storage_unavailable(request)
     log.exception("unhandled_api_error", path=request.path)
     return problem_response(
         Problem(500, "internal_error", "Something went wrong on our side; it has been logged."), request

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import sys
+
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -31,7 +35,42 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _respond(request, 404, "not_found", "There is nothing at this address.", "errors/404.html")
 
 
+DATABASE_UNAVAILABLE = "The database does not answer right now; nothing was changed. Try again in a moment."
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: the database is down or unreachable (not a bug of the request)."""
+    if request.path.startswith("/api/"):
+        problem = Problem(503, "database_unavailable", DATABASE_UNAVAILABLE, headers={"Retry-After": "5"})
+        return problem_response(problem, request)
+    response = render(request, "errors/503.html", {"detail": DATABASE_UNAVAILABLE}, status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+STORAGE_UNAVAILABLE = "The file storage cannot be written to right now (full or read-only); nothing was saved."
+# Errors of a file system or disk, not of the request: read-only, full, over quota, refused.
+STORAGE_ERRNOS = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EIO}
+
+
+def is_storage_failure(error: BaseException | None) -> bool:
+    return isinstance(error, OSError) and error.errno in STORAGE_ERRNOS
+
+
+def storage_unavailable(request: HttpRequest) -> HttpResponse:
+    """503: the media storage refuses writes (an operator must act; the request was fine)."""
+    if request.path.startswith("/api/"):
+        return problem_response(Problem(503, "storage_unavailable", STORAGE_UNAVAILABLE), request)
+    return render(request, "errors/503.html", {"detail": STORAGE_UNAVAILABLE}, status=503)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception: one from the database's connection
+    # (refused, dropped, timed out) is an outage to report as such, not a bug.
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable(request)
+    if is_storage_failure(sys.exc_info()[1]):
+        return storage_unavailable(request)
     if request.path.startswith("/api/"):
         return problem_response(Problem(500, "internal_error", "Something went wrong on our side."), request)
     return render(request, "errors/500.html", status=500)

@@ -197,11 +197,12 @@ CACHE_KEY_PREFIX = env.str("MOMENTUM_CACHE_PREFIX", f"momentum:{MOMENTUM_ENV}")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, with a local in-process cache standing in while Redis does not answer.
+            "BACKEND": "momentum.lib.cache_fallback.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "FALLBACK_RETRY_SECONDS": 5},
         }
     }
 else:
@@ -357,6 +358,7 @@ READINESS_TIMEOUT_SECONDS = env.float("MOMENTUM_READINESS_TIMEOUT", 2.0, minimum
 # Count the default cache's hits and misses (momentum/ops/cache_metrics.py subclasses Django's backends).
 _METERED_CACHES = {
     "django.core.cache.backends.redis.RedisCache": "momentum.ops.cache_metrics.MeteredRedisCache",
+    "momentum.lib.cache_fallback.FallbackRedisCache": "momentum.ops.cache_metrics.MeteredFallbackRedisCache",
     "django.core.cache.backends.locmem.LocMemCache": "momentum.ops.cache_metrics.MeteredLocMemCache",
 }
 _cache_backend = str(CACHES["default"]["BACKEND"])

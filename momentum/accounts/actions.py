@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail.message import sanitize_address
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -24,7 +26,7 @@ from momentum.accounts import gdpr, signin, tokens
 from momentum.accounts.models import RefreshToken, Role, User
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
-from momentum.lib.problems import Conflict, Problem
+from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.ops import metrics
 from momentum.ops.actions import do_record_audit
 from momentum.ops.request_limits import rate_limited_problem
@@ -90,6 +92,11 @@ def do_register(email: str, password: str, *, display_name: str, request: HttpRe
     from allauth.core import ratelimit
 
     email = email.strip().lower()
+    try:  # the schema's pattern only checks the shape; the address must also be one mail can go to
+        validate_email(email)
+        sanitize_address(email, "utf-8")  # what sending does: IDNA-encodes the domain
+    except (ValidationError, ValueError, UnicodeError):
+        raise Invalid("email", "Enter a valid email address.", rule="email") from None
     if not ratelimit.consume(request, action="signup"):
         raise rate_limited_problem(60)
     if User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists():

@@ -14,6 +14,7 @@ from momentum.accounts import admin_actions, admin_queries
 from momentum.accounts.api import router
 from momentum.accounts.models import Role, User
 from momentum.accounts.policy import Access, api_access
+from momentum.api_problems import problems
 from momentum.lib.problems import Invalid, NotFound
 
 ADMIN = api_access(Access.ADMIN)
@@ -64,7 +65,10 @@ def list_users(request: HttpRequest, filters: Query[UserFilters]) -> dict[str, A
     }
 
 
-@router.patch("/admin/users/{user_id}", response=AdminUserOut, auth=ADMIN, tags=["admin"])
+@router.patch(
+    "/admin/users/{user_id}", response=AdminUserOut, auth=ADMIN, tags=["admin"],
+    openapi_extra=problems({409: "`last_admin`: no active admin would be left; `account_erased`"}),
+)  # fmt: skip
 def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
     """Change a role and/or turn an account off or on; each change is audited. 409 `last_admin`
     when the change would leave no active admin."""

@@ -30,6 +30,7 @@ from momentum.ops.actions import do_record_audit
 
 
 @transaction.atomic
+@transaction.atomic  # the enrolment, its event and its audit record are written together or not at all
 def do_enroll(
     user: Any, course: Course, *, request: HttpRequest | None = None, now: datetime | None = None
 ) -> tuple[Enrollment, bool]:

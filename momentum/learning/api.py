@@ -9,6 +9,7 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from momentum.accounts.policy import Access, api_access
+from momentum.api_problems import problems
 from momentum.catalog.queries import visible_course_or_404, visible_lesson_or_404
 from momentum.learning import actions, queries
 from momentum.learning.schemas import EnrollmentOut, ProgressIn, ProgressOut, StatsOut
@@ -22,7 +23,10 @@ def _enrollment_body(user: Any, course_id: int) -> Any:
 
 
 @router.post(
-    "/courses/{course}/enrollment", response={200: EnrollmentOut, 201: EnrollmentOut}, auth=api_access(Access.VERIFIED)
+    "/courses/{course}/enrollment",
+    response={200: EnrollmentOut, 201: EnrollmentOut},
+    auth=api_access(Access.VERIFIED),
+    openapi_extra=problems({402: "`payment_required`: a premium course"}),
 )
 def enroll(request: HttpRequest, course: str) -> Status[Any]:
     """Enrol the caller: 201 the first time, 200 with the same body after (402 for a premium course

@@ -23,7 +23,7 @@ MAX_PAGE_SIZE = 100
 def list_backup_runs(
     request: HttpRequest,
     kind: Literal["backup", "restore", "drill"] | None = None,
-    page: int = Query(1, ge=1),  # type: ignore[type-arg]
+    page: int = Query(1, ge=1, le=100_000),  # type: ignore[type-arg]
     page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),  # type: ignore[type-arg]
 ) -> dict[str, object]:
     runs = BackupRun.objects.order_by("-started_at", "-id")

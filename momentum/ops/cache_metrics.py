@@ -12,6 +12,7 @@ from typing import Any
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
+from momentum.lib.cache_fallback import FallbackRedisCache
 from momentum.ops import metrics
 
 _MISSING = object()
@@ -72,4 +73,8 @@ class MeteredRedisCache(_Metered, RedisCache):
 
 
 class MeteredLocMemCache(_Metered, LocMemCache):
+    pass
+
+
+class MeteredFallbackRedisCache(_Metered, FallbackRedisCache):
     pass

@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, connections
 
 from momentum import durable
+from momentum.lib.cache_fallback import UNAVAILABLE, FallbackRedisCache
 
 
 def _database() -> dict[str, Any]:
@@ -31,6 +32,12 @@ def _database() -> dict[str, Any]:
 
 
 def _cache() -> dict[str, Any]:
+    default = caches["default"]
+    if isinstance(default, FallbackRedisCache):
+        try:
+            default.probe()
+        except UNAVAILABLE:  # the site keeps serving from the local cache: degraded, not down
+            return {"backend": default.__class__.__name__, **default.status()}
     key = f"readyz:{uuid.uuid4().hex}"
     cache.set(key, "1", 10)
     if cache.get(key) != "1":
@@ -84,3 +91,8 @@ def readiness(timeout: float | None = None) -> tuple[bool, dict[str, Any]]:
             future.cancel()
             results[name] = {"ok": False, "error": f"no answer within {timeout:g} s", "ms": round(timeout * 1000, 1)}
     return all(result["ok"] for result in results.values()), results
+
+
+def degraded(results: dict[str, Any]) -> list[str]:
+    """The checks that pass only because a stand-in answers (the local cache for Redis)."""
+    return [name for name, result in results.items() if result.get("degraded")]

@@ -62,6 +62,9 @@ DB_QUERY_ERRORS = Counter("momentum_db_query_errors_total", "SQL statements that
 
 # --- Cache (momentum/ops/cache_metrics.py and the caching layer) ----------------------------------
 CACHE_LOOKUPS = Counter("momentum_cache_lookups_total", "Cache reads by result", ["cache", "result"])
+CACHE_FALLBACKS = Counter(
+    "momentum_cache_fallbacks_total", "Cache operations the local cache answered because Redis did not", ["operation"]
+)
 
 # --- Durable workflows (momentum/durable.py) ------------------------------------------------------
 WORKFLOW_BUCKETS = (0.05, 0.25, 1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0)

@@ -25,6 +25,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from momentum.lib.cache_fallback import UNAVAILABLE, FallbackRedisCache
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
 from momentum.ops.actions import client_ip
@@ -41,13 +42,21 @@ def _now() -> float:
 
 def _count(key: str, ttl: int) -> int:
     """Add one to the counter ``key`` (created with ``ttl`` seconds to live); its new value."""
-    if isinstance(cache, RedisCache):  # one round trip instead of Django's three (add, exists, incr)
+    # One round trip instead of Django's three (add, exists, incr), while Redis answers; while
+    # the local fallback stands in for it, the counts are per process (cache_fallback.py).
+    if isinstance(cache, RedisCache) and not getattr(cache, "degraded", False):
         full_key = cache.make_and_validate_key(key)
-        with cache._cache.get_client(full_key, write=True).pipeline() as pipe:
-            pipe.incr(full_key)
-            pipe.expire(full_key, ttl)
-            count, _ = pipe.execute()
-        return int(count)
+        try:
+            with cache._cache.get_client(full_key, write=True).pipeline() as pipe:
+                pipe.incr(full_key)
+                pipe.expire(full_key, ttl)
+                count, _ = pipe.execute()
+        except UNAVAILABLE as error:
+            if not isinstance(cache, FallbackRedisCache):
+                raise
+            cache.mark_unavailable(error)
+        else:
+            return int(count)
     cache.add(key, 0, timeout=ttl)
     try:
         return int(cache.incr(key))

@@ -22,7 +22,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
     ready, checks = health.readiness()
-    return JsonResponse({"status": "ready" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+    status = ("degraded" if health.degraded(checks) else "ready") if ready else "unavailable"
+    return JsonResponse({"status": status, "checks": checks}, status=200 if ready else 503)
 
 
 # PUBLIC in the policy's terms: no account signs in here. Deployed profiles check the

@@ -71,3 +71,12 @@ def test_a_malformed_email_is_refused(api: Any) -> None:
     response = api.post("/auth/register", {"email": "not-an-address", "password": "violet-otter-73"})
 
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("email", ["a@\U0010e156.example", "}<#@x\udbf8y", "two@@example.com"])
+def test_registering_an_address_mail_cannot_reach_is_refused_before_any_account_exists(api: Any, email: str) -> None:
+    response = api.post("/auth/register", {"email": email, "password": "violet-otter-73"})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "email"
+    assert not User.objects.exists()

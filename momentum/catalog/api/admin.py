@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from momentum.accounts.policy import Access, api_access
+from momentum.api_problems import problems
 from momentum.catalog import actions, media, queries
 from momentum.catalog.api import router
 from momentum.catalog.models import Category, Course, Lesson, Level
@@ -240,7 +241,10 @@ def create_course(request: HttpRequest, payload: CourseIn) -> Status[dict[str, A
     return Status(status, created)
 
 
-@router.patch("/courses/{course}", response=AdminCourseOut, auth=ADMIN)
+@router.patch(
+    "/courses/{course}", response=AdminCourseOut, auth=ADMIN,
+    openapi_extra=problems({409: "`lessons_beyond_duration`, `incomplete_course`"}),
+)  # fmt: skip
 def update_course(request: HttpRequest, course: str, payload: CoursePatch) -> dict[str, Any]:
     changes = payload.model_dump(exclude_unset=True)
     for name in ("title", "duration_days", "level", "is_premium", "price_cents", "category"):
@@ -256,14 +260,20 @@ def update_course(request: HttpRequest, course: str, payload: CoursePatch) -> di
     return course_out(updated)
 
 
-@router.delete("/courses/{course}", response={204: None}, auth=ADMIN)
+@router.delete(
+    "/courses/{course}", response={204: None}, auth=ADMIN,
+    openapi_extra=problems({409: "`course_in_use`: archive it instead"}),
+)  # fmt: skip
 def delete_course(request: HttpRequest, course: str) -> Status[None]:
     """Remove a draft; archive a published course (its learners and payments refer to it)."""
     actions.do_delete_course(_course(request, course), actor=request.user, request=request)
     return Status(204, None)
 
 
-@router.post("/courses/{course}/publish", response=AdminCourseOut, auth=ADMIN)
+@router.post(
+    "/courses/{course}/publish", response=AdminCourseOut, auth=ADMIN,
+    openapi_extra=problems({409: "`incomplete_course`"}),
+)  # fmt: skip
 def publish_course(request: HttpRequest, course: str) -> dict[str, Any]:
     """Publish (or re-publish an archived course); 409 `incomplete_course` with `missing_days`
     unless there is exactly one lesson for each day 1..duration_days."""
@@ -286,7 +296,10 @@ def upload_course_thumbnail(request: HttpRequest, course: str, file: File[Upload
 # --- Lessons ----------------------------------------------------------------------------------
 
 
-@router.post("/courses/{course}/lessons", response={201: AdminLessonOut}, auth=ADMIN)
+@router.post(
+    "/courses/{course}/lessons", response={201: AdminLessonOut}, auth=ADMIN,
+    openapi_extra=problems({409: "`day_taken`"}),
+)  # fmt: skip
 def create_lesson(request: HttpRequest, course: str, payload: LessonIn) -> Status[dict[str, Any]]:
     """A lesson for a free day; 409 `day_taken` when the day has one."""
     lesson = actions.do_create_lesson(
@@ -303,7 +316,10 @@ def create_lesson(request: HttpRequest, course: str, payload: LessonIn) -> Statu
     return Status(201, lesson_out(lesson))
 
 
-@router.patch("/courses/{course}/lessons/{lesson}", response=AdminLessonOut, auth=ADMIN)
+@router.patch(
+    "/courses/{course}/lessons/{lesson}", response=AdminLessonOut, auth=ADMIN,
+    openapi_extra=problems({409: "`day_taken`"}),
+)  # fmt: skip
 def update_lesson(request: HttpRequest, course: str, lesson: int, payload: LessonPatch) -> dict[str, Any]:
     """Change a lesson; moving it to a day that has a lesson is 409 `day_taken`."""
     changes = payload.model_dump(exclude_unset=True)
@@ -319,7 +335,10 @@ def update_lesson(request: HttpRequest, course: str, lesson: int, payload: Lesso
     return lesson_out(actions.do_update_lesson(target, actor=request.user, request=request, **changes))
 
 
-@router.delete("/courses/{course}/lessons/{lesson}", response={204: None}, auth=ADMIN)
+@router.delete(
+    "/courses/{course}/lessons/{lesson}", response={204: None}, auth=ADMIN,
+    openapi_extra=problems({409: "`course_published`: lessons of a published course stay"}),
+)  # fmt: skip
 def delete_lesson(request: HttpRequest, course: str, lesson: int) -> Status[None]:
     """Remove a lesson of a draft or archived course; 409 `course_published` otherwise."""
     actions.do_delete_lesson(_lesson(_course(request, course), lesson), actor=request.user, request=request)

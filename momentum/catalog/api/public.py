@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Schema
 
 from momentum.accounts.policy import Access, api_access
+from momentum.api_problems import problems
 from momentum.catalog import queries
 from momentum.catalog.api import router
 from momentum.catalog.api.public_schemas import CategoryOut, CourseDetail, CourseFilters, CourseItem, LessonContent
@@ -63,7 +64,14 @@ def get_course(request: HttpRequest, course: str) -> Any:
     )
 
 
-@router.get("/courses/{course}/lessons/{lesson}", response=LessonContent, auth=api_access(Access.PUBLIC))
+@router.get(
+    "/courses/{course}/lessons/{lesson}", response=LessonContent, auth=api_access(Access.PUBLIC),
+    openapi_extra=problems({
+        401: "`not_authenticated`: sign in to open a lesson that is not a preview",
+        402: "`payment_required`: a premium course",
+        403: "`not_enrolled`",
+    }),
+)  # fmt: skip
 def get_lesson(request: HttpRequest, course: str, lesson: int) -> dict[str, Any]:
     """A lesson's content: for preview lessons anyone, otherwise enrolled learners and admins (401/403)."""
     found = queries.visible_lesson_or_404(request.user, course, lesson_id=lesson)

@@ -72,3 +72,10 @@ def test_alarm_states_are_listed_for_admins(admin: Any, api_as: Any) -> None:
 
     items = api_as(admin).get("/admin/alarms").json()["items"]
     assert {item["name"] for item in items} == {alarm.name for alarm in alarms.catalogue()}
+
+
+def test_a_page_number_past_any_list_is_a_validation_error_not_a_crash(admin: Any, api_as: Any) -> None:
+    response = api_as(admin).get("/admin/backups", {"page": 243456357094875136})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "page"

@@ -1,0 +1,115 @@
+"""Redis goes away: the site keeps answering from a local in-process cache and /readyz says so."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache, caches
+
+from momentum.lib.cache_fallback import FallbackRedisCache
+from tests.integration.cluster import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def _redis_cache(settings: Any, port: int) -> FallbackRedisCache:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "momentum.ops.cache_metrics.MeteredFallbackRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "KEY_PREFIX": "faults",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "FALLBACK_RETRY_SECONDS": 0},
+        }
+    }
+    default = caches["default"]
+    assert isinstance(default, FallbackRedisCache)
+    return default
+
+
+@pytest.fixture
+def live_redis(redis_server: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    port = free_port()
+    process = subprocess.Popen([redis_server, "--port", str(port), "--save", "", "--appendonly", "no"],
+                               stdout=subprocess.DEVNULL)  # fmt: skip
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield process, port
+    process.kill()
+    process.wait()
+
+
+def test_with_redis_unreachable_the_api_answers_and_readyz_reports_the_cache_degraded(
+    settings: Any, client: Any, api: Any
+) -> None:
+    _redis_cache(settings, free_port())  # nothing listens there
+
+    listing = api.get("/courses")
+    ready = client.get("/readyz")
+
+    assert listing.status_code == 200
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["cache"]["ok"] is True
+    assert body["checks"]["cache"]["degraded"] is True
+    assert body["checks"]["cache"]["fallback"] == "local in-process cache"
+    assert "ConnectionError" in body["checks"]["cache"]["error"]
+
+
+def test_values_cached_while_redis_is_down_are_still_found_until_it_returns(settings: Any) -> None:
+    _redis_cache(settings, free_port())
+
+    cache.set("greeting", "hello", 60)
+    cache.add("visits", 0, 60)
+
+    assert cache.get("greeting") == "hello"
+    assert cache.incr("visits") == 1
+    assert caches["default"].degraded is True  # type: ignore[attr-defined]
+
+
+def test_a_redis_killed_while_serving_falls_back_and_is_used_again_when_it_comes_back(
+    settings: Any, client: Any, api: Any, live_redis: tuple[subprocess.Popen[bytes], int], redis_server: str
+) -> None:
+    process, port = live_redis
+    default = _redis_cache(settings, port)
+    cache.set("before", "in redis", 60)
+    assert client.get("/readyz").json()["status"] == "ready"
+
+    process.kill()  # Redis dies under the running site
+    process.wait()
+    after_kill = api.get("/courses")
+    cache.set("during", "local", 60)
+
+    assert after_kill.status_code == 200
+    assert cache.get("during") == "local"
+    assert default.degraded is True
+    assert client.get("/readyz").json()["checks"]["cache"]["degraded"] is True
+
+    restarted = subprocess.Popen([redis_server, "--port", str(port), "--save", "", "--appendonly", "no"],
+                                 stdout=subprocess.DEVNULL)  # fmt: skip
+    try:
+        for _ in range(100):
+            if client.get("/readyz").json()["status"] == "ready":
+                break
+            time.sleep(0.05)
+        cache.set("after", "in redis again", 60)
+
+        assert default.degraded is False
+        assert client.get("/readyz").json()["checks"]["cache"] == {
+            "ok": True, "backend": "MeteredFallbackRedisCache", "ms": pytest.approx(0, abs=10_000)
+        }  # fmt: skip
+        assert default._cache.get_client().get(default.make_and_validate_key("after")) is not None
+    finally:
+        restarted.kill()
+        restarted.wait()

@@ -1,0 +1,140 @@
+"""Schemathesis fuzzes every operation of /api/openapi.json, as a stranger, a learner and an admin.
+
+The app runs in this process (Django's WSGI handler) against the suite's database, over a small
+real catalogue, so generated requests meet real courses, lessons and accounts about half the
+time. Each response must not be a 5xx, must carry a status code the operation documents, and
+must match the documented schema and content type. ``MOMENTUM_FUZZ_EXAMPLES`` sets the examples
+per operation and generation mode (``make fuzz`` raises it); each example goes out as each persona.
+The operations are split over two test modules so that the suite's two workers share them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from conftest import make_user
+from momentum.accounts.models import Role
+
+EXAMPLES = int(os.environ.get("MOMENTUM_FUZZ_EXAMPLES", "15"))
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
+REQUESTS = {"count": 0}
+# Real objects of the running test's database, drawn into path parameters half the time.
+REAL: dict[str, list[Any]] = {}
+
+
+def _load_schema() -> Any:
+    from momentum.api import api
+
+    loaded = schemathesis.openapi.from_dict(api.get_openapi_schema())
+    loaded.app = WSGIHandler()
+    return loaded
+
+
+schema = _load_schema()
+
+
+@schema.hook("flatmap_path_parameters")
+def _real_objects_half_the_time(context: Any, path_parameters: dict[str, Any] | None) -> Any:
+    if not path_parameters:
+        return st.just(path_parameters)
+    if {"course", "lesson"} <= path_parameters.keys():  # a lesson of that very course
+        pairs = st.sampled_from(REAL["course_lesson"])
+        return st.one_of(st.just(path_parameters), pairs.map(lambda p: {"course": p[0], "lesson": p[1]}))
+    real = {name: st.sampled_from(REAL[name]) for name in path_parameters if REAL.get(name)}
+    if not real:
+        return st.just(path_parameters)
+    return st.one_of(st.just(path_parameters), st.fixed_dictionaries(real).map(lambda r: {**path_parameters, **r}))
+
+
+def operations(*, admin_side: bool) -> list[Any]:
+    """The operations of the studio and operations side, or of the learner side."""
+    found = [result.ok() for result in schema.get_all_operations()]
+    studio = ("/api/v1/admin/", "/api/v1/auth/", "/api/v1/me")
+    return [op for op in found if op.path.startswith(studio) == admin_side]
+
+
+@pytest.fixture(autouse=True)
+def _in_process_app(settings: Any) -> Iterator[None]:
+    """Serve as Django's test client does: the test's connection stays open between requests."""
+    # Fuzzing sends thousands of requests a minute from one address and one account.
+    settings.RATELIMIT_ANON = settings.RATELIMIT_USER = settings.RATELIMIT_ADMIN = (1_000_000, 60)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def personas(db: None) -> dict[str, dict[str, str]]:
+    """The headers each persona sends (none, a learner's bearer token, an admin's) over a small catalogue."""
+    from momentum.accounts.tokens import issue_access_token
+    from momentum.catalog.tests.factories import make_course
+    from momentum.learning.actions import do_enroll
+    from momentum.ops.models import BackupRun
+
+    learner = make_user("fuzz.learner@example.com", display_name="Fuzz Learner")
+    admin = make_user("fuzz.admin@example.com", role=Role.ADMIN, display_name="Fuzz Admin")
+    enrolled = make_course("Fuzzing for a week", duration_days=7)
+    premium = make_course("Premium fuzz", duration_days=7, is_premium=True, price_cents=900)
+    draft = make_course("A draft", duration_days=7, status="DRAFT")
+    do_enroll(learner, enrolled)
+    REAL.clear()
+    REAL["course"] = [enrolled.slug, premium.slug, draft.slug]
+    REAL["course_lesson"] = [(c.slug, lesson.pk) for c in (enrolled, premium, draft) for lesson in c.lessons.all()[:3]]
+    REAL["user_id"] = [learner.pk, admin.pk]
+    REAL["run_id"] = list(BackupRun.objects.values_list("pk", flat=True))
+    return {
+        "anonymous": {},
+        "learner": {"Authorization": f"Bearer {issue_access_token(learner)}"},
+        "admin": {"Authorization": f"Bearer {issue_access_token(admin)}"},
+    }
+
+
+def fuzz(operation: Any, personas: dict[str, dict[str, str]]) -> None:
+    """Valid and invalid requests to ``operation``, each sent as every persona, every answer checked."""
+    strategy = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE, hooks=schema.hooks),
+        operation.as_strategy(GenerationMode.NEGATIVE, hooks=schema.hooks),
+    )
+
+    @given(case=strategy)
+    @hypothesis_settings(
+        max_examples=EXAMPLES * 2,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    def each(case: Any) -> None:
+        for headers in personas.values():  # the same request, from each side of the access policy
+            REQUESTS["count"] += 1
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+    each()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_request_count(request: pytest.FixtureRequest) -> Iterator[None]:
+    before = REQUESTS["count"]
+    yield
+    fuzzed = REQUESTS["count"] - before
+    print(f"\n{request.module.__name__}: fuzzed {fuzzed} requests ({EXAMPLES} examples per mode)")  # noqa: T201
