@@ -36,6 +36,27 @@ def _count_fallback(operation: str) -> None:
     metrics.CACHE_FALLBACKS.labels(operation).inc()
 
 
+class _Outage:
+    """Whether Redis at one address is down, for every backend instance of the process (Django
+    builds a backend per request context, so state kept on the instance would be forgotten at
+    every request and each would wait for Redis again)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.down_until = 0.0
+        self.down_since: float | None = None
+        self.last_error = ""
+
+
+_OUTAGES: dict[str, _Outage] = {}
+_OUTAGES_LOCK = threading.Lock()
+
+
+def _outage_of(server: str) -> _Outage:
+    with _OUTAGES_LOCK:
+        return _OUTAGES.setdefault(server, _Outage())
+
+
 class FallbackRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         params = {**params, "OPTIONS": dict(params.get("OPTIONS") or {})}
@@ -43,27 +64,25 @@ class FallbackRedisCache(RedisCache):
         super().__init__(server, params)
         local_params = {key: value for key, value in params.items() if key != "OPTIONS"}
         self.local = LocMemCache(f"fallback:{server}", {**local_params, "OPTIONS": {"MAX_ENTRIES": 10000}})
-        self._lock = threading.Lock()
-        self._down_until = 0.0
-        self._down_since: float | None = None
-        self._last_error = ""
+        self._outage = _outage_of(str(server))
 
     # --- state -----------------------------------------------------------------------------
 
     @property
     def degraded(self) -> bool:
         """True while the local cache stands in for Redis."""
-        return self._down_since is not None
+        return self._outage.down_since is not None
 
     def status(self) -> dict[str, Any]:
         """What /readyz says: Redis answering, or the local cache standing in since when and why."""
-        if self._down_since is None:
+        since = self._outage.down_since
+        if since is None:
             return {"degraded": False}
         return {
             "degraded": True,
             "fallback": "local in-process cache",
-            "down_for_s": round(time.monotonic() - self._down_since, 1),
-            "error": self._last_error,
+            "down_for_s": round(time.monotonic() - since, 1),
+            "error": self._outage.last_error,
         }
 
     def probe(self) -> None:
@@ -80,24 +99,26 @@ class FallbackRedisCache(RedisCache):
         self._went_down(error)
 
     def _went_down(self, error: BaseException) -> None:
-        with self._lock:
-            self._down_until = time.monotonic() + self.retry_seconds
-            self._last_error = f"{type(error).__name__}: {error}"[:200]
-            if self._down_since is None:
-                self._down_since = time.monotonic()
-                log.warning("cache_fallback_on", error=self._last_error, retry_seconds=self.retry_seconds)
+        outage = self._outage
+        with outage.lock:
+            outage.down_until = time.monotonic() + self.retry_seconds
+            outage.last_error = f"{type(error).__name__}: {error}"[:200]
+            if outage.down_since is None:
+                outage.down_since = time.monotonic()
+                log.warning("cache_fallback_on", error=outage.last_error, retry_seconds=self.retry_seconds)
 
     def _came_back(self) -> None:
-        if self._down_since is None:
+        outage = self._outage
+        if outage.down_since is None:
             return
-        with self._lock:
-            if self._down_since is not None:
-                log.warning("cache_fallback_off", down_for_s=round(time.monotonic() - self._down_since, 1))
-            self._down_since = None
-            self._down_until = 0.0
+        with outage.lock:
+            if outage.down_since is not None:
+                log.warning("cache_fallback_off", down_for_s=round(time.monotonic() - outage.down_since, 1))
+            outage.down_since = None
+            outage.down_until = 0.0
 
     def _call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
-        if time.monotonic() >= self._down_until:
+        if time.monotonic() >= self._outage.down_until:
             try:
                 result = getattr(super(), operation)(*args, **kwargs)
             except UNAVAILABLE as error:

@@ -77,4 +77,6 @@ class MeteredLocMemCache(_Metered, LocMemCache):
 
 
 class MeteredFallbackRedisCache(_Metered, FallbackRedisCache):
-    pass
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient

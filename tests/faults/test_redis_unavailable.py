@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import subprocess
 import time
 from collections.abc import Iterator
@@ -113,3 +114,26 @@ def test_a_redis_killed_while_serving_falls_back_and_is_used_again_when_it_comes
     finally:
         restarted.kill()
         restarted.wait()
+
+
+def test_an_outage_seen_by_one_request_holds_for_the_next_requests(settings: Any) -> None:
+    # The web server runs each request in a fresh context, where Django builds a new backend:
+    # the back-off must outlive it, or every request would wait for the dead Redis again.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "momentum.ops.cache_metrics.MeteredFallbackRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "FALLBACK_RETRY_SECONDS": 60},
+        }
+    }
+
+    def a_request_reads_the_cache() -> bool:
+        backend = caches.create_connection("default")
+        backend.get("anything")
+        return bool(backend.degraded)
+
+    def a_new_request_knows_it_is_down() -> bool:
+        return bool(caches.create_connection("default").degraded)
+
+    assert contextvars.Context().run(a_request_reads_the_cache)
+    assert contextvars.Context().run(a_new_request_knows_it_is_down)

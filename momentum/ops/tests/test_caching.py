@@ -171,9 +171,9 @@ def test_admins_read_the_catalogue_uncached(api_as: Any, admin: User) -> None:
 
 @pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (the PostgreSQL + Redis pass)")
 def test_every_request_context_shares_one_redis_connection_pool() -> None:
-    # the web server runs each request in a fresh context, where Django builds a new cache backend
-    clients = {
-        id(contextvars.Context().run(lambda: caches.create_connection("default")._cache.get_client())) for _ in range(3)
-    }
+    def client_of_a_new_request() -> int:  # each request runs in a fresh context: a new backend
+        return id(caches.create_connection("default")._cache.get_client())
+
+    clients = {contextvars.Context().run(client_of_a_new_request) for _ in range(3)}
 
     assert len(clients) == 1
