@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -9,13 +10,30 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
+from ninja.parser import Parser
 
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
 
 log = get_logger("momentum.api")
 
+
+class JsonParser(Parser):
+    """JSON bodies, refusing text that is not valid Unicode.
+
+    JSON may spell a lone surrogate (``"\\ud800"``); Python decodes it into a str that no database
+    driver can encode, so it would fail at the first write as a 500. Refused here instead, as a body
+    that cannot be parsed (400).
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        json.dumps(data, ensure_ascii=False).encode()  # UnicodeEncodeError (a ValueError) on a lone surrogate
+        return data
+
+
 api = NinjaAPI(
+    parser=JsonParser(),
     title="Momentum API",
     version="1",
     description="Short daily courses, their learners and the AI pipeline that writes them. "
