@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
 from ninja.parser import Parser
 
+from momentum.errors import CSRF_DETAIL
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
 
@@ -113,6 +114,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     status = exc.status_code
     if status == 400:
         return problem_response(Problem(400, "bad_request", str(exc.message) or "Malformed request."), request)
+    if status == 403 and "CSRF" in str(exc.message):  # django-ninja's session-cookie check
+        return problem_response(Problem(403, "csrf_failed", CSRF_DETAIL), request)
     return problem_response(Problem(status, None, str(exc.message)), request)
 
 
