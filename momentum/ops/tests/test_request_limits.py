@@ -6,8 +6,8 @@ import pytest
 from django.test import Client, RequestFactory
 
 from momentum.accounts.models import User
-from momentum.ops import request_limits
 from momentum.errors import bad_request
+from momentum.ops import request_limits
 
 pytestmark = pytest.mark.django_db
 
