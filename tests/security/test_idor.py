@@ -64,8 +64,11 @@ def test_every_path_parameter_is_classified() -> None:
 
 
 def test_admin_parameters_appear_only_on_admin_routes() -> None:
-    open_routes = [f"{kind} {path}" for kind, path, access, names in ROUTES
-                   if access is not Access.ADMIN and any(OBJECT_PARAMETERS.get(n) == "admin" for n in names)]  # fmt: skip
+    open_routes = [
+        f"{kind} {path}"
+        for kind, path, access, names in ROUTES
+        if access is not Access.ADMIN and any(OBJECT_PARAMETERS.get(n) == "admin" for n in names)
+    ]
     assert not open_routes
 
 

@@ -23,7 +23,7 @@ from django.test import Client
 
 from momentum.accounts.policy import Access
 from tests.security import payloads
-from tests.security.inspection import active_content, database_state, post_forms
+from tests.security.inspection import DatabaseState, active_content, database_state, post_forms
 from tests.test_access_matrix import PAGES, Page, World
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +91,21 @@ def leaves_the_site(response: Any) -> bool:
     return bool(parts.netloc) or parts.scheme not in ("", "http", "https") or location.startswith(("//", "/\\"))
 
 
+def judge(response: Any, before: DatabaseState, after: DatabaseState | None) -> list[str]:
+    """What is wrong with the answer to one hostile submission."""
+    if after is None:
+        return [f"{response.status_code}"]
+    problems = []
+    if response.status_code >= 400:
+        if payloads.leaks_database_error(response.content.decode("utf-8", "replace")):
+            problems.append("a database error shows in the answer")
+        if after != before:
+            problems.append(f"refused with {response.status_code} but changed {after.changed_since(before)}")
+    if leaves_the_site(response):
+        problems.append(f"redirected off the site to {response['Location']}")
+    return problems
+
+
 @pytest.mark.parametrize("page", SWEPT, ids=[page.route or "/" for page in SWEPT])
 def test_hostile_input_in_any_form_field_is_refused_or_stored_inert(world: World, page: Page) -> None:
     url = page.url(world)
@@ -109,24 +124,12 @@ def test_hostile_input_in_any_form_field_is_refused_or_stored_inert(world: World
                 for payload in FORM_PAYLOADS:
                     response = submit(client, form, {**form["fields"], name: payload})
                     label = f"{persona} {form['action']} {name}={payload[:40]!r}"
-                    text = response.content.decode("utf-8", "replace")
-                    if response.status_code >= 500:
-                        problems.append(f"{label}: {response.status_code}")
-                        continue
-                    after = database_state()
-                    if response.status_code >= 400:
-                        if payloads.leaks_database_error(text):
-                            problems.append(f"{label}: a database error shows in the answer")
-                        if after != state:
-                            problems.append(
-                                f"{label}: refused with {response.status_code} but changed {after.changed_since(state)}"
-                            )
-                    state = after
+                    after = None if response.status_code >= 500 else database_state()
+                    problems.extend(f"{label}: {problem}" for problem in judge(response, state, after))
+                    state = after or database_state()
                     if persona != "anonymous" and "_auth_user_id" not in client.session:  # signed out
                         client = client_for(world, persona)
                         state = database_state()
-                    if leaves_the_site(response):
-                        problems.append(f"{label}: redirected off the site to {response['Location']}")
     if swept_fields:
         for persona in ("owner", "admin"):
             looker = client_for(world, persona)

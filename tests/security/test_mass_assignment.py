@@ -39,7 +39,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "email": "new.person@example.com",
         "password": "Plum-tree-rises-77",
         "display_name": "New Person",
-    },  # fmt: skip
+    },
     ("POST", "/api/v1/auth/token"): {"email": "owen.owner@example.com", "password": PASSWORD},
     ("POST", "/api/v1/auth/refresh"): {"refresh_token": "not-a-token"},
     ("POST", "/api/v1/auth/logout"): {"refresh_token": "not-a-token"},

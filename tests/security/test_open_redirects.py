@@ -49,7 +49,7 @@ def test_no_redirect_parameter_of_a_page_leads_off_the_site(world: World, page: 
         for target in EVIL:
             query = "&".join(f"{name}={target}" for name in PARAMETERS)
             for method in ("get", "post"):
-                response = getattr(client, method)(f"{url}?{query}", {name: target for name in PARAMETERS})
+                response = getattr(client, method)(f"{url}?{query}", dict.fromkeys(PARAMETERS, target))
                 if off_site(response):
                     found.append(f"{method.upper()} {url} -> {response['Location']}")
     assert not found, "\n".join(found)
@@ -61,7 +61,7 @@ def test_signing_in_up_and_out_never_follows_an_outside_next(world: World, targe
     answers = [
         browser.post(
             f"/accounts/login/?next={target}", {"login": world.owner.email, "password": PASSWORD, "next": target}
-        ),  # fmt: skip
+        ),
         browser.post("/accounts/logout/", {"next": target}),
         browser.post(
             "/accounts/signup/",
@@ -71,7 +71,7 @@ def test_signing_in_up_and_out_never_follows_an_outside_next(world: World, targe
                 "password2": PASSWORD + "X!",
                 "next": target,
             },
-        ),  # fmt: skip
+        ),
         Client().post("/cookies/", {"choice": "essential", "next": target}),
     ]
     for answer in answers:

@@ -21,8 +21,8 @@ from PIL import Image
 
 from conftest import ApiClient
 from tests.security.inspection import database_state, post_forms
-from tests.test_access_matrix import World, fill
 from tests.test_access_matrix import PAGES as ALL_PAGES
+from tests.test_access_matrix import World, fill
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +176,8 @@ def test_a_file_name_never_decides_where_a_file_lands(world: World, method: str,
             method, fill(world, path), **_multipart({field: SimpleUploadedFile(name, content)})
         )
         assert response.status_code < 500, response.content
-        assert not list(Path("/tmp").glob(f"{marker}*")) and not list(Path("/etc").glob(f"{marker}*"))
+        assert not list(Path("/tmp").glob(f"{marker}*"))  # noqa: S108  (where a traversal would land)
+        assert not list(Path("/etc").glob(f"{marker}*"))
         assert not list(root.parent.parent.rglob(f"{marker}*")), f"{name}: a file was stored under its own name"
         assert all(".." not in stored for stored in _stored_names())
 
