@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -12,11 +13,25 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
 from ninja.parser import Parser
 
-from momentum.errors import database_unavailable, is_storage_failure, storage_unavailable
+from momentum.errors import CSRF_DETAIL, database_unavailable, is_storage_failure, storage_unavailable
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
 
 log = get_logger("momentum.api")
+
+
+class JsonParser(Parser):
+    """JSON bodies, refusing text that is not valid Unicode.
+
+    JSON may spell a lone surrogate (``"\\ud800"``); Python decodes it into a str that no database
+    driver can encode, so it would fail at the first write as a 500. Refused here instead, as a body
+    that cannot be parsed (400).
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        json.dumps(data, ensure_ascii=False).encode()  # UnicodeEncodeError (a ValueError) on a lone surrogate
+        return data
 
 
 def _nul_free(value: Any, location: tuple[str, ...]) -> None:
@@ -32,7 +47,7 @@ def _nul_free(value: Any, location: tuple[str, ...]) -> None:
             _nul_free(item, (*location, str(index)))
 
 
-class NulRefusingParser(Parser):
+class NulRefusingParser(JsonParser):
     def parse_body(self, request: HttpRequest) -> Any:
         body = super().parse_body(request)
         _nul_free(body, ("body",))
@@ -135,6 +150,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     status = exc.status_code
     if status == 400:
         return problem_response(Problem(400, "bad_request", str(exc.message) or "Malformed request."), request)
+    if status == 403 and "CSRF" in str(exc.message):  # django-ninja's session-cookie check
+        return problem_response(Problem(403, "csrf_failed", CSRF_DETAIL), request)
     return problem_response(Problem(status, None, str(exc.message)), request)
 
 

@@ -31,6 +31,18 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _respond(request, 403, "forbidden", "You are not allowed to open this page.", "errors/403.html")
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A state-changing request without a valid CSRF token (settings.CSRF_FAILURE_VIEW)."""
+    if request.path.startswith("/api/"):
+        return problem_response(Problem(403, "csrf_failed", CSRF_DETAIL), request)
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason)
+
+
+CSRF_DETAIL = "CSRF check failed: with the session cookie send the X-CSRFToken header, or use a bearer token."
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _respond(request, 404, "not_found", "There is nothing at this address.", "errors/404.html")
 

@@ -40,6 +40,7 @@ ALLOWED_HOSTS = env.list(
     "MOMENTUM_ALLOWED_HOSTS", [] if DEPLOYED else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("MOMENTUM_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "momentum.errors.csrf_failure"
 SITE_URL = env.str("MOMENTUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("MOMENTUM_SITE_NAME", "Momentum")
 

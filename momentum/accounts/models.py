@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Length, Lower, Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from momentum.lib.timestamps import Timestamped
 
@@ -92,6 +93,16 @@ class User(AbstractBaseUser, Timestamped):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Sessions are bound to the password and to being an admin: a password change, or a
+        promotion to or demotion from ADMIN, ends every browser session of the account, so admin
+        rights never ride on a session opened before they were given (premium changes do not:
+        a purchase must not sign the buyer out)."""
+        admin = "admin" if self.role == Role.ADMIN else "member"
+        return salted_hmac(
+            "momentum.accounts.User.session_auth_hash", f"{self.password}:{admin}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     class Meta:
         constraints = [

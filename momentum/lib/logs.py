@@ -52,6 +52,9 @@ def configure(*, level: str = "INFO", fmt: str = "json") -> None:
             "loggers": {
                 "django.request": {"level": "ERROR"},  # our middleware logs each request once
                 "django.server": {"level": "WARNING"},
+                # At DEBUG it logs every unresolved template variable with the template's context:
+                # emailed confirmation and password-reset keys would be written to the log.
+                "django.template": {"level": "INFO"},
                 "dbos": {"level": "WARNING"},
                 "httpx": {"level": "WARNING"},
                 "botocore": {"level": "WARNING"},

@@ -27,6 +27,24 @@ def route_label(request: HttpRequest) -> str:
     return "<unmatched>"
 
 
+# Path parameters that are credentials (emailed confirmation and reset keys, signed links): the
+# request log shows the route with these replaced, so a log reader cannot replay the link.
+SECRET_PATH_PARAMETERS = {"key", "token"}
+REDACTED = "[redacted]"
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """``request.path`` with the values of secret path parameters redacted."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return path
+    for name, value in match.kwargs.items():
+        if name in SECRET_PATH_PARAMETERS and value:
+            path = path.replace(str(value), REDACTED)
+    return path
+
+
 class RequestIDMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -49,7 +67,7 @@ class RequestIDMiddleware:
                 log.info(
                     "request",
                     method=request.method,
-                    path=request.path,
+                    path=loggable_path(request),
                     route=route,
                     status=response.status_code,
                     duration_ms=round(duration * 1000, 2),

@@ -33,11 +33,21 @@ PAYLOADS = [
     "<iframe srcdoc=\"<script>parent.__xss = 'srcdoc'</script>\"></iframe>",
     "javascript:window.__xss = 'scheme'",
     "';window.__xss = 'quote';//",
+    "<svg><script>window.__xss = 'svg-script'</script></svg>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=\"window.__xss = 'mxss'\">",
+    "<object data=\"javascript:window.__xss = 'object'\"></object>",
 ]
 TITLE = "Sleep " + PAYLOADS[1] + PAYLOADS[0]
 DISPLAY_NAME = PAYLOADS[2][:100]
 MARKDOWN = "\n\n".join(
-    [*PAYLOADS, "[a link](javascript:window.__xss='md-link')", "![image](x\" onerror=\"window.__xss='md-img')"]
+    [
+        *PAYLOADS,
+        "[a link](javascript:window.__xss='md-link')",
+        "![image](x\" onerror=\"window.__xss='md-img')",
+        "[data link](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9J2RhdGEnPC9zY3JpcHQ+)",
+        "[ref link][r]\n\n[r]: javascript:window.__xss='md-ref'",
+        "<a href=\"&#106;avascript:window.__xss='entity'\">entity</a>",
+    ]
 )
 
 # Pages known to show the payloads: (label, URL, who looks). Add a page here when it starts showing them.

@@ -1,0 +1,143 @@
+"""What the security suites look at in an answer: active markup in HTML, the database's state."""
+
+from __future__ import annotations
+
+import hashlib
+from html.parser import HTMLParser
+from typing import Any
+
+from django.apps import apps
+
+# Rows these tables gain on a refused call are the record of the refusal, not a change it made.
+RECORDS_OF_REFUSALS = {
+    "ops.auditlog",  # sign-in failures and the like are audited
+    "ops.metricsample",
+    "analytics.learningevent",
+    "analytics.activeuserday",
+    "sessions.session",
+    "account.emailconfirmation",
+}
+
+# Signing in (which the suites do before every request) records the time; it is not data a request changes.
+NOT_STATE = {"last_login"}
+
+
+class DatabaseState(dict[str, str]):
+    """A digest per table of ours (and allauth's), minus RECORDS_OF_REFUSALS; == compares them all."""
+
+    def changed_since(self, earlier: DatabaseState) -> list[str]:
+        return sorted(label for label in self.keys() | earlier.keys() if self.get(label) != earlier.get(label))
+
+
+def database_state() -> DatabaseState:
+    state = DatabaseState()
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if label in RECORDS_OF_REFUSALS or model._meta.app_label in ("contenttypes", "auth", "admin"):
+            continue
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in NOT_STATE]
+        rows = sorted(repr(row) for row in model.objects.values_list(*fields))
+        state[label] = hashlib.sha256("\n".join(rows).encode("utf-8", "backslashreplace")).hexdigest()
+    return state
+
+
+class _ActiveContent(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script" and not values.get("src") and values.get("type") not in ("application/json",):
+            self.found.append(f"inline <script> {attrs}")
+        if tag in ("iframe", "object", "embed", "base"):
+            self.found.append(f"<{tag}> {attrs}")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}={value!r}>")
+            if name in ("href", "src", "action", "formaction", "xlink:href", "data", "srcdoc") and value:
+                scheme = "".join(value.split()).lower()
+                if scheme.startswith(("javascript:", "vbscript:", "data:text/html")) or name == "srcdoc":
+                    self.found.append(f"<{tag} {name}={value!r}>")
+
+    handle_startendtag = handle_starttag
+
+
+def active_content(html: str) -> list[str]:
+    """Script, inline handlers, script URLs and frames in ``html``: none may come from stored data."""
+    parser = _ActiveContent()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: action and fields with the values the page filled in."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict[str, Any]] = []
+        self._form: dict[str, Any] | None = None
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self._form = {
+                "method": values.get("method", "get").lower(),
+                "action": values.get("action", ""),
+                "enctype": values.get("enctype", ""),
+                "fields": {},
+                "kinds": {},
+            }
+            self.forms.append(self._form)
+            return
+        if tag == "option" and self._form is not None and self._select is not None:
+            selected = "selected" in values or not self._form["fields"].get(self._select)
+            if selected:
+                self._form["fields"][self._select] = values.get("value", "")
+            return
+        if self._form is None or "name" not in values or "disabled" in values:
+            return
+        name = values["name"]
+        fields, kinds = self._form["fields"], self._form["kinds"]
+        if tag == "input":
+            kind = values.get("type", "text").lower()
+            if kind in ("submit", "button", "image", "reset"):
+                return
+            kinds[name] = kind
+            if kind in ("checkbox", "radio"):
+                if "checked" in values or name not in fields:
+                    fields[name] = values.get("value", "on") if "checked" in values else fields.get(name, "")
+                return
+            fields[name] = values.get("value", "")
+        elif tag == "textarea":
+            kinds[name], fields[name], self._textarea = "textarea", "", name
+        elif tag == "select":
+            kinds[name], fields[name], self._select = "select", "", name
+
+    def handle_data(self, data: str) -> None:
+        if self._form is not None and self._textarea is not None:
+            self._form["fields"][self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def post_forms(html: str, page_url: str) -> list[dict[str, Any]]:
+    parser = _Forms()
+    parser.feed(html)
+    forms = [form for form in parser.forms if form["method"] == "post"]
+    for form in forms:
+        form["action"] = form["action"] or page_url
+        for name, kind in form["kinds"].items():  # an unticked box is not sent at all
+            if kind in ("checkbox", "radio") and form["fields"].get(name) == "":
+                del form["fields"][name]
+    return forms

@@ -1,0 +1,231 @@
+"""Insecure direct object references: another person's objects are not reachable by their IDs.
+
+Every path parameter of every page and API operation is classified below (OBJECT_PARAMETERS);
+a route that names a parameter nobody has classified fails the first test, so a new object
+route cannot appear without its IDOR case. Then, as a stranger (signed in, verified), every
+non-admin route naming the owner's object is called with GET and POST: refused (403/404, or the
+sign-in/course page), the owner's data unchanged and absent from the answer. Admin-only routes
+are held to the access matrix (tests/test_access_matrix.py): non-admins get 403 there.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from conftest import PASSWORD, ApiClient
+from momentum.accounts import gdpr
+from momentum.accounts.policy import Access
+from momentum.catalog.models import Lesson
+from momentum.learning.models import LessonProgress
+from tests.test_access_matrix import OPERATIONS, PAGES, World, fill
+
+pytestmark = pytest.mark.django_db
+
+# Path parameter -> what it names:
+#   catalogue    a published course, lesson, badge or category: the same for everyone; what a
+#                caller may read of it (non-preview lessons) is tested below
+#   owned        one person's object: strangers must get nothing
+#   capability   a secret token that is itself the credential (an emailed key, a signed link)
+#   admin        only on admin routes (the access matrix holds non-admins off them)
+OBJECT_PARAMETERS = {
+    "course": "catalogue", "slug": "catalogue", "lesson": "catalogue", "day": "catalogue",
+    "badge": "catalogue", "code": "catalogue", "category": "catalogue", "lesson_id": "catalogue",
+    "payment_id": "owned", "session_id": "owned", "subscription_id": "owned", "serial": "owned",
+    "key": "capability", "uidb36": "capability", "token": "capability",
+    "id": "admin", "user": "admin", "user_id": "admin", "pk": "admin", "run_id": "admin", "table": "admin",
+    "job": "admin", "document": "admin",
+}  # fmt: skip
+
+
+def routes() -> list[tuple[str, str, Access, tuple[str, ...]]]:
+    """(kind, path, access, parameters) for every API operation and page with path parameters."""
+    found = []
+    for method, path, access in OPERATIONS:
+        names = tuple(re.findall(r"\{(\w+)\}", path))
+        if names:
+            found.append((f"api {method}", path, access, names))
+    for page in PAGES:
+        if page.parameters:
+            found.append(("page", "/" + page.route, page.access, page.parameters))
+    return found
+
+
+ROUTES = routes()
+
+
+def test_every_path_parameter_is_classified() -> None:
+    unknown = sorted({f"{{{name}}} in {path}" for _, path, _, names in ROUTES for name in names
+                      if name not in OBJECT_PARAMETERS})  # fmt: skip
+    assert not unknown, "Classify these in OBJECT_PARAMETERS and give them an IDOR case:\n" + "\n".join(unknown)
+
+
+def test_admin_parameters_appear_only_on_admin_routes() -> None:
+    open_routes = [
+        f"{kind} {path}"
+        for kind, path, access, names in ROUTES
+        if access is not Access.ADMIN and any(OBJECT_PARAMETERS.get(n) == "admin" for n in names)
+    ]
+    assert not open_routes
+
+
+OWNED_ROUTES = [
+    (kind, path) for kind, path, access, names in ROUTES
+    if access is not Access.ADMIN and any(OBJECT_PARAMETERS.get(name) == "owned" for name in names)
+]  # fmt: skip
+
+
+def _snapshot(world: World) -> dict[str, Any]:
+    return {key: value for key, value in gdpr.export(world.owner).items() if key != "exported_at"}
+
+
+def _url(world: World, kind: str, path: str) -> str:
+    if kind == "page":
+        page = next(page for page in PAGES if "/" + page.route == path)
+        return page.url(world)
+    return fill(world, path)
+
+
+@pytest.mark.parametrize(("kind", "path"), OWNED_ROUTES, ids=[f"{k} {p}" for k, p in OWNED_ROUTES])
+def test_a_stranger_gets_nothing_of_someone_elses_object(world: World, kind: str, path: str) -> None:
+    url = _url(world, kind, path)
+    before = _snapshot(world)
+    if kind == "page":
+        stranger: Client = Client()
+        stranger.force_login(world.stranger)
+    else:
+        stranger = ApiClient(world.stranger)
+    for method in ("GET", "POST"):
+        response = stranger.generic(method, url, "action=pay", "application/x-www-form-urlencoded")
+        assert response.status_code in (403, 404, 405), f"{method} {url}: {response.status_code}"
+        assert world.owner.email not in response.content.decode()
+    assert _snapshot(world) == before
+
+
+def test_the_owner_reaches_their_own_objects(world: World) -> None:
+    """The refusals above are about the owner, not the routes: the owner is let in."""
+    owner = Client()
+    owner.force_login(world.owner)
+    for kind, path in OWNED_ROUTES:
+        if kind == "page":
+            response = owner.get(_url(world, kind, path))
+            assert response.status_code in (200, 302, 404), f"{path}: {response.status_code}"
+            # 404 only where the owner's object is not in a state the page shows (a paid sandbox session)
+
+
+SECRET = "The secret of day two, for enrolled learners only."
+
+
+@pytest.fixture
+def locked_lesson(world: World) -> Lesson:
+    lesson = world.course.lessons.get(day=2)
+    lesson.content_markdown = SECRET
+    lesson.save()
+    return lesson
+
+
+def test_a_stranger_cannot_read_a_lesson_of_a_course_they_did_not_join(world: World, locked_lesson: Lesson) -> None:
+    stranger = Client()
+    stranger.force_login(world.stranger)
+    slug = world.course.slug
+    answers = [
+        ApiClient(world.stranger).get(f"/courses/{slug}/lessons/{locked_lesson.pk}"),
+        ApiClient().get(f"/courses/{slug}/lessons/{locked_lesson.pk}"),
+        stranger.get(f"/courses/{slug}/day/2/"),
+        Client().get(f"/courses/{slug}/day/2/"),
+        stranger.get(f"/lessons/{locked_lesson.pk}/video"),
+    ]
+    for response in answers:  # the lesson page may answer 200 with an invitation to enrol, never the lesson
+        assert response.status_code in (200, 302, 401, 403, 404), response.status_code
+        assert SECRET not in response.content.decode()
+
+
+def test_the_enrolled_owner_reads_it(world: World, locked_lesson: Lesson) -> None:
+    response = ApiClient(world.owner).get(f"/courses/{world.course.slug}/lessons/{locked_lesson.pk}")
+
+    assert response.status_code == 200
+    assert SECRET in response.json()["content_markdown"]
+
+
+def test_a_stranger_cannot_record_progress_in_a_course_they_did_not_join(world: World, locked_lesson: Lesson) -> None:
+    before = _snapshot(world)
+    stranger = Client()
+    stranger.force_login(world.stranger)
+
+    api_answer = ApiClient(world.stranger).put(
+        f"/courses/{world.course.slug}/lessons/{locked_lesson.pk}/progress", {"completed": True}
+    )
+    page_answer = stranger.post(f"/courses/{world.course.slug}/day/2/complete/")
+
+    assert api_answer.status_code in (403, 404)
+    assert page_answer.status_code in (302, 403, 404)
+    assert not LessonProgress.objects.filter(user=world.stranger).exists()
+    assert _snapshot(world) == before
+
+
+def test_a_lesson_id_from_another_course_does_not_open_it(world: World, locked_lesson: Lesson) -> None:
+    """Mixing a course the caller may read with a lesson of another: the pair must match."""
+    from momentum.accounts.tests.factories import make_course
+
+    other = make_course("open-course", title="Open course")
+    response = ApiClient(world.stranger).get(f"/courses/{other.slug}/lessons/{locked_lesson.pk}")
+
+    assert response.status_code == 404
+    assert SECRET not in response.content.decode()
+
+
+def _refresh_token(client: ApiClient, email: str) -> str:
+    response = client.post("/auth/token", {"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.content
+    return str(response.json()["refresh_token"])
+
+
+def test_signing_out_with_someone_elses_refresh_token_leaves_their_session_alone(world: World) -> None:
+    owners_token = _refresh_token(ApiClient(), world.owner.email)
+
+    response = ApiClient(world.stranger).post("/auth/logout", {"refresh_token": owners_token})
+
+    assert response.status_code == 204  # the same answer either way: no token oracle
+    assert ApiClient().post("/auth/refresh", {"refresh_token": owners_token}).status_code == 200
+
+
+def test_ending_app_sessions_ends_only_ones_own(world: World) -> None:
+    owners_token = _refresh_token(ApiClient(), world.owner.email)
+    stranger = Client()
+    stranger.force_login(world.stranger)
+
+    stranger.post("/profile/security/end-app-sessions/")
+
+    assert ApiClient().post("/auth/refresh", {"refresh_token": owners_token}).status_code == 200
+
+
+def test_personal_data_export_and_erasure_act_only_on_the_caller(world: World) -> None:
+    stranger = ApiClient(world.stranger)
+    before = _snapshot(world)
+
+    export = stranger.get("/me/export")
+    erased = stranger.delete("/me", {"password": PASSWORD, "user_id": world.owner.pk, "id": world.owner.pk})
+
+    assert world.owner.email not in export.content.decode()
+    assert erased.status_code in (204, 422)
+    world.owner.refresh_from_db()
+    assert world.owner.is_active
+    assert _snapshot(world) == before
+
+
+def test_the_unsubscribe_link_needs_a_genuine_token(world: World) -> None:
+    from momentum.learning.reminders import unsubscribe_token
+
+    genuine = unsubscribe_token(world.owner)
+    forged = genuine[:-4] + ("AAAA" if not genuine.endswith("AAAA") else "BBBB")
+    world.owner.reminder_emails = True
+    world.owner.save(update_fields=["reminder_emails"])
+
+    response = Client().post(f"/reminders/unsubscribe/{forged}/")
+
+    assert response.status_code == 404
+    world.owner.refresh_from_db()
+    assert world.owner.reminder_emails is True

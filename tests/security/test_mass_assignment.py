@@ -1,0 +1,161 @@
+"""Mass assignment: privileged fields in the bodies of non-admin calls are ignored or refused
+(422), never applied: role, status, price, email_verified, is_staff/is_superuser, is_active,
+owner and user ids, premium flags, amounts, timestamps.
+
+BODIES gives a valid body for every non-admin state-changing API operation; the first test fails
+when a new one appears without an entry, so it cannot ship without this check.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from conftest import PASSWORD, ApiClient
+from momentum.accounts.models import Role, User
+from momentum.accounts.policy import Access
+from momentum.accounts.tests.factories import make_course
+from momentum.billing.models import Payment
+from momentum.catalog.models import Course
+from momentum.learning.models import Enrollment, LessonProgress
+from tests.test_access_matrix import OPERATIONS, World, fill
+
+pytestmark = pytest.mark.django_db
+
+PRIVILEGED: dict[str, Any] = {
+    "role": "ADMIN", "status": "PUBLISHED", "price": 0, "price_cents": 1, "amount_cents": 1, "currency": "xxx",
+    "email_verified": True, "is_staff": True, "is_superuser": True, "is_active": True, "is_admin": True,
+    "is_premium": False, "premium": True, "mfa_enabled": False, "user": 1, "user_id": 1, "owner": 1,
+    "owner_id": 1, "created_by": 1, "id": 999_999, "email": "taken.over@example.com",
+    "completed_at": "2000-01-01T00:00:00Z", "enrolled_at": "2000-01-01T00:00:00Z", "created_at": "2000-01-01T00:00:00Z",
+    "entitled": True, "paid": True, "payment_status": "PAID",
+}  # fmt: skip
+
+# Valid bodies of the non-admin writes (the privileged fields are merged into each).
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/auth/register"): {
+        "email": "new.person@example.com",
+        "password": "Plum-tree-rises-77",
+        "display_name": "New Person",
+    },
+    ("POST", "/api/v1/auth/token"): {"email": "owen.owner@example.com", "password": PASSWORD},
+    ("POST", "/api/v1/auth/refresh"): {"refresh_token": "not-a-token"},
+    ("POST", "/api/v1/auth/logout"): {"refresh_token": "not-a-token"},
+    ("POST", "/api/v1/auth/verify-email"): {"key": "not-a-key"},
+    ("POST", "/api/v1/auth/password-reset"): {"email": "owen.owner@example.com"},
+    ("PATCH", "/api/v1/me"): {"display_name": "Owen"},
+    ("DELETE", "/api/v1/me"): {"password": "not my password"},
+    ("POST", "/api/v1/courses/{course}/enrollment"): {},
+    ("DELETE", "/api/v1/courses/{course}/enrollment"): {},
+    ("PUT", "/api/v1/courses/{course}/lessons/{lesson}/progress"): {"completed": True, "position_seconds": 30},
+    ("POST", "/api/v1/checkout"): {"course": "paid-course"},
+}
+# The writes whose valid body is accepted (extra fields ignored); the others refuse it (401/404/422).
+ACCEPTED = {
+    ("POST", "/api/v1/auth/register"), ("POST", "/api/v1/auth/token"), ("PATCH", "/api/v1/me"),
+    ("POST", "/api/v1/courses/{course}/enrollment"), ("DELETE", "/api/v1/courses/{course}/enrollment"),
+    ("PUT", "/api/v1/courses/{course}/lessons/{lesson}/progress"), ("POST", "/api/v1/checkout"),
+}  # fmt: skip
+# Non-admin writes with no JSON body of fields to abuse, and why.
+NO_FIELDS = {
+    ("POST", "/api/v1/payments/webhook"): "the provider's signed event; an unsigned body is refused (test_webhooks)",
+}
+
+NON_ADMIN_WRITES = sorted(
+    (method, path) for method, path, access in OPERATIONS
+    if method in ("POST", "PUT", "PATCH", "DELETE") and access is not Access.ADMIN
+)  # fmt: skip
+
+
+def test_every_non_admin_write_has_a_mass_assignment_case() -> None:
+    missing = [f"{m} {p}" for m, p in NON_ADMIN_WRITES if (m, p) not in BODIES and (m, p) not in NO_FIELDS]
+    assert not missing, "Add a valid body to BODIES for:\n" + "\n".join(missing)
+
+
+# The account's privileges (there is no is_staff/is_superuser: the role is the only one).
+ACCOUNT_PRIVILEGES = [
+    name for name in ("role", "email_verified", "is_active", "is_staff", "is_superuser", "erased_at")
+    if name in {field.name for field in User._meta.get_fields()}
+]  # fmt: skip
+
+
+def _guarded(world: World) -> dict[str, Any]:
+    """What no learner's call may change: accounts' privileges, courses' terms, payments' amounts."""
+    return {
+        "users": sorted(User.objects.values_list("email", *ACCOUNT_PRIVILEGES)),
+        "courses": sorted(Course.objects.values_list("slug", "status", "is_premium", "price_cents", "created_by")),
+        "payments": sorted(Payment.objects.values_list("user_id", "amount_cents", "currency", "status")),
+        "others_enrolments": sorted(Enrollment.objects.exclude(user=world.owner).values_list("user_id", "course_id")),
+        "others_progress": LessonProgress.objects.exclude(user=world.owner).count(),
+    }
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(BODIES), ids=[f"{m} {p}" for m, p in sorted(BODIES)])
+def test_privileged_fields_in_a_learners_body_are_never_applied(world: World, method: str, path: str) -> None:
+    make_course("paid-course", title="Paid course", is_premium=True, price_cents=4900)
+    Course.objects.filter(slug="paid-course").update(is_premium=True, price_cents=4900)
+    caller = ApiClient() if path.startswith("/api/v1/auth/") and "logout" not in path else ApiClient(world.owner)
+    body = {**PRIVILEGED, "user": world.stranger.pk, "user_id": world.stranger.pk, "owner": world.stranger.pk,
+            **BODIES[(method, path)]}  # fmt: skip
+    before = _guarded(world)
+    payments_before = list(Payment.objects.values_list("pk", flat=True))
+
+    response = caller.generic(method, fill(world, path), _json(body), "application/json")
+
+    assert response.status_code < 500, response.content
+    if (method, path) in ACCEPTED:  # ignored, not refused: the call itself went through
+        assert response.status_code in (200, 201, 204), response.content
+    after = _guarded(world)
+    if path.endswith("/register") and response.status_code == 201:
+        created = User.objects.get(email="new.person@example.com")
+        assert (created.role, created.email_verified, created.is_admin) == (Role.FREE, False, False)
+        after["users"] = [row for row in after["users"] if row[0] != "new.person@example.com"]
+    if path.endswith("/checkout") and response.status_code == 201:
+        new = Payment.objects.exclude(pk__in=payments_before).get()
+        assert (new.user_id, new.amount_cents) == (world.owner.pk, 4900), "charged someone else or another price"
+        after["payments"] = sorted(Payment.objects.filter(pk__in=payments_before).values_list(
+            "user_id", "amount_cents", "currency", "status"))  # fmt: skip
+    assert after == before, f"{method} {path} answered {response.status_code} and applied a privileged field"
+    world.owner.refresh_from_db()
+    assert world.owner.email == "owen.owner@example.com"
+
+
+def _json(body: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(body)
+
+
+def test_the_profile_page_ignores_privileged_fields(world: World) -> None:
+    client = Client()
+    client.force_login(world.owner)
+    form = {"display_name": "Owen", "timezone": "UTC", **{k: str(v) for k, v in PRIVILEGED.items()}}
+    before = _guarded(world)
+
+    response = client.post("/profile/", form)
+
+    assert response.status_code in (200, 302, 422)
+    assert _guarded(world) == before
+
+
+def test_the_sign_up_page_ignores_privileged_fields(world: World) -> None:
+    form = {"email": "page.person@example.com", "password1": "Plum-tree-rises-77", "password2": "Plum-tree-rises-77",
+            "display_name": "Page Person", **{k: str(v) for k, v in PRIVILEGED.items() if k != "email"}}  # fmt: skip
+
+    Client().post("/accounts/signup/", form)
+
+    created = User.objects.get(email="page.person@example.com")
+    assert (created.role, created.email_verified, created.is_admin) == (Role.FREE, False, False)
+
+
+def test_a_checkout_from_a_forged_host_is_refused(world: World) -> None:
+    """Return URLs are built from the request's host: an unknown Host header never gets that far."""
+    make_course("paid-course", title="Paid course", is_premium=True, price_cents=4900)
+    before = Payment.objects.count()
+
+    response = ApiClient(world.owner).post("/checkout", {"course": "paid-course"}, HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert Payment.objects.count() == before
