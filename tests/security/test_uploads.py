@@ -20,6 +20,7 @@ from django.test import Client
 from PIL import Image
 
 from conftest import ApiClient
+from momentum.generation.tests.pdfs import text_pdf
 from tests.security.inspection import database_state, post_forms
 from tests.test_access_matrix import PAGES as ALL_PAGES
 from tests.test_access_matrix import World, fill
@@ -52,10 +53,8 @@ def png_bomb(width: int, height: int) -> bytes:
 
 MP4_HEAD = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + b"\x00" * 64
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+# A real PDF with text (a reference document without any text is refused: it could ground nothing).
+MINIMAL_PDF = text_pdf(["Espresso needs a fine, even grind and water just off the boil."])
 # What a target may accept whatever the name: it decides by content and names the file itself.
 GENUINE = {"image": ("real.png", png()), "video": ("real.mp4", MP4_HEAD), "pdf": ("real.pdf", MINIMAL_PDF)}
 

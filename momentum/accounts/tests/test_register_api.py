@@ -67,13 +67,20 @@ def test_a_weak_password_is_refused_with_the_reason(api: Any, password: str) -> 
     assert not User.objects.filter(email="nia@example.com").exists()
 
 
+def test_text_that_is_not_unicode_is_refused_as_an_unreadable_body(api: Any) -> None:
+    response = api.post("/auth/register", {"email": "}<#@x\udbf8y", "password": "violet-otter-73"})
+
+    assert response.status_code == 400  # a lone surrogate: JSON may spell it, no database can store it
+    assert not User.objects.exists()
+
+
 def test_a_malformed_email_is_refused(api: Any) -> None:
     response = api.post("/auth/register", {"email": "not-an-address", "password": "violet-otter-73"})
 
     assert response.status_code == 422
 
 
-@pytest.mark.parametrize("email", ["a@\U0010e156.example", "}<#@x\udbf8y", "two@@example.com"])
+@pytest.mark.parametrize("email", ["a@\U0010e156.example", "two@@example.com"])
 def test_registering_an_address_mail_cannot_reach_is_refused_before_any_account_exists(api: Any, email: str) -> None:
     response = api.post("/auth/register", {"email": email, "password": "violet-otter-73"})
 
