@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -21,17 +21,32 @@ log = get_logger("momentum.api")
 
 
 class JsonParser(Parser):
-    """JSON bodies, refusing text that is not valid Unicode.
+    """JSON bodies, refusing text no database column can hold.
 
-    JSON may spell a lone surrogate (``"\\ud800"``); Python decodes it into a str that no database
-    driver can encode, so it would fail at the first write as a 500. Refused here instead, as a body
-    that cannot be parsed (400).
+    JSON may spell a lone surrogate (``"\\ud800"``), which no driver can encode, or a NUL
+    (``"\\u0000"``), which PostgreSQL refuses in text; either would fail at the first query as a
+    500. Refused here instead, as a body that cannot be parsed (400).
     """
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
-        json.dumps(data, ensure_ascii=False).encode()  # UnicodeEncodeError (a ValueError) on a lone surrogate
+        for text in _strings(data):
+            text.encode()  # UnicodeEncodeError (a ValueError) on a lone surrogate
+            if "\x00" in text:
+                raise ValueError("the body contains a NUL character")
         return data
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _nul_free(value: Any, location: tuple[str, ...]) -> None:

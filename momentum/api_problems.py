@@ -5,8 +5,9 @@ The answers that come from the shared machinery are added here, from what the op
 so the document lists every status a client can meet:
 
 - any operation: ``429`` (the rate limits) and ``503`` (a dependency such as the database is down);
-- one that takes a body: ``400`` (unparseable body), ``413`` (too large), ``415`` (wrong media type);
-- one that takes parameters or a body: ``422`` (validation);
+- one that takes a body: ``413`` (too large), ``415`` (wrong media type);
+- one that takes parameters or a body: ``400`` (a body that cannot be parsed, or text no database
+  can hold: a NUL character or a lone surrogate) and ``422`` (validation);
 - one that needs an account: ``401`` (no valid credentials) and ``403`` (not allowed);
 - one with path parameters: ``404`` (no such object, or one the caller may not see).
 
@@ -21,7 +22,7 @@ from momentum.lib.problems import PROBLEM_CONTENT_TYPE
 
 PROBLEM_SCHEMA_NAME = "ProblemOut"
 _DESCRIPTIONS = {
-    400: "Bad Request: the body could not be parsed",
+    400: "Bad Request: the body could not be parsed, or it or the address holds a NUL character",
     401: "Unauthorized: send a valid bearer access token or a session cookie",
     403: "Forbidden: the caller may not do this",
     404: "Not Found",
@@ -39,9 +40,9 @@ def _statuses(operation: dict[str, Any]) -> list[int]:
     has_body = "requestBody" in operation
     statuses = [429, 503]
     if has_body:
-        statuses += [400, 413, 415]
+        statuses += [413, 415]
     if has_body or parameters:
-        statuses.append(422)
+        statuses += [400, 422]
     if operation.get("security"):
         statuses += [401, 403]
     if any(parameter.get("in") == "path" for parameter in parameters):

@@ -99,3 +99,23 @@ class ApiProblemMiddleware:
                     replacement[header] = response[header]
             return replacement
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuse (400) an address whose path or query holds a NUL character: no text column can hold
+    one (PostgreSQL refuses it outright), so a lookup with it would otherwise fail as a 500.
+    Form bodies are checked by Django's form fields, JSON bodies by the API's parser."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info or any("\x00" in key or "\x00" in value for key, value in _query_items(request)):
+            from momentum.errors import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
+
+
+def _query_items(request: HttpRequest) -> list[tuple[str, str]]:
+    return [(key, value) for key, values in request.GET.lists() for value in values]

@@ -269,3 +269,17 @@ def test_the_sweep_covers_every_documented_operation() -> None:
     without_inputs = [op.label for op in ALL_OPERATIONS if not _has_inputs(op)]
     # Operations with no input at all are still called (by the access matrix); say which they are.
     assert all(" /api/v1/" in label for label in without_inputs)
+
+
+def test_a_nul_character_is_refused_as_a_bad_request_on_every_database(world: World) -> None:
+    """PostgreSQL cannot hold a NUL in text: it is refused before any query, the same everywhere."""
+    client = ApiClient(world.users["admin"])
+    answers = [
+        client.get("/courses/nul%00byte"),
+        client.get("/courses?q=nul%00byte"),
+        client.patch(f"/courses/{world.course.slug}", {"title": "nul\x00byte"}),
+        Client().get("/courses/?q=nul%00byte"),
+    ]
+
+    assert [answer.status_code for answer in answers] == [400, 400, 400, 400]
+    assert answers[0].json()["code"] == "bad_request"
