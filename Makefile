@@ -88,4 +88,5 @@ soak: install-dev
 # A longer fuzz of the API: MOMENTUM_FUZZ_EXAMPLES examples per operation and mode (default 100).
 MOMENTUM_FUZZ_EXAMPLES ?= 100
 fuzz: install-dev
-	env -u DATABASE_URL -u REDIS_URL MOMENTUM_FUZZ_EXAMPLES=$(MOMENTUM_FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz -p no:randomly $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL MOMENTUM_FUZZ_EXAMPLES=$(MOMENTUM_FUZZ_EXAMPLES) MOMENTUM_SECURITY_PAYLOADS=all \
+		$(BIN)/pytest tests/fuzz tests/security/test_injection_api.py tests/security/test_injection_forms.py -p no:randomly $(PYTEST_ARGS)

@@ -33,7 +33,7 @@ NOT_FORMS = {"healthz", "readyz", "metrics", "api/docs"}
 SWEPT = [page for page in PAGES if page.route not in NOT_FORMS]
 # Payloads sent into forms: all of them but the 100 000-character one, which the body limit and
 # max_length already answer for the API sweep (it stays in for the fields of the first form).
-FORM_PAYLOADS = [payload for payload in payloads.ALL if len(payload) < 10_000]
+FORM_PAYLOADS = [payload for payload in payloads.swept() if len(payload) < 10_000]
 NOT_TYPED = {"csrfmiddlewaretoken"}
 
 
