@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Query, Schema
+from pydantic import AfterValidator
 
 from momentum.accounts.policy import Access, api_access
 from momentum.ops.api import router
@@ -16,12 +17,22 @@ from momentum.ops.audit_queries import AuditFilter, audit_events
 MAX_PAGE_SIZE = 100
 
 
+def _in_utc(value: datetime | None) -> datetime | None:
+    """Any offset Python accepts (up to ±24 h) as UTC: PostgreSQL refuses offsets past ±15:59."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Instant = Annotated[datetime | None, AfterValidator(_in_utc)]
+
+
 class AuditLogQuery(Schema):
     action: str = Field(default="", max_length=100, description='Exact action, or a prefix ending in "." or "*"')
     actor: str = Field(default="", max_length=254, description="Who acted: account id or email")
     subject: str = Field(default="", max_length=254, description="Whom the event is about: account id or email")
-    since: datetime | None = Field(default=None, description="From this time (inclusive)")
-    until: datetime | None = Field(default=None, description="Up to this time (exclusive)")
+    since: Instant = Field(default=None, description="From this time (inclusive)")
+    until: Instant = Field(default=None, description="Up to this time (exclusive)")
     page: int = Field(default=1, ge=1, le=100_000)
     page_size: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
 
