@@ -186,6 +186,32 @@ class Cluster:
         self.processes.clear()
 
 
+class WorkerProcess:
+    """A `momentum worker` in its own process group, to start, stop and kill -9."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "momentum.cli", "worker"], cwd=ROOT, env=self.env, start_new_session=True
+        )
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
 def wait_for(condition: Any, timeout: float = 60, interval: float = 0.2) -> Any:
     deadline = time.monotonic() + timeout
     while True:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from momentum.catalog.models import Category, Course
 from momentum.generation import actions
 from momentum.generation.models import GenerationJob, JobStatus, StepStatus
 from momentum.generation.tests.fake_servers import API_KEYS
+from tests.integration.cluster import WorkerProcess
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,35 +88,11 @@ def _database_url() -> str:
     return f"{server}/{name}"
 
 
-class Worker:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "momentum.cli", "worker"], cwd=ROOT, env=self.env, start_new_session=True
-        )
-
-    def kill(self) -> None:
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
 def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_calls(
     transactional_db: None, admin, workflow_database: str, fakes: Any, settings: Any
 ) -> None:  # type: ignore[no-untyped-def]
     text, video = fakes
-    worker = Worker(
+    worker = WorkerProcess(
         {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "momentum.settings",

@@ -4,9 +4,6 @@ repeating the step that had already finished."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +11,8 @@ from pathlib import Path
 import pytest
 from dbos import DBOS, DBOSClient
 from django.conf import settings
+
+from tests.integration.cluster import WorkerProcess
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,37 +41,20 @@ def system_database_url(tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'dbos.sqlite3'}"
 
 
-class Worker:
+class Worker(WorkerProcess):
     def __init__(self, data_dir: Path, system_database_url: str) -> None:
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "momentum.settings",
-            "MOMENTUM_ENV": "test",
-            "MOMENTUM_DATA_DIR": str(data_dir),
-            "DBOS_SYSTEM_DATABASE_URL": system_database_url,
-            "MOMENTUM_EXTRA_WORKFLOW_MODULES": "tests.integration.probe_workflows",
-            "MOMENTUM_QUEUE_POLL_SECONDS": "0.1",
-            "PYTHONPATH": str(ROOT),
-        }
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "momentum.cli", "worker"], cwd=ROOT, env=self.env, start_new_session=True
+        super().__init__(
+            {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "momentum.settings",
+                "MOMENTUM_ENV": "test",
+                "MOMENTUM_DATA_DIR": str(data_dir),
+                "DBOS_SYSTEM_DATABASE_URL": system_database_url,
+                "MOMENTUM_EXTRA_WORKFLOW_MODULES": "tests.integration.probe_workflows",
+                "MOMENTUM_QUEUE_POLL_SECONDS": "0.1",
+                "PYTHONPATH": str(ROOT),
+            }
         )
-
-    def kill(self) -> None:
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def test_a_killed_worker_resumes_the_workflow_at_the_unfinished_step(tmp_path: Path, system_database_url: str) -> None:
