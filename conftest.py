@@ -18,6 +18,17 @@ from momentum.accounts.models import Role, User
 PASSWORD = "correct-horse-42"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _metrics_folder_claimed() -> Iterator[None]:
+    """This process writes metrics too: it holds the metrics folder as `momentum serve` does, so a
+    server or worker a test starts on the same data folder keeps this process's figures."""
+    from momentum.ops import metrics_store
+
+    handle = metrics_store.claim(Path(settings.METRICS_DIR))
+    yield
+    handle.close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     cache.clear()
