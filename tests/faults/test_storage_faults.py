@@ -80,11 +80,11 @@ def test_a_disk_that_fills_during_a_backup_fails_it_cleanly_and_the_previous_bac
     make_course("Backed up", duration_days=7)
     previous = service.create_backup()
     # Fill the file system (a real tmpfs of 16 MiB) up to its last few kilobytes.
-    with (target / "filler").open("wb") as filler:
+    # Unbuffered, so the failing write is the last one: closing the file has nothing left to flush.
+    with (target / "filler").open("wb", buffering=0) as filler:
         try:
             while True:
                 filler.write(b"\0" * 65536)
-                filler.flush()
         except OSError:
             pass
     (target / "filler").write_bytes(b"\0" * ((target / "filler").stat().st_size - 8192))
