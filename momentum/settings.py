@@ -572,6 +572,8 @@ HEYGEN_API_KEY = env.str("MOMENTUM_HEYGEN_API_KEY", "")
 HEYGEN_BASE_URL = env.str("MOMENTUM_HEYGEN_BASE_URL", "https://api.heygen.com").rstrip("/")
 HEYGEN_AVATAR_ID = env.str("MOMENTUM_HEYGEN_AVATAR_ID", "")
 HEYGEN_VOICE_ID = env.str("MOMENTUM_HEYGEN_VOICE_ID", "")
+# Seconds between two status polls of a video in the making (a durable sleep of the workflow).
+VIDEO_POLL_SECONDS = env.float("MOMENTUM_VIDEO_POLL_SECONDS", 5.0, minimum=0.05)
 if TEXT_PROVIDER == "anthropic" and not ANTHROPIC_API_KEY:
     raise ConfigError("MOMENTUM_TEXT_PROVIDER=anthropic needs MOMENTUM_ANTHROPIC_API_KEY")
 if VIDEO_PROVIDER == "heygen" and not HEYGEN_API_KEY:

@@ -47,8 +47,7 @@ log = get_logger("momentum.generation.workflows")
 
 TEXT_QUEUE = "generation-text"
 MEDIA_QUEUE = "generation-media"
-VIDEO_POLL_SECONDS = 5.0  # between two status polls of a video in the making (a durable sleep)
-VIDEO_MAX_POLLS = 4320  # six hours at the default interval: a video not done by then is given up
+VIDEO_MAX_WAIT_SECONDS = 6 * 3600  # a video not ready after six hours of polls is given up
 PASSAGES_FOR_OUTLINE = 6
 PASSAGES_PER_LESSON = 3
 
@@ -251,7 +250,7 @@ def poll_video(job_id: str, day: int, external_id: str) -> str:
         if status.state == "failed":
             raise ProviderError(status.error or "the video could not be made", provider=video.name, retryable=False)
         if status.state == "processing":
-            if polls >= VIDEO_MAX_POLLS:
+            if polls * settings.VIDEO_POLL_SECONDS >= VIDEO_MAX_WAIT_SECONDS:
                 raise ProviderError("the video was not ready in time", provider=video.name, retryable=False)
             actions.do_update_step_output(step, {**step.output, "polls": polls})
             return "processing"
@@ -440,7 +439,7 @@ def make_video(job_id: str, day: int) -> str:
         state = poll_video(job_id, day, external_id)
         if state != "processing":
             return state
-        DBOS.sleep(VIDEO_POLL_SECONDS)
+        DBOS.sleep(settings.VIDEO_POLL_SECONDS)
 
 
 @durable.workflow("generation.generate_course")

@@ -103,6 +103,7 @@ def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_c
             "DBOS_SYSTEM_DATABASE_URL": workflow_database,
             "MOMENTUM_EXECUTOR_ID": "generation-recovery",
             "MOMENTUM_QUEUE_POLL_SECONDS": "0.1",
+            "MOMENTUM_VIDEO_POLL_SECONDS": "0.5",
             "MOMENTUM_TEXT_PROVIDER": "openai",
             "MOMENTUM_OPENAI_BASE_URL": f"{text.url}/v1",
             "MOMENTUM_OPENAI_API_KEY": API_KEYS["openai"],

@@ -21,9 +21,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+def quick_retries(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     monkeypatch.setattr(resilience, "BACKOFF_BASE_SECONDS", 0.01)
-    monkeypatch.setattr(pipeline, "VIDEO_POLL_SECONDS", 0.1)
+    settings.VIDEO_POLL_SECONDS = 0.1
 
 
 @pytest.fixture
