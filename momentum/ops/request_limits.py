@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -44,6 +44,8 @@ def _count(key: str, ttl: int) -> int:
     """Add one to the counter ``key`` (created with ``ttl`` seconds to live); its new value."""
     # One round trip instead of Django's three (add, exists, incr), while Redis answers; while
     # the local fallback stands in for it, the counts are per process (cache_fallback.py).
+    # (The backend itself: `django.core.cache.cache` is a proxy, never an instance of RedisCache.)
+    cache = caches["default"]
     if isinstance(cache, RedisCache) and not getattr(cache, "degraded", False):
         full_key = cache.make_and_validate_key(key)
         try:
