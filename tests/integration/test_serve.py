@@ -89,6 +89,11 @@ def test_serve_answers_on_port_and_stops_every_child(tmp_path: Path) -> None:
         assert post_json(f"http://127.0.0.1:{port}/api/v1/payments/webhook", {})[0] == 400  # the body was read
         assert len(children_of(server.pid)) == 2  # the web server and the workflow worker
         descendants = children_of(server.pid)
+        # ... with glibc malloc told to give memory back (a process kept ~320 MB after sign-ins without)
+        for pid in descendants:
+            environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert b"MALLOC_ARENA_MAX=2" in environment
+            assert b"MALLOC_MMAP_THRESHOLD_=131072" in environment
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
