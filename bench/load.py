@@ -272,6 +272,20 @@ def scrape(port: int) -> dict[str, Any]:
     }
 
 
+def create_database_if_missing(url: str) -> None:
+    """A fresh machine has no benchmark database yet: create it (PostgreSQL; SQLite makes its file)."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+    from psycopg import sql
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            print(f"Creating the database {name}...", flush=True)
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--connections", type=int, default=64)
@@ -308,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update(
         {k: v for k, v in env.items() if k.startswith(("MOMENTUM_", "DATABASE_URL", "REDIS_URL", "DJANGO_"))}
     )
+    create_database_if_missing(args.database_url)
     import django
 
     django.setup()
