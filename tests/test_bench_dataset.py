@@ -43,3 +43,28 @@ def test_the_same_seed_gives_the_same_catalogue() -> None:
         list(Course.objects.filter(metadata__bench=True).order_by("slug").values_list("title", "duration_days"))
         == first
     )
+
+
+def test_every_workload_answers_on_the_small_dataset_and_its_queries_are_timed(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    from bench.load import Material, moodle_scenarios, query_times, scenarios
+
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    generate(scale=0.002, seed=7, out=io.StringIO())
+    rng = random.Random(7)
+    chosen = scenarios(rng) + moodle_scenarios(rng)
+    material = Material(rng, learners=5)
+    files = {}
+    for scenario in chosen:
+        files[scenario.name] = tmp_path / f"{scenario.name}.tsv"
+        files[scenario.name].write_text("\n".join(scenario.lines(material)) + "\n")
+
+    found = query_times(chosen, files, sample=5)
+
+    assert set(found) == {s.name for s in chosen} - {"ceiling", "sign_in"}
+    for name, phases in found.items():
+        assert phases["cold"]["requests"] == phases["warm"]["requests"] > 0, name
+        assert phases["cold"]["errors"] == phases["warm"]["errors"] == 0, name
+        assert phases["cold"]["queries"] >= phases["warm"]["queries"] > 0, name
+        assert 0 < phases["cold"]["p50_ms"] <= phases["cold"]["p95_ms"] <= phases["cold"]["max_ms"], name
