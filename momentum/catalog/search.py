@@ -8,9 +8,9 @@ higher is better), and orders by them: a course whose title has the words comes 
 - SQLite: an FTS5 table over title and description (migration 0004), kept current by
   triggers on every insert, update and delete of a course, ranked by BM25 with the title
   weighted ten times the description.
-- PostgreSQL: a GIN index on the weighted tsvector of title (A) and description (B)
-  (migration 0004); the database keeps an expression index current by itself. Ranked by
-  ts_rank.
+- PostgreSQL: the weighted tsvector of title (A) and description (B) in a generated column,
+  ``catalog_course.search_vector``, which the database keeps current on every write, with a
+  GIN index on it (migrations 0004 and 0005). Ranked by ts_rank.
 
 Both stem English words (Porter / the 'english' configuration). User input never reaches
 the engines' query languages: only runs of letters and digits are kept, quoted.
@@ -44,11 +44,8 @@ _SQLITE_RANK = (
     "SELECT -bm25(catalog_course_fts, 10.0, 1.0) FROM catalog_course_fts "
     "WHERE catalog_course_fts MATCH %s AND rowid = catalog_course.id"
 )
-# Title and description of catalog_course, as weighted in the GIN index of migration 0004.
-PG_VECTOR = (
-    "(setweight(to_tsvector('english'::regconfig, catalog_course.title), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, catalog_course.description), 'B'))"
-)
+# Title and description of catalog_course, weighted: a stored column with a GIN index (migration 0005).
+PG_VECTOR = "catalog_course.search_vector"
 
 
 def terms(text: str) -> list[str]:
