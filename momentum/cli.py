@@ -39,16 +39,37 @@ def _setup_django() -> None:
     django.setup()
 
 
+def _hold_metrics_folder() -> IO[str] | None:
+    """Commands write metrics too (generate, backup...): they hold the metrics folder, without
+    emptying it, so that a server starting meanwhile keeps their figures (ops/metrics_store.py)."""
+    from momentum.lib.env import ConfigError
+
+    try:
+        from django.conf import settings
+
+        directory = Path(settings.METRICS_DIR)
+    except ConfigError:
+        return None  # the command itself reports the configuration error
+    from momentum.ops import metrics_store
+
+    return metrics_store.claim(directory, clean=False)
+
+
 def _run_management_command(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "momentum.settings")
     from django.core.management import execute_from_command_line
 
     verb = argv[0].replace("-", "_")
-    execute_from_command_line(["momentum", verb, *argv[1:]])
-    if verb == "migrate" and not {"-h", "--help", "--plan", "--check"} & set(argv):
-        from momentum import durable
+    metrics_users = _hold_metrics_folder()
+    try:
+        execute_from_command_line(["momentum", verb, *argv[1:]])
+        if verb == "migrate" and not {"-h", "--help", "--plan", "--check"} & set(argv):
+            from momentum import durable
 
-        durable.migrate_system_database()
+            durable.migrate_system_database()
+    finally:
+        if metrics_users is not None:
+            metrics_users.close()
     return 0
 
 

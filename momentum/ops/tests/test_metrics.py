@@ -153,3 +153,28 @@ def test_metrics_in_a_deployed_profile_answer_allowed_networks_only(client: Any,
 
     assert client.get("/metrics", REMOTE_ADDR="10.1.2.3").status_code == 200
     assert client.get("/metrics", REMOTE_ADDR="192.0.2.7").status_code == 403
+
+
+def test_a_server_starting_beside_a_running_command_keeps_the_commands_figures(tmp_path: Path) -> None:
+    folder = tmp_path / "metrics"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "momentum.test_settings", "MOMENTUM_METRICS_DIR": str(folder)}
+    code = "from momentum.ops import metrics; import time; metrics.SIGNUPS.inc(3); print('ready', flush=True); " + (
+        "time.sleep(30)"
+    )
+    command = subprocess.Popen(
+        [sys.executable, "-m", "momentum.cli", "shell", "-c", code],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert command.stdout is not None
+        assert "ready\n" in iter(command.stdout.readline, "")  # after Django's shell has said its piece
+        files = sorted(path.name for path in folder.glob(f"*_{command.pid}.db"))
+        assert files
+
+        server = metrics_store.claim(folder)  # what `momentum serve` does as it starts
+
+        assert sorted(path.name for path in folder.glob(f"*_{command.pid}.db")) == files
+        server.close()
+    finally:
+        command.kill()
+        command.wait()
