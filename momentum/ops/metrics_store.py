@@ -5,7 +5,8 @@ Each process writes ``<type>_<pid>.db`` files. Three chores keep the directory r
 - ``claim()`` at the start of ``momentum serve`` and ``momentum worker``: the first process
   to start on an idle directory empties it (a restart begins from zero, which Prometheus reads
   as a counter reset); every user then holds a shared lock for its life, so a second server
-  starting beside a running one does not wipe that one's figures.
+  starting beside a running one does not wipe that one's figures. Other ``momentum`` commands
+  claim it with ``clean=False`` (they never empty it, but are users while they run).
 - ``compact_dead_processes()``, run periodically: a dead process's counters and histograms are
   added into ``counter_archive.db`` / ``histogram_archive.db`` (totals never go backwards) and
   its gauges are dropped (a dead process has no current value); the directory stays small
