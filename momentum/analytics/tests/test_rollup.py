@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from momentum.analytics.actions import do_roll_up
 from momentum.analytics.models import DailyMetric, EventKind, LearningEvent
@@ -144,7 +145,7 @@ def test_generation_figures_follow_jobs_and_their_provider_calls(admin) -> None:
 
 def test_a_job_that_changes_long_after_a_pass_is_counted_once_with_its_new_status(admin) -> None:
     old = job(admin, status="RUNNING", ago=5)
-    do_roll_up(now=days_ago(0) - timedelta(hours=3))
+    do_roll_up(now=timezone.now() - timedelta(hours=3))  # a pass three hours ago, whatever the time of day
     old.status = "SUCCEEDED"
     old.save(update_fields=["status", "updated_at"])
 
