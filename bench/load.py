@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench import percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 REPLAY = ROOT / "bench" / "wrk" / "replay.lua"
@@ -270,11 +272,6 @@ def scrape(port: int) -> dict[str, Any]:
         "db_query_p95_ms_at_most": None if p95 is None else p95 * 1000,
         "cache_hit_ratio": ratios,
     }
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
 def query_times(chosen: list[Scenario], files: dict[str, Path], sample: int = 60) -> dict[str, Any]:

@@ -35,6 +35,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import percentile  # noqa: E402
 from tests.integration.cluster import Cluster  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -309,7 +310,7 @@ def report(args: argparse.Namespace, stats: Stats, series: dict[str, list[tuple[
         }  # fmt: skip
     latency = {
         action: {"count": len(values), "p50_ms": round(statistics.median(values) * 1000, 1),
-                 "p95_ms": round(sorted(values)[int(len(values) * 0.95) - 1] * 1000, 1) if values else 0}
+                 "p95_ms": round(percentile(values, 0.95) * 1000, 1)}
         for action, values in sorted(stats.latencies.items())
     }  # fmt: skip
     return {
