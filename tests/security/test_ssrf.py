@@ -7,14 +7,14 @@ private targets (MOMENTUM_ALLOW_PRIVATE_MEDIA_URLS). And saving a URL never make
 from __future__ import annotations
 
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from conftest import ApiClient
+from momentum.lib.tests.local_http import LocalServer
 from tests.security.inspection import database_state, post_forms
 from tests.security.test_injection_api import ALL_OPERATIONS, example, resolve
 from tests.test_access_matrix import PAGES, World, fill
@@ -130,21 +130,16 @@ def test_saving_a_video_url_never_makes_the_server_fetch_it(world: World, settin
     public host can lead the server into the private network."""
     hits: list[str] = []
 
-    class Recorder(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            hits.append(self.path)
-            self.send_response(302)
-            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
-            self.end_headers()
+    def record(request: BaseHTTPRequestHandler, method: str) -> None:
+        hits.append(f"{method} {request.path}")
+        request.send_response(302)
+        request.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+        request.end_headers()
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Recorder)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = LocalServer(record)
     settings.ALLOW_PRIVATE_MEDIA_URLS = True
     lesson = world.course.lessons.get(day=1)
-    target = f"http://127.0.0.1:{server.server_port}/redirects-inward.mp4"
+    target = f"http://127.0.0.1:{server.port}/redirects-inward.mp4"
     try:
         ApiClient(world.users["admin"]).patch(
             f"/courses/{world.course.slug}/lessons/{lesson.pk}", {"video_url": target}
@@ -153,7 +148,6 @@ def test_saving_a_video_url_never_makes_the_server_fetch_it(world: World, settin
         Client().get(f"/courses/{world.course.slug}/day/1/")
         Client().get(f"/lessons/{lesson.pk}/video")
     finally:
-        server.shutdown()
-        server.server_close()
+        server.stop()
 
     assert hits == []

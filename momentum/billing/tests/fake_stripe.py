@@ -15,9 +15,11 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from momentum.lib.tests.local_http import LocalServer
 
 API_KEY = "sk_test_momentum_fake"
 WEBHOOK_SECRET = "whsec_test_momentum_fake"
@@ -81,41 +83,22 @@ class FakeStripe:
     create_delay_seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
     _idempotent: dict[str, tuple[int, dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
-    _server: ThreadingHTTPServer | None = None
+    _server: LocalServer | None = None
 
     # --- server -------------------------------------------------------------------------------
 
     def start(self) -> FakeStripe:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake._handle(self, "GET")
-
-            def do_POST(self) -> None:
-                fake._handle(self, "POST")
-
-            def do_DELETE(self) -> None:
-                fake._handle(self, "DELETE")
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._server = LocalServer(self._handle)
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
 
     @property
     def url(self) -> str:
         assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self._server.port}"
 
     def calls_to(self, method: str, path: str) -> list[Call]:
         return [call for call in self.calls if call.method == method and call.path == path]

@@ -53,10 +53,12 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from momentum.lib.tests.local_http import LocalServer
 
 # mode -> (status, error code per provider, message)
 _ERROR_FAULTS: dict[str, tuple[int, dict[str, str], str]] = {
@@ -164,7 +166,7 @@ class FakeProvider:
     bodies: list[Any] = field(default_factory=list)  # every request's JSON body, in-process only
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stopping: threading.Event = field(default_factory=threading.Event)
-    _server: ThreadingHTTPServer | None = None
+    _server: LocalServer | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ("anthropic", "openai", "bedrock", "heygen"):
@@ -176,29 +178,14 @@ class FakeProvider:
     # --- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> FakeProvider:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                fake._handle(self, "GET")
-
-            def do_POST(self) -> None:
-                fake._handle(self, "POST")
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._server = LocalServer(self._handle, port=self.port)
+        self.port = self._server.port
         return self
 
     def stop(self) -> None:
         self._stopping.set()  # wakes hanging handlers
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._server = None
 
     def __enter__(self) -> FakeProvider:
