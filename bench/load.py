@@ -356,8 +356,11 @@ def server_environment(database_url: str, redis_url: str, data_dir: Path) -> dic
 
 def recorded_settings(env: dict[str, str]) -> dict[str, str]:
     """The server's MOMENTUM_* settings, for the results (secrets and tokens left out)."""
-    hidden = ("SECRET", "TOKEN", "PASSWORD", "KEY", "SMTP_URL")
-    return {k: v for k, v in sorted(env.items()) if k.startswith("MOMENTUM_") and not any(h in k for h in hidden)}
+
+    def secret(name: str) -> bool:
+        return "SECRET" in name or "PASSWORD" in name or name.endswith(("_KEY", "_KEY_ID", "_TOKEN", "SMTP_URL"))
+
+    return {k: v for k, v in sorted(env.items()) if k.startswith("MOMENTUM_") and not secret(k)}
 
 
 def _workflow_client(system_database_url: str) -> Any:
@@ -703,7 +706,7 @@ def main(argv: list[str] | None = None) -> int:
             r = scenario.results
             cpu_text = "—" if r["web_cpu_ms_per_request"] is None else f"{r['web_cpu_ms_per_request']:.2f}"
             print(
-                f"{scenario.name:22} idle {r['idle_at_start_pct']:5.1f} %{'' if r['quiet_at_start'] else '†'}"
+                f"{scenario.name:22} idle {r['idle_at_start_pct']:5.1f} %{'  ' if r['quiet_at_start'] else ' †'}"
                 f"  {r['rps']:9.1f} req/s  CPU {cpu_text} ms/req  P95 {r['p95_ms']:7.2f} ms  errors {r['errors']}"
                 + (f"  workflows ran: {r['background_workflows']}" if r["background_workflows"] else ""),
                 flush=True,

@@ -119,6 +119,8 @@ def test_the_benchmark_server_runs_with_schedules_off_and_its_own_workflow_datab
     monkeypatch.setenv("DBOS_SYSTEM_DATABASE_URL", "postgresql://elsewhere/production_dbos")
     monkeypatch.setenv("MOMENTUM_WORKFLOW_SCHEDULES", "true")
     monkeypatch.setenv("MOMENTUM_SECRET_KEY", "not-for-the-results")
+    monkeypatch.setenv("MOMENTUM_METRICS_TOKEN", "not-for-the-results")
+    monkeypatch.setenv("MOMENTUM_SMTP_URL", "smtps://user:password@mail.example.com")
 
     env = server_environment("postgres://postgres@127.0.0.1:5432/momentum_bench", "", tmp_path)
 
@@ -126,7 +128,9 @@ def test_the_benchmark_server_runs_with_schedules_off_and_its_own_workflow_datab
     assert "DBOS_SYSTEM_DATABASE_URL" not in env
     recorded = recorded_settings(env)
     assert recorded["MOMENTUM_WORKFLOW_SCHEDULES"] == "false"
-    assert "MOMENTUM_SECRET_KEY" not in recorded
+    assert "not-for-the-results" not in str(recorded)
+    assert "password" not in str(recorded)
+    assert recorded["MOMENTUM_ACCESS_TOKEN_TTL"] == "86400"
 
 
 def scenario(name: str, *, idle: float, cpu: float | None, workflows: list[str] | None = None) -> Scenario:
