@@ -7,6 +7,12 @@ Defaults follow issue 9's targets: PostgreSQL + Redis (BENCH_DATABASE_URL / BENC
 courses, learners) through bench/wrk/replay.lua. The ceiling scenario, /healthz, is a trivial
 JSON view through the same server and middleware, so each figure is also a ratio to the best
 the stack can do. Results: bench/results/<stamp>-load.json and .md.
+
+The server runs with every scheduled workflow off (MOMENTUM_WORKFLOW_SCHEDULES=false; workflows
+left pending by an earlier run are cancelled first), so no backup or roll-up competes with the
+measured requests. Before each scenario the machine's CPU idle share is sampled from /proc/stat
+(below 90 % the scenario is marked; --require-quiet waits for quiet, or fails), and each scenario
+reports the CPU time the web processes spent per request, the figure other load moves least.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +51,9 @@ TARGETS_P95_MS = {
     "progress_put": 40,
     "search_api": 50,
 }
+# A scenario that starts with less of the CPU idle than this is marked in the table.
+QUIET_IDLE_PCT = 90.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Moodle 4.3 on this machine at 10 connections (issue 9): Momentum must reach 10x with P95 < 30 ms.
 MOODLE = {"catalogue_page": 52, "learner_course_page": 33, "mark_lesson_done": 95}
 
@@ -192,6 +201,252 @@ def moodle_scenarios(rng: random.Random) -> list[Scenario]:
             "mark_lesson_done", "marking a lesson done (progress PUT)", base["progress_put"].lines, connections=10
         ),
     ]
+
+
+# --- The machine: CPU idle before a scenario, CPU time of the server's processes ----------------
+
+
+def cpu_times(stat_text: str) -> tuple[int, int]:
+    """(idle, total) clock ticks of all CPUs since boot, from the first line of /proc/stat.
+    iowait counts as idle (nothing runs); guest time is already inside user time."""
+    fields = stat_text.split("\n", 1)[0].split()
+    if not fields or fields[0] != "cpu":
+        raise ValueError("not the text of /proc/stat")
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(v) for v in (fields[1:9] + ["0"] * 8)[:8])
+    return idle + iowait, user + nice + system + idle + iowait + irq + softirq + steal
+
+
+def read_proc_stat() -> str:
+    return Path("/proc/stat").read_text()
+
+
+@dataclass
+class Quiet:
+    idle_pct: float  # CPU idle over the last sample, in percent of all cores
+    quiet: bool  # at least QUIET_IDLE_PCT
+    waited_s: float  # how long it took to find it (0 without --require-quiet)
+    samples: int
+
+
+class NotQuiet(RuntimeError):
+    pass
+
+
+@dataclass
+class IdleGauge:
+    """How idle the machine's CPUs are over a few seconds, from /proc/stat (the load average of
+    these virtual machines stays at 4-5 even when nothing runs, so it is no gauge). The source,
+    the sleep and the clock are injectable: tests drive it without waiting."""
+
+    read_stat: Callable[[], str] = read_proc_stat
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    def sample(self, seconds: float) -> float:
+        idle_before, total_before = cpu_times(self.read_stat())
+        self.sleep(seconds)
+        idle_after, total_after = cpu_times(self.read_stat())
+        elapsed = total_after - total_before
+        if elapsed <= 0:
+            return 100.0
+        return round(100 * (idle_after - idle_before) / elapsed, 1)
+
+    def wait_for_quiet(self, seconds: float, *, within: float, threshold: float = QUIET_IDLE_PCT) -> Quiet:
+        """Sample until the CPUs are at least ``threshold`` % idle, for at most ``within`` seconds
+        (0: one sample). The answer says whether it found quiet; the caller decides what that means."""
+        started = self.clock()
+        samples = 0
+        while True:
+            idle = self.sample(seconds)
+            samples += 1
+            waited = self.clock() - started
+            if idle >= threshold or waited >= within:
+                return Quiet(idle, idle >= threshold, round(waited if within else 0.0, 1), samples)
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """utime + stime of a process (all its threads), in seconds; None once it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # fields 14 and 15 of proc(5)
+
+
+def cpu_snapshot(pids: list[int]) -> dict[int, float]:
+    found = {pid: process_cpu_seconds(pid) for pid in pids}
+    return {pid: seconds for pid, seconds in found.items() if seconds is not None}
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds the processes spent between two snapshots (a process gone since counts nothing)."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
+
+
+def cpu_ms_per_request(before: dict[int, float], after: dict[int, float], requests: int) -> float | None:
+    if not requests:
+        return None
+    return round(1000 * cpu_spent(before, after) / requests, 3)
+
+
+def server_processes(server_pid: int) -> tuple[list[int], list[int]]:
+    """(web, other) processes under `momentum serve`: granian's master and its workers; the rest
+    (the embedded workflow worker)."""
+
+    def cmdline(pid: int) -> str:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            return ""
+
+    web: list[int] = []
+    other: list[int] = []
+    for child in children_of(server_pid):
+        if "granian" in cmdline(child):
+            web += [child, *descendants(child)]
+        else:
+            other += [child, *descendants(child)]
+    return web, other
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+# --- The server: its settings, its schedules, starting it ------------------------------------
+
+# What the benchmark sets in the server's environment (beside the database, Redis and data folder).
+SERVER_SETTINGS = {
+    "DJANGO_SETTINGS_MODULE": "momentum.settings",
+    "MOMENTUM_ENV": "dev",
+    "MOMENTUM_DEBUG": "false",
+    "MOMENTUM_LOG_LEVEL": "WARNING",
+    "MOMENTUM_ACCESS_TOKEN_TTL": "86400",
+    # No scheduled workflow (backups, restore drills, roll-ups, alarms, reminders, housekeeping)
+    # may compete with the measured requests; a scenario measuring one would start it itself.
+    "MOMENTUM_WORKFLOW_SCHEDULES": "false",
+    # The benchmark is one client hammering from one address: lift the per-IP/user limits.
+    "MOMENTUM_RATELIMIT_ANON": "1000000/m",
+    "MOMENTUM_RATELIMIT_USER": "1000000/m",
+    "MOMENTUM_RATELIMIT_ADMIN": "1000000/m",
+    "MOMENTUM_SIGNIN_FAILURES_PER_IP": "1000000",
+    "MOMENTUM_DOTENV": os.devnull,
+}
+
+
+def server_environment(database_url: str, redis_url: str, data_dir: Path) -> dict[str, str]:
+    """The benchmark server's environment: this one's, less any workflow-database setting (the
+    server's follows its own database) and pytest's, plus SERVER_SETTINGS."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("DBOS_", "PYTEST_"))}
+    return {
+        **inherited,
+        **SERVER_SETTINGS,
+        "MOMENTUM_DATA_DIR": str(data_dir),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+    }
+
+
+def recorded_settings(env: dict[str, str]) -> dict[str, str]:
+    """The server's MOMENTUM_* settings, for the results (secrets and tokens left out)."""
+
+    def secret(name: str) -> bool:
+        return "SECRET" in name or "PASSWORD" in name or name.endswith(("_KEY", "_KEY_ID", "_TOKEN", "SMTP_URL"))
+
+    return {k: v for k, v in sorted(env.items()) if k.startswith("MOMENTUM_") and not secret(k)}
+
+
+def _workflow_client(system_database_url: str) -> Any:
+    from dbos import DBOS, DBOSClient
+
+    DBOS.migrate(system_database_url)
+    return DBOSClient(system_database_url=system_database_url)
+
+
+def stored_schedules(system_database_url: str) -> list[str]:
+    """The schedules in the server's workflow database: the ones its worker fires."""
+    client = _workflow_client(system_database_url)
+    try:
+        return sorted(schedule["schedule_name"] for schedule in client.list_schedules())
+    finally:
+        client.destroy()
+
+
+def wait_for_no_schedules(system_database_url: str, within: float = 90.0) -> list[str]:
+    """Wait until the workflow database holds no schedule (a worker started with schedules off
+    deletes those an earlier run left); returns what is stored then, [] unless it timed out."""
+    deadline = time.monotonic() + within
+    while (names := stored_schedules(system_database_url)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return names
+
+
+def cancel_leftover_workflows(system_database_url: str) -> list[str]:
+    """Cancel workflows an earlier run left pending or queued (a backup interrupted by stopping
+    the server would resume in the new worker, in the middle of the scenarios)."""
+    client = _workflow_client(system_database_url)
+    try:
+        leftovers = client.list_workflows(status=["PENDING", "ENQUEUED"], load_input=False, load_output=False)
+        for workflow in leftovers:
+            client.cancel_workflow(workflow.workflow_id)
+        return sorted(workflow.name for workflow in leftovers)
+    finally:
+        client.destroy()
+
+
+def workflows_since(system_database_url: str, since: datetime) -> list[str]:
+    """Names of the workflows created, started or still unfinished since ``since``."""
+    client = _workflow_client(system_database_url)
+    try:
+        found = {}
+        for query in (
+            {"start_time": since.isoformat()},
+            {"dequeued_after": since.isoformat()},
+            {"status": ["PENDING", "ENQUEUED"]},
+        ):
+            for workflow in client.list_workflows(**query, load_input=False, load_output=False):
+                found[workflow.workflow_id] = workflow.name
+        return sorted(found.values())
+    finally:
+        client.destroy()
+
+
+def start_server(env: dict[str, str], port: int, web_workers: int) -> subprocess.Popen[bytes]:
+    """`momentum serve` (web processes and its embedded workflow worker), in a process group of its own."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "momentum.cli", "serve", "--workers", str(web_workers), "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def wait_until_ready(server: subprocess.Popen[bytes], port: int, web_workers: int, within: float = 60) -> None:
+    deadline = time.monotonic() + within
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"the benchmark server exited with {server.returncode}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    for _ in range(4 * web_workers):  # each web process loads its URL conf on a first request
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/categories", timeout=60)
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=60)
 
 
 def free_port() -> int:
@@ -342,7 +597,9 @@ def create_database_if_missing(url: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=int, default=20, help="seconds per scenario")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of the same load before each measurement")
@@ -351,29 +608,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare-moodle", action="store_true", help="also the 10-connection Moodle workloads")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="dataset size, 1.0 = the big dataset (0.002 for a smoke run)"
+    )
+    parser.add_argument(
+        "--idle-sample", type=float, default=3.0, help="seconds of CPU idle sampled before each scenario"
+    )
+    parser.add_argument(
+        "--require-quiet",
+        action="store_true",
+        help=f"before each scenario wait until the CPUs are {QUIET_IDLE_PCT:.0f} %% idle; fail if they are not "
+        "within --quiet-timeout",
+    )
+    parser.add_argument("--quiet-timeout", type=float, default=300.0, help="seconds --require-quiet waits")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         print("wrk is not installed (Debian package wrk; `make bench` installs it).", file=sys.stderr)
         return 2
 
     data_dir = ROOT / "var" / "bench"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "momentum.settings",
-        "MOMENTUM_ENV": "dev",
-        "MOMENTUM_DEBUG": "false",
-        "MOMENTUM_LOG_LEVEL": "WARNING",
-        "MOMENTUM_DATA_DIR": str(data_dir),
-        "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
-        "MOMENTUM_ACCESS_TOKEN_TTL": "86400",
-        # The benchmark is one client hammering from one address: lift the per-IP/user limits.
-        "MOMENTUM_RATELIMIT_ANON": "1000000/m",
-        "MOMENTUM_RATELIMIT_USER": "1000000/m",
-        "MOMENTUM_RATELIMIT_ADMIN": "1000000/m",
-        "MOMENTUM_SIGNIN_FAILURES_PER_IP": "1000000",
-        "MOMENTUM_DOTENV": os.devnull,
-    }
+    env = server_environment(args.database_url, args.redis_url, data_dir)
+    for name in [k for k in os.environ if k.startswith("DBOS_")]:
+        del os.environ[name]  # this process's workflow database is the server's
     os.environ.update(
         {k: v for k, v in env.items() if k.startswith(("MOMENTUM_", "DATABASE_URL", "REDIS_URL", "DJANGO_"))}
     )
@@ -381,16 +637,17 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     from momentum.catalog.models import Course
 
     call_command("migrate", verbosity=0)
-    if Course.objects.filter(metadata__bench=True).count() < 10_000:
+    if Course.objects.filter(metadata__bench=True).count() < 10_000 * args.scale:
         from bench.dataset import generate
 
-        print("Generating the big dataset (once)...", flush=True)
-        generate(scale=1.0)
+        print(f"Generating the dataset at scale {args.scale:g} (once)...", flush=True)
+        generate(scale=args.scale)
 
     rng = random.Random(7)
     material = Material(rng)
@@ -399,56 +656,85 @@ def main(argv: list[str] | None = None) -> int:
         wanted = set(args.scenarios.split(","))
         chosen = [s for s in chosen if s.name in wanted or s.name == "ceiling"]
 
+    system_database = settings.DBOS_SYSTEM_DATABASE_URL
+    schedules: dict[str, Any] = {"MOMENTUM_WORKFLOW_SCHEDULES": env["MOMENTUM_WORKFLOW_SCHEDULES"]}
+    schedules["leftover_workflows_cancelled"] = cancel_leftover_workflows(system_database)
+    if schedules["leftover_workflows_cancelled"]:
+        print(f"Cancelled workflows left by an earlier run: {schedules['leftover_workflows_cancelled']}", flush=True)
+    gauge = IdleGauge()
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "momentum.cli", "serve", "--workers", str(args.web_workers), "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    server = start_server(env, port, args.web_workers)
     work = data_dir / "requests"
     work.mkdir(parents=True, exist_ok=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        for _ in range(4 * args.web_workers):  # each web process loads its URL conf on a first request
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/categories", timeout=60)
+        wait_until_ready(server, port, args.web_workers)
+        schedules["stored_at_start"] = wait_for_no_schedules(system_database)
+        if schedules["stored_at_start"]:
+            print(f"The server's worker still has schedules: {schedules['stored_at_start']}.", file=sys.stderr)
+            return 3
+        web, others = server_processes(server.pid)
         files: dict[str, Path] = {}
         for scenario in chosen:
             requests_file = files[scenario.name] = work / f"{scenario.name}.tsv"
             requests_file.write_text("\n".join(scenario.lines(material)) + "\n")
             connections = scenario.connections or args.connections
+            window_start = datetime.now(UTC) - timedelta(seconds=1)
+            quiet = gauge.wait_for_quiet(args.idle_sample, within=args.quiet_timeout if args.require_quiet else 0)
+            if args.require_quiet and not quiet.quiet:
+                raise NotQuiet(
+                    f"before {scenario.name}: the CPUs were {quiet.idle_pct:.0f} % idle after waiting "
+                    f"{quiet.waited_s:.0f} s (--require-quiet asks for {QUIET_IDLE_PCT:.0f} %)"
+                )
             if args.warmup:
                 run_wrk(port, requests_file, connections, args.warmup)
+            web_before, others_before = cpu_snapshot(web), cpu_snapshot(others)
             scenario.results = run_wrk(port, requests_file, connections, args.duration)
-            scenario.results["connections"] = connections
+            web_after, others_after = cpu_snapshot(web), cpu_snapshot(others)
+            scenario.results.update(
+                {
+                    "connections": connections,
+                    "idle_at_start_pct": quiet.idle_pct,
+                    "quiet_at_start": quiet.quiet,
+                    "waited_for_quiet_s": quiet.waited_s,
+                    "web_cpu_s": round(cpu_spent(web_before, web_after), 2),
+                    "web_cpu_ms_per_request": cpu_ms_per_request(web_before, web_after, scenario.results["requests"]),
+                    "web_processes_gone": sorted(set(web_before) - set(web_after)),
+                    "worker_cpu_s": round(cpu_spent(others_before, others_after), 2),
+                    "background_workflows": workflows_since(system_database, window_start),
+                }
+            )
+            r = scenario.results
+            cpu_text = "—" if r["web_cpu_ms_per_request"] is None else f"{r['web_cpu_ms_per_request']:.2f}"
             print(
-                f"{scenario.name:22} {scenario.results['rps']:9.1f} req/s  P95 {scenario.results['p95_ms']:7.2f} ms  "
-                f"errors {scenario.results['errors']}",
+                f"{scenario.name:22} idle {r['idle_at_start_pct']:5.1f} %{'  ' if r['quiet_at_start'] else ' †'}"
+                f"  {r['rps']:9.1f} req/s  CPU {cpu_text} ms/req  P95 {r['p95_ms']:7.2f} ms  errors {r['errors']}"
+                + (f"  workflows ran: {r['background_workflows']}" if r["background_workflows"] else ""),
                 flush=True,
             )
-        web = [pid for pid in descendants(server.pid) if "granian" in Path(f"/proc/{pid}/cmdline").read_text()]
-        memory = {str(pid): round(rss_mb(pid), 1) for pid in web}
+        schedules["stored_at_end"] = stored_schedules(system_database)
+        memory = {str(pid): round(rss_mb(pid), 1) for pid in web if Path(f"/proc/{pid}").exists()}
         server_figures = scrape(port)
+    except NotQuiet as error:
+        print(f"Not quiet enough to measure: {error}.", file=sys.stderr)
+        return 3
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        stop_server(server)
     print("Timing each workload's database queries alone...", flush=True)
     server_figures["query_times"] = query_times(chosen, files)
-    write_results(chosen, memory, server_figures, args)
+    write_results(chosen, memory, server_figures, args, server_settings=recorded_settings(env), schedules=schedules)
     return 0
 
 
 def write_results(
-    chosen: list[Scenario], memory: dict[str, float], server: dict[str, Any], args: argparse.Namespace
-) -> None:
+    chosen: list[Scenario],
+    memory: dict[str, float],
+    server: dict[str, Any],
+    args: argparse.Namespace,
+    *,
+    server_settings: dict[str, str],
+    schedules: dict[str, Any],
+    directory: Path = RESULTS,
+) -> Path:
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M")
     ceiling = next((s.results["rps"] for s in chosen if s.name == "ceiling"), None)
     document = {
@@ -460,17 +746,23 @@ def write_results(
             "web_workers": args.web_workers,
             "database": args.database_url.split("@")[-1],
             "redis": bool(args.redis_url),
+            "dataset_scale": args.scale,
+            "idle_sample_s": args.idle_sample,
+            "require_quiet": args.require_quiet,
+            "server": server_settings,
+            "schedules": schedules,
         },
         "memory_rss_mb": memory,
         "server": server,
         "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False).stdout.splitlines()[0],
         "scenarios": {s.name: {"description": s.description, **s.results} for s in chosen},
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{stamp}-load.json").write_text(json.dumps(document, indent=2) + "\n")
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{stamp}-load.json").write_text(json.dumps(document, indent=2) + "\n")
     rows = [
-        "| scenario | conns | req/s | % of ceiling | P50 ms | P95 ms | P99 ms | target P95 | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| scenario | conns | idle at start | req/s | CPU ms/req | % of ceiling | P50 ms | P95 ms | P99 ms"
+        " | target P95 | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in chosen:
         r = s.results
@@ -478,10 +770,44 @@ def write_results(
         target = TARGETS_P95_MS.get(s.name)
         moodle = MOODLE.get(s.name)
         target_text = f"≤ {target}" if target else (f"10× Moodle = {10 * moodle} req/s, < 30" if moodle else "—")
+        idle = f"{r['idle_at_start_pct']:.0f} %" + ("" if r["quiet_at_start"] else " †")
+        cpu = "—" if r["web_cpu_ms_per_request"] is None else f"{r['web_cpu_ms_per_request']:.2f}"
+        name = s.name + (" ‡" if r["background_workflows"] else "")
         rows.append(
-            f"| {s.name} | {r['connections']} | {r['rps']:.0f} | {share} | {r['p50_ms']:.1f} | "
+            f"| {name} | {r['connections']} | {idle} | {r['rps']:.0f} | {cpu} | {share} | {r['p50_ms']:.1f} | "
             f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {target_text} | {r['errors']} |"
         )
+    busy = [s.name for s in chosen if not s.results["quiet_at_start"]]
+    overlapped = {s.name: s.results["background_workflows"] for s in chosen if s.results["background_workflows"]}
+    stored = sorted(set(schedules.get("stored_at_start", [])) | set(schedules.get("stored_at_end", [])))
+    notes = [
+        f"Idle at start: the CPUs' idle share over the {args.idle_sample:g} s before the scenario (/proc/stat, all"
+        f" cores). CPU ms/req: user + system CPU time of the web processes during the measured"
+        f" {args.duration} s, divided by the requests they answered.",
+        "",
+        (
+            f"† started below {QUIET_IDLE_PCT:.0f} % idle ({', '.join(busy)}): something else was running;"
+            " its req/s and latencies are low by an unknown amount, compare its CPU ms/req instead."
+            if busy
+            else f"Every scenario started with the CPUs at least {QUIET_IDLE_PCT:.0f} % idle."
+        ),
+        "",
+        (
+            "‡ a workflow ran in the server's worker during the scenario: "
+            + "; ".join(f"{name}: {', '.join(names)}" for name, names in overlapped.items())
+            if overlapped
+            else "No workflow ran in the server's worker during any scenario."
+        ),
+        "",
+        f"Server settings: {', '.join(f'{k}={v}' for k, v in server_settings.items())}. Schedules stored in its"
+        f" workflow database: {', '.join(stored) or 'none'}"
+        + (
+            f"; workflows left by an earlier run, cancelled before the start: "
+            f"{', '.join(schedules['leftover_workflows_cancelled'])}."
+            if schedules.get("leftover_workflows_cancelled")
+            else "."
+        ),
+    ]
     text = "\n".join(
         [
             f"# Load benchmark {stamp}",
@@ -490,6 +816,8 @@ def write_results(
             f" + Redis, wrk -t2, {args.duration} s per scenario after a {args.warmup} s warm-up.",
             "",
             *rows,
+            "",
+            *notes,
             "",
             "Memory (RSS) per process of the web server (granian's master and its workers): "
             + ", ".join(f"{v} MB" for v in memory.values()),
@@ -515,8 +843,9 @@ def write_results(
             "",
         ]
     )
-    (RESULTS / f"{stamp}-load.md").write_text(text)
+    (directory / f"{stamp}-load.md").write_text(text)
     print(text)
+    return directory / f"{stamp}-load.md"
 
 
 if __name__ == "__main__":

@@ -16,7 +16,9 @@
 Each app's ``workflows`` module may define ``QUEUES`` ({name: register_queue options}),
 ``SCHEDULES`` (a list of ``DBOS.apply_schedules`` entries) and ``UNSCHEDULED`` (names of
 schedules switched off: DBOS keeps schedules in its database until they are deleted);
-``launch()`` gathers them.
+``launch()`` gathers them. With ``MOMENTUM_WORKFLOW_SCHEDULES`` off, ``launch()`` deletes every
+stored schedule before DBOS starts: each worker fires the schedules of the system database,
+whichever process stored them (an earlier start with schedules on, another worker).
 """
 
 from __future__ import annotations
@@ -96,6 +98,8 @@ def launch(executor_id: str) -> None:
                 raise RuntimeError(f"DBOS already runs here as {_state.launched_executor}, not {executor_id}")
             return
         modules = _import_workflow_modules()
+        if not settings.WORKFLOW_SCHEDULES:
+            _delete_stored_schedules()
         DBOS(config=config(executor_id))
         DBOS.launch()
         schedules: list[Any] = []
@@ -111,6 +115,20 @@ def launch(executor_id: str) -> None:
                 DBOS.delete_schedule(name)
         _state.launched_executor = executor_id
         log.info("workflows_launched", executor_id=executor_id, modules=[m.__name__ for m in modules])
+
+
+def _delete_stored_schedules() -> None:
+    """Schedules off: none may stay in the system database, where DBOS's scheduler reads them."""
+    migrate_system_database()
+    stored = DBOSClient(system_database_url=settings.DBOS_SYSTEM_DATABASE_URL)
+    try:
+        names = [schedule["schedule_name"] for schedule in stored.list_schedules()]
+        for name in names:
+            stored.delete_schedule(name)
+    finally:
+        stored.destroy()
+    if names:
+        log.info("schedules_deleted", schedules=names)
 
 
 def is_launched() -> bool:
