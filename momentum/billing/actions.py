@@ -4,7 +4,8 @@ Three kinds of writes live here:
 
 - starting a checkout (a PENDING payment and a provider session);
 - applying what a verified provider event says happened (``billing.webhooks`` calls these):
-  the only code that grants, extends or ends an entitlement;
+  the only code that grants, extends or ends an entitlement (a course purchase also enrols the
+  buyer, through learning's ``do_enroll``);
 - asking the provider to cancel or refund (its answer comes back as an event).
 
 Each state change records an audit event; a succeeded or refunded payment also records the
@@ -37,6 +38,7 @@ from momentum.billing.models import (
 )
 from momentum.billing.products import PLAN_CODE, Offer, one_month_after
 from momentum.billing.queries import has_premium_access
+from momentum.learning import actions as learning
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Conflict, Problem
 from momentum.ops import metrics
@@ -192,6 +194,9 @@ def _grant_course(payment: Payment, *, event_id: str) -> None:
            kind=EntitlementKind.COURSE, course_id=payment.course_id, payment_id=str(payment.id))  # fmt: skip
     if not created:
         log.warning("course_bought_again", payment_id=str(payment.id), course_id=payment.course_id)
+    # Buying a course is asking to take it: the buyer is enrolled (learning's action is idempotent).
+    assert payment.course is not None  # noqa: S101  (a course payment always names its course)
+    learning.do_enroll(payment.user, payment.course, now=payment.paid_at)
 
 
 def _start_subscription(payment: Payment, *, event_id: str) -> None:

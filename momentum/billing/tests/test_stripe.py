@@ -19,6 +19,7 @@ from momentum.billing.models import Payment, PaymentStatus, Subscription, Subscr
 from momentum.billing.queries import has_premium_access
 from momentum.billing.tests.fake_stripe import FakeStripe
 from momentum.catalog.models import Course
+from momentum.learning.models import Enrollment
 from momentum.ops import metrics
 from momentum.ops.models import AuditLog
 
@@ -146,6 +147,25 @@ def test_a_signed_checkout_completion_grants_the_course(
     assert has_premium_access(learner, premium_course)
     assert int(LearningEvent.objects.get(kind=EventKind.PAYMENT_SUCCEEDED).value) == 3900
     assert metrics.REVENUE_CENTS.labels("usd")._value.get() == revenue_before + 3900
+
+
+def test_a_paid_course_enrols_the_buyer_once_however_often_stripe_says_so(
+    *, api_as: Any, deliver: Any, learner: User, premium_course: Course, fake_stripe_server: FakeStripe
+) -> None:
+    # given a paid checkout, announced twice (completed, then Stripe's async success) and replayed
+    _payment, body = checkout(api_as, learner, course=premium_course.slug)
+    completed = fake_stripe_server.complete_session(body["session_id"])
+    succeeded = fake_stripe_server.event("checkout.session.async_payment_succeeded", completed["data"]["object"])
+
+    # when
+    for event in (completed, completed, succeeded):
+        assert deliver(event).status_code == 200
+
+    # then the buyer is enrolled, once, as learning's API shows
+    assert Enrollment.objects.filter(user=learner, course=premium_course).count() == 1
+    enrolments = api_as(learner).get("/me/enrollments").json()["items"]
+    assert [item["course"]["slug"] for item in enrolments] == [premium_course.slug]
+    assert LearningEvent.objects.filter(kind=EventKind.ENROLLED, user=learner).count() == 1
 
 
 def test_a_forged_signature_changes_nothing(
