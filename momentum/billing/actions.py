@@ -221,8 +221,14 @@ def _start_subscription(payment: Payment, *, event_id: str) -> None:
 
 @transaction.atomic
 def do_cancel_payment(payment: Payment, *, event_id: str) -> Payment:
-    """The checkout session expired or was abandoned: nothing was paid."""
+    """The checkout session was closed before its time (the learner cancelled): nothing was paid."""
     return _move(payment, PaymentStatus.CANCELLED, allowed_from=(PaymentStatus.PENDING,), event_id=event_id)
+
+
+@transaction.atomic
+def do_expire_payment(payment: Payment, *, event_id: str) -> Payment:
+    """The checkout session reached its deadline unpaid (an abandoned checkout): nothing was paid."""
+    return _move(payment, PaymentStatus.EXPIRED, allowed_from=(PaymentStatus.PENDING,), event_id=event_id)
 
 
 @transaction.atomic
