@@ -9,7 +9,8 @@ Three kinds of writes live here:
 - asking the provider to cancel or refund (its answer comes back as an event).
 
 Each state change records an audit event; a succeeded or refunded payment also records the
-learning event (value in cents) and the business metrics that analytics and /metrics read.
+learning event (value in cents) and the business metrics that analytics and /metrics read. A
+succeeded payment sends its receipt by email once the change has committed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.utils import timezone
 from momentum.accounts.models import Notification, Role, User
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
-from momentum.billing import providers
+from momentum.billing import providers, receipts
 from momentum.billing.models import (
     Entitlement,
     EntitlementKind,
@@ -180,6 +181,8 @@ def do_complete_payment(
         _grant_course(payment, event_id=event_id)
     elif payment.provider_subscription_id:
         _start_subscription(payment, event_id=event_id)
+    payment_id = payment.pk
+    transaction.on_commit(lambda: receipts.send_receipt(payment_id))
     return payment
 
 

@@ -2,6 +2,12 @@
 
 from django.db import migrations, models
 
+from momentum.lib.db_triggers import RunVendorSQL, VendorSQL, keep_updated_at
+
+# SQLite rebuilds billing_payment for the constraint change, and the copy has no triggers: put the
+# updated_at rule back here (PostgreSQL alters in place and keeps it).
+_touch = keep_updated_at("billing_payment").sql
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -36,6 +42,15 @@ class Migration(migrations.Migration):
                     ("status__in", ["PENDING", "SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED", "REFUNDED"])
                 ),
                 name="payment_status_valid",
+            ),
+        ),
+        RunVendorSQL(
+            "billing_payment.updated_at kept on update, after the rebuild",
+            VendorSQL(
+                sqlite_forward=[*_touch.sqlite_backward, *_touch.sqlite_forward],
+                sqlite_backward=[*_touch.sqlite_backward, *_touch.sqlite_forward],
+                postgresql_forward=[],
+                postgresql_backward=[],
             ),
         ),
     ]
