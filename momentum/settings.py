@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
+from email.utils import formataddr
 from pathlib import Path
 from typing import Any
 
@@ -288,7 +289,7 @@ if EMAIL_URL:
     EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = "momentum.lib.mailfiles.EmlFileBackend"
-DEFAULT_FROM_EMAIL = env.str("MOMENTUM_FROM_EMAIL", "Momentum <no-reply@momentum.localhost>")
+DEFAULT_FROM_EMAIL = env.str("MOMENTUM_FROM_EMAIL", formataddr((SITE_NAME, "no-reply@momentum.localhost")))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Accounts -------------------------------------------------------------------------------

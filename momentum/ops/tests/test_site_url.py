@@ -35,3 +35,11 @@ def test_a_port_that_is_not_a_number_is_refused_by_name(tmp_path: Path) -> None:
     result = manage("shell", "-c", PRINT_SITE_URL, MOMENTUM_ENV="dev", MOMENTUM_DATA_DIR=str(tmp_path), PORT="http")
     assert result.returncode != 0
     assert "PORT='http' is not an integer" in result.stderr
+
+
+def test_email_is_sent_in_the_sites_name(tmp_path: Path) -> None:
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.DEFAULT_FROM_EMAIL)",
+        MOMENTUM_ENV="dev", MOMENTUM_DATA_DIR=str(tmp_path), MOMENTUM_SITE_NAME="Momentum Test Academy",
+    )  # fmt: skip
+    assert result.stdout.strip().splitlines()[-1] == "Momentum Test Academy <no-reply@momentum.localhost>"
