@@ -52,7 +52,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         return confirmed
 
     def format_email_subject(self, subject: str) -> str:
-        """ "[<site name>] Confirm your email": the name, never the host and port of the request."""
+        """The subject as ``[<site name>] ...``: the site's name, never the request's host and port."""
         return site_mail.subject_line(str(subject))
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
