@@ -167,6 +167,7 @@ def _stop_group(process: subprocess.Popen[bytes], grace: float) -> None:
 def serve(args: argparse.Namespace) -> int:
     host = args.host or os.environ.get("HOST") or DEFAULT_HOST
     port = int(args.port or os.environ.get("PORT") or DEFAULT_PORT)
+    os.environ["HOST"], os.environ["PORT"] = host, str(port)  # the site URL follows them (settings, children)
     workers = int(args.workers or os.environ.get("MOMENTUM_WEB_WORKERS") or 2)
     embedded_worker = not args.no_worker and os.environ.get("MOMENTUM_EMBEDDED_WORKER", "true").lower() != "false"
     if not _port_is_free(host, port):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
+from email.utils import formataddr
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,20 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("MOMENTUM_CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "momentum.errors.csrf_failure"
-SITE_URL = env.str("MOMENTUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _served_url() -> str:
+    """Where `momentum serve` listens (HOST, PORT): the site's address unless MOMENTUM_SITE_URL says."""
+    host = env.str("HOST", "127.0.0.1")
+    if host in ("0.0.0.0", "::", "[::]", ""):  # noqa: S104  (a wildcard bind: links name this machine)
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{env.int('PORT', 8000, minimum=1, maximum=65535)}"
+
+
+# Links in email. In dev and test the default follows HOST and PORT; deployed, set it to the public address.
+SITE_URL = env.str("MOMENTUM_SITE_URL", _served_url() if not DEPLOYED else "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("MOMENTUM_SITE_NAME", "Momentum")
 
 
@@ -275,7 +289,7 @@ if EMAIL_URL:
     EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = "momentum.lib.mailfiles.EmlFileBackend"
-DEFAULT_FROM_EMAIL = env.str("MOMENTUM_FROM_EMAIL", "Momentum <no-reply@momentum.localhost>")
+DEFAULT_FROM_EMAIL = env.str("MOMENTUM_FROM_EMAIL", formataddr((SITE_NAME, "no-reply@momentum.localhost")))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Accounts -------------------------------------------------------------------------------
@@ -307,7 +321,6 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "optional"  # unverified learners may sign in but not enrol or buy
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if DEPLOYED else "http"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_CONFIRMATION_HMAC = True
@@ -392,6 +405,8 @@ ALARM_SCHEDULE = env.str("MOMENTUM_ALARM_SCHEDULE", _OFF_IN_TESTS or "30 * * * *
 
 ACCOUNT_CHANGE_EMAIL = True  # one address per account: a change replaces it once verified
 ACCOUNT_SIGNUP_FORM_CLASS = "momentum.accounts.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {"signup": "momentum.accounts.signup.MomentumSignupForm"}  # answers alike for a taken address
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True  # the link from the sign-up mail signs the new learner in
 SOCIALACCOUNT_ADAPTER = "momentum.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # a provider's address never takes over a local account
 MFA_ALLOW_UNVERIFIED_EMAIL = False

@@ -30,6 +30,7 @@ from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.ops import metrics
 from momentum.ops.actions import do_record_audit
 from momentum.ops.request_limits import rate_limited_problem
+from momentum.ops.site_mail import send_site_mail
 
 REFRESH_TOKEN_PREFIX = "mrt_"  # noqa: S105  (a prefix, recognisable to secret scanners)
 
@@ -342,7 +343,10 @@ def do_erase_account(user: User, *, request: HttpRequest | None) -> User:
 
     The user row stays (payments point at it) as an anonymous, inactive placeholder that cannot
     sign in; its email becomes an undeliverable address under the reserved .invalid domain.
+    A last mail to the old address confirms the deletion (sent after the commit, then forgotten).
     """
+    address, name = user.email, user.name
+    transaction.on_commit(lambda: _send_deletion_mail(address, name))
     gdpr.erase(user)
     placeholder = f"erased-{uuid.uuid4().hex}@erased.invalid"
     user.email = placeholder
@@ -358,3 +362,13 @@ def do_erase_account(user: User, *, request: HttpRequest | None) -> User:
     # Recorded without the caller's address or browser: the event must not re-identify the person.
     do_record_audit("account.erased", subject=user, resource=user, metadata={"via": via(request)})
     return user
+
+
+def _send_deletion_mail(address: str, name: str) -> None:
+    send_site_mail(
+        to=address,
+        subject="Your account has been deleted",
+        template="accounts/email/account_deleted.txt",
+        context={"name": name},
+        kind="account_deleted",
+    )

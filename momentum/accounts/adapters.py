@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -14,7 +15,16 @@ from django.urls import NoReverseMatch
 
 from momentum.accounts import actions
 from momentum.accounts.models import User
+from momentum.ops import site_mail
 from momentum.ops.actions import client_ip
+
+
+@dataclass(frozen=True)
+class SiteIdentity:
+    """What allauth's email templates read as ``current_site``."""
+
+    name: str
+    domain: str
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -40,6 +50,17 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         if confirmed:
             actions.do_mark_email_verified(email_address.user, email_address.email, request=request)
         return confirmed
+
+    def format_email_subject(self, subject: str) -> str:
+        """The subject as ``[<site name>] ...``: the site's name, never the request's host and port."""
+        return site_mail.subject_line(str(subject))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's messages name the site as ours do: its templates read ``current_site``, which
+        without the Sites framework is the request's host and port ("127.0.0.1:8100")."""
+        identity = site_mail.site_context()
+        site = SiteIdentity(name=identity["site_name"], domain=identity["site_name"])
+        super().send_mail(template_prefix, email, {"current_site": site, **identity, **context})
 
     def add_message(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         """Flash messages are for pages; an API answer must not set a messages cookie."""

@@ -4,11 +4,13 @@ Three kinds of writes live here:
 
 - starting a checkout (a PENDING payment and a provider session);
 - applying what a verified provider event says happened (``billing.webhooks`` calls these):
-  the only code that grants, extends or ends an entitlement;
+  the only code that grants, extends or ends an entitlement (a course purchase also enrols the
+  buyer, through learning's ``do_enroll``);
 - asking the provider to cancel or refund (its answer comes back as an event).
 
 Each state change records an audit event; a succeeded or refunded payment also records the
-learning event (value in cents) and the business metrics that analytics and /metrics read.
+learning event (value in cents) and the business metrics that analytics and /metrics read. A
+succeeded payment sends its receipt by email once the change has committed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from django.utils import timezone
 from momentum.accounts.models import Notification, Role, User
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
-from momentum.billing import providers
+from momentum.billing import providers, receipts
 from momentum.billing.models import (
     Entitlement,
     EntitlementKind,
@@ -37,6 +39,7 @@ from momentum.billing.models import (
 )
 from momentum.billing.products import PLAN_CODE, Offer, one_month_after
 from momentum.billing.queries import has_premium_access
+from momentum.learning import actions as learning
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Conflict, Problem
 from momentum.ops import metrics
@@ -178,6 +181,8 @@ def do_complete_payment(
         _grant_course(payment, event_id=event_id)
     elif payment.provider_subscription_id:
         _start_subscription(payment, event_id=event_id)
+    payment_id = payment.pk
+    transaction.on_commit(lambda: receipts.send_receipt(payment_id))
     return payment
 
 
@@ -192,6 +197,9 @@ def _grant_course(payment: Payment, *, event_id: str) -> None:
            kind=EntitlementKind.COURSE, course_id=payment.course_id, payment_id=str(payment.id))  # fmt: skip
     if not created:
         log.warning("course_bought_again", payment_id=str(payment.id), course_id=payment.course_id)
+    # Buying a course is asking to take it: the buyer is enrolled (learning's action is idempotent).
+    assert payment.course is not None  # noqa: S101  (a course payment always names its course)
+    learning.do_enroll(payment.user, payment.course, now=payment.paid_at)
 
 
 def _start_subscription(payment: Payment, *, event_id: str) -> None:
@@ -216,8 +224,14 @@ def _start_subscription(payment: Payment, *, event_id: str) -> None:
 
 @transaction.atomic
 def do_cancel_payment(payment: Payment, *, event_id: str) -> Payment:
-    """The checkout session expired or was abandoned: nothing was paid."""
+    """The checkout session was closed before its time (the learner cancelled): nothing was paid."""
     return _move(payment, PaymentStatus.CANCELLED, allowed_from=(PaymentStatus.PENDING,), event_id=event_id)
+
+
+@transaction.atomic
+def do_expire_payment(payment: Payment, *, event_id: str) -> Payment:
+    """The checkout session reached its deadline unpaid (an abandoned checkout): nothing was paid."""
+    return _move(payment, PaymentStatus.EXPIRED, allowed_from=(PaymentStatus.PENDING,), event_id=event_id)
 
 
 @transaction.atomic

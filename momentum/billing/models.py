@@ -22,6 +22,7 @@ class PaymentStatus(models.TextChoices):
     SUCCEEDED = "SUCCEEDED", "Paid"
     FAILED = "FAILED", "Failed"
     CANCELLED = "CANCELLED", "Cancelled"
+    EXPIRED = "EXPIRED", "Expired"
     REFUNDED = "REFUNDED", "Refunded"
 
 

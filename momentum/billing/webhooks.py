@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,9 @@ from momentum.billing.providers.signing import verify
 from momentum.lib.logs import get_logger
 
 log = get_logger("momentum.billing.webhooks")
+
+# Clocks differ a little: a session expired this close to its deadline counts as expired on time.
+EXPIRY_SLACK = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -117,11 +121,17 @@ def _session_completed(provider: Provider, event_id: str, session: dict[str, Any
 
 
 def _session_expired(provider: Provider, event_id: str, session: dict[str, Any]) -> str:
+    """A session ends unpaid at its ``expires_at`` (abandoned), or earlier when it is expired
+    through the API (the learner cancelled): the same event, told apart by the deadline."""
     payment = _payment_for_session(provider, session)
     if payment is None:
         return "ignored: not a Momentum checkout"
-    actions.do_cancel_payment(payment, event_id=event_id)
-    return f"payment {payment.pk} cancelled"
+    deadline = events.moment(session, "expires_at")
+    if deadline is not None and deadline > timezone.now() + EXPIRY_SLACK:
+        actions.do_cancel_payment(payment, event_id=event_id)
+        return f"payment {payment.pk} cancelled"
+    actions.do_expire_payment(payment, event_id=event_id)
+    return f"payment {payment.pk} expired"
 
 
 def _session_payment_failed(provider: Provider, event_id: str, session: dict[str, Any]) -> str:

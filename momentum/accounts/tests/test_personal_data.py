@@ -161,3 +161,19 @@ def test_the_export_schema_lists_every_section_the_apps_export(learner: User) ->
     from momentum.accounts.schemas import PersonalDataOut
 
     assert set(gdpr.export(learner)) == set(PersonalDataOut.model_fields)
+
+
+def test_deleting_the_account_sends_a_last_mail_naming_the_site(
+    client: Client, learner: User, mailoutbox: list[Any], settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.SITE_NAME = "Momentum Test Academy"
+    client.force_login(learner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/profile/privacy/delete/", {"password": PASSWORD})
+
+    [message] = mailoutbox
+    assert message.to == ["lee.learner@example.com"]
+    assert message.subject == "[Momentum Test Academy] Your account has been deleted"
+    assert "Your Momentum Test Academy account has been deleted" in message.body
+    assert settings.SITE_URL in message.body

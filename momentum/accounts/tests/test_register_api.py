@@ -38,6 +38,17 @@ def test_registering_sends_a_verification_link(api: Any, mailoutbox: list[Any]) 
     assert link_in(message.body, "/accounts/confirm-email/")
 
 
+def test_the_verification_email_names_the_site_not_the_host(api: Any, mailoutbox: list[Any], settings: Any) -> None:
+    settings.SITE_NAME = "Momentum Test Academy"
+
+    api.post("/auth/register", {"email": "nia@example.com", "password": "violet-otter-73"}, HTTP_HOST="127.0.0.1:8100")
+
+    [message] = mailoutbox
+    assert message.subject.startswith("[Momentum Test Academy] ")
+    assert "Hello from Momentum Test Academy!" in message.body
+    assert "Hello from 127.0.0.1:8100" not in message.body
+
+
 def test_registering_is_audited(api: Any) -> None:
     body = api.post("/auth/register", {"email": "nia@example.com", "password": "violet-otter-73"}).json()
 

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from momentum.billing.models import Payment, Subscription
     from momentum.billing.products import Offer
 
-# How long a checkout session stays open (Stripe accepts 30 minutes to 24 hours).
-CHECKOUT_TTL = timedelta(hours=1)
+# How long a checkout session stays open: Stripe's default (and its longest), which the sandbox
+# keeps too. An abandoned checkout then ends as EXPIRED through ``checkout.session.expired``.
+CHECKOUT_TTL = timedelta(hours=24)
 
 
 class ProviderUnavailable(Problem):

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from momentum.billing.models import Payment, PaymentStatus, Product, Provider, Subscription, SubscriptionStatus
 from momentum.billing.products import one_month_after
-from momentum.billing.providers import CheckoutRequest, CheckoutSession, ProviderUnavailable
+from momentum.billing.providers import CHECKOUT_TTL, CheckoutRequest, CheckoutSession, ProviderUnavailable
 from momentum.billing.providers.signing import sign
 from momentum.lib.problems import Conflict
 
@@ -99,7 +99,8 @@ class SandboxProvider:
             self._invoice_payment_paid(session["invoice"], payment.amount_cents, payment.currency)
 
     def expire_checkout(self, payment: Payment) -> None:
-        """The learner cancelled on the sandbox page, or left it open past its time."""
+        """The learner cancelled on the sandbox page (before the session's deadline), or left it
+        open past its time (the housekeeping calls this after the deadline)."""
         self._require_open(payment)
         self.emit("checkout.session.expired", self._session(payment, status="expired", payment_status="unpaid"))
 
@@ -174,6 +175,9 @@ class SandboxProvider:
             "amount_total": payment.amount_cents,
             "currency": payment.currency,
             "client_reference_id": str(payment.id),
+            "created": _ts(payment.created_at),
+            "expires_at": _ts(payment.created_at + CHECKOUT_TTL),
+            "url": None,  # a session that completed or expired has no payment page any more
             "customer_email": payment.user.email,
             "metadata": metadata,
             "payment_intent": None,

@@ -15,10 +15,9 @@ from typing import Any, TypeVar
 import pybreaker
 import stripe
 from django.conf import settings
-from django.utils import timezone
 
 from momentum.billing.models import Payment, Provider, Subscription
-from momentum.billing.providers import CHECKOUT_TTL, CheckoutRequest, CheckoutSession, ProviderUnavailable
+from momentum.billing.providers import CheckoutRequest, CheckoutSession, ProviderUnavailable
 from momentum.lib.logs import get_logger
 from momentum.ops import metrics
 
@@ -84,7 +83,8 @@ class StripeProvider:
             "client_reference_id": str(payment.id),
             "customer_email": checkout.customer_email,
             "metadata": metadata,
-            "expires_at": int((timezone.now() + CHECKOUT_TTL).timestamp()),
+            # No ``expires_at``: Stripe's default is CHECKOUT_TTL (24 h), the longest it accepts,
+            # and a value computed on our clock could land past it on Stripe's.
         }
         if offer.recurring:
             price_data["recurring"] = {"interval": "month"}

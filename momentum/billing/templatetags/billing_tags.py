@@ -18,6 +18,7 @@ _STATUS_TAGS = {
     "ACTIVE": "ok",
     "PENDING": "neutral",
     "CANCELLED": "neutral",
+    "EXPIRED": "neutral",
     "REFUNDED": "warn",
     "PAST_DUE": "danger",
     "FAILED": "danger",

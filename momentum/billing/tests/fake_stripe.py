@@ -169,6 +169,12 @@ class FakeStripe:
         missing = [name for name in ("mode", "line_items", "success_url") if name not in params]
         if missing:
             return 400, _error("invalid_request_error", f"Missing required param: {missing[0]}.")
+        now = int(time.time())
+        if "expires_at" in params and not now + 1800 <= int(params["expires_at"]) <= now + 86400:
+            message = (
+                "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation."
+            )
+            return 400, _error("invalid_request_error", message)
         item = params["line_items"][0]
         amount = int(item["price_data"]["unit_amount"]) * int(item.get("quantity", 1))
         session_id = stripe_id("cs")
@@ -185,7 +191,8 @@ class FakeStripe:
             "metadata": params.get("metadata", {}),
             "success_url": params["success_url"],
             "cancel_url": params.get("cancel_url"),
-            "expires_at": int(params["expires_at"]) if "expires_at" in params else int(time.time()) + 86400,
+            "created": now,
+            "expires_at": int(params["expires_at"]) if "expires_at" in params else now + 86400,
             "payment_intent": None,
             "subscription": None,
             "invoice": None,
@@ -248,6 +255,17 @@ class FakeStripe:
                 },
             }
         return self.event("checkout.session.completed", dict(session))
+
+    def expire_session(self, session_id: str, *, early: bool = False) -> dict[str, Any]:
+        """The session ends unpaid: at its ``expires_at`` (the learner walked away; the session is
+        aged so that its deadline is now, instead of waiting a day), or ``early`` through
+        POST /v1/checkout/sessions/{id}/expire. Stripe sends ``checkout.session.expired`` either way."""
+        session = self.sessions[session_id]
+        if not early:
+            age = int(time.time()) - session["expires_at"]
+            session.update(created=session["created"] + age, expires_at=session["expires_at"] + age)
+        session.update(status="expired", payment_status="unpaid", url=None)
+        return self.event("checkout.session.expired", dict(session))
 
     def invoice(
         self, subscription_id: str, *, invoice_id: str | None = None, paid: bool, reason: str = "subscription_cycle"

@@ -1,5 +1,6 @@
-"""In Chromium, sandbox mode: buying a premium course gives access; the premium plan turns a FREE
-learner PREMIUM, and cancelling it turns them back when the paid period ends."""
+"""In Chromium, sandbox mode: buying a premium course enrols the buyer; the premium plan turns a FREE
+learner PREMIUM, whose first click on Enrol enrols them, and cancelling it turns them back when the
+paid period ends."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 from momentum.accounts.models import Role, User
 from momentum.billing.queries import has_premium_access
 from momentum.catalog.models import Course, Lesson
+from momentum.learning.models import Enrollment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,8 +67,10 @@ def test_a_learner_buys_a_premium_course_in_sandbox_mode_and_gets_access(
     tab.get_by_role("link", name="Go to the course").click()
     expect(tab.get_by_role("heading", name=premium_course.title, level=1)).to_be_visible()
 
-    # ... and with the purchase the learner enrols and opens a premium lesson
-    tab.get_by_role("button", name="Enrol: included in your access").click()
+    # ... where the purchase has enrolled the learner: no second question, straight on to the lessons
+    expect(tab.get_by_role("button", name="Enrol: included in your access")).to_have_count(0)
+    expect(tab.get_by_role("link", name="Continue: day 1")).to_be_visible()
+    screenshot(tab, "course-after-purchase-375")
     tab.goto(f"/courses/{premium_course.slug}/day/2/")
     expect(tab.get_by_text("Make the first offer")).to_be_visible()
     screenshot(tab, "premium-lesson-375")
@@ -115,3 +119,21 @@ def test_a_premium_plan_makes_a_free_learner_premium_and_cancelling_makes_them_f
     page.set_viewport_size({"width": 375, "height": 812})
     screenshot(page, "history-ended-375")
     assert page.js_errors == []
+
+
+def test_a_premium_learner_is_enrolled_in_a_premium_course_by_the_first_click(
+    no_script_tab: Any, live_server: Any, premium_learner: User, premium_course: Course, screenshot: Any
+) -> None:
+    tab = no_script_tab
+    Lesson.objects.create(course=premium_course, day=1, title="Know your walk-away point")
+    sign_in(tab, live_server, premium_learner)
+
+    tab.goto(f"/courses/{premium_course.slug}/")
+    expect(tab.get_by_role("link", name="Buy this course")).to_have_count(0)
+    tab.get_by_role("button", name="Enrol: included in your access").click()
+
+    expect(tab.get_by_role("heading", name="Know your walk-away point")).to_be_visible()
+    assert Enrollment.objects.filter(user=premium_learner, course=premium_course).count() == 1
+    tab.goto(f"/courses/{premium_course.slug}/")
+    expect(tab.get_by_role("link", name="Continue: day 1")).to_be_visible()
+    screenshot(tab, "premium-enrolled-375")

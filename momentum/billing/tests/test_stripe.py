@@ -19,6 +19,7 @@ from momentum.billing.models import Payment, PaymentStatus, Subscription, Subscr
 from momentum.billing.queries import has_premium_access
 from momentum.billing.tests.fake_stripe import FakeStripe
 from momentum.catalog.models import Course
+from momentum.learning.models import Enrollment
 from momentum.ops import metrics
 from momentum.ops.models import AuditLog
 
@@ -148,6 +149,25 @@ def test_a_signed_checkout_completion_grants_the_course(
     assert metrics.REVENUE_CENTS.labels("usd")._value.get() == revenue_before + 3900
 
 
+def test_a_paid_course_enrols_the_buyer_once_however_often_stripe_says_so(
+    *, api_as: Any, deliver: Any, learner: User, premium_course: Course, fake_stripe_server: FakeStripe
+) -> None:
+    # given a paid checkout, announced twice (completed, then Stripe's async success) and replayed
+    _payment, body = checkout(api_as, learner, course=premium_course.slug)
+    completed = fake_stripe_server.complete_session(body["session_id"])
+    succeeded = fake_stripe_server.event("checkout.session.async_payment_succeeded", completed["data"]["object"])
+
+    # when
+    for event in (completed, completed, succeeded):
+        assert deliver(event).status_code == 200
+
+    # then the buyer is enrolled, once, as learning's API shows
+    assert Enrollment.objects.filter(user=learner, course=premium_course).count() == 1
+    enrolments = api_as(learner).get("/me/enrollments").json()["items"]
+    assert [item["course"]["slug"] for item in enrolments] == [premium_course.slug]
+    assert LearningEvent.objects.filter(kind=EventKind.ENROLLED, user=learner).count() == 1
+
+
 def test_a_forged_signature_changes_nothing(
     *, api_as: Any, deliver: Any, learner: User, premium_course: Course, fake_stripe_server: FakeStripe
 ) -> None:
@@ -254,16 +274,37 @@ def test_an_event_momentum_does_not_act_on_is_recorded_and_ignored(
     assert WebhookEvent.objects.get().processed_at is not None
 
 
-def test_an_expired_session_cancels_the_payment(
+def test_a_session_expired_before_its_deadline_cancels_the_payment(
     *, api_as: Any, deliver: Any, learner: User, premium_course: Course, fake_stripe_server: FakeStripe
 ) -> None:
     payment, body = checkout(api_as, learner, course=premium_course.slug)
-    session = dict(fake_stripe_server.sessions[body["session_id"]], status="expired")
 
-    deliver(fake_stripe_server.event("checkout.session.expired", session))
+    deliver(fake_stripe_server.expire_session(body["session_id"], early=True))
 
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CANCELLED
+
+
+def test_an_abandoned_checkout_expires_after_a_day_and_the_learner_sees_expired(
+    *, api_as: Any, browser_of: Any, deliver: Any, learner: User, premium_course: Course,
+    fake_stripe_server: FakeStripe,
+) -> None:  # fmt: skip
+    # given a checkout the learner never paid, whose session Stripe opened for 24 hours
+    payment, body = checkout(api_as, learner, course=premium_course.slug)
+    session = fake_stripe_server.sessions[body["session_id"]]
+    assert session["expires_at"] - session["created"] == 24 * 3600
+
+    # when Stripe's clock reaches the deadline and it sends the (real-shaped) event
+    response = deliver(fake_stripe_server.expire_session(body["session_id"]))
+
+    # then the payment is expired, in the API and on the learner's payments page
+    assert response.json()["outcome"] == f"payment {payment.pk} expired"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.EXPIRED
+    assert api_as(learner).get("/me/payments").json()["items"][0]["status"] == "EXPIRED"
+    page = browser_of(learner).get("/profile/payments/").content.decode()
+    assert "Expired" in page
+    assert "Awaiting payment" not in page
 
 
 # --- The plan's life ---------------------------------------------------------------------------------

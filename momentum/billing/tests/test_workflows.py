@@ -48,14 +48,18 @@ def test_a_plan_still_running_is_left_alone(workflows: None, browser_of: Any, le
     assert learner.role == Role.PREMIUM
 
 
-def test_a_sandbox_checkout_left_open_expires_through_the_sandbox_event(
+def test_a_sandbox_checkout_left_open_for_a_day_expires_through_the_sandbox_event(
     workflows: None, browser_of: Any, learner: User, premium_course: Course
 ) -> None:
+    # given two unpaid checkouts, one opened a day ago and one 23 hours ago (Stripe's 24 h, as the sandbox's)
     stale = start_checkout(browser_of(learner), course=premium_course.slug)
-    fresh = start_checkout(browser_of(learner), course=premium_course.slug)
-    Payment.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    recent = start_checkout(browser_of(learner), course=premium_course.slug)
+    Payment.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(hours=24, minutes=1))
+    Payment.objects.filter(pk=recent.pk).update(created_at=timezone.now() - timedelta(hours=23))
 
     assert run_housekeeping()["checkouts_expired"] == 1
 
-    assert Payment.objects.get(pk=stale.pk).status == PaymentStatus.CANCELLED
-    assert Payment.objects.get(pk=fresh.pk).status == PaymentStatus.PENDING
+    assert Payment.objects.get(pk=stale.pk).status == PaymentStatus.EXPIRED
+    assert Payment.objects.get(pk=recent.pk).status == PaymentStatus.PENDING
+    page = browser_of(learner).get("/profile/payments/").content.decode()
+    assert "Expired" in page

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dbos import DBOS
+from django.conf import settings
 
 from momentum.learning.actions import do_enroll, do_record_progress
 from momentum.learning.reminders import due_learner_ids, send_reminder, unsubscribe_token
@@ -72,7 +73,7 @@ def test_the_unsubscribe_link_asks_then_unsubscribes(client: Any, enrolled: Any)
 def test_a_mail_clients_one_click_post_unsubscribes(client: Any, enrolled: Any, eml_mail: Path) -> None:
     send_reminder(enrolled.pk, EVENING)
     [message] = messages(eml_mail)
-    url = "".join(message["List-Unsubscribe"].split()).strip("<>").removeprefix("http://127.0.0.1:8000")
+    url = "".join(message["List-Unsubscribe"].split()).strip("<>").removeprefix(settings.SITE_URL)
     response = client.post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     enrolled.refresh_from_db()
