@@ -73,7 +73,9 @@ def complete_lesson(request: HtmxHttpRequest, slug: str, day: int) -> HttpRespon
         return HttpResponseRedirect(reverse("catalog:detail", args=[slug]))
     following = Lesson.objects.filter(course_id=current.course_id, day__gt=current.day).order_by("day").first()
     context = {"course": current.course, "lesson": current, "result": result, "next": following}
-    if request.htmx:
+    if request.htmx:  # the panel, and out of band the outline with the progress it shows
+        course, lessons = course_and_lessons_or_404(request.user, slug)
+        context |= {**course_cta(request.user, course, lessons), "lesson": current}
         return render(request, "learning/partials/completion.html", context)
     if result.course_completed_now:
         messages.success(request, f"You finished {current.course.title}. Well done!")
