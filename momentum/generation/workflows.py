@@ -109,9 +109,19 @@ def _passages(job: GenerationJob, query: str, k: int) -> tuple[str, ...]:
     return tuple(passages_for(documents, query, k))
 
 
-def _provider_call(step: GenerationStep, provider: str, kind: str, fn: Any, *, bill: bool = True) -> Any:
+def _provider_call(
+    step: GenerationStep, provider: str, kind: str, fn: Any, *, bill: bool = True, retries_only: bool = False
+) -> Any:
+    """``fn()`` through the resilience layer, each attempt counted on the step; ``retries_only``
+    counts only the attempts after the first (a video's status polls: the submission was the
+    step's attempt, and polling a video that is still being made is waiting, not trying again)."""
     context = resilience.CallContext(job_id=str(step.job_id), step_id=step.pk, kind=kind, operation=step.name)
-    return resilience.call(provider, fn, context, on_attempt=lambda _: actions.do_count_attempt(step), bill=bill)
+
+    def count(attempt: int) -> None:
+        if attempt > 1 or not retries_only:
+            actions.do_count_attempt(step)
+
+    return resilience.call(provider, fn, context, on_attempt=count, bill=bill)
 
 
 def _media_name(job_id: str, name: str) -> str:
@@ -246,7 +256,7 @@ def poll_video(job_id: str, day: int, external_id: str) -> str:
     polls = int(step.output.get("polls", 0)) + 1
     try:
         video = providers.video_provider()
-        status = _provider_call(step, video.name, "video", lambda: video.status(external_id))
+        status = _provider_call(step, video.name, "video", lambda: video.status(external_id), retries_only=True)
         if status.state == "failed":
             raise ProviderError(status.error or "the video could not be made", provider=video.name, retryable=False)
         if status.state == "processing":
