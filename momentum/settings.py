@@ -477,6 +477,8 @@ CONTENT_SECURITY_POLICY: dict[str, Any] = {
         "media-src": [_SELF, *CSP_MEDIA_ORIGINS],
         "font-src": [_SELF],
         "connect-src": [_SELF],
+        # Lessons play YouTube and Vimeo links in these two privacy-enhanced players, and frame nothing else.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         # Social sign-in posts to us and we redirect to the provider: Chromium checks redirects too.

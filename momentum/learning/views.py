@@ -23,6 +23,7 @@ from momentum.learning.recommendations import recommended_for
 from momentum.lib import charts
 from momentum.lib.markdown import render_cached as render_markdown
 from momentum.lib.problems import Problem
+from momentum.lib.video_embeds import embed_url
 
 
 def _lesson_url(lesson: Lesson, slug: str) -> str:
@@ -54,6 +55,7 @@ def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
         "position": cta["progress"].get(current.pk),
         "content": render_markdown(current.content_markdown) if problem is None else "",
         "video_src": video_src,
+        "embed_src": embed_url(video_src) if video_src and not current.video else None,
         "playable": bool(current.video) or (video_src or "").lower().split("?")[0].endswith(VIDEO_EXTENSIONS),
         "previous": lessons[index - 1] if index > 0 else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,

@@ -29,6 +29,12 @@ def enrolled(learner: Any) -> Any:
     return course
 
 
+@pytest.fixture
+def learner_page(page: Any, live_server: Any, learner: Any) -> Any:
+    sign_in(page, live_server, learner)
+    return page
+
+
 def test_marking_a_day_complete_updates_the_sidebar_progress_without_a_reload(
     page: Any, live_server: Any, learner: Any, enrolled: Any, screenshot: Any
 ) -> None:
@@ -48,3 +54,33 @@ def test_marking_a_day_complete_updates_the_sidebar_progress_without_a_reload(
     assert page.evaluate("window.notReloaded") is True  # swapped in place, not reloaded
     screenshot(page, "day-1-complete")
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize(
+    ("link", "player"),
+    [
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871?dnt=1"),
+    ],
+)
+def test_a_youtube_or_vimeo_lesson_video_plays_in_the_page(
+    learner_page: Any, enrolled: Any, screenshot: Any, link: str, player: str
+) -> None:
+    page = learner_page
+    enrolled.lessons.filter(day=2).update(video_url=link)
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+
+    response = page.goto(f"/courses/{enrolled.slug}/day/2/")
+
+    frame = page.get_by_title("Lesson video: Seven Days of Houseplants: day 2")
+    assert frame.get_attribute("src") == player
+    assert frame.is_visible()
+    assert page.get_by_role("link", name="Watch today's video").count() == 0  # not a link off the site
+    assert (
+        "frame-src https://www.youtube-nocookie.com https://player.vimeo.com"
+        in response.headers["content-security-policy"]
+    )
+    page.wait_for_load_state("networkidle")
+    assert violations == []  # the policy lets this player, and only the two players, be framed
+    screenshot(page, "embedded-video")
