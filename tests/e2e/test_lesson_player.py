@@ -62,6 +62,7 @@ def test_marking_a_day_complete_updates_the_sidebar_progress_without_a_reload(
         ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
         ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871?dnt=1"),
     ],
+    ids=["youtube", "vimeo"],
 )
 def test_a_youtube_or_vimeo_lesson_video_plays_in_the_page(
     learner_page: Any, enrolled: Any, screenshot: Any, link: str, player: str
