@@ -42,7 +42,7 @@ def seed(*, admin: Any, learner: Any, stdout: Any) -> None:
     lessons = list(
         Lesson.objects.filter(course__slug__in=DEMO_VIDEO_COURSES, course__metadata__demo=True, video="")
         .select_related("course")
-        .order_by("course__slug", "day")
+        .order_by("day", "course__slug")  # the free first days first: what a visitor opens
     )
     for lesson in lessons:
         enqueue(lesson)
