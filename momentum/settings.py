@@ -205,6 +205,8 @@ QUEUE_POLL_SECONDS = env.float("MOMENTUM_QUEUE_POLL_SECONDS", 1.0, minimum=0.01)
 # Scheduled workflows (backups, rollups, reminders...). Off in the test profile: a schedule firing
 # in the middle of a test run would make it depend on the time of day; tests start what they test.
 WORKFLOW_SCHEDULES = env.bool("MOMENTUM_WORKFLOW_SCHEDULES", not IS_TEST)
+# seed-demo queues narrated videos (slides provider) for a few demo courses; the worker renders them.
+DEMO_VIDEOS = env.bool("MOMENTUM_DEMO_VIDEOS", not IS_TEST)
 
 # --- Cache ----------------------------------------------------------------------------------
 
@@ -492,6 +494,8 @@ CONTENT_SECURITY_POLICY: dict[str, Any] = {
         "media-src": [_SELF, *CSP_MEDIA_ORIGINS],
         "font-src": [_SELF],
         "connect-src": [_SELF],
+        # Lessons play YouTube and Vimeo links in these two privacy-enhanced players, and frame nothing else.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         # Social sign-in posts to us and we redirect to the provider: Chromium checks redirects too.

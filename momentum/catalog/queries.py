@@ -80,6 +80,13 @@ def course_and_lessons_or_404(user: Any, key: str | int) -> tuple[Course, list[L
     return CATALOGUE.get_or_build(f"course-and-lessons|{key}", load)
 
 
+def minutes_a_day(lessons: list[Lesson]) -> int | None:
+    """What a day of the course takes, typically: the rounded mean of its lessons' durations
+    (those that give one); None when none does."""
+    minutes = [lesson.duration_minutes for lesson in lessons if lesson.duration_minutes]
+    return round(sum(minutes) / len(minutes)) if minutes else None
+
+
 def visible_lesson_or_404(
     user: Any, course_key: str | int | None = None, *, lesson_id: int | None = None, day: int | None = None
 ) -> Lesson:

@@ -120,6 +120,7 @@ def course_cta(user: Any, course: Course, lessons: list[Any]) -> dict[str, Any]:
         "checkout_url": checkout_url(course) if course.is_premium else None,
         "price": f"{course.price_cents / 100:,.2f} {course.currency.upper()}",
         "previews": [lesson for lesson in lessons if lesson.is_preview],
+        "minutes_a_day": queries.minutes_a_day(lessons),
         "certificate": getattr(enrollment, "certificate", None) if enrollment and enrollment.completed_at else None,
     }
 

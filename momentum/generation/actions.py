@@ -18,7 +18,7 @@ from momentum.generation import queries
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepStatus
 from momentum.generation.providers import configured
 from momentum.lib import request_context
-from momentum.lib.problems import Conflict, Problem
+from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.ops import metrics
 from momentum.ops.actions import do_record_audit
 from momentum.ops.queries import ai_spend, site_settings, start_of_day, start_of_month
@@ -49,6 +49,21 @@ class JobRequest:
             and job.include_thumbnail == self.include_thumbnail
             and {str(d.pk) for d in job.reference_documents.all()} == {str(d.pk) for d in self.reference_documents}
         )
+
+
+MIN_TOPIC_LENGTH = 3
+
+
+def clean_topic(topic: str) -> str:
+    """The topic with its spaces collapsed; ``Invalid`` when too little is left to write a course about."""
+    cleaned = " ".join(topic.split())
+    if len(cleaned) < MIN_TOPIC_LENGTH:
+        raise Invalid(
+            "topic",
+            f"say what the course teaches, in at least {MIN_TOPIC_LENGTH} characters (e.g. “Knife skills”)",
+            rule="min_length",
+        )
+    return cleaned
 
 
 def step_names(duration_days: int) -> list[str]:
@@ -117,6 +132,7 @@ def do_start_job(
         existing = GenerationJob.objects.filter(created_by=user, idempotency_key=idempotency_key).first()
         if existing is not None:
             return _same_job(existing, spec), False
+    clean_topic(spec.topic)  # refused here, before a job is queued that could only fail
     _check_allowance(user)
     try:
         with transaction.atomic():

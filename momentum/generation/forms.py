@@ -30,7 +30,8 @@ class PdfFiles(forms.FileField):
 
 class GenerateForm(StudioForm):
     topic = forms.CharField(max_length=500, min_length=3, help_text="What the course teaches, in a phrase.")
-    category = forms.ModelChoiceField(queryset=Category.objects.all(), to_field_name="slug", empty_label=None)
+    # No default: a course filed under a category nobody chose is hard to find again.
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), to_field_name="slug", empty_label="Choose…")
     duration_days = forms.TypedChoiceField(
         label="Length", choices=[(d, f"{d} days") for d in DURATIONS], coerce=int, initial=7
     )

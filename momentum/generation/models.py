@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from momentum.catalog.models import DURATIONS, Category, Course, Level, ReferenceDocument
+from momentum.lib.durations import short_duration
 from momentum.lib.timestamps import Timestamped
 
 
@@ -88,6 +89,13 @@ class GenerationStep(Timestamped):
             models.UniqueConstraint(fields=["job", "name"], name="step_name_unique_per_job"),
             models.CheckConstraint(condition=Q(status__in=StepStatus.values), name="step_status_valid"),
         ]
+
+    @property
+    def took(self) -> str:
+        """How long the step ran ("4 s", "1 min 12 s"); "" until it has ended."""
+        if self.started_at is None or self.finished_at is None:
+            return ""
+        return short_duration(self.finished_at - self.started_at)
 
 
 class ProviderCall(models.Model):

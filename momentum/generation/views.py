@@ -59,12 +59,14 @@ def studio_generate(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Generating “{job.topic}”: follow it here.")
             return redirect("generation:studio_job", job.pk)
     page = Paginator(queries.jobs(), PAGE_SIZE).get_page(request.GET.get("page"))
+    quota, started_today = site_settings().generation_daily_quota, queries.jobs_started_today(request.user)
     context = {
         "form": form,
         "page": page,
         "spend": ai_spend(),
-        "quota": site_settings().generation_daily_quota,
-        "started_today": queries.jobs_started_today(request.user),
+        "quota": quota,
+        "started_today": started_today,
+        "jobs_left": max(0, quota - started_today),
         "providers": queries.provider_status(),
     }
     return render(request, "generation/studio_generate.html", context, status=422 if form.errors else 200)

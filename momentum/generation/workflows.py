@@ -14,6 +14,9 @@ Text calls run as child workflows on the ``generation-text`` queue, whose limite
 requests per minute to the text provider across every worker. A failed outline or lesson fails
 the job; a failed video or thumbnail degrades it (no video / the title-card placeholder) and the
 job succeeds with warnings.
+
+Beside it, ``narrate_demo_lesson`` renders a demo lesson's narrated video after seed-demo
+(``demo-media`` queue, one at a time; see generation.demo).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ log = get_logger("momentum.generation.workflows")
 
 TEXT_QUEUE = "generation-text"
 MEDIA_QUEUE = "generation-media"
+DEMO_MEDIA_QUEUE = "demo-media"
 VIDEO_MAX_WAIT_SECONDS = 6 * 3600  # a video not ready after six hours of polls is given up
 PASSAGES_FOR_OUTLINE = 6
 PASSAGES_PER_LESSON = 3
@@ -56,6 +60,8 @@ QUEUES: dict[str, dict[str, Any]] = {
     # One text request per workflow on this queue: the limiter is the provider's rate limit, shared.
     TEXT_QUEUE: {"limiter": {"limit": settings.TEXT_REQUESTS_PER_MINUTE, "period": 60}, "worker_concurrency": 4},
     MEDIA_QUEUE: {"worker_concurrency": 2},
+    # The demo's narrated videos, one at a time: the demo must not take the machine from its first user.
+    DEMO_MEDIA_QUEUE: {"worker_concurrency": 1},
 }
 SCHEDULES: list[dict[str, Any]] = []
 
@@ -109,9 +115,19 @@ def _passages(job: GenerationJob, query: str, k: int) -> tuple[str, ...]:
     return tuple(passages_for(documents, query, k))
 
 
-def _provider_call(step: GenerationStep, provider: str, kind: str, fn: Any, *, bill: bool = True) -> Any:
+def _provider_call(
+    step: GenerationStep, provider: str, kind: str, fn: Any, *, bill: bool = True, retries_only: bool = False
+) -> Any:
+    """``fn()`` through the resilience layer, each attempt counted on the step; ``retries_only``
+    counts only the attempts after the first (a video's status polls: the submission was the
+    step's attempt, and polling a video that is still being made is waiting, not trying again)."""
     context = resilience.CallContext(job_id=str(step.job_id), step_id=step.pk, kind=kind, operation=step.name)
-    return resilience.call(provider, fn, context, on_attempt=lambda _: actions.do_count_attempt(step), bill=bill)
+
+    def count(attempt: int) -> None:
+        if attempt > 1 or not retries_only:
+            actions.do_count_attempt(step)
+
+    return resilience.call(provider, fn, context, on_attempt=count, bill=bill)
 
 
 def _media_name(job_id: str, name: str) -> str:
@@ -246,7 +262,7 @@ def poll_video(job_id: str, day: int, external_id: str) -> str:
     polls = int(step.output.get("polls", 0)) + 1
     try:
         video = providers.video_provider()
-        status = _provider_call(step, video.name, "video", lambda: video.status(external_id))
+        status = _provider_call(step, video.name, "video", lambda: video.status(external_id), retries_only=True)
         if status.state == "failed":
             raise ProviderError(status.error or "the video could not be made", provider=video.name, retryable=False)
         if status.state == "processing":
@@ -440,6 +456,19 @@ def make_video(job_id: str, day: int) -> str:
         if state != "processing":
             return state
         DBOS.sleep(settings.VIDEO_POLL_SECONDS)
+
+
+@durable.step()
+def render_demo_video(lesson_id: int) -> str:
+    from momentum.generation import demo
+
+    return demo.render_and_store(lesson_id)
+
+
+@durable.workflow("generation.narrate_demo_lesson")
+def narrate_demo_lesson(lesson_id: int) -> str:
+    """A demo lesson's narrated video (queued by seed-demo; see generation.demo)."""
+    return render_demo_video(lesson_id)
 
 
 @durable.workflow("generation.generate_course")

@@ -23,6 +23,7 @@ from momentum.learning.recommendations import recommended_for
 from momentum.lib import charts
 from momentum.lib.markdown import render_cached as render_markdown
 from momentum.lib.problems import Problem
+from momentum.lib.video_embeds import embed_url
 
 
 def _lesson_url(lesson: Lesson, slug: str) -> str:
@@ -54,6 +55,7 @@ def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
         "position": cta["progress"].get(current.pk),
         "content": render_markdown(current.content_markdown) if problem is None else "",
         "video_src": video_src,
+        "embed_src": embed_url(video_src) if video_src and not current.video else None,
         "playable": bool(current.video) or (video_src or "").lower().split("?")[0].endswith(VIDEO_EXTENSIONS),
         "previous": lessons[index - 1] if index > 0 else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,
@@ -73,7 +75,9 @@ def complete_lesson(request: HtmxHttpRequest, slug: str, day: int) -> HttpRespon
         return HttpResponseRedirect(reverse("catalog:detail", args=[slug]))
     following = Lesson.objects.filter(course_id=current.course_id, day__gt=current.day).order_by("day").first()
     context = {"course": current.course, "lesson": current, "result": result, "next": following}
-    if request.htmx:
+    if request.htmx:  # the panel, and out of band the outline with the progress it shows
+        course, lessons = course_and_lessons_or_404(request.user, slug)
+        context |= {**course_cta(request.user, course, lessons), "lesson": current}
         return render(request, "learning/partials/completion.html", context)
     if result.course_completed_now:
         messages.success(request, f"You finished {current.course.title}. Well done!")

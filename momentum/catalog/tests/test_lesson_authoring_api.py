@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from momentum.catalog.models import Lesson
@@ -114,7 +116,10 @@ def test_a_public_video_url_is_kept(admin, api_as) -> None:
         ("file:///etc/passwd", "url_scheme"),
         ("javascript:alert(1)", "url_scheme"),
         ("https://user:secret@93.184.215.14/v.mp4", "url_credentials"),
-        ("https://video.invalid/v.mp4", "url_resolvable"),
+        ("https://video.invalid/v.mp4", "url_public"),
+        ("http://media-server/v.mp4", "url_public"),
+        ("http://2130706433/v.mp4", "url_public"),
+        ("http://0177.0.0.1/v.mp4", "url_public"),
     ],
 )
 def test_video_urls_to_private_or_odd_targets_are_refused(admin, api_as, url, rule) -> None:
@@ -125,6 +130,26 @@ def test_video_urls_to_private_or_odd_targets_are_refused(admin, api_as, url, ru
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "video_url"
     assert response.json()["errors"][0]["rule"] == rule
+
+
+@pytest.mark.parametrize("url", ["https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://vimeo.com/76979871"])
+def test_a_video_link_is_saved_offline_without_asking_dns(admin, api_as, monkeypatch, url) -> None:
+    # Given no DNS (offline, or a resolver that would answer anything): the link is only handed
+    # to the learner's browser, so its form is all the server checks
+    asked: list[str] = []
+
+    def no_dns(host: str, *args: object, **kwargs: object) -> None:
+        asked.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "offline")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    course = draft_course()
+
+    response = api_as(admin).post(f"/courses/{course.pk}/lessons", {**LESSON, "video_url": url})
+
+    assert response.status_code == 201, response.content
+    assert response.json()["video_url"] == url
+    assert asked == []
 
 
 def test_a_setting_allows_private_video_urls_for_a_local_media_server(admin, api_as, settings) -> None:

@@ -14,12 +14,13 @@ saying whether trying again may help and, when the remote said so, after how lon
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Generic, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 Kind = Literal["text", "video", "thumbnail"]
 
@@ -84,6 +85,34 @@ class LessonDraft(BaseModel):
     content_markdown: str = Field(min_length=200, max_length=40_000)
     narration: str = Field(min_length=20, max_length=4000, description="What the video's narrator says")
     duration_minutes: int = Field(ge=3, le=60)
+
+    @model_validator(mode="after")
+    def _content_does_not_repeat_the_title(self) -> LessonDraft:
+        self.content_markdown = without_title_heading(self.content_markdown, self.title)
+        return self
+
+
+# A first heading, ATX ("# Title") or setext ("Title" over "====="), after any blank lines.
+_FIRST_HEADING = re.compile(
+    r"\A\s*(?:#{1,6}[ \t]+(?P<atx>[^\n]*?)[ \t#]*|(?P<setext>[^\n]+)\n[ \t]*(?:=+|-+)[ \t]*)(?:\n|\Z)"
+)
+_DAY_PREFIX = re.compile(r"^\s*(?:day|lesson)\s+\d+\s*[:.\-\u2013\u2014]\s*", re.IGNORECASE)
+
+
+def _comparable(title: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", _DAY_PREFIX.sub("", title)).lower().split())
+
+
+def without_title_heading(markdown: str, title: str) -> str:
+    """``markdown`` without a leading heading that only repeats ``title`` ("Day 3: " aside): the
+    lesson page shows the title as its own heading, so the text would say it twice."""
+    match = _FIRST_HEADING.match(markdown)
+    if match is None:
+        return markdown
+    heading = match["atx"] if match["atx"] is not None else match["setext"]
+    if not _comparable(heading) or _comparable(heading) != _comparable(title):
+        return markdown
+    return markdown[match.end() :].lstrip("\n")
 
 
 @dataclass(frozen=True)

@@ -310,9 +310,9 @@ class LocalTextProvider:
         quotes = self._quotes(grounding, query)
         terms = key_terms(grounding, limit=5, exclude=[brief.topic]) if grounding else []
 
-        lines = [f"# Day {day}: {entry.title}", ""]
+        # No title heading: the lesson page shows the title above the text.
         note = DRAFT_NOTE.format(grounding=" from the course brief" + (" and reference passages" if quotes else ""))
-        lines += [f"*{note}*", "", entry.summary, ""]
+        lines = [f"*{note}*", "", entry.summary, ""]
         lines += ["## What you will learn", "", *[f"- {objective}" for objective in entry.objectives], ""]
         lines += ["## Why it matters", "", self._why(phase, topic, level, brief, day=day, total=len(outline.days)), ""]
         lines += ["## Key ideas", ""]

@@ -11,7 +11,7 @@ import pytest
 from momentum.catalog.models import Course
 from momentum.generation import resilience
 from momentum.generation import workflows as pipeline
-from momentum.generation.models import GenerationJob, JobStatus, ProviderCall
+from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, ProviderCall
 from momentum.generation.tests.fake_servers import API_KEYS, FakeProvider
 from momentum.generation.tests.pipeline import job_body, wait_for_job
 from momentum.ops.models import AuditLog, SiteSettings
@@ -84,6 +84,10 @@ def test_a_slow_video_is_polled_until_ready_and_billed_by_its_seconds(
 
     assert job.status == JobStatus.SUCCEEDED, job.warnings
     assert len(heygen.calls_for("video.generate")) == 7
+    # three polls, one submission: each video took one attempt
+    assert set(
+        GenerationStep.objects.filter(job=job, name__startswith="video-").values_list("attempts", flat=True)
+    ) == {1}
     assert all(lesson.video for lesson in Course.objects.get(pk=job.course_id).lessons.all())
     video_cost = sum(c.cost_usd for c in ProviderCall.objects.filter(job=job, provider="heygen"))
     assert video_cost > 0
@@ -191,3 +195,14 @@ def test_an_unknown_category_is_a_field_error(admin, api_as) -> None:  # type: i
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "category"
+
+
+def test_a_job_without_a_category_is_a_field_error(admin, api_as) -> None:  # type: ignore[no-untyped-def]
+    body = job_body()
+    del body["category"]
+
+    response = api_as(admin).post("/generation-jobs", body)
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "category"
+    assert not GenerationJob.objects.exists()

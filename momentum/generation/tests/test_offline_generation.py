@@ -52,6 +52,10 @@ def test_a_seven_day_course_is_generated_offline_with_lessons_videos_and_a_thumb
     assert set(GenerationStep.objects.filter(job=job).values_list("status", flat=True)) == {"SUCCEEDED"}
     assert ProviderCall.objects.filter(job=job, kind="text", ok=True).count() == 8
     assert Notification.objects.filter(user=admin, kind="generation_finished").count() == 1
+    # A video made on the first try shows one attempt (its status polls are not attempts)
+    assert set(
+        GenerationStep.objects.filter(job=job, name__startswith="video-").values_list("attempts", flat=True)
+    ) == {1}
     assert [message.subject for message in mail.outbox if "Draft ready" in message.subject]
 
     # And the draft can be published as it is

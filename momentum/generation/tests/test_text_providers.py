@@ -77,10 +77,18 @@ def test_a_lesson_is_written_for_the_day_it_was_asked_for(remote: Remote) -> Non
 
     assert result.value.title.startswith("Day 3")
     assert len(result.value.content_markdown) >= 200
-    assert result.model.endswith("(lesson.v1)")
+    assert result.model.endswith("(lesson.v2)")
     assert result.usage.output_tokens > 0
     (call,) = remote.fake.calls
     assert (call["purpose"], call["day"], call["repair"]) == ("lesson", 3, False)
+
+
+def test_a_lesson_that_opens_with_its_title_as_a_heading_loses_that_heading(remote: Remote) -> None:
+    # the fake model, like real ones, starts its Markdown with "# Day 3: <topic>", the lesson's title
+    result = remote.make().lesson(BRIEF, _outline(), 3, ())
+
+    assert result.value.title == "Day 3: Sourdough baking"
+    assert result.value.content_markdown.startswith("Today we look at one part of Sourdough baking")
 
 
 def test_a_rate_limited_call_is_retryable_after_the_wait_the_provider_asked_for(remote: Remote) -> None:

@@ -27,6 +27,7 @@ def test_every_answer_has_a_strict_content_security_policy(client: Client, path:
     assert policy["script-src"] == "script-src 'self'"
     assert policy["style-src"] == "style-src 'self'"
     assert policy["frame-ancestors"] == "frame-ancestors 'none'"
+    assert policy["frame-src"] == "frame-src https://www.youtube-nocookie.com https://player.vimeo.com"
     assert policy["object-src"] == "object-src 'none'"
     assert policy["base-uri"] == "base-uri 'none'"
     assert "unsafe" not in client.get(path)["Content-Security-Policy"]

@@ -1,5 +1,8 @@
-"""momentum generate --topic "..." --days 7 [--category slug] [--pdf FILE] [--no-video]: generate a
+"""momentum generate --topic "..." --category slug --days 7 [--pdf FILE] [--no-video]: generate a
 draft course from the command line, printing each step as it ends and the draft's URL.
+
+The topic and the category are checked before any job starts: an empty topic is refused, and the
+category is never guessed (asked for at a terminal, required otherwise).
 
 The job runs in this process (it launches the workflow engine with an executor ID of its own), so
 no worker needs to be running; a crash of this command leaves the job to be resumed like any other.
@@ -8,6 +11,7 @@ no worker needs to be running; a crash of this command leaves the job to be resu
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -33,7 +37,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--topic", required=True)
         parser.add_argument("--days", type=int, choices=DURATIONS, default=7)
-        parser.add_argument("--category", default="technology", help="category slug (default: technology)")
+        parser.add_argument("--category", default="", help="category slug (asked for at a terminal when left out)")
         parser.add_argument("--level", choices=Level.values, default=Level.BEGINNER)
         parser.add_argument("--audience", default="")
         parser.add_argument("--tone", default="")
@@ -43,15 +47,16 @@ class Command(BaseCommand):
         parser.add_argument("--admin", default="", help="the admin's email (default: the first admin)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            topic = actions.clean_topic(options["topic"])
+        except Problem as problem:
+            raise CommandError(f"--{problem.detail}") from None
         admin = self._admin(options["admin"])
-        category = Category.objects.filter(slug=options["category"]).first()
-        if category is None:
-            slugs = ", ".join(Category.objects.values_list("slug", flat=True))
-            raise CommandError(f"No category {options['category']!r}; one of: {slugs}")
+        category = self._category(options["category"])
         try:
             documents = [self._reference(Path(path), admin) for path in options["pdf"]]
             spec = actions.JobRequest(
-                topic=options["topic"], category=category, duration_days=options["days"], level=options["level"],
+                topic=topic, category=category, duration_days=options["days"], level=options["level"],
                 audience=options["audience"], tone=options["tone"], include_video=not options["no_video"],
                 include_thumbnail=not options["no_thumbnail"], reference_documents=documents,
             )  # fmt: skip
@@ -73,6 +78,17 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"warning: {warning}"))
         url = settings.SITE_URL + reverse("catalog:studio_course", args=[job.course_id])
         self.stdout.write(self.style.SUCCESS(f"Draft ready (cost ${job.cost_usd:.4f}): {url}"))
+
+    def _category(self, slug: str) -> Category:
+        slugs = list(Category.objects.order_by("name").values_list("slug", flat=True))
+        if not slug and sys.stdin.isatty():
+            slug = input(f"Category ({', '.join(slugs)}): ").strip()
+        if not slug:
+            raise CommandError(f"Choose the course's category with --category, one of: {', '.join(slugs)}")
+        category = Category.objects.filter(slug=slug).first()
+        if category is None:
+            raise CommandError(f"No category {slug!r}; one of: {', '.join(slugs)}")
+        return category
 
     def _admin(self, email: str) -> User:
         admins = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("id")
