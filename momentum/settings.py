@@ -522,6 +522,9 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 _template_options: dict[str, list[str]] = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]
 _template_options["context_processors"].append("momentum.accounts.consent.cookie_notice")
 CONSENT_COOKIE_NAME = "momentum_consent"
+# Optional cookies (name: purpose), each set only after consent.allows(request, "optional"). None out
+# of the box: with none there is no choice to make, and the cookie notice does not show.
+CONSENT_OPTIONAL_COOKIES: dict[str, str] = {}
 CONSENT_COOKIE_MAX_AGE = 180 * 24 * 3600
 
 # The audit trail stays in the database this long, then goes to storage as gzipped JSON lines.

@@ -1,9 +1,11 @@
 """Cookie consent: only essential cookies until the visitor chooses.
 
 Essential cookies (set without asking): the session, the CSRF token, one-off messages, and this
-choice itself. Momentum sets no other cookie today; code that ever wants to (analytics,
-preferences) must ask ``allows(request, "optional")`` first. The notice in base.html shows
-until a choice is made, and the privacy page lets the visitor change it.
+choice itself. Momentum sets no other cookie out of the box. Code that adds one (analytics,
+preferences) lists it in ``settings.CONSENT_OPTIONAL_COOKIES`` and asks
+``allows(request, "optional")`` before setting it. Only then is there a choice to make: the notice
+in base.html shows until the visitor chooses, and the privacy pages let them change it. With no
+optional cookie there is nothing to ask, so neither the notice nor the choice is shown.
 """
 
 from __future__ import annotations
@@ -39,6 +41,15 @@ def remember(response: HttpResponse, value: str, *, secure: bool) -> None:
     )
 
 
+def optional_cookies() -> dict[str, str]:
+    """The optional cookies this site may set, name: purpose (empty out of the box)."""
+    return dict(settings.CONSENT_OPTIONAL_COOKIES)
+
+
 def cookie_notice(request: HttpRequest) -> dict[str, Any]:
-    """Template context: whether to show the notice (no choice made yet)."""
-    return {"cookie_notice": choice(request) is None and not request.path.startswith("/api/")}
+    """Template context: the optional cookies, and whether to ask about them (no choice made yet)."""
+    optional = optional_cookies()
+    return {
+        "optional_cookies": optional,
+        "cookie_notice": bool(optional) and choice(request) is None and not request.path.startswith("/api/"),
+    }

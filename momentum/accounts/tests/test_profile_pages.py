@@ -89,8 +89,40 @@ def test_the_legal_pages_are_public(client: Client, path: str) -> None:
     assert client.get(path).status_code == 200
 
 
+@pytest.fixture
+def optional_cookie(settings: Any) -> None:
+    """The site is configured to set one optional cookie, so visitors have a choice to make."""
+    settings.CONSENT_OPTIONAL_COOKIES = {"_visits": "counting visits to improve the courses"}
+
+
+def test_without_optional_cookies_no_cookie_notice_asks_anything(client: Client) -> None:
+    page = client.get("/privacy/").content.decode()
+
+    assert 'id="cookie-notice"' not in page
+    assert "no optional ones, so there is nothing to choose" in page
+
+
+def test_without_optional_cookies_the_privacy_settings_offer_no_choice(signed_in: Client) -> None:
+    page = signed_in.get("/profile/privacy/").content.decode()
+
+    assert "Allow optional cookies" not in page
+    assert "We set no optional cookies, so there is nothing to choose." in page
+
+
+@pytest.mark.usefixtures("optional_cookie")
+def test_with_an_optional_cookie_the_privacy_pages_name_it_and_offer_the_choice(signed_in: Client) -> None:
+    policy = signed_in.get("/privacy/").content.decode()
+    settings_page = signed_in.get("/profile/privacy/").content.decode()
+
+    assert "<code>_visits</code>: counting visits to improve the courses" in policy
+    assert "Allow optional cookies" in settings_page
+
+
+@pytest.mark.usefixtures("optional_cookie")
 def test_the_cookie_notice_shows_until_a_choice_is_made(client: Client) -> None:
-    assert b'id="cookie-notice"' in client.get("/privacy/").content
+    page = client.get("/privacy/").content.decode()
+    assert 'id="cookie-notice"' in page
+    assert "may we set optional ones (counting visits to improve the courses)?" in page
 
     response = client.post("/cookies/", {"choice": "essential", "next": "/terms/"})
 
