@@ -226,11 +226,17 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "momentum",
+            # One cache for every process of this machine (web, worker, command line): DiskCache's
+            # SQLite files in the data folder, so throttles and quotas count all of their traffic.
+            "BACKEND": "momentum.lib.cache_disk.SharedDiskCache",
+            "LOCATION": str(DATA_DIR / "cache"),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
-            "OPTIONS": {"MAX_ENTRIES": 10000},
+            "SHARDS": 4,
+            # How long one SQLite call waits for another process's write before giving up (a
+            # read then misses; writes retry). WAL mode: readers never wait for writers.
+            "DATABASE_TIMEOUT": 0.25,
+            "OPTIONS": {"size_limit": 512 * 1024 * 1024},
         }
     }
 
@@ -377,6 +383,7 @@ _METERED_CACHES = {
     "django.core.cache.backends.redis.RedisCache": "momentum.ops.cache_metrics.MeteredRedisCache",
     "momentum.lib.cache_fallback.FallbackRedisCache": "momentum.ops.cache_metrics.MeteredFallbackRedisCache",
     "django.core.cache.backends.locmem.LocMemCache": "momentum.ops.cache_metrics.MeteredLocMemCache",
+    "momentum.lib.cache_disk.SharedDiskCache": "momentum.ops.cache_metrics.MeteredDiskCache",
 }
 _cache_backend = str(CACHES["default"]["BACKEND"])
 CACHES["default"]["BACKEND"] = _METERED_CACHES.get(_cache_backend, _cache_backend)

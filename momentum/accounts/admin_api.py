@@ -15,6 +15,7 @@ from momentum.accounts.api import router
 from momentum.accounts.models import Role, User
 from momentum.accounts.policy import Access, api_access
 from momentum.api_problems import problems
+from momentum.lib.input_types import JsonBool
 from momentum.lib.problems import Invalid, NotFound
 
 ADMIN = api_access(Access.ADMIN)
@@ -49,7 +50,7 @@ class UserFilters(Schema):
 
 class UserPatch(Schema):
     role: Role | None = None
-    is_active: bool | None = None
+    is_active: JsonBool | None = None
 
 
 @router.get("/admin/users", response=AdminUserPage, auth=ADMIN, tags=["admin"])

@@ -25,7 +25,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from momentum.accounts import tokens
 from momentum.accounts.models import User
@@ -69,8 +71,20 @@ def _authorise(request: HttpRequest, user: User, access: Access) -> User:
     return user
 
 
+def invalid_token(detail: str) -> Problem:
+    """401 for a bearer token that is not (or no longer) good: malformed, forged, expired or revoked."""
+    return Problem(
+        401, "invalid_token", detail, headers={"WWW-Authenticate": 'Bearer realm="momentum", error="invalid_token"'}
+    )
+
+
 class BearerToken(HttpBearer):
-    """Authorization: Bearer <access token>."""
+    """Authorization: Bearer <access token>.
+
+    A request that sends a bearer token is judged by it alone: a token that is not good is 401
+    ``invalid_token`` at once, never a fall back to the session cookie (and its CSRF check).
+    Other schemes (``Basic``, from a proxy's password prompt) are left to the session cookie.
+    """
 
     def __init__(self, access: Access) -> None:
         super().__init__()
@@ -78,16 +92,22 @@ class BearerToken(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         try:
-            user = tokens.user_for_access_token(token)
+            user = tokens.user_for_access_token(token.strip())
         except tokens.TokenExpired:
-            raise Problem(401, "token_expired", "The access token has expired; refresh it.") from None
+            raise invalid_token("The access token has expired; refresh it.") from None
         if user is None:
-            return None
+            raise invalid_token("The access token is not valid (malformed, revoked or not ours); sign in again.")
         return _authorise(request, user, self.access)
 
 
 class SessionCookie(APIKeyCookie):
-    """The browser's session cookie; unsafe methods also need the CSRF token."""
+    """The browser's session cookie; unsafe methods also need the CSRF token.
+
+    Authentication is decided before CSRF: a request with no session (no cookie, or one whose
+    session has ended) is not authenticated (401), and only a signed-in session is asked for the
+    CSRF token (403 ``csrf_failed``). django-ninja's own order (CSRF first) answered 403 to
+    callers that had sent no credentials at all.
+    """
 
     param_name = settings.SESSION_COOKIE_NAME
 
@@ -95,10 +115,15 @@ class SessionCookie(APIKeyCookie):
         super().__init__(csrf=True)
         self.access = access
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = getattr(request, "user", None)
         if not key or user is None or not user.is_authenticated or not user.is_active:
             return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check Failed")
         return _authorise(request, user, self.access)
 
 

@@ -8,9 +8,11 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from momentum.lib.input_types import EmailAddress, JsonBool
+
 
 class RegisterIn(Schema):
-    email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    email: EmailAddress
     password: str = Field(min_length=1, max_length=4096)
     display_name: str = Field(default="", max_length=100)
 
@@ -76,7 +78,7 @@ class MeOut(UserOut):
 class MePatch(Schema):
     display_name: str | None = Field(default=None, max_length=100)
     timezone: str | None = Field(default=None, max_length=64)
-    reminder_emails: bool | None = None
+    reminder_emails: JsonBool | None = None
     demographics: Demographics | None = None
 
     def changes(self) -> dict[str, Any]:

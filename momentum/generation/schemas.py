@@ -11,6 +11,7 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from momentum.catalog.models import Level
+from momentum.lib.input_types import JsonBool
 
 
 class JobIn(Schema):
@@ -21,8 +22,8 @@ class JobIn(Schema):
     level: Level = Level.BEGINNER
     tone: str = Field("", max_length=100)
     reference_document_ids: list[UUID] = Field(default_factory=list, max_length=10)
-    include_video: bool = True
-    include_thumbnail: bool = True
+    include_video: JsonBool = True
+    include_thumbnail: JsonBool = True
 
     @field_validator("topic")
     @classmethod

@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from momentum.learning.queries import progress_percent
+from momentum.lib.input_types import JsonBool
 
 
 class CourseRef(Schema):
@@ -31,7 +32,7 @@ class EnrollmentOut(Schema):
 
 
 class ProgressIn(Schema):
-    completed: bool
+    completed: JsonBool
     position_seconds: int | None = Field(None, ge=0, le=86400)
 
 

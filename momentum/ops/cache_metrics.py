@@ -1,6 +1,6 @@
 """Django cache backends that count their hits and misses (momentum_cache_lookups_total{cache="default"}).
 
-The settings swap these in for Django's Redis and local-memory backends; they change nothing
+The settings swap these in for the Redis, disk and local-memory backends; they change nothing
 else. Code with its own caching layer may count its lookups with ``metrics.record_cache_lookup``.
 """
 
@@ -12,6 +12,7 @@ from typing import Any
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
+from momentum.lib.cache_disk import SharedDiskCache
 from momentum.lib.cache_fallback import FallbackRedisCache
 from momentum.ops import metrics
 
@@ -73,6 +74,10 @@ class MeteredRedisCache(_Metered, RedisCache):
 
 
 class MeteredLocMemCache(_Metered, LocMemCache):
+    pass
+
+
+class MeteredDiskCache(_Metered, SharedDiskCache):
     pass
 
 

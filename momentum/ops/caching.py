@@ -11,7 +11,7 @@ Invalidation is not a call each write path must remember: triggers on the tables
 reads from move its revision (``ops.CacheRevision``) in the writing transaction, and every
 entry is keyed by the revision it was computed at. A read costs one primary-key lookup of the
 revision plus one cache GET; a write is visible to the next read in every process, with the
-per-process local cache as with Redis. Hits and misses are counted per region
+machine's disk cache as with Redis. Hits and misses are counted per region
 (``momentum_cache_lookups_total{cache=<region>}``). A cache that fails is skipped: the read is
 computed from the database as if nothing were cached.
 """

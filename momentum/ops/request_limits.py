@@ -1,7 +1,8 @@
 """Request limits: body size (413) and request rates (429 with Retry-After).
 
 Rates are counted in fixed windows in the cache, so with Redis they hold across every web
-process and machine; with the local-memory cache, per process. Three budgets, one variable each:
+process and machine; with the embedded disk cache, across the processes of the machine.
+Three budgets, one variable each:
 
     MOMENTUM_RATELIMIT_ANON   300/m  per IP address, for signed-out callers
     MOMENTUM_RATELIMIT_USER   600/m  per account, for signed-in callers (bearer token or session)
@@ -59,6 +60,12 @@ def _count(key: str, ttl: int) -> int:
             cache.mark_unavailable(error)
         else:
             return int(count)
+    # Elsewhere (the disk cache shared by this machine's processes, or the local fallback), one
+    # write while the window's counter exists, and the add only for the first request of a window.
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # no counter yet for this window
+        pass
     cache.add(key, 0, timeout=ttl)
     try:
         return int(cache.incr(key))

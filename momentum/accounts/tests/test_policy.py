@@ -70,7 +70,8 @@ def test_an_expired_access_token_says_so(api: Any, learner: User) -> None:
 
     response = api.get("/me", HTTP_AUTHORIZATION=f"Bearer {token}")
 
-    assert (response.status_code, response.json()["code"]) == (401, "token_expired")
+    assert (response.status_code, response.json()["code"]) == (401, "invalid_token")
+    assert response.json()["detail"] == "The access token has expired; refresh it."
 
 
 def test_a_forged_access_token_is_not_accepted(api: Any, learner: User) -> None:

@@ -20,6 +20,7 @@ from momentum.catalog import actions, media, queries
 from momentum.catalog.api import router
 from momentum.catalog.models import Category, Course, Lesson, Level
 from momentum.catalog.models import Status as CourseStatus
+from momentum.lib.input_types import JsonBool
 from momentum.lib.markdown import render
 from momentum.lib.problems import Invalid, NotFound
 from momentum.ops.idempotency import run_once
@@ -73,7 +74,7 @@ class CourseIn(Schema):
     category: str | int = Field(description="slug or id")
     duration_days: Literal[7, 14, 21]
     level: Level = Level.BEGINNER
-    is_premium: bool = False
+    is_premium: JsonBool = False
     price_cents: int = Field(0, ge=0, le=10_000_000)
 
 
@@ -83,7 +84,7 @@ class CoursePatch(Schema):
     category: str | int | None = Field(None, description="slug or id")
     duration_days: Literal[7, 14, 21] | None = None
     level: Level | None = None
-    is_premium: bool | None = None
+    is_premium: JsonBool | None = None
     price_cents: int | None = Field(None, ge=0, le=10_000_000)
 
 
@@ -93,7 +94,7 @@ class LessonIn(Schema):
     content_markdown: str = Field("", max_length=200_000)
     video_url: str | None = Field(None, max_length=1000, description="http(s) URL of a public video")
     duration_minutes: int = Field(10, ge=0, le=600)
-    is_preview: bool = False
+    is_preview: JsonBool = False
 
 
 class LessonPatch(Schema):
@@ -102,7 +103,7 @@ class LessonPatch(Schema):
     content_markdown: str | None = Field(None, max_length=200_000)
     video_url: str | None = Field(None, max_length=1000, description="http(s) URL; empty string removes it")
     duration_minutes: int | None = Field(None, ge=0, le=600)
-    is_preview: bool | None = None
+    is_preview: JsonBool | None = None
 
 
 class AdminLessonOut(Schema):

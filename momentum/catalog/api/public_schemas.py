@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
-from momentum.catalog.models import DURATIONS
+from momentum.catalog.models import DURATIONS, Level
 
 
 class CategoryOut(Schema):
@@ -17,11 +18,26 @@ class CategoryOut(Schema):
     name: str
 
 
+def _a_duration(days: int | None) -> int | None:
+    if days is not None and days not in DURATIONS:
+        raise PydanticCustomError("duration", "must be one of {allowed}", {"allowed": ", ".join(map(str, DURATIONS))})
+    return days
+
+
+def _upper_or_none(value: object) -> object:
+    """Levels in any case; an empty parameter (a form's "any level") is no filter."""
+    return (value.upper() or None) if isinstance(value, str) else value
+
+
 class CourseFilters(Schema):
     q: str = Field("", max_length=200, description="Full text over title and description")
     category: str = Field("", max_length=60, description="Category slug or id")
-    duration_days: int | None = Field(None, description=f"One of {', '.join(map(str, DURATIONS))}")
-    level: str = Field("", max_length=12, description="BEGINNER, INTERMEDIATE or ADVANCED")
+    duration_days: Annotated[int | None, AfterValidator(_a_duration)] = Field(
+        None, description=f"One of {', '.join(map(str, DURATIONS))}", json_schema_extra={"enum": [*DURATIONS, None]}
+    )
+    level: Annotated[Level | None, BeforeValidator(_upper_or_none)] = Field(
+        None, description="BEGINNER, INTERMEDIATE or ADVANCED (any case)"
+    )
     sort: str = Field(
         "", pattern="^(|newest|popular|title|relevance)$", description="newest (default), popular, title; "
         "relevance is the default when searching"
