@@ -95,9 +95,11 @@ def test_serve_answers_on_port_and_stops_every_child(tmp_path: Path) -> None:
             assert b"MALLOC_ARENA_MAX=2" in environment
             assert b"MALLOC_MMAP_THRESHOLD_=131072" in environment
     finally:
-        server.send_signal(signal.SIGTERM)
+        server.send_signal(signal.SIGINT)  # Ctrl-C (test_serve_supervision.py stops with SIGTERM)
         server.wait(timeout=60)
     assert server.returncode == 0
+    state = json.loads(next((tmp_path / "run").glob("serve-*.json")).read_text())
+    assert {child["state"] for child in state["children"].values()} == {"stopped"}
     time.sleep(0.5)
     assert not [pid for pid in descendants if Path(f"/proc/{pid}").exists()]
     assert _port_is_free("127.0.0.1", port)  # `momentum serve` could start again at once
