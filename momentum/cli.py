@@ -271,14 +271,19 @@ class _AlarmRaiser:
         from django.db import connections
 
         from momentum.ops import alarms
+        from momentum.ops.models import AlarmState
 
+        firing = False
         while True:
-            self.wanted.wait()
+            # While it fires, look again every minute until it resolves: the scheduled evaluator
+            # may run on a machine that cannot see this one's restarts.
+            self.wanted.wait(timeout=60 if firing else None)
             self.wanted.clear()
             if self.closing:
                 return
             try:
                 alarms.evaluate_one(alarms.PROCESS_RESTARTS_ALARM)
+                firing = AlarmState.objects.filter(name=alarms.PROCESS_RESTARTS_ALARM, firing=True).exists()
             except Exception as error:  # the database may be what is failing: the log still says it
                 self.log.warning("alarm_evaluation_failed", error=f"{type(error).__name__}: {error}"[:300])
             finally:

@@ -232,7 +232,15 @@ def _process_restarts(context: Context) -> Reading:
 
     minutes = settings.RESTART_WINDOW_MINUTES
     limit = settings.RESTART_ALARM_COUNT
-    found = supervisor.recent_restarts(Path(settings.DATA_DIR) / "run", minutes * 60, context.now.timestamp())
+    run_dir = Path(settings.DATA_DIR) / "run"
+    if not any(run_dir.glob(supervisor.STATE_FILE_PATTERN)):
+        # No `momentum serve` on this machine (a worker-only container): the state stays what the
+        # machine that has one recorded; its serve re-evaluates it until it resolves.
+        kept = AlarmState.objects.filter(name=PROCESS_RESTARTS_ALARM).first()
+        if kept is not None and kept.firing:
+            return Reading(True, kept.value, kept.message)
+        return Reading(False, 0.0, "no `momentum serve` on this machine")
+    found = supervisor.recent_restarts(run_dir, minutes * 60, context.now.timestamp())
     if not found:
         return Reading(False, 0.0, f"no process restarted in {minutes} min")
     worst = max(found, key=lambda restarts: restarts.count)

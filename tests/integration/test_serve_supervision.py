@@ -149,6 +149,7 @@ def fakes() -> Iterator[tuple[FakeServer, FakeServer]]:
     video.stop()
 
 
+@pytest.mark.timeout(900)  # a generation job, two kills and restarts of real processes
 def test_killed_processes_come_back_and_the_site_answers_throughout(tmp_path: Path, fakes: Any) -> None:
     text, video = fakes
     port = free_port()

@@ -172,3 +172,19 @@ def test_restarts_older_than_the_window_do_not_count(settings: Any, tmp_path: Pa
 
     assert reading.firing is False
     assert reading.value == 1.0
+
+
+def test_a_machine_without_serve_keeps_the_restart_alarm_its_serve_recorded(settings: Any, tmp_path: Path) -> None:
+    # Given serve on a web machine found its processes restarting
+    AlarmState.objects.create(
+        name=alarms.PROCESS_RESTARTS_ALARM, severity="warning", firing=True, value=4.0, since=timezone.now(),
+        message="the web process restarted 4 times in 10 min (limit 3)",
+    )  # fmt: skip
+    # When the scheduled evaluator runs on a worker machine, which has no serve and no state files
+    settings.DATA_DIR = tmp_path
+
+    reading = alarms._process_restarts(alarms.Context(timezone.now(), [], {}))
+
+    # Then it leaves the alarm as it was, rather than resolve it and fire it again a minute later
+    assert reading.firing is True
+    assert reading.message == "the web process restarted 4 times in 10 min (limit 3)"
