@@ -167,12 +167,14 @@ def test_stopping_stops_the_web_processes_before_the_worker(clock: FakeClock, tm
     order = tmp_path / "order"
 
     def noting(name: str) -> list[str]:
-        return ["/bin/sh", "-c", f'trap "echo {name} >> {order}; exit 0" TERM; while :; do sleep 0.05; done']
+        trap = f'trap "echo {name} >> {order}; exit 0" TERM; touch {tmp_path / name}'
+        return ["/bin/sh", "-c", f"{trap}; while :; do sleep 0.05; done"]
 
     running = Supervisor([ChildSpec("worker", "worker", noting("worker")), ChildSpec("web-1", "web", noting("web"))],
                          clock=clock, stop_grace=10)  # fmt: skip
     running.start()
     pids = [pid_of(running, "worker"), pid_of(running, "web-1")]
+    wait_for(lambda: (tmp_path / "web").exists() and (tmp_path / "worker").exists())  # their traps are set
 
     running.stop()
 
@@ -180,11 +182,12 @@ def test_stopping_stops_the_web_processes_before_the_worker(clock: FakeClock, tm
     assert not [pid for pid in pids if pid is not None and _alive(pid)]
 
 
-def test_a_child_that_ignores_sigterm_is_killed_after_the_grace(clock: FakeClock) -> None:
-    stubborn = ["/bin/sh", "-c", 'trap "" TERM; while :; do sleep 0.05; done']
+def test_a_child_that_ignores_sigterm_is_killed_after_the_grace(clock: FakeClock, tmp_path: Path) -> None:
+    stubborn = ["/bin/sh", "-c", f'trap "" TERM; touch {tmp_path / "set"}; while :; do sleep 0.05; done']
     running = Supervisor([ChildSpec("web-1", "web", stubborn)], clock=clock, stop_grace=0.5)
     running.start()
     pid = pid_of(running, "web-1")
+    wait_for((tmp_path / "set").exists)
 
     running.stop()
 
