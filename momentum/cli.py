@@ -1,6 +1,7 @@
 """The `momentum` command.
 
-momentum serve            web processes (granian) + one workflow worker child; HOST and PORT honoured
+momentum serve            web processes (granian) + one workflow worker child, restarted when they die;
+                          HOST and PORT honoured
 momentum worker           a workflow worker with its own stable executor ID
 momentum <verb> [args]    any management command, dashes for underscores:
                           migrate, create-admin, seed-demo, check-config, ...
@@ -9,18 +10,19 @@ momentum <verb> [args]    any management command, dashes for underscores:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import fcntl
 import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 from types import FrameType
-from typing import IO
+from typing import IO, Any
+
+from momentum.lib import supervisor as supervisor_state
+from momentum.lib.supervisor import ChildSpec, Policy, Restart, Supervisor, describe_status
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -123,6 +125,7 @@ def worker(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _stop)
     durable.launch(executor_id)
     log.info("worker_ready", executor_id=executor_id, pid=os.getpid())
+    supervisor_state.signal_ready()  # under `momentum serve`: counts as running from now on
     while not stop.wait(METRICS_COMPACTION_SECONDS):
         metrics_store.compact_dead_processes(metrics_dir)
     log.info("worker_stopping", executor_id=executor_id)
@@ -146,22 +149,33 @@ def _port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def _stop_group(process: subprocess.Popen[bytes], grace: float) -> None:
-    """Stop a child and everything it started (granian's workers can outlive their master)."""
-    if process.poll() is not None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.1)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+def web_children(host: str, port: int, processes: int, *, platform: str = sys.platform) -> list[ChildSpec]:
+    """The web processes of `momentum serve`.
+
+    On Linux, one granian server per web process, each with one worker: granian binds with
+    SO_REUSEPORT, so they share the port, and a dead one is restarted by our supervisor (back-off,
+    metric, alarm) while the others keep answering (docs/adr/0005). Elsewhere one granian with
+    ``processes`` workers that respawns its own failed workers.
+    """
+
+    def granian(workers: int, *extra: str) -> list[str]:
+        return [
+            sys.executable, "-m", "granian",
+            "--interface", "asginl",
+            "--host", host,
+            "--port", str(port),
+            "--workers", str(workers),
+            "--workers-kill-timeout", "10",
+            "--no-ws",
+            "--log-level", "warning",
+            "--no-access-log",
+            *extra,
+            "momentum.asgi:application",
+        ]  # fmt: skip
+
+    if platform.startswith("linux"):
+        return [ChildSpec(f"web-{index}", "web", granian(1)) for index in range(1, processes + 1)]
+    return [ChildSpec("web", "web", granian(processes, "--respawn-failed-workers"))]
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -178,56 +192,108 @@ def serve(args: argparse.Namespace) -> int:
     _setup_django()
     from django.conf import settings
 
-    from momentum.ops import metrics_store
+    from momentum.lib.logs import get_logger
+    from momentum.ops import metrics, metrics_store
 
+    log = get_logger("momentum.serve")
     metrics_dir = Path(settings.METRICS_DIR)
     metrics_users = metrics_store.claim(metrics_dir)  # empties the folder unless other processes use it
+    run_dir = Path(settings.DATA_DIR) / "run"
+    policy = Policy(
+        window_seconds=settings.RESTART_WINDOW_MINUTES * 60,
+        alarm_after=settings.RESTART_ALARM_COUNT,
+        give_up_after=settings.RESTART_GIVE_UP_COUNT,
+    )
+    supervisor_state.prune_state_files(run_dir, policy.window_seconds, time.time())
 
-    granian = [
-        sys.executable, "-m", "granian",
-        "--interface", "asginl",
-        "--host", host,
-        "--port", str(port),
-        "--workers", str(workers),
-        "--workers-kill-timeout", "10",
-        "--no-ws",
-        "--log-level", "warning",
-        "--no-access-log",
-        "momentum.asgi:application",
-    ]  # fmt: skip
-    child_env = {**MALLOC_ENVIRONMENT, **os.environ}
-    children: dict[str, subprocess.Popen[bytes]] = {}
+    children: list[ChildSpec] = []
     if embedded_worker:
-        children["workflow worker"] = subprocess.Popen(
-            [sys.executable, "-m", "momentum.cli", "worker"], env=child_env, start_new_session=True
-        )
-    children["web server"] = subprocess.Popen(granian, env=child_env, start_new_session=True)
-    print(f"Momentum is serving http://{host}:{port}/ ({workers} web process(es)"
-          f"{', 1 workflow worker' if embedded_worker else ''}). Ctrl-C stops it.", flush=True)  # fmt: skip
+        children.append(ChildSpec("worker", "worker", [sys.executable, "-m", "momentum.cli", "worker"],
+                                  signals_ready=True))  # fmt: skip
+    children.extend(web_children(host, port, workers))
+    for kind in {child.kind for child in children}:
+        metrics.PROCESS_RESTARTS.labels(kind)  # exported as 0 from the start, so increase() sees the first one
+    alarms = _AlarmRaiser(log)
+    next_compaction = [time.monotonic() + METRICS_COMPACTION_SECONDS]
 
-    stopping = threading.Event()
+    def compact_metrics() -> None:
+        if time.monotonic() >= next_compaction[0]:
+            metrics_store.compact_dead_processes(metrics_dir)
+            next_compaction[0] = time.monotonic() + METRICS_COMPACTION_SECONDS
+
+    supervisor = Supervisor(
+        children, policy, env={**MALLOC_ENVIRONMENT, **os.environ}, state_file=run_dir / f"serve-{os.getpid()}.json",
+        on_restart=_report_restart, on_alarm=alarms.raise_for, on_tick=compact_metrics,
+    )  # fmt: skip
 
     def _stop(signum: int, frame: FrameType | None) -> None:
-        stopping.set()
+        supervisor.stopping.set()
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    exit_code = 0
-    next_compaction = time.monotonic() + METRICS_COMPACTION_SECONDS
-    while not stopping.is_set():
-        dead = [name for name, child in children.items() if child.poll() is not None]
-        if dead:
-            exit_code = children[dead[0]].returncode or 1
-            print(f"momentum serve: the {dead[0]} exited with {exit_code}; stopping.", file=sys.stderr)
-            break
-        if time.monotonic() >= next_compaction:
-            metrics_store.compact_dead_processes(metrics_dir)
-            next_compaction = time.monotonic() + METRICS_COMPACTION_SECONDS
-        stopping.wait(0.5)
-    for child in reversed(children.values()):
-        _stop_group(child, grace=15)
+    print(f"Momentum is serving http://{host}:{port}/ ({workers} web process(es)"
+          f"{', 1 workflow worker' if embedded_worker else ''}). Ctrl-C stops it.", flush=True)  # fmt: skip
+    exit_code = supervisor.run()
+    if supervisor.gave_up:
+        log.error("serve_gave_up", reason=supervisor.gave_up)
+        print(f"momentum serve: {supervisor.gave_up}.", file=sys.stderr, flush=True)
+    alarms.close()
     metrics_users.close()
     return exit_code
+
+
+def _report_restart(restart: Restart) -> None:
+    from momentum.lib.logs import get_logger
+    from momentum.ops import metrics
+
+    metrics.PROCESS_RESTARTS.labels(restart.kind).inc()
+    get_logger("momentum.serve").warning(
+        "process_exited", process=restart.name, kind=restart.kind, pid=restart.pid,
+        exit_status=restart.exit_status, exit=describe_status(restart.exit_status),
+        restarts_in_window=restart.recent, restart_in_seconds=round(restart.delay, 2) if restart.delay >= 0 else None,
+    )  # fmt: skip
+
+
+class _AlarmRaiser:
+    """Evaluates the restart alarm off the supervision loop (it writes the database and emails)."""
+
+    def __init__(self, log: Any) -> None:
+        self.log = log
+        self.wanted = threading.Event()
+        self.closing = False
+        self.thread = threading.Thread(target=self._run, name="restart-alarm", daemon=True)
+        self.thread.start()
+
+    def raise_for(self, kind: str, recent: int) -> None:
+        self.log.error("process_restart_alarm", kind=kind, restarts_in_window=recent)
+        self.wanted.set()
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        from momentum.ops import alarms
+        from momentum.ops.models import AlarmState
+
+        firing = False
+        while True:
+            # While it fires, look again every minute until it resolves: the scheduled evaluator
+            # may run on a machine that cannot see this one's restarts.
+            self.wanted.wait(timeout=60 if firing else None)
+            self.wanted.clear()
+            if self.closing:
+                return
+            try:
+                alarms.evaluate_one(alarms.PROCESS_RESTARTS_ALARM)
+                firing = AlarmState.objects.filter(name=alarms.PROCESS_RESTARTS_ALARM, firing=True).exists()
+            except Exception as error:  # the database may be what is failing: the log still says it
+                self.log.warning("alarm_evaluation_failed", error=f"{type(error).__name__}: {error}"[:300])
+            finally:
+                connections.close_all()
+
+    def close(self) -> None:
+        self.closing = True
+        self.wanted.set()
+        self.thread.join(timeout=5)
 
 
 def main(argv: list[str] | None = None) -> int:

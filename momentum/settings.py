@@ -408,6 +408,17 @@ DR_DRILL_SCHEDULE = env.str("MOMENTUM_DR_DRILL_SCHEDULE", _OFF_IN_TESTS or "0 30
 DR_DRILL_MAX_AGE_HOURS = env.int("MOMENTUM_DR_DRILL_MAX_AGE_HOURS", 48, minimum=1)
 RTO_TARGET_MINUTES = env.int("MOMENTUM_RTO_TARGET_MINUTES", 240, minimum=1)
 ALARM_SCHEDULE = env.str("MOMENTUM_ALARM_SCHEDULE", _OFF_IN_TESTS or "30 * * * * *")
+# `momentum serve` restarts a child that dies (momentum/lib/supervisor.py). More restarts of one
+# kind of process (web, worker) than the alarm count within the window fire
+# MomentumProcessRestarting; more than the give-up count is a crash loop and serve stops.
+RESTART_WINDOW_MINUTES = env.int("MOMENTUM_RESTART_WINDOW_MINUTES", 10, minimum=1)
+RESTART_ALARM_COUNT = env.int("MOMENTUM_RESTART_ALARM_COUNT", 3, minimum=0)
+RESTART_GIVE_UP_COUNT = env.int("MOMENTUM_RESTART_GIVE_UP_COUNT", 10, minimum=1)
+if RESTART_GIVE_UP_COUNT <= RESTART_ALARM_COUNT:
+    raise ConfigError(
+        "MOMENTUM_RESTART_GIVE_UP_COUNT must be more than MOMENTUM_RESTART_ALARM_COUNT: "
+        "the alarm fires before `momentum serve` gives up"
+    )
 
 # --- Identity and security -----------------------------------------------------------------
 # Sign-in, social login, MFA, rate limits, security headers, audit retention, GDPR tooling.

@@ -13,7 +13,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 ENDPOINT = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\s+`?(/api/v1/[A-Za-z0-9_{}/.:-]*)")
 VARIABLE_READ = re.compile(r"""["']((?:MOMENTUM|DBOS)_[A-Z0-9_]+|DATABASE_URL|REDIS_URL)["']""")
-INTERNAL_VARIABLES = {"MOMENTUM_EXTRA_WORKFLOW_MODULES", "MOMENTUM_DOTENV", "MOMENTUM_TEST_SQLITE_NAME"}
+INTERNAL_VARIABLES = {
+    "MOMENTUM_EXTRA_WORKFLOW_MODULES",
+    "MOMENTUM_DOTENV",
+    "MOMENTUM_TEST_SQLITE_NAME",
+    # set by `momentum serve` for its children (momentum/lib/supervisor.py)
+    "MOMENTUM_READY_FD",
+    "MOMENTUM_SUPERVISOR_STATE",
+}
 
 
 def _shape(path: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -222,6 +223,33 @@ def _age(kind: OperationKind, limit: timedelta, what: str) -> Callable[[Context]
     return condition
 
 
+PROCESS_RESTARTS_ALARM = "MomentumProcessRestarting"
+
+
+def _process_restarts(context: Context) -> Reading:
+    """Restarts by `momentum serve` (every supervisor of this machine), from their state files."""
+    from momentum.lib import supervisor
+
+    minutes = settings.RESTART_WINDOW_MINUTES
+    limit = settings.RESTART_ALARM_COUNT
+    run_dir = Path(settings.DATA_DIR) / "run"
+    if not any(run_dir.glob(supervisor.STATE_FILE_PATTERN)):
+        # No `momentum serve` on this machine (a worker-only container): the state stays what the
+        # machine that has one recorded; its serve re-evaluates it until it resolves.
+        kept = AlarmState.objects.filter(name=PROCESS_RESTARTS_ALARM).first()
+        if kept is not None and kept.firing:
+            return Reading(True, kept.value, kept.message)
+        return Reading(False, 0.0, "no `momentum serve` on this machine")
+    found = supervisor.recent_restarts(run_dir, minutes * 60, context.now.timestamp())
+    if not found:
+        return Reading(False, 0.0, f"no process restarted in {minutes} min")
+    worst = max(found, key=lambda restarts: restarts.count)
+    status = "" if worst.last_exit is None else f", last exit status {supervisor.describe_status(worst.last_exit)}"
+    return Reading(worst.count > limit, float(worst.count),
+                   f"the {worst.kind} process restarted {worst.count} times in {minutes} min{status} "
+                   f"(limit {limit})")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Alarm:
     name: str
@@ -246,6 +274,7 @@ def catalogue() -> list[Alarm]:
               _age(OperationKind.BACKUP, timedelta(minutes=settings.BACKUP_MAX_AGE_MINUTES), "backup")),
         Alarm("MomentumRestoreDrillTooOld", "warning", "No recent successful restore drill",
               _age(OperationKind.DRILL, timedelta(hours=settings.DR_DRILL_MAX_AGE_HOURS), "restore drill")),
+        Alarm(PROCESS_RESTARTS_ALARM, "warning", "A process of `momentum serve` keeps restarting", _process_restarts),
     ]  # fmt: skip
 
 
@@ -258,27 +287,40 @@ def evaluate(now: datetime | None = None) -> list[AlarmState]:
     current = take_sample()
     samples = list(MetricSample.objects.filter(taken_at__gte=now - SAMPLE_RETENTION).order_by("taken_at"))
     context = Context(now, samples, current)
-    changed = []
-    for alarm in catalogue():
-        try:
-            reading = alarm.condition(context)
-        except Exception as error:  # a broken condition is reported, not fatal to the others
-            reading = Reading(False, None, f"could not evaluate: {type(error).__name__}: {error}"[:500])
-        state, _ = AlarmState.objects.get_or_create(
-            name=alarm.name, defaults={"severity": alarm.severity, "since": now}
-        )
-        if state.firing != reading.firing:
-            state.since = now
-            metrics.ALARM_TRANSITIONS.labels(alarm.name, "firing" if reading.firing else "resolved").inc()
-            changed.append(state)
-        state.severity, state.firing, state.value = alarm.severity, reading.firing, reading.value
-        state.message, state.evaluated_at = reading.message[:500], now
-        state.save()
+    changed = [state for alarm in catalogue() if (state := _record(alarm, context)) is not None]
     MetricSample.objects.create(taken_at=now, values=current)
     MetricSample.objects.filter(taken_at__lt=now - SAMPLE_RETENTION).delete()
     if changed:
         notify_admins(changed)
     return changed
+
+
+def evaluate_one(name: str, now: datetime | None = None) -> AlarmState | None:
+    """Evaluate one alarm now, outside the schedule (`momentum serve` on a restart, when the worker
+    that runs the schedule may be the process that keeps dying). Returns its state if it changed."""
+    alarm = next(alarm for alarm in catalogue() if alarm.name == name)
+    state = _record(alarm, Context(now or timezone.now(), [], {}))
+    if state is not None:
+        notify_admins([state])
+    return state
+
+
+def _record(alarm: Alarm, context: Context) -> AlarmState | None:
+    """Evaluate ``alarm`` and store its state; returns the state if it changed."""
+    now = context.now
+    try:
+        reading = alarm.condition(context)
+    except Exception as error:  # a broken condition is reported, not fatal to the others
+        reading = Reading(False, None, f"could not evaluate: {type(error).__name__}: {error}"[:500])
+    state, _ = AlarmState.objects.get_or_create(name=alarm.name, defaults={"severity": alarm.severity, "since": now})
+    changed = state.firing != reading.firing
+    if changed:
+        state.since = now
+        metrics.ALARM_TRANSITIONS.labels(alarm.name, "firing" if reading.firing else "resolved").inc()
+    state.severity, state.firing, state.value = alarm.severity, reading.firing, reading.value
+    state.message, state.evaluated_at = reading.message[:500], now
+    state.save()
+    return state if changed else None
 
 
 def notify_admins(changed: list[AlarmState]) -> int:

@@ -65,6 +65,8 @@ def components() -> tuple[bool, list[dict[str, Any]]]:
     for name, check in checks.items():
         kind = check.get("backend") or check.get("vendor") or check.get("engine") or ""
         detail = f"{kind} · {check['ms']} ms" if check["ok"] else check.get("error", "")
+        if check.get("note"):  # degraded: say why (the worker is being restarted)
+            detail = f"{detail} · {check['note']}"
         described.append({"name": name, "ok": check["ok"], "detail": detail})
     return ready, described
 

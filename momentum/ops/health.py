@@ -8,6 +8,7 @@ timed out instead of holding the probe.
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, connections
 
 from momentum import durable
+from momentum.lib import supervisor
 from momentum.lib.cache_fallback import UNAVAILABLE, FallbackRedisCache
 
 
@@ -53,7 +55,29 @@ def _storage() -> dict[str, Any]:
 
 
 def _workflows() -> dict[str, Any]:
-    return durable.system_database_status()
+    return {**durable.system_database_status(), **supervised_worker()}
+
+
+def supervised_worker() -> dict[str, Any]:
+    """Under `momentum serve` with its embedded worker: whether that worker runs now. While it is
+    being restarted the site is degraded, not down: work is still accepted and waits in the queue."""
+    state = supervisor.read_state(os.environ.get(supervisor.STATE_FILE_VARIABLE))
+    if state is None:
+        return {}
+    workers = [child for child in state.get("children", {}).values() if child.get("kind") == "worker"]
+    if not workers:
+        return {}
+    down = [child for child in workers if child.get("state") != supervisor.RUNNING]
+    if not down:
+        return {"worker": supervisor.RUNNING}
+    child = down[0]
+    last_exit = child.get("last_exit")
+    return {
+        "worker": child.get("state"),
+        "degraded": True,
+        "note": "no workflow worker runs: work waits in the queue until it is back"
+        + ("" if last_exit is None else f" (it exited with status {supervisor.describe_status(last_exit)})"),
+    }
 
 
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {

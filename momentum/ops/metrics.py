@@ -85,6 +85,9 @@ STEP_DURATION = Histogram(
 # --- Operations -----------------------------------------------------------------------------------
 BACKUP_RUNS = Counter("momentum_backup_runs_total", "Backups, restores and drills by outcome", ["kind", "outcome"])
 ALARM_TRANSITIONS = Counter("momentum_alarm_transitions_total", "In-app alarm state changes", ["alarm", "state"])
+PROCESS_RESTARTS = Counter(
+    "momentum_process_restarts_total", "Children of `momentum serve` restarted after an unexpected exit", ["process"]
+)
 
 
 def record_cache_lookup(cache: str, *, hit: bool) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from momentum.cli import _port_is_free
+from momentum.cli import _port_is_free, web_children
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,9 +95,26 @@ def test_serve_answers_on_port_and_stops_every_child(tmp_path: Path) -> None:
             assert b"MALLOC_ARENA_MAX=2" in environment
             assert b"MALLOC_MMAP_THRESHOLD_=131072" in environment
     finally:
-        server.send_signal(signal.SIGTERM)
+        server.send_signal(signal.SIGINT)  # Ctrl-C (test_serve_supervision.py stops with SIGTERM)
         server.wait(timeout=60)
     assert server.returncode == 0
+    state = json.loads(next((tmp_path / "run").glob("serve-*.json")).read_text())
+    assert {child["state"] for child in state["children"].values()} == {"stopped"}
     time.sleep(0.5)
     assert not [pid for pid in descendants if Path(f"/proc/{pid}").exists()]
     assert _port_is_free("127.0.0.1", port)  # `momentum serve` could start again at once
+
+
+def test_on_linux_each_web_process_is_a_granian_server_of_its_own_sharing_the_port() -> None:
+    specs = web_children("127.0.0.1", 8000, 3, platform="linux")
+
+    assert [(spec.name, spec.kind) for spec in specs] == [("web-1", "web"), ("web-2", "web"), ("web-3", "web")]
+    assert all(spec.argv[list(spec.argv).index("--workers") + 1] == "1" for spec in specs)
+    assert all("--respawn-failed-workers" not in spec.argv for spec in specs)  # serve restarts them
+
+
+def test_elsewhere_one_granian_server_respawns_its_own_workers() -> None:
+    [spec] = web_children("127.0.0.1", 8000, 3, platform="darwin")
+
+    assert spec.argv[list(spec.argv).index("--workers") + 1] == "3"
+    assert "--respawn-failed-workers" in spec.argv

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -128,3 +129,62 @@ def test_the_daily_ai_budget_alarms_read_the_provider_calls(admin: Any, settings
     assert (
         AlarmState.objects.get(name="MomentumAISpendNearBudget").message == "$8.50 of the $10.00 daily AI budget spent"
     )
+
+
+def write_supervisor_state(run_dir: Path, restarts: list[float], last_exit: int = -9) -> None:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    state = {
+        "pid": 1,
+        "children": {"worker": {"kind": "worker", "state": "running", "since": restarts[-1], "last_exit": last_exit}},
+        "restarts": {"worker": restarts},
+    }
+    (run_dir / "serve-1.json").write_text(json.dumps(state))
+
+
+def test_a_worker_restarted_more_than_the_alarm_count_in_the_window_fires(
+    settings: Any, tmp_path: Path, admin: Any, mailoutbox: list[Any]
+) -> None:
+    # Given `momentum serve` restarted its worker 4 times in the last 10 minutes (the limit is 3)
+    settings.DATA_DIR = tmp_path
+    now = timezone.now()
+    write_supervisor_state(
+        tmp_path / "run", [(now - timedelta(minutes=minutes)).timestamp() for minutes in (9, 5, 2, 1)]
+    )
+
+    # When serve evaluates the alarm at once (the worker that runs the schedule is the one dying)
+    changed = alarms.evaluate_one(alarms.PROCESS_RESTARTS_ALARM, now=now)
+
+    # Then it fires, says which process and why, and admins are told
+    assert changed is not None
+    assert changed.firing is True
+    assert changed.message == "the worker process restarted 4 times in 10 min, last exit status -9 (SIGKILL) (limit 3)"
+    assert "FIRING: MomentumProcessRestarting" in mailoutbox[0].subject
+
+
+def test_restarts_older_than_the_window_do_not_count(settings: Any, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path
+    now = timezone.now()
+    write_supervisor_state(
+        tmp_path / "run", [(now - timedelta(minutes=minutes)).timestamp() for minutes in (30, 20, 12, 1)]
+    )
+
+    reading = alarms._process_restarts(alarms.Context(now, [], {}))
+
+    assert reading.firing is False
+    assert reading.value == 1.0
+
+
+def test_a_machine_without_serve_keeps_the_restart_alarm_its_serve_recorded(settings: Any, tmp_path: Path) -> None:
+    # Given serve on a web machine found its processes restarting
+    AlarmState.objects.create(
+        name=alarms.PROCESS_RESTARTS_ALARM, severity="warning", firing=True, value=4.0, since=timezone.now(),
+        message="the web process restarted 4 times in 10 min (limit 3)",
+    )  # fmt: skip
+    # When the scheduled evaluator runs on a worker machine, which has no serve and no state files
+    settings.DATA_DIR = tmp_path
+
+    reading = alarms._process_restarts(alarms.Context(timezone.now(), [], {}))
+
+    # Then it leaves the alarm as it was, rather than resolve it and fire it again a minute later
+    assert reading.firing is True
+    assert reading.message == "the web process restarted 4 times in 10 min (limit 3)"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import configparser
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
@@ -42,3 +46,55 @@ def test_prometheus_scrapes_web_and_workers_and_loads_the_rules() -> None:
     assert set(jobs) == {"momentum-web", "momentum-worker"}
     assert jobs["momentum-web"]["authorization"]["type"] == "Bearer"
     assert config["rule_files"] == ["/etc/prometheus/rules.yml"]
+
+
+ONE_SHOT_SERVICES = {"migrate", "buckets"}
+
+
+def test_compose_restarts_every_long_running_service_and_lets_serve_stop_in_order() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    services = compose["services"]
+
+    for name, service in services.items():
+        if name not in ONE_SHOT_SERVICES:
+            assert service.get("restart") in ("unless-stopped", "on-failure", "always"), name
+    for name in ("web-1", "web-2", "worker-1", "worker-2"):
+        assert services[name]["stop_grace_period"] == "45s"
+
+
+def unit(name: str) -> configparser.ConfigParser:
+    parsed = configparser.ConfigParser(interpolation=None, strict=True)
+    parsed.optionxform = str  # type: ignore[assignment,method-assign]
+    parsed.read_string((DEPLOY / "systemd" / name).read_text())
+    return parsed
+
+
+@pytest.mark.parametrize(("name", "command"), [("momentum.service", "serve"), ("momentum-worker@.service", "worker")])
+def test_systemd_restarts_serve_and_workers_on_failure(name: str, command: str) -> None:
+    service = unit(name)["Service"]
+
+    assert service["ExecStart"].split()[1] == command
+    assert service["Restart"] == "on-failure"
+    assert service["KillMode"] == "mixed"  # SIGTERM to momentum alone: it stops its own children in order
+    assert int(service["TimeoutStopSec"].removesuffix("s")) >= 30
+    assert service["User"] == "momentum"
+    assert "StartLimitBurst" in unit(name)["Unit"]
+
+
+def test_each_systemd_worker_has_its_own_executor_id() -> None:
+    assert "MOMENTUM_EXECUTOR_ID=%H-worker-%i" in unit("momentum-worker@.service")["Service"]["Environment"].split()
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is missing")
+def test_systemd_accepts_the_units(tmp_path: Path) -> None:
+    for name in ("momentum.service", "momentum-worker@.service"):
+        text = (DEPLOY / "systemd" / name).read_text().replace("/opt/momentum/venv/bin/momentum", "/bin/true")
+        (tmp_path / name).write_text(text)
+
+    result = subprocess.run(
+        ["systemd-analyze", "verify", str(tmp_path / "momentum.service"), str(tmp_path / "momentum-worker@1.service")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""

@@ -81,3 +81,48 @@ def test_the_openapi_document_and_its_docs_are_served_locally(client: Any) -> No
     assert docs.status_code == 200
     assert b"cdn." not in docs.content
     assert b"/static/ninja/" in docs.content
+
+
+def test_readyz_is_degraded_not_down_while_serve_restarts_its_worker(
+    client: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from momentum import durable
+
+    durable.migrate_system_database()
+    # Given `momentum serve` saw its worker killed and is restarting it
+    state = tmp_path / "serve-1.json"
+    worker = {"kind": "worker", "state": "restarting", "pid": None, "since": 0, "last_exit": -9}
+    state.write_text(json.dumps({"pid": 1, "children": {"worker": worker}, "restarts": {"worker": [0]}}))
+    monkeypatch.setenv("MOMENTUM_SUPERVISOR_STATE", str(state))
+
+    response = client.get("/readyz")
+
+    # Then the site says it is degraded, with 200: load balancers keep sending traffic
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    workflows = response.json()["checks"]["workflows"]
+    assert workflows["worker"] == "restarting"
+    assert workflows["note"] == (
+        "no workflow worker runs: work waits in the queue until it is back (it exited with status -9 (SIGKILL))"
+    )
+
+
+def test_readyz_is_ready_once_the_worker_runs_again(
+    client: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from momentum import durable
+
+    durable.migrate_system_database()
+    state = tmp_path / "serve-1.json"
+    worker = {"kind": "worker", "state": "running", "pid": 12, "since": 0, "last_exit": -9}
+    state.write_text(json.dumps({"pid": 1, "children": {"worker": worker}, "restarts": {"worker": [0]}}))
+    monkeypatch.setenv("MOMENTUM_SUPERVISOR_STATE", str(state))
+
+    response = client.get("/readyz")
+
+    assert response.json()["status"] == "ready"
+    assert response.json()["checks"]["workflows"]["worker"] == "running"

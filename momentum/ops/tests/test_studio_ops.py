@@ -28,6 +28,23 @@ def test_the_operations_page_shows_health_alarms_backups_and_spend(
 
 
 @pytest.mark.django_db
+def test_the_operations_page_says_when_serve_is_restarting_the_worker(
+    client: Any, admin: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    state = tmp_path / "serve-1.json"
+    worker = {"kind": "worker", "state": "restarting", "pid": None, "since": 0, "last_exit": -9}
+    state.write_text(json.dumps({"pid": 1, "children": {"worker": worker}, "restarts": {"worker": [0]}}))
+    monkeypatch.setenv("MOMENTUM_SUPERVISOR_STATE", str(state))
+    client.force_login(admin)
+
+    page = client.get(reverse("ops:studio_ops")).content.decode()
+
+    assert "no workflow worker runs: work waits in the queue until it is back" in page
+
+
+@pytest.mark.django_db
 def test_the_operations_page_is_for_admins_only(client: Any, learner: Any) -> None:
     client.force_login(learner)
     assert client.get(reverse("ops:studio_ops")).status_code == 403
