@@ -154,7 +154,7 @@ def web_children(host: str, port: int, processes: int, *, platform: str = sys.pl
 
     On Linux, one granian server per web process, each with one worker: granian binds with
     SO_REUSEPORT, so they share the port, and a dead one is restarted by our supervisor (back-off,
-    metric, alarm) while the others keep answering (docs/adr/0005). Elsewhere one granian with
+    metric, alarm) while the others keep answering (docs/adr/0006). Elsewhere one granian with
     ``processes`` workers that respawns its own failed workers.
     """
 
