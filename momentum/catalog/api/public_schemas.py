@@ -18,10 +18,14 @@ class CategoryOut(Schema):
 
 
 class CourseFilters(Schema):
-    q: str = Field("", max_length=200, description="Full text over title and description")
+    q: str = Field(
+        "", max_length=200, description="Full text over title and description: courses having any of the words, "
+        "best first; a misspelt word is corrected from the titles"
+    )  # fmt: skip
     category: str = Field("", max_length=60, description="Category slug or id")
     duration_days: int | None = Field(None, description=f"One of {', '.join(map(str, DURATIONS))}")
     level: str = Field("", max_length=12, description="BEGINNER, INTERMEDIATE or ADVANCED")
+    price: str = Field("", pattern="^(|free|paid)$", description="free or paid (premium) courses")
     sort: str = Field(
         "", pattern="^(|newest|popular|title|relevance)$", description="newest (default), popular, title; "
         "relevance is the default when searching"
