@@ -161,3 +161,11 @@ def test_the_export_schema_lists_every_section_the_apps_export(learner: User) ->
     from momentum.accounts.schemas import PersonalDataOut
 
     assert set(gdpr.export(learner)) == set(PersonalDataOut.model_fields)
+
+
+def test_a_deleted_account_keeps_no_role(api_as: Any, premium_learner: User) -> None:
+    api_as(premium_learner).delete("/me", {"password": PASSWORD})
+
+    premium_learner.refresh_from_db()
+    assert premium_learner.role == "FREE"
+    assert not premium_learner.is_premium
