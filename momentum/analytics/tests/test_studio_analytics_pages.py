@@ -32,9 +32,7 @@ def activity(admin, learner, premium_learner):  # type: ignore[no-untyped-def]
     event(EventKind.LESSON_COMPLETED, user=learner, course=course, lesson=course.lessons.get(day=2), ago=3)
     learner.age_range = "25_34"
     learner.save(update_fields=["age_range"])
-    from momentum.learning.models import Enrollment
-
-    from momentum.learning.models import LessonProgress
+    from momentum.learning.models import Enrollment, LessonProgress
 
     for person in (learner, premium_learner):
         Enrollment.objects.create(user=person, course=course, enrolled_at=days_ago(5))
