@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,7 +36,7 @@ def usd(value: float) -> str:
     return f"${value:,.2f}"
 
 
-def _chart(key: str, title: str, points: list[tuple[date, float | int]], fmt: Any = None) -> dict[str, Any]:
+def _chart(key: str, title: str, points: Sequence[tuple[date, float | int]], fmt: Any = None) -> dict[str, Any]:
     labelled = [(day.strftime("%b %-d"), value) for day, value in points]
     options = {"fmt": fmt} if fmt else {}
     return {

@@ -49,7 +49,7 @@ def sales(learner: User) -> None:
 
 @pytest.mark.parametrize("view", ["analytics:studio_dashboard", "analytics:studio_analytics"])
 def test_chart_labels_are_readable_on_a_phone(
-    page: Any, live_server: Any, admin: User, sales: None, screenshot: Any, view: str
+    page: Any, live_server: Any, admin: User, sales: None, screenshot: Any, *, view: str
 ) -> None:
     sign_in(page, live_server, admin)
     page.set_viewport_size(PHONE)
