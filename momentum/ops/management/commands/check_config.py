@@ -35,7 +35,8 @@ class Command(BaseCommand):
         services = config_checks.all_checks()
         self.stdout.write(json.dumps(services, indent=2))
         failed = config_checks.failures(services)
-        if not ready:
-            raise CommandError("Some dependencies do not answer (see above).")
-        if failed:
-            raise CommandError(f"Some settings do not work: {', '.join(failed)} (see above).")
+        problems = ([] if ready else ["some dependencies do not answer"]) + (
+            [f"some settings do not work: {', '.join(failed)}"] if failed else []
+        )
+        if problems:
+            raise CommandError(f"{'; '.join(problems).capitalize()} (see above).")
