@@ -72,3 +72,13 @@ def test_the_committed_openapi_document_matches_the_code() -> None:
     assert committed.read_text(encoding="utf-8") == current_document(), (
         "run `make openapi` and commit docs/openapi.json"
     )
+
+
+def test_the_readme_says_how_to_run_the_command_line() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The `momentum` command") :]
+    section = section[: section.index("\n## ", 1)]
+    # the console script pyproject.toml installs into the virtual environment, named where a new user reads
+    assert 'momentum = "momentum.cli:main"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert "`.venv/bin/momentum check-config`" in section
+    assert "source .venv/bin/activate" in section

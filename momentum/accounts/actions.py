@@ -355,6 +355,7 @@ def do_erase_account(user: User, *, request: HttpRequest | None) -> User:
     user.timezone = "UTC"
     user.reminder_emails = False
     user.is_active = False
+    user.role = Role.FREE  # an erased account keeps no rights, and shows none in the studio
     user.last_seen_at = None
     user.erased_at = timezone.now()
     user.set_unusable_password()

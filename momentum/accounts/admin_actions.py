@@ -40,6 +40,8 @@ def do_change_user_role(user: User, role: Role | str, *, actor: Any, request: Ht
     previous = user.role
     if previous == role:
         return user
+    if user.erased_at is not None:
+        raise Conflict("account_erased", "This account was erased at its owner's request: it has no role to change.")
     _refuse_leaving_no_admin(user, role=str(role), is_active=user.is_active)
     user.role = Role(role)
     user.save(update_fields=["role", "updated_at"])

@@ -107,6 +107,9 @@ class User(AbstractBaseUser, Timestamped):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True) | Q(role=Role.FREE, is_active=False), name="user_erased_has_no_role"
+            ),
             models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lowercase"),
             models.CheckConstraint(condition=_choices_or_blank("age_range", AgeRange), name="user_age_range_valid"),
             models.CheckConstraint(condition=_choices_or_blank("gender", Gender), name="user_gender_valid"),

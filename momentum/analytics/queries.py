@@ -202,6 +202,28 @@ class Snapshot:
         return [(first, round(float(value), 6) if as_float else int(value)) for first, value in values.items()]
 
 
+def payments_received(start: date, end: date) -> list[tuple[date, int]]:
+    """Cents paid each UTC day from ``start`` to ``end`` (refunded payments too, on the day they were
+    paid): never negative, unlike the net revenue_cents, where a refund subtracts on its own day."""
+    from django.db.models.functions import TruncDate
+
+    from momentum.billing.models import Payment, PaymentStatus
+
+    begin = datetime.combine(start, datetime.min.time(), tzinfo=UTC)
+    finish = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    rows = (
+        Payment.objects.filter(
+            paid_at__gte=begin, paid_at__lt=finish, status__in=[PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED]
+        )
+        .annotate(day=TruncDate("paid_at", tzinfo=UTC))
+        .values("day")
+        .annotate(cents=Sum("amount_cents"))
+        .order_by()
+    )
+    paid = {row["day"]: int(row["cents"] or 0) for row in rows}
+    return [(start + timedelta(days=n), paid.get(start + timedelta(days=n), 0)) for n in range((end - start).days + 1)]
+
+
 def completion_rate(completions: int | Decimal, enrollments: int | Decimal) -> float:
     """Completions / enrolments, 0 when nobody enrolled (four decimals)."""
     if not enrollments:

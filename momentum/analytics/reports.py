@@ -1,8 +1,9 @@
 """The tables of the studio's analytics page, each also exported as CSV.
 
-Daily figures, the completion funnel per course and the drop-off by lesson day read the daily
-rollups (through ``Snapshot``); the demographics breakdown reads accounts and enrolments,
-since demographics are properties of people rather than events.
+Daily figures and the drop-off by lesson day read the daily rollups (through ``Snapshot``); the
+completion funnel follows a cohort (enrolments and their lesson progress), and the demographics
+breakdown reads accounts and enrolments, since demographics are properties of people rather than
+events.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 
 from momentum.analytics.queries import Snapshot, completion_rate, halfway_day
 from momentum.analytics.rollups import DAY_COMPLETIONS, Metric, day_metric
@@ -73,29 +74,54 @@ def daily(snapshot: Snapshot, start: date, end: date) -> Table:
 
 
 def funnel(snapshot: Snapshot, start: date, end: date) -> Table:
-    """Per course, within the range: enrolments, how many completed day 1, the halfway day and the
-    last day, course completions, and completions / enrolments."""
-    from momentum.catalog.models import Course
+    """Per course, the learners who enrolled within the range, and of them how many did day 1, then
+    also the halfway day, then also the last day, then completed the course, and completions /
+    enrolments.
 
-    totals = snapshot.course_totals([Metric.ENROLLMENTS, Metric.COMPLETIONS], start, end)
-    days = snapshot.course_totals_matching(DAY_COMPLETIONS, start, end)
-    course_ids = {course for course, _ in totals} | {course for course, _ in days}
+    Each stage counts a subset of the one before (a cohort, followed to today), so the funnel never
+    goes up: counting each stage's events within the range instead mixed learners who enrolled
+    before the range into the later stages. It reads enrolments and lesson progress, so a learner
+    who erased their account leaves it (the daily figures and the drop-off keep them).
+    """
+    from momentum.catalog.models import DURATIONS, Course
+    from momentum.learning.models import Enrollment, LessonProgress
+
+    def did(day: Any) -> Exists:
+        return Exists(
+            LessonProgress.objects.filter(
+                user=OuterRef("user"), course=OuterRef("course"), lesson__day=day, completed=True
+            )
+        )
+
+    halfway = Case(*[When(course__duration_days=days, then=Value(halfway_day(days))) for days in DURATIONS])
+    stages = [Q(first=True), Q(first=True, half=True), Q(first=True, half=True, last=True)]
+    counts = (
+        Enrollment.objects.filter(enrolled_at__gte=_start_of(start), enrolled_at__lt=_start_of(end + timedelta(days=1)))
+        .annotate(first=did(1), half=did(halfway), last=did(F("course__duration_days")))
+        .values("course")
+        .annotate(
+            enrolled=Count("id"),
+            reached_1=Count("id", filter=stages[0]),
+            reached_2=Count("id", filter=stages[1]),
+            reached_3=Count("id", filter=stages[2]),
+            completed=Count("id", filter=stages[2] & Q(completed_at__isnull=False)),
+        )
+        .order_by()
+    )
+    by_course = {row["course"]: row for row in counts}
     rows: list[list[Any]] = []
-    for course in Course.objects.filter(pk__in=course_ids).order_by("title"):
-        enrolled = int(totals.get((course.pk, Metric.ENROLLMENTS), 0))
-        completed = int(totals.get((course.pk, Metric.COMPLETIONS), 0))
-        reached = [
-            int(days.get((course.pk, day_metric(day)), 0))
-            for day in (1, halfway_day(course.duration_days), course.duration_days)
-        ]
+    for course in Course.objects.filter(pk__in=by_course).order_by("title"):
+        row = by_course[course.pk]
         rows.append(
             [
                 course.title,
                 course.duration_days,
-                enrolled,
-                *reached,
-                completed,
-                completion_rate(completed, enrolled),
+                row["enrolled"],
+                row["reached_1"],
+                row["reached_2"],
+                row["reached_3"],
+                row["completed"],
+                completion_rate(row["completed"], row["enrolled"]),
                 course.pk,
             ]
         )
@@ -108,6 +134,16 @@ def funnel(snapshot: Snapshot, start: date, end: date) -> Table:
         percent=frozenset({7}),
         keys=[row[-1] for row in rows],
     )
+
+
+def _natural_key(value: str, order: dict[Any, int], labels: dict[Any, Any]) -> tuple[int, int, str]:
+    if not value:
+        return (1, 0, "")
+    return (0, order.get(value, len(order)), str(labels.get(value, value)))
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def dropoff(snapshot: Snapshot, course: Any, start: date, end: date) -> Table:
@@ -137,8 +173,12 @@ def demographics(dimension: str, start: date, end: date) -> Table:
             enrollments=Count("id"),
             completions=Count("id", filter=Q(completed_at__isnull=False)),
         )
-        .order_by("-learners")
+        .order_by()
     )
+    # In the dimension's natural order (age groups youngest first, as its choices list them; values
+    # without choices, such as countries, alphabetically), with "Not given" last.
+    order = {value: index for index, value in enumerate(labels)}
+    rows = sorted(rows, key=lambda row: _natural_key(row[f"user__{dimension}"] or "", order, labels))
     table = []
     for row in rows:
         value = row[f"user__{dimension}"] or ""

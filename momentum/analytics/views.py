@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,7 @@ from momentum.accounts.policy import Access, page_access
 from momentum.analytics import reports
 from momentum.analytics.actions import EVENTS_CURSOR
 from momentum.analytics.models import RollupCursor
-from momentum.analytics.queries import Snapshot
+from momentum.analytics.queries import Snapshot, payments_received
 from momentum.analytics.rollups import Metric
 from momentum.lib import charts, request_context
 from momentum.lib.problems import Problem
@@ -28,14 +29,14 @@ EXPORTS = ("daily", "funnel", "dropoff", "demographics")
 
 
 def dollars(cents: float) -> str:
-    return f"${cents / 100:,.2f}"
+    return f"{'-' if cents < 0 else ''}${abs(cents) / 100:,.2f}"
 
 
 def usd(value: float) -> str:
     return f"${value:,.2f}"
 
 
-def _chart(key: str, title: str, points: list[tuple[date, float | int]], fmt: Any = None) -> dict[str, Any]:
+def _chart(key: str, title: str, points: Sequence[tuple[date, float | int]], fmt: Any = None) -> dict[str, Any]:
     labelled = [(day.strftime("%b %-d"), value) for day, value in points]
     options = {"fmt": fmt} if fmt else {}
     return {
@@ -58,7 +59,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ("active", "Active learners per day", Metric.ACTIVE_USERS, None),
         ("enrollments", "Enrolments per day", Metric.ENROLLMENTS, None),
         ("completions", "Courses completed per day", Metric.COMPLETIONS, None),
-        ("revenue", "Revenue per day", Metric.REVENUE_CENTS, dollars),
         ("generation_cost", "AI generation cost per day", Metric.GENERATION_COST_USD, usd),
     ]
     cursor = RollupCursor.objects.filter(name=EVENTS_CURSOR).first()
@@ -71,7 +71,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "generation_cost": usd(overview["generation"]["cost_usd_total"]),
             "completion_percent": f"{overview['completion_rate'] * 100:.1f} %",
             "charts": [
-                _chart(key, title, snapshot.series(metric, start, end), fmt) for key, title, metric, fmt in figures
+                *[
+                    _chart(key, title, snapshot.series(metric, start, end), fmt)
+                    for key, title, metric, fmt in figures[:4]
+                ],
+                # Money received, which is never negative (a refund is not a negative sale on the chart).
+                _chart("revenue", "Payments received per day", payments_received(start, end), dollars),
+                *[
+                    _chart(key, title, snapshot.series(metric, start, end), fmt)
+                    for key, title, metric, fmt in figures[4:]
+                ],
             ],
             "start": start,
             "end": end,
@@ -156,7 +165,7 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
         _chart("signups", "Sign-ups", snapshot.series(Metric.SIGNUPS, start, end)),
         _chart("active", "Active learners", snapshot.series(Metric.ACTIVE_USERS, start, end)),
         _chart("lessons", "Lessons completed", snapshot.series(Metric.LESSON_COMPLETIONS, start, end)),
-        _chart("revenue", "Revenue", snapshot.series(Metric.REVENUE_CENTS, start, end), dollars),
+        _chart("revenue", "Payments received", payments_received(start, end), dollars),
     ]
     return render(
         request,

@@ -523,7 +523,7 @@ def _active_plan(user: User, now: datetime) -> bool:
 def _sync_premium_role(user: User, *, reason: str) -> None:
     """PREMIUM while a plan entitles the learner, FREE after; an admin stays an admin."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.role == Role.ADMIN:
+    if user.role == Role.ADMIN or user.erased_at is not None:  # an erased account has no role to sync
         return
     entitled = _active_plan(user, timezone.now())
     target = Role.PREMIUM if entitled else Role.FREE

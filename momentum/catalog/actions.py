@@ -27,9 +27,12 @@ def do_create_course(
     price_cents: int = 0,
     slug: str | None = None,
     metadata: dict[str, Any] | None = None,
+    title_card: bool = False,
     actor: Any = None,
     request: HttpRequest | None = None,
 ) -> Course:
+    """A new draft. ``title_card``: give it the local thumbnail provider's title card, as generated
+    courses get one (for courses made by hand in the studio or through the API)."""
     course = Course.objects.create(
         slug=slug or unique_slug(title, Course.objects.all()),
         title=title,
@@ -43,7 +46,22 @@ def do_create_course(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     do_record_audit("course.created", actor=actor, resource=course, request=request, metadata={"title": title})
+    if title_card:
+        course = do_set_thumbnail(course, render_course_title_card(course), actor=actor, request=request)
     return course
+
+
+def render_course_title_card(course: Course) -> bytes:
+    """The title card of the local thumbnail provider, in the course's category colours."""
+    from momentum.generation.providers.title_card import render_title_card
+
+    return render_title_card(
+        course.title,
+        category=course.category.name,
+        color=course.category.color,
+        accent=course.category.accent,
+        subtitle=f"{course.duration_days} days · {Level(course.level).label}",
+    )
 
 
 @transaction.atomic

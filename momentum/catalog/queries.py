@@ -16,6 +16,7 @@ from momentum.catalog.models import Category, Course, Lesson, Level, Status
 from momentum.ops.caching import CATALOGUE, CATEGORIES
 
 SORTS = ("newest", "popular", "title", "relevance")
+PRICES = ("free", "paid")
 _ORDERINGS = {
     "newest": ("-created_at", "-id"),
     "popular": ("-enrollment_count", "-created_at", "-id"),
@@ -109,6 +110,7 @@ def catalogue(
     category: str | int | None = None,
     duration_days: int | None = None,
     level: str = "",
+    price: str = "",
     sort: str = "",
     status: str = "",
 ) -> QuerySet[Course]:
@@ -131,12 +133,27 @@ def catalogue(
         courses = courses.filter(duration_days=duration_days)
     if level and level.upper() in Level.values:
         courses = courses.filter(level=level.upper())
+    if price in PRICES:
+        courses = courses.filter(is_premium=price == "paid")
     if q.strip():
         courses = search.search(courses, q)
         if sort in _ORDERINGS:
             courses = courses.order_by(*_ORDERINGS[sort])
         return courses
     return courses.order_by(*_ORDERINGS.get(sort, _ORDERINGS["newest"]))
+
+
+def did_you_mean(user: Any, q: str, **filters: Any) -> str:
+    """The search ``q`` with its misspelt words corrected, among the courses the filters leave ("" if none)."""
+    if not q.strip():
+        return ""
+    return search.did_you_mean(catalogue(user, **filters), q)
+
+
+def published_levels() -> list[tuple[str, str]]:
+    """The levels (value, label) some published course has, easiest first: what the level filter offers."""
+    present = set(published_courses().order_by().values_list("level", flat=True).distinct())
+    return [(value, label) for value, label in Level.choices if value in present]
 
 
 def newest(limit: int = 8) -> list[Course]:

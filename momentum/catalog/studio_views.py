@@ -48,7 +48,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
                     detail="price_cents: a premium course needs a price above 0",
                     errors=[{"field": "price_cents", "message": "A premium course needs a price above 0."}],
                 )
-            course = actions.do_create_course(actor=request.user, request=request, **changes)
+            course = actions.do_create_course(actor=request.user, request=request, title_card=True, **changes)
         except Problem as problem:
             add_problem(form, problem)
         else:

@@ -29,6 +29,7 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+PRICE_CHOICES = [("free", "Free"), ("paid", "Paid")]
 SORT_CHOICES = [("", "Best match"), ("newest", "Newest"), ("popular", "Most popular"), ("title", "Title A-Z")]
 
 
@@ -57,6 +58,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
         "category": get.get("category", "")[:60],
         "duration_days": int(duration) if duration.isdigit() and int(duration) in DURATIONS else None,
         "level": level if level in Level.values else "",
+        "price": get.get("price", "") if get.get("price", "") in queries.PRICES else "",
         "sort": sort if sort in queries.SORTS else "",
     }
 
@@ -71,7 +73,11 @@ def course_list(request: HtmxHttpRequest) -> HttpResponse:
     def results() -> str:
         courses = queries.catalogue(request.user, **filters)
         page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render_to_string("catalog/partials/results.html", {**context, "page": page}, request)
+        did_you_mean = queries.did_you_mean(request.user, **filters)
+        suggestion = {"text": did_you_mean, "query_string": urlencode({**active, "q": did_you_mean})}
+        return render_to_string(
+            "catalog/partials/results.html", {**context, "page": page, "did_you_mean": suggestion}, request
+        )
 
     if queries.is_admin(request.user):  # admins' lists are never cached
         context["results"] = results()
@@ -83,7 +89,8 @@ def course_list(request: HtmxHttpRequest) -> HttpResponse:
     context |= {
         "categories": queries.cached_categories(),
         "durations": DURATIONS,
-        "levels": Level.choices,
+        "levels": CATALOGUE.get_or_build("published-levels", queries.published_levels),
+        "prices": PRICE_CHOICES,
         "sorts": SORT_CHOICES,
     }
     return render(request, "catalog/course_list.html", context)

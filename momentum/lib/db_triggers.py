@@ -71,24 +71,84 @@ $$ LANGUAGE plpgsql
 """
 
 
-def keep_updated_at(table: str) -> RunVendorSQL:
-    """updated_at moves on every UPDATE that did not set it itself (bulk and raw SQL too)."""
+_PG_TOUCH_UNLESS_COUNTED = """
+CREATE OR REPLACE FUNCTION momentum_touch_updated_at_unless_counted() RETURNS trigger AS $$
+DECLARE
+    counter_column text;
+BEGIN
+    FOREACH counter_column IN ARRAY TG_ARGV LOOP
+        IF to_jsonb(NEW) -> counter_column IS DISTINCT FROM to_jsonb(OLD) -> counter_column THEN
+            RETURN NEW;
+        END IF;
+    END LOOP;
+    IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+        NEW.updated_at := clock_timestamp();
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql
+"""
+
+
+def keep_updated_at(table: str, *, counters: tuple[str, ...] = ()) -> RunVendorSQL:
+    """updated_at moves on every UPDATE that did not set it itself (bulk and raw SQL too).
+
+    ``counters``: denormalised counts that other tables' triggers keep (a course's enrollment_count):
+    an UPDATE that moves one of them is bookkeeping, not a change of the row, and leaves updated_at.
+    """
     trigger = f"{table}_touch_updated_at"
+    unchanged = "".join(f" AND NEW.{column} IS OLD.{column}" for column in counters)
+    arguments = ", ".join(f"'{column}'" for column in counters)
+    pg_function, pg_call = (
+        (_PG_TOUCH_UNLESS_COUNTED, f"momentum_touch_updated_at_unless_counted({arguments})")
+        if counters
+        else (_PG_TOUCH_FUNCTION, "momentum_touch_updated_at()")
+    )
     return RunVendorSQL(
-        f"{table}.updated_at kept on update",
+        f"{table}.updated_at kept on update" + (f" (not for {', '.join(counters)})" if counters else ""),
         VendorSQL(
             sqlite_forward=[
                 f"CREATE TRIGGER {trigger} AFTER UPDATE ON {table} FOR EACH ROW "
-                f"WHEN NEW.updated_at IS OLD.updated_at BEGIN "
+                f"WHEN NEW.updated_at IS OLD.updated_at{unchanged} BEGIN "
                 f"UPDATE {table} SET updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE rowid = NEW.rowid; END"
             ],
             sqlite_backward=[f"DROP TRIGGER IF EXISTS {trigger}"],
             postgresql_forward=[
-                _PG_TOUCH_FUNCTION,
-                f"CREATE TRIGGER {trigger} BEFORE UPDATE ON {table} FOR EACH ROW "
-                f"EXECUTE FUNCTION momentum_touch_updated_at()",
+                pg_function,
+                f"CREATE TRIGGER {trigger} BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {pg_call}",
             ],
             postgresql_backward=[f"DROP TRIGGER IF EXISTS {trigger} ON {table}"],
+        ),
+    )
+
+
+def replace_rule(name: str, old: RunVendorSQL, new: RunVendorSQL) -> RunVendorSQL:
+    """A migration's change of a rule: ``old`` dropped and ``new`` created (and the reverse going back)."""
+    return RunVendorSQL(
+        name,
+        VendorSQL(
+            sqlite_forward=[*old.sql.sqlite_backward, *new.sql.sqlite_forward],
+            sqlite_backward=[*new.sql.sqlite_backward, *old.sql.sqlite_forward],
+            postgresql_forward=[*old.sql.postgresql_backward, *new.sql.postgresql_forward],
+            postgresql_backward=[*new.sql.postgresql_backward, *old.sql.postgresql_forward],
+        ),
+    )
+
+
+def reinstate(rule: RunVendorSQL) -> RunVendorSQL:
+    """``rule`` dropped and created again: the last operation of a migration whose ALTER makes Django
+    rebuild the rule's table on SQLite (create, copy, drop, rename), which loses its triggers.
+
+    PostgreSQL alters tables in place: nothing to do there. Going backwards, the rebuild that undoes
+    the ALTER loses them again and ``restore_missing`` (after migrate) brings them back.
+    """
+    return RunVendorSQL(
+        f"{rule.name} (after a rebuild)",
+        VendorSQL(
+            sqlite_forward=[*rule.sql.sqlite_backward, *rule.sql.sqlite_forward],
+            sqlite_backward=[],
+            postgresql_forward=[],
+            postgresql_backward=[],
         ),
     )
 

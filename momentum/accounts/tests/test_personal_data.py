@@ -177,3 +177,11 @@ def test_deleting_the_account_sends_a_last_mail_naming_the_site(
     assert message.subject == "[Momentum Test Academy] Your account has been deleted"
     assert "Your Momentum Test Academy account has been deleted" in message.body
     assert settings.SITE_URL in message.body
+
+
+def test_a_deleted_account_keeps_no_role(api_as: Any, premium_learner: User) -> None:
+    api_as(premium_learner).delete("/me", {"password": PASSWORD})
+
+    premium_learner.refresh_from_db()
+    assert premium_learner.role == "FREE"
+    assert not premium_learner.is_premium

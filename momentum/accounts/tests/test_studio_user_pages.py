@@ -85,3 +85,27 @@ def test_the_user_page_lists_enrolments_with_progress(studio, learner) -> None:
     assert "Seven days of sketching" in page
     assert 'value="29"' in page  # 2 of 7 lessons
     assert "2/7" in page
+
+
+def test_a_deleted_account_shows_as_deleted_not_with_its_old_role(studio, premium_learner) -> None:
+    from momentum.accounts.actions import do_erase_account
+
+    do_erase_account(premium_learner, request=None)
+
+    listed = studio.get(reverse("accounts:studio_users"), {"status": "inactive"}).content.decode()
+    detail = studio.get(reverse("accounts:studio_user", args=[premium_learner.pk])).content.decode()
+    for page in (listed, detail):
+        assert '<span class="tag neutral">Deleted</span>' in page
+        assert '<span class="tag">Premium</span>' not in page
+
+
+def test_a_deleted_accounts_role_cannot_be_changed(studio, learner) -> None:
+    from momentum.accounts.actions import do_erase_account
+
+    do_erase_account(learner, request=None)
+
+    response = studio.post(reverse("accounts:studio_user_role", args=[learner.pk]), {"role": "ADMIN"}, follow=True)
+
+    learner.refresh_from_db()
+    assert learner.role == Role.FREE
+    assert response.status_code < 500

@@ -32,10 +32,12 @@ def activity(admin, learner, premium_learner):  # type: ignore[no-untyped-def]
     event(EventKind.LESSON_COMPLETED, user=learner, course=course, lesson=course.lessons.get(day=2), ago=3)
     learner.age_range = "25_34"
     learner.save(update_fields=["age_range"])
-    from momentum.learning.models import Enrollment
+    from momentum.learning.models import Enrollment, LessonProgress
 
     for person in (learner, premium_learner):
         Enrollment.objects.create(user=person, course=course, enrolled_at=days_ago(5))
+        LessonProgress.objects.create(user=person, lesson=course.lessons.get(day=1), course=course, completed=True,
+                                      completed_at=days_ago(4), completed_on=days_ago(4).date())  # fmt: skip
     return course
 
 
@@ -118,3 +120,42 @@ def test_the_demographics_export_groups_by_the_chosen_dimension(studio, activity
 
 def test_an_unknown_export_is_404(studio, db) -> None:
     assert studio.get("/studio/analytics/passwords.csv").status_code == 404
+
+
+def test_the_funnel_never_goes_up_from_one_stage_to_the_next(admin, learner, premium_learner) -> None:
+    from momentum.analytics import reports
+    from momentum.analytics.queries import Snapshot
+    from momentum.learning.models import Enrollment, LessonProgress
+
+    # given one learner who enrolled within the range and did day 1, and one who enrolled long
+    # before it and did the last day within it
+    course = published_course(title="Seven days")
+    Enrollment.objects.create(user=learner, course=course, enrolled_at=days_ago(5))
+    Enrollment.objects.create(user=premium_learner, course=course, enrolled_at=days_ago(200))
+    for person, day in ((learner, 1), (premium_learner, 7)):
+        LessonProgress.objects.create(user=person, lesson=course.lessons.get(day=day), course=course, completed=True,
+                                      completed_at=days_ago(2), completed_on=days_ago(2).date())  # fmt: skip
+    # when the funnel of the last 30 days is read
+    table = reports.funnel(Snapshot(), days_ago(30).date(), days_ago(0).date())
+    # then it follows the learners who enrolled within the range, each stage within the one before
+    [row] = table.rows
+    enrolled, day_1, halfway, last_day, completed = row[2:7]
+    assert (enrolled, day_1, halfway, last_day, completed) == (1, 1, 0, 0, 0)
+
+
+def test_age_groups_are_listed_youngest_first(admin, learner, premium_learner, stranger) -> None:
+    from momentum.analytics import reports
+    from momentum.learning.models import Enrollment
+
+    course = published_course(title="Seven days")
+    for person, age in ((learner, "45_54"), (premium_learner, "18_24"), (stranger, "")):
+        person.age_range = age
+        person.save(update_fields=["age_range"])
+        Enrollment.objects.create(user=person, course=course, enrolled_at=days_ago(3))
+    Enrollment.objects.create(user=admin, course=published_course(title="Other"), enrolled_at=days_ago(3))
+    admin.age_range = "25_34"
+    admin.save(update_fields=["age_range"])
+
+    table = reports.demographics("age_range", days_ago(30).date(), days_ago(0).date())
+
+    assert [row[0] for row in table.rows] == ["18-24", "25-34", "45-54", "Not given"]

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from momentum.lib.db_triggers import keep_updated_at, reinstate
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -37,4 +39,6 @@ class Migration(migrations.Migration):
                 name="payment_refund_has_dates",
             ),
         ),
+        # Adding a unique column rebuilt billing_payment on SQLite, without its trigger.
+        reinstate(keep_updated_at("billing_payment")),
     ]

@@ -225,6 +225,7 @@ def create_course(request: HttpRequest, payload: CourseIn) -> Status[dict[str, A
             level=payload.level,
             is_premium=payload.is_premium,
             price_cents=payload.price_cents,
+            title_card=True,
             actor=request.user,
             request=request,
         )

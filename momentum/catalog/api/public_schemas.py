@@ -30,7 +30,10 @@ def _upper_or_none(value: object) -> object:
 
 
 class CourseFilters(Schema):
-    q: str = Field("", max_length=200, description="Full text over title and description")
+    q: str = Field(
+        "", max_length=200, description="Full text over title and description: courses having any of the words, "
+        "best first; a misspelt word is corrected from the titles"
+    )  # fmt: skip
     category: str = Field("", max_length=60, description="Category slug or id")
     duration_days: Annotated[int | None, AfterValidator(_a_duration)] = Field(
         None, description=f"One of {', '.join(map(str, DURATIONS))}", json_schema_extra={"enum": [*DURATIONS, None]}
@@ -38,6 +41,7 @@ class CourseFilters(Schema):
     level: Annotated[Level | None, BeforeValidator(_upper_or_none)] = Field(
         None, description="BEGINNER, INTERMEDIATE or ADVANCED (any case)"
     )
+    price: str = Field("", pattern="^(|free|paid)$", description="free or paid (premium) courses")
     sort: str = Field(
         "", pattern="^(|newest|popular|title|relevance)$", description="newest (default), popular, title; "
         "relevance is the default when searching"

@@ -30,6 +30,15 @@ def test_an_admin_creates_a_draft_course_and_it_is_audited(admin, api_as) -> Non
     assert AuditLog.objects.filter(action="course.created", actor=admin, resource_id=str(body["id"])).exists()
 
 
+def test_a_hand_made_course_gets_its_title_card_as_thumbnail(admin, api_as) -> None:
+    body = api_as(admin).post("/courses", NEW_COURSE).json()
+
+    course = Course.objects.get(pk=body["id"])
+    assert body["thumbnail_url"].endswith(".png")
+    with course.thumbnail.open("rb") as image:
+        assert image.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
 def test_the_category_may_be_given_by_id(admin, api_as) -> None:
     from momentum.catalog.models import Category
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from momentum.catalog.models import Category, Course, Lesson
+from momentum.learning.actions import do_enroll
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,25 @@ def test_updated_at_moves_on_a_raw_update() -> None:
     after = Course.objects.get(slug="touched").updated_at
     assert after > before
     assert after <= timezone.now()
+
+
+def test_a_learner_enrolling_does_not_change_the_course(learner: Any) -> None:
+    # given a course last changed at NOW
+    insert_course("enrolled", 7)
+    for day in range(1, 8):
+        insert_lesson(Course.objects.get(slug="enrolled").pk, day)
+    raw("UPDATE catalog_course SET updated_at = %s WHERE slug = 'enrolled'", [NOW])
+    course = Course.objects.get(slug="enrolled")
+    changed = course.updated_at
+    # when a learner enrols (the counter's trigger updates the course row) and then leaves
+    enrollment, _ = do_enroll(learner, course)
+    assert Course.objects.get(pk=course.pk).enrollment_count == 1
+    enrollment.delete()
+    # then the studio's "Changed" time has not moved
+    assert Course.objects.get(pk=course.pk).updated_at == changed
+    # while a change of the course itself still moves it
+    raw("UPDATE catalog_course SET description = 'New' WHERE slug = 'enrolled'")
+    assert Course.objects.get(pk=course.pk).updated_at > changed
 
 
 def test_the_orm_sees_the_same_rules() -> None:

@@ -31,9 +31,15 @@ from momentum.ops.models import BackupRun, OperationKind, OperationStatus
 
 def resolve(location: str | None) -> tuple[LocalTarget | S3Target, str]:
     """``None``/"latest" → the newest backup at MOMENTUM_BACKUP_TARGET; a backup's name → that one
-    there; a backup's folder or s3:// address → that backup; a target → its newest backup."""
+    there; a backup's folder (any folder holding a manifest, whatever its name) or s3:// address →
+    that backup; a target → its newest backup."""
     if location in (None, "", "latest"):
         target = target_for(None)
+    elif "://" not in location and (folder := Path(location).expanduser()).joinpath(manifest.FILE_NAME).is_file():
+        # A backup's own folder, whatever it is called now (a renamed or copied backup): its
+        # manifest says what it holds, and the name is only where it was first written.
+        folder = folder.resolve()
+        return LocalTarget(folder.parent), folder.name
     elif manifest.NAME_PATTERN.match(location.rstrip("/").rsplit("/", 1)[-1]):
         if "/" not in location:
             return target_for(None), location

@@ -121,6 +121,22 @@ def test_verify_backup_refuses_a_damaged_file(catalogue: Course, backup_target: 
         recovery.check_backup(run.location)
 
 
+def test_verify_backup_verifies_a_renamed_copy_of_a_backup_folder(
+    catalogue: Course, backup_target: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    run = service.create_backup()
+    copy = tmp_path / "copied to a USB stick" / "nightly"
+    shutil.copytree(run.location, copy)
+
+    out = StringIO()
+    call_command("verify_backup", str(copy), stdout=out)
+
+    assert "is sound" in out.getvalue()
+    assert json.loads(out.getvalue().split("\n}")[0] + "}")["backup"] == Path(run.location).name
+
+
 def test_a_backup_that_fails_midway_leaves_nothing_behind_and_the_previous_backup_valid(
     catalogue: Course, backup_target: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,11 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from momentum.ops import health
+from momentum.ops import config_checks, health
 
 
 class Command(BaseCommand):
-    help = "Show the effective configuration (no secrets) and check the database, cache, storage and workflows."
+    help = (
+        "Show the effective configuration (no secrets) and check the database, cache, storage, workflows, "
+        "AI providers, payments, mail and the site URL."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         summary = {
@@ -29,5 +32,11 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(summary, indent=2))
         ready, checks = health.readiness()
         self.stdout.write(json.dumps(checks, indent=2))
-        if not ready:
-            raise CommandError("Some dependencies do not answer (see above).")
+        services = config_checks.all_checks()
+        self.stdout.write(json.dumps(services, indent=2))
+        failed = config_checks.failures(services)
+        problems = ([] if ready else ["some dependencies do not answer"]) + (
+            [f"some settings do not work: {', '.join(failed)}"] if failed else []
+        )
+        if problems:
+            raise CommandError(f"{'; '.join(problems).capitalize()} (see above).")
