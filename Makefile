@@ -85,8 +85,9 @@ soak: install-dev
 	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_DATABASE_URL="$(TEST_DATABASE_URL)" SOAK_REDIS_URL="$(TEST_REDIS_URL)" \
 		$(BIN)/python -m bench.soak
 
-# A longer fuzz of the API: MOMENTUM_FUZZ_EXAMPLES examples per operation and mode (default 100).
+# A longer fuzz of the API: MOMENTUM_FUZZ_EXAMPLES examples per operation and mode (default 100),
+# and Schemathesis' coverage phase sent as every persona (make test sends it as the admin).
 MOMENTUM_FUZZ_EXAMPLES ?= 100
 fuzz: install-dev
-	env -u DATABASE_URL -u REDIS_URL MOMENTUM_FUZZ_EXAMPLES=$(MOMENTUM_FUZZ_EXAMPLES) MOMENTUM_SECURITY_PAYLOADS=all \
+	env -u DATABASE_URL -u REDIS_URL MOMENTUM_FUZZ_EXAMPLES=$(MOMENTUM_FUZZ_EXAMPLES) MOMENTUM_FUZZ_EVERY_PERSONA=1 MOMENTUM_SECURITY_PAYLOADS=all \
 		$(BIN)/pytest tests/fuzz tests/security/test_injection_api.py tests/security/test_injection_forms.py -p no:randomly $(PYTEST_ARGS)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
@@ -79,8 +80,10 @@ class MomentumAPI(NinjaAPI):
         from momentum.accounts.schemas import ProblemOut
         from momentum.api_links import document_links
         from momentum.api_problems import document_problems
+        from momentum.generation.event_docs import document_job_events
 
         schema = document_links(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+        schema = document_job_events(schema)
         return document_problems(schema, ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}"))
 
 
@@ -158,6 +161,15 @@ def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return problem_response(Problem(413, "payload_too_large", "The request body is too large."), request)
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body Django could not parse (MalformedRequestMiddleware refuses most before they get here)."""
+    log.info("malformed_request", path=request.path, reason=f"{type(exc).__name__}: {exc}"[:300])
+    return problem_response(Problem(400, "bad_request", "The request body could not be parsed."), request)
 
 
 @api.exception_handler(HttpError)

@@ -4,10 +4,12 @@ Routers declare the answers particular to an operation (``201``, ``409 already_e
 The answers that come from the shared machinery are added here, from what the operation is,
 so the document lists every status a client can meet:
 
-- any operation: ``429`` (the rate limits) and ``503`` (a dependency such as the database is down);
+- any operation: ``400`` (a query string that is not UTF-8, a body whose framing is malformed, such
+  as multipart without a boundary or a bad Content-Length: any request can carry those), ``429``
+  (the rate limits) and ``503`` (a dependency such as the database is down);
 - one that takes a body: ``413`` (too large), ``415`` (wrong media type);
-- one that takes parameters or a body: ``400`` (a body that cannot be parsed, or text no database
-  can hold: a NUL character or a lone surrogate) and ``422`` (validation);
+- one that takes parameters or a body: ``400`` also for a body that cannot be parsed, or text no
+  database can hold (a NUL character or a lone surrogate), and ``422`` (validation);
 - one that needs an account: ``401`` (no valid credentials) and ``403`` (not allowed);
 - one with path parameters: ``404`` (no such object, or one the caller may not see).
 
@@ -22,7 +24,8 @@ from momentum.lib.problems import PROBLEM_CONTENT_TYPE
 
 PROBLEM_SCHEMA_NAME = "ProblemOut"
 _DESCRIPTIONS = {
-    400: "Bad Request: the body could not be parsed, or it or the address holds a NUL character",
+    400: "Bad Request: the query string or the body cannot be read (not UTF-8, malformed framing such as "
+    "multipart without a boundary), or it or the address holds a NUL character",
     401: "Unauthorized: send a valid bearer access token or a session cookie",
     403: "Forbidden: the caller may not do this",
     404: "Not Found",
@@ -38,11 +41,11 @@ _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 def _statuses(operation: dict[str, Any]) -> list[int]:
     parameters = operation.get("parameters", [])
     has_body = "requestBody" in operation
-    statuses = [429, 503]
+    statuses = [400, 429, 503]
     if has_body:
         statuses += [413, 415]
     if has_body or parameters:
-        statuses += [400, 422]
+        statuses.append(422)
     if operation.get("security"):
         statuses += [401, 403]
     if any(parameter.get("in") == "path" for parameter in parameters):

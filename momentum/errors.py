@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import sys
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +17,15 @@ from momentum.lib.problems import Problem, problem_response
 def _respond(request: HttpRequest, status: int, code: str, detail: str, template: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return problem_response(Problem(status, code, detail), request)
-    return render(request, template, {"detail": detail}, status=status)
+    return render_error_page(request, template, {"detail": detail}, status=status)
+
+
+def render_error_page(request: HttpRequest, template: str, context: dict[str, object], *, status: int) -> HttpResponse:
+    """An error page, also for a request refused before AuthenticationMiddleware ran (it shows
+    the page as to a signed-out visitor: the request was not read far enough to know who sent it)."""
+    if not hasattr(request, "user"):
+        request.user = AnonymousUser()
+    return render(request, template, context, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -25,6 +34,11 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
         return payload_too_large(request)
     return _respond(request, 400, "bad_request", "The request could not be understood.", "errors/400.html")
+
+
+def malformed_request(request: HttpRequest, detail: str) -> HttpResponse:
+    """400 for a request whose query string or body framing cannot be read (momentum.ops.request_framing)."""
+    return _respond(request, 400, "bad_request", detail, "errors/400.html")
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

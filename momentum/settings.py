@@ -531,6 +531,10 @@ def _insert_middleware(after: str, name: str) -> None:
 _SECURITY_HEADERS = "momentum.ops.security_headers.SecurityHeadersMiddleware"
 _insert_middleware("django.middleware.security.SecurityMiddleware", _SECURITY_HEADERS)
 _insert_middleware(_SECURITY_HEADERS, "momentum.ops.request_limits.BodySizeLimitMiddleware")
+# Before anything (CSRF, views, ninja) reads the query string or the body.
+_insert_middleware(
+    "momentum.ops.request_limits.BodySizeLimitMiddleware", "momentum.ops.request_framing.MalformedRequestMiddleware"
+)
 _insert_middleware(
     "django.contrib.auth.middleware.AuthenticationMiddleware", "momentum.ops.request_limits.RateLimitMiddleware"
 )

@@ -6,14 +6,17 @@ list, detail, lesson, search and recommendation starts from it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from momentum.catalog import search
 from momentum.catalog.models import Category, Course, Lesson, Level, Status
+from momentum.lib import object_keys
 from momentum.ops.caching import CATALOGUE, CATEGORIES
+
+Keyed = TypeVar("Keyed", Category, Course)
 
 SORTS = ("newest", "popular", "title", "relevance")
 PRICES = ("free", "paid")
@@ -34,8 +37,7 @@ def cached_categories() -> list[Category]:
 
 
 def category_by_key(key: str | int) -> Category | None:
-    lookup = {"pk": int(key)} if str(key).isdigit() else {"slug": str(key)}
-    return Category.objects.filter(**lookup).first()
+    return _by_key(Category.objects.all(), key).first()
 
 
 def published_courses() -> QuerySet[Course]:
@@ -53,8 +55,10 @@ def visible_courses(user: Any) -> QuerySet[Course]:
     return published_courses()
 
 
-def _by_key(courses: QuerySet[Course], key: str | int) -> QuerySet[Course]:
-    return courses.filter(pk=int(key)) if str(key).isdigit() else courses.filter(slug=str(key))
+def _by_key(objects: QuerySet[Keyed], key: str | int) -> QuerySet[Keyed]:
+    """``objects`` narrowed to the one whose id or slug is ``key``."""
+    id_or_slug = object_keys.id_or_slug(key)
+    return objects.filter(pk=id_or_slug) if isinstance(id_or_slug, int) else objects.filter(slug=id_or_slug)
 
 
 def visible_course_or_404(user: Any, key: str | int, *, with_lessons: bool = False) -> Course:
@@ -124,10 +128,11 @@ def catalogue(
     elif status in Status.values:
         courses = courses.filter(status=status)
     if category not in (None, ""):
+        category_key = object_keys.id_or_slug(category)
         courses = (
-            courses.filter(category__pk=int(category))
-            if str(category).isdigit()
-            else courses.filter(category__slug=str(category))
+            courses.filter(category__pk=category_key)
+            if isinstance(category_key, int)
+            else courses.filter(category__slug=category_key)
         )
     if duration_days:
         courses = courses.filter(duration_days=duration_days)

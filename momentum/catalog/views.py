@@ -20,6 +20,7 @@ from momentum.catalog import queries
 from momentum.catalog.models import DURATIONS, Course, Level
 from momentum.learning import queries as learning
 from momentum.learning.recommendations import recommended_for
+from momentum.lib.object_keys import parse_id
 from momentum.ops.caching import CATALOGUE
 
 PAGE_SIZE = 12
@@ -56,7 +57,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     return {
         "q": get.get("q", "")[:200].strip(),
         "category": get.get("category", "")[:60],
-        "duration_days": int(duration) if duration.isdigit() and int(duration) in DURATIONS else None,
+        "duration_days": days if (days := parse_id(duration)) in DURATIONS else None,
         "level": level if level in Level.values else "",
         "price": get.get("price", "") if get.get("price", "") in queries.PRICES else "",
         "sort": sort if sort in queries.SORTS else "",

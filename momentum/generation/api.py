@@ -13,6 +13,7 @@ from uuid import UUID
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import HeaderEx, P, QueryEx, Router, Status
+from ninja.responses import NinjaJSONEncoder
 
 from momentum.accounts.policy import Access, api_access
 from momentum.catalog.models import ReferenceDocument
@@ -166,17 +167,18 @@ def retry_job(request: HttpRequest, id: UUID) -> Status[Any]:
 
 
 def _snapshot(job_id: UUID) -> dict[str, Any]:
+    """The job as GET /generation-jobs/{id} sends it (same schema, same JSON encoder)."""
     job = queries.job_or_404(job_id)
-    return json.loads(json.dumps(job_out(job), default=str))  # type: ignore[no-any-return]
+    return json.loads(json.dumps(JobOut.model_validate(job_out(job)).model_dump(), cls=NinjaJSONEncoder))  # type: ignore[no-any-return]
 
 
 def _event(name: str, data: Any) -> str:
-    return f"event: {name}\ndata: {json.dumps(data, default=str)}\n\n"
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n"
 
 
 async def job_events(job_id: UUID, first: dict[str, Any]) -> AsyncIterator[str]:
     """`job` once, a `step` for each step that changed, `job` when the job's status, warnings or
-    cost change, and `end` when the job has ended."""
+    cost change, and `end` when the job has ended (documented by momentum/generation/event_docs.py)."""
     snapshot = sync_to_async(_snapshot)
     current = first
     yield "retry: 2000\n\n"
@@ -211,9 +213,9 @@ async def job_events(job_id: UUID, first: dict[str, Any]) -> AsyncIterator[str]:
     openapi_extra={
         "responses": {
             200: {
-                "description": "Server-sent events: `job` (status, warnings, cost), `step` (one step's "
-                "status, attempts, cost, error) and a final `end`",
-                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                "description": "Server-sent events: `job` (the job without its steps), `step` (one "
+                "step) and a final `end`; each event's `data` is JSON (schema below, one event)",
+                "content": {"text/event-stream": {"schema": {"type": "object"}}},
             },
             404: {"description": "No such job", **PROBLEM},
         }

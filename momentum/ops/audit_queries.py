@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
+from momentum.lib.object_keys import parse_id
 from momentum.ops.models import AuditLog
 
 
@@ -21,8 +22,8 @@ class AuditFilter:
 
 def _person(field: str, value: str) -> Q:
     value = value.strip()
-    if value.isdigit():
-        return Q(**{f"{field}_id": int(value)})
+    if (account_id := parse_id(value)) is not None:
+        return Q(**{f"{field}_id": account_id})
     return Q(**{f"{field}__email__iexact": value})
 
 

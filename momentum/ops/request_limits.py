@@ -121,7 +121,9 @@ def payload_too_large(request: HttpRequest) -> HttpResponse:
     problem = Problem(413, "payload_too_large", "The request body is larger than this server accepts.")
     if request.path.startswith("/api/"):
         return problem_response(problem, request)
-    return render(request, "errors/413.html", {"detail": problem.detail}, status=413)
+    from momentum.errors import render_error_page
+
+    return render_error_page(request, "errors/413.html", {"detail": problem.detail}, status=413)
 
 
 def _bearer_subject(request: HttpRequest) -> str | None:

@@ -5,7 +5,10 @@ real catalogue, so generated requests meet real courses, lessons and accounts ab
 time. Each response must not be a 5xx, must carry a status code the operation documents, and
 must match the documented schema and content type. ``MOMENTUM_FUZZ_EXAMPLES`` sets the examples
 per operation and generation mode (``make fuzz`` raises it); each example goes out as each persona.
-The operations are split over two test modules so that the suite's two workers share them.
+Besides these random phases, Schemathesis' coverage phase (``coverage``: boundary values,
+malformed content types, unusual Unicode in path and query parameters) runs on every operation,
+as the admin in ``make test`` and as every persona in ``make fuzz``.
+The operations are split over two test modules per kind so that the suite's two workers share them.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation.drivers import CoverageGenerator
+from schemathesis.generation.feedback import FeedbackSources
+from schemathesis.generation.overrides import Override
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -34,6 +40,7 @@ from conftest import make_user
 from momentum.accounts.models import Role
 
 EXAMPLES = int(os.environ.get("MOMENTUM_FUZZ_EXAMPLES", "15"))
+EVERY_PERSONA = os.environ.get("MOMENTUM_FUZZ_EVERY_PERSONA") == "1"
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 REQUESTS = {"count": 0}
 # Real objects of the running test's database, drawn into path parameters half the time.
@@ -130,6 +137,72 @@ def fuzz(operation: Any, personas: dict[str, dict[str, str]]) -> None:
             case.call_and_validate(headers=headers, checks=CHECKS)
 
     each()
+
+
+# Unusual Unicode the coverage phase leaves out for a plain string: digits that str.isdigit()
+# accepts and int() refuses ("³") or reads ("١٢"), a number past every integer column, a letter
+# outside ASCII, a character outside the Basic Multilingual Plane, a right-to-left override.
+UNUSUAL_TEXT = ["³", "١٢", "9" * 30, "é", "\U0001f600", "\u202e"]
+# Bodies whose framing is malformed, sent to every operation that takes a body: the coverage
+# phase's own "multipart without a boundary" case carries no body, which Django never parses.
+MALFORMED_FRAMINGS = ["multipart/form-data", "multipart/form-data; boundary=", 'multipart/form-data; boundary=""']
+FRAMED_BODY = b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\nx\r\n--x--\r\n'
+
+
+def coverage_cases(operation: Any) -> list[Any]:
+    """Schemathesis' coverage phase for ``operation`` (valid and invalid, in a fixed order), then
+    the first valid case again with each path and query parameter in turn set to ``UNUSUAL_TEXT``,
+    and with a body under each of ``MALFORMED_FRAMINGS``."""
+    generator = CoverageGenerator(
+        operation=operation,
+        generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        generation_config=schema.config.generation_for(operation=operation, phase="coverage"),
+        auth_storage=None,
+        override=Override(),
+        feedback=FeedbackSources(),
+        hooks=schema.hooks,
+    )
+    cases = list(generator)
+    valid = next((case for case in cases if case._meta and case._meta.generation.mode is GenerationMode.POSITIVE), None)
+    if valid is None:
+        return cases
+    for location in ("path_parameters", "query"):
+        for name in getattr(valid, location) or {}:
+            for text in UNUSUAL_TEXT:
+                inputs = {"path_parameters": valid.path_parameters, "query": valid.query}
+                inputs[location] = {**getattr(valid, location), name: text}
+                cases.append(
+                    operation.Case(headers=valid.headers, body=valid.body, media_type=valid.media_type, **inputs)
+                )
+    if list(operation.body):
+        for framing in MALFORMED_FRAMINGS:
+            headers = {**(valid.headers or {}), "Content-Type": framing}
+            cases.append(
+                operation.Case(
+                    path_parameters=valid.path_parameters,
+                    query=valid.query,
+                    headers=headers,
+                    body=FRAMED_BODY,
+                    media_type="application/octet-stream",  # sent as these bytes, under the header above
+                )
+            )
+    return cases
+
+
+def coverage(operation: Any, personas: dict[str, dict[str, str]]) -> None:
+    """Every coverage-phase case of ``operation``, each sent as the admin (who reaches the furthest
+    into every operation) or, with ``MOMENTUM_FUZZ_EVERY_PERSONA=1`` (``make fuzz``), as every
+    persona; every answer checked."""
+    senders = personas if EVERY_PERSONA else {"admin": personas["admin"]}
+    failures = []
+    for case in coverage_cases(operation):
+        for persona, headers in senders.items():
+            REQUESTS["count"] += 1
+            try:
+                case.call_and_validate(headers=headers, checks=CHECKS)
+            except AssertionError as failure:  # every distinct failure, not just the first
+                failures.append(f"as {persona}: {failure}")
+    assert not failures, "\n\n".join(dict.fromkeys(failures))
 
 
 @pytest.fixture(scope="module", autouse=True)

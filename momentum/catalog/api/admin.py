@@ -185,8 +185,7 @@ def lesson_out(lesson: Lesson) -> dict[str, Any]:
 
 
 def category_from(key: str | int) -> Category:
-    lookup = {"pk": int(key)} if str(key).isdigit() else {"slug": str(key)}
-    category = Category.objects.filter(**lookup).first()
+    category = queries.category_by_key(key)
     if category is None:
         raise Invalid("category", f"no category has the slug or id {key!r}", rule="exists")
     return category

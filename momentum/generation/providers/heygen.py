@@ -17,6 +17,7 @@ from django.conf import settings
 
 from momentum.generation.providers.base import ProviderError, Usage, VideoRequest, VideoStatus, VideoSubmission
 from momentum.generation.providers.remote import check_provider_url, http_error
+from momentum.lib.object_keys import parse_id
 
 NAME = "heygen"
 MAX_VIDEO_BYTES = 1024 * 1024 * 1024
@@ -146,7 +147,7 @@ class HeyGenVideoProvider:
 
 def _save(response: httpx.Response, target: Path) -> int:
     declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_VIDEO_BYTES:
+    if (length := parse_id(declared or "")) is not None and length > MAX_VIDEO_BYTES:
         raise ProviderError(f"{NAME}: the video is larger than {MAX_VIDEO_BYTES} bytes", provider=NAME, retryable=False)
     written = 0
     partial = target.with_name(target.name + ".part")

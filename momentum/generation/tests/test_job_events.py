@@ -46,3 +46,30 @@ def test_the_event_stream_is_for_admins_only(learner, db) -> None:  # type: igno
 
     assert status == 403
     assert content_type == "application/problem+json"
+
+
+def test_every_event_the_stream_sends_is_as_the_openapi_document_describes(workflows: None, admin, api_as) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    import jsonschema_rs
+    from asgiref.sync import async_to_sync
+    from schemathesis.core.deserialization import _parse_sse_events
+
+    from momentum.api import api
+
+    document = api.get_openapi_schema(path_prefix="/api")
+    stream = document["paths"]["/api/v1/generation-jobs/{id}/events"]["get"]["responses"]["200"]["content"]
+    described = {
+        option["properties"]["event"]["const"]: option for option in stream["text/event-stream"]["schema"]["oneOf"]
+    }
+    started = api_as(admin).post("/generation-jobs", job_body(include_video=False)).json()
+
+    _, _, body = async_to_sync(_read)(issue_access_token(admin), started["id"])
+
+    events = _parse_sse_events(body.encode())
+    assert {event["event"] for event in events} == {"job", "step", "end"}
+    for event in events:
+        schema = described[event["event"]]
+        jsonschema_rs.validator_for(schema, validate_formats=True).validate(event)
+        data_schema = schema["properties"]["data"]["contentSchema"]
+        jsonschema_rs.validator_for(data_schema, validate_formats=True).validate(json.loads(event["data"]))
