@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from dbos import DBOS
-
 from momentum import durable
 from momentum.billing import actions, queries
 from momentum.billing.providers import CHECKOUT_TTL
@@ -47,7 +45,7 @@ def expire_stale_sandbox_checkouts() -> int:
     return expired
 
 
-@DBOS.workflow(name="billing.plan_housekeeping")
+@durable.workflow("billing.plan_housekeeping")
 def plan_housekeeping(scheduled_at: datetime, context: Any) -> dict[str, int]:
     return {"demoted": end_lapsed_plan_access(), "checkouts_expired": expire_stale_sandbox_checkouts()}
 
