@@ -24,6 +24,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from momentum.accounts.admin_actions import do_follow_premium_plan
 from momentum.accounts.models import Notification, Role, User
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
@@ -521,21 +522,8 @@ def _active_plan(user: User, now: datetime) -> bool:
 
 
 def _sync_premium_role(user: User, *, reason: str) -> None:
-    """PREMIUM while a plan entitles the learner, FREE after; an admin stays an admin."""
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if user.role == Role.ADMIN:
-        return
-    entitled = _active_plan(user, timezone.now())
-    target = Role.PREMIUM if entitled else Role.FREE
-    if user.role == target:
-        return
-    previous = user.role
-    user.role = target
-    user.save(update_fields=["role", "updated_at"])
-    do_record_audit(
-        "account.role_changed", subject=user, resource=user,
-        metadata={"from": previous, "to": target, "reason": "premium_plan", "cause": reason},
-    )  # fmt: skip
+    """PREMIUM while a plan entitles the learner, FREE after (accounts owns the role)."""
+    do_follow_premium_plan(user, entitled=lambda locked: _active_plan(locked, timezone.now()), cause=reason)
 
 
 @transaction.atomic
