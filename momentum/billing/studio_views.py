@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from momentum.accounts.policy import Access, page_access
-from momentum.billing import actions, providers, queries
+from momentum.billing import payments, providers, queries, subscriptions
 from momentum.billing.models import Payment, PaymentStatus, Product, Provider, Subscription
 from momentum.billing.providers.sandbox import SandboxProvider
 from momentum.lib.problems import Problem
@@ -56,7 +56,7 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
 def studio_refund(request: HttpRequest, payment_id: uuid.UUID) -> HttpResponse:
     payment = get_object_or_404(Payment, pk=payment_id)
     try:
-        actions.do_request_refund(request.user, payment, request=request)  # type: ignore[arg-type]
+        payments.do_request_refund(request.user, payment, request=request)  # type: ignore[arg-type]
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
@@ -73,7 +73,7 @@ def studio_refund(request: HttpRequest, payment_id: uuid.UUID) -> HttpResponse:
 def studio_end_plan(request: HttpRequest, subscription_id: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription, pk=subscription_id)
     try:
-        actions.do_request_subscription_end(request.user, subscription, request=request)  # type: ignore[arg-type]
+        subscriptions.do_request_subscription_end(request.user, subscription, request=request)  # type: ignore[arg-type]
     except Problem as problem:
         messages.error(request, problem.detail)
     else:

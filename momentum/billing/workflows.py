@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from momentum import durable
-from momentum.billing import actions, queries
+from momentum.billing import entitlements, queries
 from momentum.billing.providers import CHECKOUT_TTL
 from momentum.billing.providers.sandbox import SandboxProvider
 from momentum.lib.logs import get_logger
@@ -28,7 +28,7 @@ QUEUES: dict[str, dict[str, Any]] = {
 
 @durable.step()
 def end_lapsed_plan_access() -> int:
-    return actions.do_end_lapsed_plan_access()
+    return entitlements.do_end_lapsed_plan_access()
 
 
 @durable.step()
