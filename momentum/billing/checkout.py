@@ -65,8 +65,12 @@ def do_start_checkout(
         )  # fmt: skip
         count_payment(PaymentStatus.PENDING)
     checkout = providers.CheckoutRequest(
-        payment=payment,
-        offer=offer,
+        payment_id=str(payment.id),
+        user_id=str(payment.user_id),
+        name=offer.name,
+        amount_cents=offer.amount_cents,
+        currency=offer.currency,
+        recurring=offer.recurring,
         customer_email=user.email,
         success_url=site_url + reverse("billing:checkout_success", args=[payment.id]),
         cancel_url=site_url + reverse("billing:checkout_cancelled", args=[payment.id]),

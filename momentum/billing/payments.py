@@ -16,16 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
-from momentum.accounts.models import User
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
-from momentum.billing import entitlements, providers, receipts
+from momentum.billing import entitlements, receipts
 from momentum.billing.bookkeeping import audit, count_payment, count_revenue
 from momentum.billing.models import Payment, PaymentStatus, Product
-from momentum.lib.problems import Conflict
 
 _S = PaymentStatus
 
@@ -161,14 +158,3 @@ def do_refund_payment(payment: Payment, *, event_id: str) -> Payment:
     )
     entitlements.take_back(payment, at=timezone.now(), event_id=event_id)
     return payment
-
-
-def do_request_refund(admin: User, payment: Payment, *, request: HttpRequest | None = None) -> None:
-    """An admin refunds a payment in full (it is marked refunded when the provider confirms)."""
-    if payment.status != PaymentStatus.SUCCEEDED:
-        raise Conflict("not_refundable", "Only a completed payment can be refunded.")
-    if not payment.provider_payment_id:
-        raise Conflict("not_refundable", "The provider has not told us which charge paid this yet; try again soon.")
-    providers.get(payment.provider).refund(payment)
-    audit("payment.refund_requested", payment, subject=payment.user, actor=admin, request=request,
-          amount_cents=payment.amount_cents)  # fmt: skip

@@ -1,5 +1,6 @@
-"""Plans: what the provider's invoice and subscription events say about a learner's plan, and
-asking the provider to end one.
+"""Plans: what the provider's invoice and subscription events say about a learner's plan.
+
+Asking the provider to end a plan lives in ``billing.provider_requests``.
 
 A plan's invoice paid is a payment (its first, part of the checkout, or a renewal); a declined
 renewal makes the plan past due and pauses premium access until it is paid; the provider's view
@@ -12,15 +13,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from momentum.accounts.models import Notification, User
-from momentum.billing import entitlements, payments, providers
+from momentum.billing import entitlements, payments
 from momentum.billing.bookkeeping import audit
 from momentum.billing.models import Payment, Product, Subscription, SubscriptionStatus
-from momentum.lib.problems import Conflict, Problem
 
 
 @transaction.atomic
@@ -191,25 +190,3 @@ def _end_subscription(subscription: Subscription, *, event_id: str) -> Subscript
 
 def _notify(user: User, kind: str, title: str, body: str) -> None:
     Notification.objects.create(user=user, kind=kind, title=title, body=body, url=reverse("billing:payment_history"))
-
-
-def do_request_plan_cancellation(user: User, subscription: Subscription, *, request: HttpRequest | None = None) -> None:
-    """The learner cancels their plan: it ends with the paid period (at once when a payment failed)."""
-    if subscription.user_id != user.pk:
-        raise Problem(404, "not_found", "No such plan.")
-    if subscription.status == SubscriptionStatus.CANCELLED:
-        raise Conflict("subscription_ended", "This plan has already ended.")
-    if subscription.cancel_at_period_end:
-        raise Conflict("already_cancelled", "This plan is already cancelled; it ends with the current period.")
-    at_period_end = subscription.status == SubscriptionStatus.ACTIVE
-    providers.get(subscription.provider).cancel_subscription(subscription, at_period_end=at_period_end)
-    audit("subscription.cancel_requested", subscription, subject=user, actor=user, request=request,
-          at_period_end=at_period_end)  # fmt: skip
-
-
-def do_request_subscription_end(admin: User, subscription: Subscription, *, request: HttpRequest | None = None) -> None:
-    """An admin ends a plan now (its access ends when the provider confirms)."""
-    if subscription.status == SubscriptionStatus.CANCELLED:
-        raise Conflict("subscription_ended", "This plan has already ended.")
-    providers.get(subscription.provider).cancel_subscription(subscription, at_period_end=False)
-    audit("subscription.end_requested", subscription, subject=subscription.user, actor=admin, request=request)

@@ -15,11 +15,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from momentum.accounts.policy import Access, page_access
-from momentum.billing import providers, queries, subscriptions
+from momentum.billing import provider_requests, providers, queries
 from momentum.billing.checkout import do_start_checkout, refuse_purchase
 from momentum.billing.models import PaymentStatus, Product
 from momentum.billing.products import PLAN_CODE, Offer, course_offer, plan_offer
-from momentum.billing.providers.sandbox import SandboxProvider
 from momentum.catalog.queries import visible_course_or_404
 from momentum.lib.problems import Problem
 from momentum.ops.idempotency import run_once
@@ -81,14 +80,13 @@ def sandbox_checkout(request: HttpRequest, session_id: str) -> HttpResponse:
     """The sandbox's payment page (TEST MODE): pay or cancel, no card collected."""
     payment = queries.sandbox_payment_of_owner(request.user, session_id)
     if request.method == "POST":
-        sandbox = SandboxProvider()
         choice = request.POST.get("action")
         try:
             if choice == "pay":
-                sandbox.complete_checkout(payment)
+                provider_requests.do_sandbox_complete_checkout(payment)
                 return redirect("billing:checkout_success", payment_id=payment.pk)
             if choice == "cancel":
-                sandbox.expire_checkout(payment)
+                provider_requests.do_sandbox_expire_checkout(payment)
                 return redirect("billing:checkout_cancelled", payment_id=payment.pk)
         except Problem as problem:
             messages.error(request, problem.detail)
@@ -141,7 +139,7 @@ def cancel_plan(request: HttpRequest) -> HttpResponse:
         messages.error(request, "You have no premium plan to cancel.")
         return redirect("billing:payment_history")
     try:
-        subscriptions.do_request_plan_cancellation(request.user, subscription, request=request)  # type: ignore[arg-type]
+        provider_requests.do_request_plan_cancellation(request.user, subscription, request=request)  # type: ignore[arg-type]
     except Problem as problem:
         messages.error(request, problem.detail)
     else:

@@ -13,9 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from momentum import durable
-from momentum.billing import entitlements, queries
+from momentum.billing import entitlements, provider_requests, queries
 from momentum.billing.providers import CHECKOUT_TTL
-from momentum.billing.providers.sandbox import SandboxProvider
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem
 
@@ -33,11 +32,10 @@ def end_lapsed_plan_access() -> int:
 
 @durable.step()
 def expire_stale_sandbox_checkouts() -> int:
-    sandbox = SandboxProvider()
     expired = 0
     for payment in queries.stale_sandbox_checkouts(CHECKOUT_TTL).select_related("user")[:500]:
         try:
-            sandbox.expire_checkout(payment)
+            provider_requests.do_sandbox_expire_checkout(payment)
         except Problem as problem:  # closed meanwhile, or the sandbox is off in production
             log.info("sandbox_checkout_not_expired", payment_id=str(payment.pk), reason=problem.code)
             continue
