@@ -11,8 +11,10 @@
   attempt (momentum_workflow_step_runs_total, ..._duration_seconds).
 - ``workflow()`` wraps ``DBOS.workflow`` to count and time executions
   (momentum_workflow_runs_total, momentum_workflow_duration_seconds), which the
-  workflow-failure alarm reads.
+  workflow-failure alarm reads. It is the only workflow decorator: a bare ``DBOS.workflow``
+  would run unseen by that alarm (``tests/test_workflows_declared.py`` checks).
 
+``launch()`` imports the ``workflows`` module of every installed Momentum app that has one.
 Each app's ``workflows`` module may define ``QUEUES`` ({name: register_queue options}),
 ``SCHEDULES`` (a list of ``DBOS.apply_schedules`` entries) and ``UNSCHEDULED`` (names of
 schedules switched off: DBOS keeps schedules in its database until they are deleted);
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import os
 import threading
 import time
@@ -34,6 +37,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from dbos import DBOS, DBOSClient, DBOSConfig, EnqueueOptions
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import close_old_connections
 
@@ -42,16 +46,6 @@ from momentum.lib.logs import get_logger
 
 log = get_logger("momentum.durable")
 
-WORKFLOW_MODULES = [
-    "momentum.accounts.workflows",
-    "momentum.learning.workflows",
-    "momentum.achievements.workflows",
-    "momentum.billing.workflows",
-    "momentum.generation.workflows",
-    "momentum.analytics.workflows",
-    "momentum.ops.workflows",
-    "momentum.ops.audit_retention",
-]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -71,8 +65,14 @@ _state = _ProcessState()
 
 
 def workflow_modules() -> list[str]:
+    """The ``workflows`` module of every installed Momentum app that has one, in INSTALLED_APPS order."""
+    found = [
+        f"{app.name}.workflows"
+        for app in django_apps.get_app_configs()
+        if app.name.startswith("momentum.") and importlib.util.find_spec(f"{app.name}.workflows") is not None
+    ]
     extra = [name for name in os.environ.get("MOMENTUM_EXTRA_WORKFLOW_MODULES", "").split(",") if name]
-    return [*WORKFLOW_MODULES, *extra]
+    return [*found, *extra]
 
 
 def config(executor_id: str) -> DBOSConfig:

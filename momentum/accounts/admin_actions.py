@@ -1,12 +1,15 @@
-"""Writes of user administration: an admin changes someone's role or turns their account off.
+"""Writes of user administration: an admin changes someone's role or turns their account off,
+and a premium plan starting or ending moves its learner between FREE and PREMIUM. This module
+is the only writer of ``User.role``.
 
-Both keep at least one active admin: a change that would leave the site without one is
+An admin's changes keep at least one active admin: a change that would leave the site without one is
 refused with 409 ``last_admin`` (the admin tables are locked while deciding, so two admins
 demoting each other at once cannot both succeed).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -53,6 +56,29 @@ def do_change_user_role(user: User, role: Role | str, *, actor: Any, request: Ht
         request=request,
         metadata={"from": previous, "to": user.role, "email": user.email},
     )
+    return user
+
+
+@transaction.atomic
+def do_follow_premium_plan(user: User, *, entitled: Callable[[User], bool], cause: str) -> User:
+    """PREMIUM while a plan entitles ``user``, FREE after; an admin stays an admin.
+
+    ``entitled`` (billing's view of the learner's plans) is asked once the account is locked, so
+    two plan events for one learner at once settle on what the later one sees.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.role == Role.ADMIN or user.erased_at is not None:  # an erased account has no role to follow
+        return user
+    target = Role.PREMIUM if entitled(user) else Role.FREE
+    if user.role == target:
+        return user
+    previous = user.role
+    user.role = target
+    user.save(update_fields=["role", "updated_at"])
+    do_record_audit(
+        "account.role_changed", subject=user, resource=user,
+        metadata={"from": previous, "to": target, "reason": "premium_plan", "cause": cause},
+    )  # fmt: skip
     return user
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from dbos import DBOS
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -37,7 +36,7 @@ def purge_sessions() -> int:
     return deleted
 
 
-@DBOS.workflow(name="accounts.nightly_cleanup")
+@durable.workflow("accounts.nightly_cleanup")
 def nightly_cleanup(scheduled_at: datetime, context: Any) -> dict[str, int]:
     return {"refresh_tokens": purge_refresh_tokens(), "sessions": purge_sessions()}
 

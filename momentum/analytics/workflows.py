@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from dbos import DBOS
 from django.conf import settings
 
 from momentum import durable
@@ -24,12 +23,12 @@ def roll_up_step() -> dict[str, int]:
     return do_roll_up().as_dict()
 
 
-@DBOS.workflow(name="analytics.scheduled_roll_up")
+@durable.workflow("analytics.scheduled_roll_up")
 def scheduled_roll_up(scheduled_at: datetime, context: Any) -> dict[str, int]:
     return roll_up_step()
 
 
-@DBOS.workflow(name="analytics.roll_up_now")
+@durable.workflow("analytics.roll_up_now")
 def roll_up_now(request_id: str | None = None) -> dict[str, int]:
     with durable.bind_request(request_id):
         return roll_up_step()

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import HeaderEx, P, QueryEx, Router, Status
 
 from momentum.accounts.policy import Access, api_access
-from momentum.billing import actions, providers, queries, webhooks
+from momentum.billing import checkout, providers, queries, webhooks
 from momentum.billing.products import course_offer, plan_offer
 from momentum.billing.schemas import CheckoutIn, CheckoutOut, CourseRef, PaymentOut, PaymentPage, WebhookReceipt
 from momentum.catalog.queries import visible_course_or_404
@@ -44,7 +44,7 @@ def start_checkout(
     offer = course_offer(visible_course_or_404(user, payload.course)) if payload.course is not None else plan_offer()
 
     def work() -> tuple[int, Any]:
-        payment, session = actions.do_start_checkout(
+        payment, session = checkout.do_start_checkout(
             user,  # type: ignore[arg-type]
             offer,
             site_url=request.build_absolute_uri("/").rstrip("/"),

@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from momentum.accounts.policy import Access, page_access
-from momentum.billing import actions, providers, queries
+from momentum.billing import provider_requests, providers, queries
 from momentum.billing.models import Payment, PaymentStatus, Product, Provider, Subscription
-from momentum.billing.providers.sandbox import SandboxProvider
 from momentum.lib.problems import Problem
 
 PAGE_SIZE = 50
@@ -56,7 +55,7 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
 def studio_refund(request: HttpRequest, payment_id: uuid.UUID) -> HttpResponse:
     payment = get_object_or_404(Payment, pk=payment_id)
     try:
-        actions.do_request_refund(request.user, payment, request=request)  # type: ignore[arg-type]
+        provider_requests.do_request_refund(request.user, payment, request=request)  # type: ignore[arg-type]
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
@@ -73,7 +72,7 @@ def studio_refund(request: HttpRequest, payment_id: uuid.UUID) -> HttpResponse:
 def studio_end_plan(request: HttpRequest, subscription_id: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription, pk=subscription_id)
     try:
-        actions.do_request_subscription_end(request.user, subscription, request=request)  # type: ignore[arg-type]
+        provider_requests.do_request_subscription_end(request.user, subscription, request=request)  # type: ignore[arg-type]
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
@@ -82,15 +81,15 @@ def studio_end_plan(request: HttpRequest, subscription_id: int) -> HttpResponse:
 
 
 def _renew(subscription: Subscription) -> None:
-    SandboxProvider().renew(subscription, succeed=True)
+    provider_requests.do_sandbox_renew(subscription, succeed=True)
 
 
 def _renew_declined(subscription: Subscription) -> None:
-    SandboxProvider().renew(subscription, succeed=False)
+    provider_requests.do_sandbox_renew(subscription, succeed=False)
 
 
 def _end_period(subscription: Subscription) -> None:
-    SandboxProvider().end_period(subscription)
+    provider_requests.do_sandbox_end_period(subscription)
 
 
 SANDBOX_CONTROLS: dict[str, tuple[str, Callable[[Subscription], None]]] = {

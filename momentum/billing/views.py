@@ -15,10 +15,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from momentum.accounts.policy import Access, page_access
-from momentum.billing import actions, providers, queries
+from momentum.billing import provider_requests, providers, queries
+from momentum.billing.checkout import do_start_checkout, refuse_purchase
 from momentum.billing.models import PaymentStatus, Product
 from momentum.billing.products import PLAN_CODE, Offer, course_offer, plan_offer
-from momentum.billing.providers.sandbox import SandboxProvider
 from momentum.catalog.queries import visible_course_or_404
 from momentum.lib.problems import Problem
 from momentum.ops.idempotency import run_once
@@ -42,7 +42,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return render(request, "billing/checkout.html", {"offer": None, "plan": plan_offer()}, status=404)
     context: dict[str, Any] = {"offer": offer, "sandbox": providers.is_sandbox()}
     try:
-        actions.refuse_purchase(request.user, offer)  # type: ignore[arg-type]
+        refuse_purchase(request.user, offer)  # type: ignore[arg-type]
     except Problem as problem:
         context["refusal"] = problem
     if request.method == "POST" and "refusal" not in context:
@@ -50,7 +50,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         body = {"course": offer.course.pk if offer.course else None, "plan": offer.plan}
 
         def work() -> tuple[int, Any]:
-            _payment, session = actions.do_start_checkout(
+            _payment, session = do_start_checkout(
                 request.user,  # type: ignore[arg-type]
                 offer,
                 site_url=request.build_absolute_uri("/").rstrip("/"),
@@ -80,14 +80,13 @@ def sandbox_checkout(request: HttpRequest, session_id: str) -> HttpResponse:
     """The sandbox's payment page (TEST MODE): pay or cancel, no card collected."""
     payment = queries.sandbox_payment_of_owner(request.user, session_id)
     if request.method == "POST":
-        sandbox = SandboxProvider()
         choice = request.POST.get("action")
         try:
             if choice == "pay":
-                sandbox.complete_checkout(payment)
+                provider_requests.do_sandbox_complete_checkout(payment)
                 return redirect("billing:checkout_success", payment_id=payment.pk)
             if choice == "cancel":
-                sandbox.expire_checkout(payment)
+                provider_requests.do_sandbox_expire_checkout(payment)
                 return redirect("billing:checkout_cancelled", payment_id=payment.pk)
         except Problem as problem:
             messages.error(request, problem.detail)
@@ -140,7 +139,7 @@ def cancel_plan(request: HttpRequest) -> HttpResponse:
         messages.error(request, "You have no premium plan to cancel.")
         return redirect("billing:payment_history")
     try:
-        actions.do_request_plan_cancellation(request.user, subscription, request=request)  # type: ignore[arg-type]
+        provider_requests.do_request_plan_cancellation(request.user, subscription, request=request)  # type: ignore[arg-type]
     except Problem as problem:
         messages.error(request, problem.detail)
     else:

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from momentum.billing import actions, events
+from momentum.billing import events, payments, subscriptions
 from momentum.billing.models import Payment, PaymentStatus, Provider, Subscription, WebhookEvent
 from momentum.billing.providers import PaymentProvider
 from momentum.billing.providers.signing import verify
@@ -109,7 +109,7 @@ def _session_completed(provider: Provider, event_id: str, session: dict[str, Any
         return "ignored: not a Momentum checkout"
     if events.text(session, "payment_status") not in ("paid", "no_payment_required"):
         return "waiting: the payment is still processing"
-    actions.do_complete_payment(
+    payments.do_complete_payment(
         payment,
         event_id=event_id,
         amount_cents=events.cents(session, "amount_total"),
@@ -128,9 +128,9 @@ def _session_expired(provider: Provider, event_id: str, session: dict[str, Any])
         return "ignored: not a Momentum checkout"
     deadline = events.moment(session, "expires_at")
     if deadline is not None and deadline > timezone.now() + EXPIRY_SLACK:
-        actions.do_cancel_payment(payment, event_id=event_id)
+        payments.do_cancel_payment(payment, event_id=event_id)
         return f"payment {payment.pk} cancelled"
-    actions.do_expire_payment(payment, event_id=event_id)
+    payments.do_expire_payment(payment, event_id=event_id)
     return f"payment {payment.pk} expired"
 
 
@@ -138,7 +138,7 @@ def _session_payment_failed(provider: Provider, event_id: str, session: dict[str
     payment = _payment_for_session(provider, session)
     if payment is None:
         return "ignored: not a Momentum checkout"
-    actions.do_fail_payment(payment, event_id=event_id, reason="payment_method_failed")
+    payments.do_fail_payment(payment, event_id=event_id, reason="payment_method_failed")
     return f"payment {payment.pk} failed"
 
 
@@ -157,7 +157,7 @@ def _invoice_paid(provider: Provider, event_id: str, invoice: dict[str, Any]) ->
         # The first invoice may come before the checkout's completion, which starts the plan.
         return "ignored: no plan of ours for this invoice (yet)"
     amount = events.cents(invoice, "amount_paid")
-    payment = actions.do_record_invoice_paid(
+    payment = subscriptions.do_record_invoice_paid(
         subscription,
         event_id=event_id,
         invoice_id=events.text(invoice, "id"),
@@ -176,7 +176,7 @@ def _invoice_failed(provider: Provider, event_id: str, invoice: dict[str, Any]) 
     if events.text(invoice, "billing_reason") == "subscription_create":
         return "ignored: the first payment is handled by the checkout"
     amount = events.cents(invoice, "amount_due")
-    actions.do_record_invoice_failed(
+    subscriptions.do_record_invoice_failed(
         subscription,
         event_id=event_id,
         invoice_id=events.text(invoice, "id"),
@@ -191,7 +191,7 @@ def _invoice_payment_paid(provider: Provider, event_id: str, invoice_payment: di
     invoice_id = events.text(invoice_payment, "invoice")
     if not (provider_payment_id and invoice_id):
         return "ignored: no payment reference"
-    payment = actions.do_link_payment_to_invoice(invoice_id, provider_payment_id)
+    payment = subscriptions.do_link_payment_to_invoice(invoice_id, provider_payment_id)
     return f"payment {payment.pk} linked" if payment else "ignored: no payment of ours for this invoice"
 
 
@@ -203,7 +203,7 @@ def _subscription_updated(provider: Provider, event_id: str, obj: dict[str, Any]
     if subscription is None:
         return "ignored: no plan of ours (yet)"
     ending = events.dig(obj, "cancel_at_period_end")
-    actions.do_update_subscription(
+    subscriptions.do_update_subscription(
         subscription,
         event_id=event_id,
         status=events.subscription_status(obj),
@@ -217,7 +217,7 @@ def _subscription_deleted(provider: Provider, event_id: str, obj: dict[str, Any]
     subscription = _subscription(provider, events.text(obj, "id"))
     if subscription is None:
         return "ignored: no plan of ours"
-    actions.do_end_subscription(subscription, event_id=event_id)
+    subscriptions.do_end_subscription(subscription, event_id=event_id)
     return f"plan {subscription.pk} ended"
 
 
@@ -241,7 +241,7 @@ def _charge_refunded(provider: Provider, event_id: str, charge: dict[str, Any]) 
         return f"payment {payment.pk} partially refunded: not recorded"
     if payment.status != PaymentStatus.SUCCEEDED:
         return f"ignored: payment {payment.pk} is {payment.status}"
-    actions.do_refund_payment(payment, event_id=event_id)
+    payments.do_refund_payment(payment, event_id=event_id)
     return f"payment {payment.pk} refunded"
 
 

@@ -12,12 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from dbos import DBOS
-
 from momentum import durable
-from momentum.billing import actions, queries
+from momentum.billing import entitlements, provider_requests, queries
 from momentum.billing.providers import CHECKOUT_TTL
-from momentum.billing.providers.sandbox import SandboxProvider
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem
 
@@ -30,16 +27,15 @@ QUEUES: dict[str, dict[str, Any]] = {
 
 @durable.step()
 def end_lapsed_plan_access() -> int:
-    return actions.do_end_lapsed_plan_access()
+    return entitlements.do_end_lapsed_plan_access()
 
 
 @durable.step()
 def expire_stale_sandbox_checkouts() -> int:
-    sandbox = SandboxProvider()
     expired = 0
     for payment in queries.stale_sandbox_checkouts(CHECKOUT_TTL).select_related("user")[:500]:
         try:
-            sandbox.expire_checkout(payment)
+            provider_requests.do_sandbox_expire_checkout(payment)
         except Problem as problem:  # closed meanwhile, or the sandbox is off in production
             log.info("sandbox_checkout_not_expired", payment_id=str(payment.pk), reason=problem.code)
             continue
@@ -47,7 +43,7 @@ def expire_stale_sandbox_checkouts() -> int:
     return expired
 
 
-@DBOS.workflow(name="billing.plan_housekeeping")
+@durable.workflow("billing.plan_housekeeping")
 def plan_housekeeping(scheduled_at: datetime, context: Any) -> dict[str, int]:
     return {"demoted": end_lapsed_plan_access(), "checkouts_expired": expire_stale_sandbox_checkouts()}
 

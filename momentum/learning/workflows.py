@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from dbos import DBOS
-
 from momentum import durable
 from momentum.learning import reminders
 
@@ -23,7 +21,7 @@ def remind(user_id: int, moment: datetime) -> bool:
     return reminders.send_reminder(user_id, moment)
 
 
-@DBOS.workflow(name="learning.daily_reminders")
+@durable.workflow("learning.daily_reminders")
 def daily_reminders(scheduled_at: datetime, context: Any) -> int:
     """Every hour: remind the learners for whom it is now the reminder hour."""
     sent = 0

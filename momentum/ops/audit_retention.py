@@ -17,7 +17,6 @@ import json
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from dbos import DBOS
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
@@ -104,7 +103,7 @@ def archive_chunk(day_iso: str, cutoff_iso: str) -> int:
     return len(events)
 
 
-@DBOS.workflow(name="ops.archive_audit_logs")
+@durable.workflow("ops.archive_audit_logs")
 def archive_audit_logs(scheduled_at: datetime, context: Any) -> int:
     cutoff_iso = cutoff_for(scheduled_at).isoformat()
     archived = 0

@@ -16,10 +16,17 @@ import pybreaker
 import stripe
 from django.conf import settings
 
-from momentum.billing.models import Payment, Provider, Subscription
-from momentum.billing.providers import CheckoutRequest, CheckoutSession, ProviderUnavailable
+from momentum.billing import providers
+from momentum.billing.providers import (
+    STRIPE,
+    CheckoutRequest,
+    CheckoutSession,
+    PaymentInfo,
+    ProviderUnavailable,
+    SignedEvent,
+    SubscriptionInfo,
+)
 from momentum.lib.logs import get_logger
-from momentum.ops import metrics
 
 log = get_logger("momentum.billing.stripe")
 T = TypeVar("T")
@@ -30,8 +37,7 @@ _OUR_MISTAKES = (stripe.InvalidRequestError, stripe.AuthenticationError, stripe.
 
 class _BreakerGauge(pybreaker.CircuitBreakerListener):
     def state_change(self, cb: pybreaker.CircuitBreaker, old_state: Any, new_state: Any) -> None:
-        value = {"open": 1.0, "half-open": 0.5}.get(new_state.name, 0.0)
-        metrics.CIRCUIT_STATE.labels("stripe").set(value)
+        providers.meter.circuit("stripe", new_state.name)
         if old_state is None or new_state.name != old_state.name:
             log.warning("circuit_state_changed", provider="stripe", state=new_state.name)
 
@@ -52,7 +58,7 @@ def _client(api_key: str, api_base: str, timeout: float) -> stripe.StripeClient:
 
 
 class StripeProvider:
-    name = Provider.STRIPE
+    name = STRIPE
     signature_header = "Stripe-Signature"
 
     @property
@@ -68,25 +74,24 @@ class StripeProvider:
         return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE, settings.STRIPE_TIMEOUT_SECONDS)
 
     def create_checkout(self, checkout: CheckoutRequest) -> CheckoutSession:
-        payment, offer = checkout.payment, checkout.offer
-        metadata = {"payment_id": str(payment.id), "user_id": str(payment.user_id)}
+        metadata = {"payment_id": checkout.payment_id, "user_id": checkout.user_id}
         price_data: dict[str, Any] = {
-            "currency": offer.currency,
-            "unit_amount": offer.amount_cents,
-            "product_data": {"name": offer.name},
+            "currency": checkout.currency,
+            "unit_amount": checkout.amount_cents,
+            "product_data": {"name": checkout.name},
         }
         params: dict[str, Any] = {
-            "mode": "subscription" if offer.recurring else "payment",
+            "mode": "subscription" if checkout.recurring else "payment",
             "line_items": [{"quantity": 1, "price_data": price_data}],
             "success_url": checkout.success_url,
             "cancel_url": checkout.cancel_url,
-            "client_reference_id": str(payment.id),
+            "client_reference_id": checkout.payment_id,
             "customer_email": checkout.customer_email,
             "metadata": metadata,
             # No ``expires_at``: Stripe's default is CHECKOUT_TTL (24 h), the longest it accepts,
             # and a value computed on our clock could land past it on Stripe's.
         }
-        if offer.recurring:
+        if checkout.recurring:
             price_data["recurring"] = {"interval": "month"}
             params["subscription_data"] = {"metadata": metadata}
         else:
@@ -95,14 +100,14 @@ class StripeProvider:
             "checkout.create",
             lambda: self.client.v1.checkout.sessions.create(
                 params,  # type: ignore[arg-type]
-                {"idempotency_key": f"momentum-checkout-{payment.id}"},
+                {"idempotency_key": f"momentum-checkout-{checkout.payment_id}"},
             ),
         )
         if not session.url:
             raise ProviderUnavailable("Stripe opened a checkout session without a payment page.")
         return CheckoutSession(id=session.id, url=session.url)
 
-    def cancel_subscription(self, subscription: Subscription, *, at_period_end: bool) -> None:
+    def cancel_subscription(self, subscription: SubscriptionInfo, *, at_period_end: bool) -> list[SignedEvent]:
         sub_id = subscription.provider_subscription_id
         if at_period_end:
             self._call(
@@ -111,11 +116,12 @@ class StripeProvider:
             )
         else:
             self._call("subscription.cancel", lambda: self.client.v1.subscriptions.cancel(sub_id))
+        return []  # Stripe's events come over HTTP
 
-    def refund(self, payment: Payment) -> None:
+    def refund(self, payment: PaymentInfo) -> list[SignedEvent]:
         params: dict[str, Any] = {
             "payment_intent": payment.provider_payment_id,
-            "metadata": {"payment_id": str(payment.id)},
+            "metadata": {"payment_id": payment.id},
         }
         self._call(
             "refund.create",
@@ -124,6 +130,7 @@ class StripeProvider:
                 {"idempotency_key": f"momentum-refund-{payment.id}"},
             ),
         )
+        return []  # Stripe's events come over HTTP
 
     def _call(self, operation: str, call: Callable[[], T]) -> T:
         started = time.monotonic()
@@ -142,5 +149,4 @@ class StripeProvider:
                 "Stripe did not accept the request; nothing was charged. Try again in a minute."
             ) from None
         finally:
-            metrics.PROVIDER_CALLS.labels("stripe", outcome).inc()
-            metrics.PROVIDER_LATENCY.labels("stripe").observe(time.monotonic() - started)
+            providers.meter.call("stripe", outcome, time.monotonic() - started)

@@ -72,3 +72,9 @@ def test_seed_demo_refuses_a_production_profile(settings: object) -> None:
     settings.MOMENTUM_ENV = "prod"  # type: ignore[attr-defined]
     with pytest.raises(CommandError, match="refusing on prod"):
         call_command("seed_demo", stdout=StringIO())
+
+
+def test_the_demo_seeds_every_app_that_has_a_demo_module_and_names_none_that_does_not() -> None:
+    from momentum.catalog.management.commands.seed_demo import demo_modules
+
+    assert demo_modules() == ["momentum.learning.demo", "momentum.generation.demo", "momentum.analytics.demo"]

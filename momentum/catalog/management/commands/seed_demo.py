@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -27,16 +28,21 @@ from momentum.catalog.models import Category, Course, Level
 from momentum.generation.providers.title_card import render_title_card
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
-# After the catalogue, each of these modules that exists seeds its app's demo activity with
-# `seed(*, admin, learner, stdout)`; each must be idempotent.
-DEMO_MODULES = [
-    "momentum.learning.demo",
-    "momentum.billing.demo",
-    "momentum.generation.demo",
-    "momentum.analytics.demo",
-]
 DEMO_ADMIN = ("admin@momentum.localhost", "momentum-admin-demo")
 DEMO_LEARNER = ("learner@momentum.localhost", "momentum-learner-demo")
+
+
+def demo_modules() -> list[str]:
+    """After the catalogue, the ``demo`` module of each other installed Momentum app that has one
+    seeds that app's demo activity with ``seed(*, admin, learner, stdout)`` (idempotent), in
+    INSTALLED_APPS order. The catalogue's own ``demo`` folder holds the courses loaded here."""
+    return [
+        f"{app.name}.demo"
+        for app in apps.get_app_configs()
+        if app.name.startswith("momentum.")
+        and app.name != "momentum.catalog"
+        and importlib.util.find_spec(f"{app.name}.demo") is not None
+    ]
 
 
 def demo_courses() -> list[dict[str, Any]]:
@@ -74,9 +80,8 @@ class Command(BaseCommand):
             self._course(spec, admin, created_at=now - timedelta(days=2 * (len(courses) - index), hours=index))
         self.stdout.write(self.style.SUCCESS(f"Demo catalogue ready: {len(courses)} published courses."))
         learner = User.objects.get(email=DEMO_LEARNER[0])
-        for name in DEMO_MODULES:
-            if importlib.util.find_spec(name) is not None:
-                importlib.import_module(name).seed(admin=admin, learner=learner, stdout=self.stdout)
+        for name in demo_modules():
+            importlib.import_module(name).seed(admin=admin, learner=learner, stdout=self.stdout)
         self._print_accounts()
 
     def _accounts(self) -> User:
