@@ -29,8 +29,8 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from momentum.catalog.models import ReferenceChunk, ReferenceDocument
-from momentum.generation.terms import bm25_scores, normalise, sentences
 from momentum.lib.problems import Problem
+from momentum.lib.terms import bm25_scores, normalise, sentences
 from momentum.ops.actions import do_record_audit
 
 MAX_PAGES = 300

@@ -310,7 +310,7 @@ def _video_failed(job_id: str, step: GenerationStep, day: int, error: str) -> No
 @durable.step()
 def make_thumbnail(job_id: str) -> None:
     """The course's thumbnail from the provider, or the local title card when that fails."""
-    from momentum.generation.providers.title_card import render_title_card
+    from momentum.generation.providers.offline.title_card import render_title_card
 
     step = _step(job_id, "thumbnail")
     if step.status in (StepStatus.SUCCEEDED, StepStatus.SKIPPED) or _cancelled(job_id):
