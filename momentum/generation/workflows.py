@@ -405,8 +405,7 @@ def make_thumbnail(run: StepRun) -> None:
 @generation_step(StepName.SAVE, finished=())
 def save_course(run: StepRun) -> int:
     """The draft course with every lesson, in one transaction; once (the job keeps its course)."""
-    from momentum.catalog.actions import do_create_course, do_set_thumbnail
-    from momentum.catalog.models import Lesson
+    from momentum.catalog.actions import NewLesson, do_add_lessons, do_create_course, do_set_thumbnail
     from momentum.ops.actions import do_record_audit
 
     step, job_id = run.step, str(run.job.pk)
@@ -426,19 +425,21 @@ def save_course(run: StepRun) -> int:
             actor=job.created_by,
         )
         videos = {s.name: s.output.get("video") for s in job.steps.filter(name__startswith=f"{StepName.VIDEO}-")}
-        for day in range(1, job.duration_days + 1):
-            draft = _lesson(job_id, day)
-            lesson = Lesson(
-                course=course,
-                day=day,
-                title=draft.title,
-                content_markdown=draft.content_markdown,
-                duration_minutes=draft.duration_minutes,
-                is_preview=day == 1,
-            )
-            if videos.get(StepName.VIDEO.of_day(day)):
-                lesson.video.name = videos[StepName.VIDEO.of_day(day)]
-            lesson.save()
+        drafts = {day: _lesson(job_id, day) for day in range(1, job.duration_days + 1)}
+        do_add_lessons(
+            course,
+            (
+                NewLesson(
+                    day=day,
+                    title=draft.title,
+                    content_markdown=draft.content_markdown,
+                    duration_minutes=draft.duration_minutes,
+                    is_preview=day == 1,
+                    video=videos.get(StepName.VIDEO.of_day(day)) or "",
+                )
+                for day, draft in drafts.items()
+            ),
+        )
         thumbnail = job.steps.get(name=StepName.THUMBNAIL).output.get("thumbnail")
         if thumbnail and default_storage.exists(thumbnail):
             with default_storage.open(thumbnail, "rb") as image:
@@ -456,7 +457,7 @@ def save_course(run: StepRun) -> int:
 @generation_step(StepName.NOTIFY, done=None)
 def notify(run: StepRun) -> None:
     """Tell the admin who asked: an email and an in-app notice (once each)."""
-    from momentum.accounts.models import Notification
+    from momentum.accounts.actions import do_notify
 
     job, step = run.job, run.step
     url = reverse("generation:studio_job", args=[job.pk])
@@ -467,8 +468,7 @@ def notify(run: StepRun) -> None:
         + (f" {len(warnings)} warning(s): " + "; ".join(warnings) if warnings else "")
         + f" Cost: ${job.cost_usd:.4f}."
     )
-    if not Notification.objects.filter(user=job.created_by, kind="generation_finished", url=url).exists():
-        Notification.objects.create(user=job.created_by, kind="generation_finished", title=title, body=body, url=url)
+    if do_notify(job.created_by, kind="generation_finished", title=title, body=body, url=url, once=True):
         EmailMessage(
             subject=f"[{settings.SITE_NAME}] {title}",
             body=f"{body}\n\nReview it: {settings.SITE_URL.rstrip('/')}{url}\n",
@@ -486,12 +486,12 @@ def finish(job_id: str, status: str, error: str = "") -> str:
 
 
 def _notify_failure(job_id: str, error: str) -> None:
-    from momentum.accounts.models import Notification
+    from momentum.accounts.actions import do_notify
 
     job = _job(job_id)
     url = reverse("generation:studio_job", args=[job.pk])
-    Notification.objects.create(
-        user=job.created_by, kind="generation_failed", title=f"Generation failed: {job.topic}"[:200],
+    do_notify(
+        job.created_by, kind="generation_failed", title=f"Generation failed: {job.topic}",
         body=f"{error} You can retry the job from its page; it resumes at the failed step.", url=url,
     )  # fmt: skip
 
