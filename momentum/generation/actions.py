@@ -13,10 +13,11 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from momentum.catalog.models import Category, Level, ReferenceDocument
+from momentum.catalog.models import Category, Level
 from momentum.generation import queries
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
 from momentum.generation.providers import configured
+from momentum.generation.references.models import ReferenceDocument
 from momentum.lib import request_context
 from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.ops import metrics

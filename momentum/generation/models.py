@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from momentum.catalog.models import DURATIONS, Category, Course, Level, ReferenceDocument
+from momentum.catalog.models import DURATIONS, Category, Course, Level
+from momentum.generation.references.models import ReferenceDocument
 from momentum.lib.durations import short_duration
 from momentum.lib.timestamps import Timestamped
 

@@ -115,7 +115,7 @@ def _passages(job: GenerationJob, query: str, k: int) -> tuple[str, ...]:
     documents = list(job.reference_documents.all())
     if not documents:
         return ()
-    from momentum.generation.references import passages_for
+    from momentum.generation.references.queries import passages_for
 
     return tuple(passages_for(documents, query, k))
 
