@@ -35,9 +35,9 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     from momentum.generation.providers.base import CourseBrief, VideoRequest
-    from momentum.generation.providers.local_text import LocalTextProvider
-    from momentum.generation.providers.slides import SlidesVideoProvider
-    from momentum.generation.references import chunk_pages, extract_text
+    from momentum.generation.providers.offline.local_text import LocalTextProvider
+    from momentum.generation.providers.offline.slides import SlidesVideoProvider
+    from momentum.generation.references.extraction import chunk_pages, extract_text
     from momentum.generation.tests.pdfs import text_pdf
 
     text = LocalTextProvider()

@@ -207,7 +207,7 @@ def _mount_routers() -> None:
     from momentum.billing.api import router as billing
     from momentum.catalog.api import router as catalog
     from momentum.generation.api import router as generation
-    from momentum.generation.references_api import router as references
+    from momentum.generation.references.api import router as references
     from momentum.learning.api import router as learning
     from momentum.ops.api import router as ops
 

@@ -38,8 +38,9 @@ from momentum.accounts.policy import SIGNED_IN, Access, declared_access
 from momentum.accounts.tests.factories import make_course, make_history
 from momentum.api import api
 from momentum.billing.models import Payment, Subscription
-from momentum.catalog.models import Category, Course, ReferenceDocument
+from momentum.catalog.models import Category, Course
 from momentum.generation.models import GenerationJob
+from momentum.generation.references.models import ReferenceDocument
 from momentum.learning.reminders import unsubscribe_token
 from momentum.ops.models import BackupRun
 from tests.test_access_declared import NOT_PAGES

@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from momentum.accounts import gdpr, signin, tokens
-from momentum.accounts.models import RefreshToken, Role, User
+from momentum.accounts.models import Notification, RefreshToken, Role, User
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
 from momentum.lib.problems import Conflict, Invalid, Problem
@@ -201,6 +201,15 @@ class TokenPair:
     refresh_token: str
     expires_in: int
     token_type: str = "Bearer"  # noqa: S105
+
+
+def do_notify(user: User, *, kind: str, title: str, body: str = "", url: str = "", once: bool = False) -> bool:
+    """An in-app notice for ``user``; with ``once``, not when one of this kind for this URL was
+    already sent (a retried step). True when the notice was written."""
+    if once and Notification.objects.filter(user=user, kind=kind, url=url).exists():
+        return False
+    Notification.objects.create(user=user, kind=kind, title=title[:200], body=body, url=url)
+    return True
 
 
 def _hash(raw: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile, File
@@ -75,6 +77,38 @@ def do_upsert_lesson(course: Course, *, day: int, actor: Any = None, **fields: A
         metadata={"course_id": course.pk, "day": day},
     )
     return lesson
+
+
+@dataclass(frozen=True)
+class NewLesson:
+    """A lesson of a course being made (a generated draft); ``video`` names a file in media storage."""
+
+    day: int
+    title: str
+    content_markdown: str
+    duration_minutes: int
+    is_preview: bool = False
+    video: str = ""
+
+
+@transaction.atomic
+def do_add_lessons(course: Course, lessons: Iterable[NewLesson]) -> list[Lesson]:
+    """A new course's lessons, saved in one transaction (the course's own audit entry covers them)."""
+    saved = []
+    for new in lessons:
+        lesson = Lesson(
+            course=course,
+            day=new.day,
+            title=new.title,
+            content_markdown=new.content_markdown,
+            duration_minutes=new.duration_minutes,
+            is_preview=new.is_preview,
+        )
+        if new.video:
+            lesson.video.name = new.video
+        lesson.save()
+        saved.append(lesson)
+    return saved
 
 
 def missing_days(course: Course) -> list[int]:

@@ -13,10 +13,11 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from momentum.catalog.models import Category, Level, ReferenceDocument
+from momentum.catalog.models import Category, Level
 from momentum.generation import queries
-from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepStatus
+from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
 from momentum.generation.providers import configured
+from momentum.generation.references.models import ReferenceDocument
 from momentum.lib import request_context
 from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.ops import metrics
@@ -70,14 +71,14 @@ def step_names(duration_days: int) -> list[str]:
     """Every step of a job, in order: what the job page lists from the start."""
     days = range(1, duration_days + 1)
     return [
-        "validate",
-        "references",
-        "outline",
-        *(f"lesson-{day}" for day in days),
-        *(f"video-{day}" for day in days),
-        "thumbnail",
-        "save",
-        "notify",
+        str(StepName.VALIDATE),
+        str(StepName.REFERENCES),
+        str(StepName.OUTLINE),
+        *(StepName.LESSON.of_day(day) for day in days),
+        *(StepName.VIDEO.of_day(day) for day in days),
+        str(StepName.THUMBNAIL),
+        str(StepName.SAVE),
+        str(StepName.NOTIFY),
     ]
 
 
@@ -175,7 +176,9 @@ def _same_job(job: GenerationJob, spec: JobRequest) -> GenerationJob:
 
 
 def _initial_status(job: GenerationJob, name: str) -> str:
-    if (name.startswith("video-") and not job.include_video) or (name == "thumbnail" and not job.include_thumbnail):
+    if (name.startswith(f"{StepName.VIDEO}-") and not job.include_video) or (
+        name == StepName.THUMBNAIL and not job.include_thumbnail
+    ):
         return StepStatus.SKIPPED
     return StepStatus.PENDING
 

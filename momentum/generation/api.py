@@ -1,6 +1,6 @@
 """The generation app's API operations (mounted under /api/v1 by momentum/api.py): generation jobs
 and their live events (server-sent events, an async view on Django's ASGI path). POST
-/reference-documents is in references_api.py, mounted beside this router."""
+/reference-documents is in references/api.py, mounted beside this router."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from ninja import HeaderEx, P, QueryEx, Router, Status
 from ninja.responses import NinjaJSONEncoder
 
 from momentum.accounts.policy import Access, api_access
-from momentum.catalog.models import ReferenceDocument
 from momentum.catalog.queries import category_by_key
 from momentum.generation import actions, queries
 from momentum.generation.models import GenerationJob
+from momentum.generation.references.queries import reference_documents
 from momentum.generation.schemas import JobIn, JobOut, JobPage
 from momentum.lib.problems import Invalid, Problem
 
@@ -67,7 +67,7 @@ def job_request(payload: JobIn) -> actions.JobRequest:
     category = category_by_key(payload.category)
     if category is None:
         raise Invalid("category", "no such category", rule="exists")
-    documents = list(ReferenceDocument.objects.filter(pk__in=payload.reference_document_ids))
+    documents = reference_documents(payload.reference_document_ids)
     missing = {str(i) for i in payload.reference_document_ids} - {str(d.pk) for d in documents}
     if missing:
         raise Invalid("reference_document_ids", f"no such reference documents: {', '.join(sorted(missing))}")

@@ -21,8 +21,8 @@ from django.db import transaction
 
 from momentum.catalog.models import Lesson
 from momentum.generation.providers.base import ProviderError, VideoRequest
-from momentum.generation.terms import sentences
 from momentum.lib.logs import get_logger
+from momentum.lib.terms import sentences
 
 log = get_logger("momentum.generation.demo")
 
@@ -104,7 +104,7 @@ def video_request(lesson: Lesson) -> VideoRequest:
 def render_and_store(lesson_id: int) -> str:
     """Render the lesson's narrated video and store it on the lesson: "stored", or why not."""
     from momentum.catalog.actions import do_set_lesson_video
-    from momentum.generation.providers.slides import SlidesVideoProvider
+    from momentum.generation.providers.offline.slides import SlidesVideoProvider
 
     lesson = Lesson.objects.select_related("course__category").filter(pk=lesson_id).first()
     if lesson is None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from enum import StrEnum
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from momentum.catalog.models import DURATIONS, Category, Course, Level, ReferenceDocument
+from momentum.catalog.models import DURATIONS, Category, Course, Level
+from momentum.generation.references.models import ReferenceDocument
 from momentum.lib.durations import short_duration
 from momentum.lib.timestamps import Timestamped
 
@@ -61,6 +63,32 @@ class GenerationJob(Timestamped):
             models.Index(fields=["created_by", "-created_at"], name="job_by_creator"),
             models.Index(fields=["status", "-created_at"], name="job_by_status"),
         ]
+
+
+class StepName(StrEnum):
+    """The steps of a job, by the name of their ``GenerationStep`` row. A per-day step's row is
+    named ``<step>-<day>`` ("lesson-3", "video-3")."""
+
+    VALIDATE = "validate"
+    REFERENCES = "references"
+    OUTLINE = "outline"
+    LESSON = "lesson"
+    VIDEO = "video"
+    THUMBNAIL = "thumbnail"
+    SAVE = "save"
+    NOTIFY = "notify"
+
+    @property
+    def per_day(self) -> bool:
+        return self in (StepName.LESSON, StepName.VIDEO)
+
+    def of_day(self, day: int) -> str:
+        """The row name of this per-day step for ``day``."""
+        return f"{self}-{day}"
+
+    def day_of(self, row_name: str) -> int:
+        """The day in a per-day row name ("lesson-3" → 3)."""
+        return int(row_name.removeprefix(f"{self}-"))
 
 
 class StepStatus(models.TextChoices):

@@ -25,11 +25,9 @@ PAGE_SIZE = 15
 def _store_pdfs(request: HttpRequest, files: list[Any]) -> list[Any]:
     if not files:
         return []
-    from momentum.generation import references
+    from momentum.generation.references.actions import do_store_reference_document
 
-    return [
-        references.do_store_reference_document(upload, actor=request.user, request=request).document for upload in files
-    ]
+    return [do_store_reference_document(upload, actor=request.user, request=request).document for upload in files]
 
 
 @page_access(Access.ADMIN)

@@ -21,9 +21,12 @@ Beside it, ``narrate_demo_lesson`` renders a demo lesson's narrated video after 
 
 from __future__ import annotations
 
+import functools
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from dbos import DBOS
 from django.conf import settings
@@ -35,7 +38,7 @@ from django.urls import reverse
 
 from momentum import durable
 from momentum.generation import actions, providers, resilience
-from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepStatus
+from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
 from momentum.generation.providers.base import (
     CourseBrief,
     LessonDraft,
@@ -47,6 +50,8 @@ from momentum.generation.providers.base import (
 from momentum.lib.logs import get_logger
 
 log = get_logger("momentum.generation.workflows")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 TEXT_QUEUE = "generation-text"
 MEDIA_QUEUE = "generation-media"
@@ -86,7 +91,7 @@ def _cancelled(job_id: str) -> bool:
 
 
 def _brief(job: GenerationJob) -> CourseBrief:
-    references = _step(str(job.pk), "references").output
+    references = _step(str(job.pk), StepName.REFERENCES).output
     return CourseBrief(
         topic=job.topic,
         duration_days=job.duration_days,
@@ -99,18 +104,18 @@ def _brief(job: GenerationJob) -> CourseBrief:
 
 
 def _outline(job_id: str) -> Outline:
-    return Outline.model_validate(_step(job_id, "outline").output["outline"])
+    return Outline.model_validate(_step(job_id, StepName.OUTLINE).output["outline"])
 
 
 def _lesson(job_id: str, day: int) -> LessonDraft:
-    return LessonDraft.model_validate(_step(job_id, f"lesson-{day}").output["lesson"])
+    return LessonDraft.model_validate(_step(job_id, StepName.LESSON.of_day(day)).output["lesson"])
 
 
 def _passages(job: GenerationJob, query: str, k: int) -> tuple[str, ...]:
     documents = list(job.reference_documents.all())
     if not documents:
         return ()
-    from momentum.generation.references import passages_for
+    from momentum.generation.references.queries import passages_for
 
     return tuple(passages_for(documents, query, k))
 
@@ -134,6 +139,63 @@ def _media_name(job_id: str, name: str) -> str:
     return f"generation/{job_id}/{name}"
 
 
+# --- The step decorator --------------------------------------------------------------------------
+
+_DONE = (StepStatus.SUCCEEDED,)
+_DONE_OR_SKIPPED = (StepStatus.SUCCEEDED, StepStatus.SKIPPED)
+_UNCHECKED: Any = object()
+
+
+@dataclass(frozen=True)
+class StepRun:
+    """What a step's body works on: its job (with category and creator) and its started row."""
+
+    job: GenerationJob
+    step: GenerationStep
+
+
+def generation_step(
+    name: StepName,
+    *,
+    done: Any = None,
+    cancelled: Any = _UNCHECKED,
+    finished: tuple[StepStatus, ...] = _DONE,
+    resumed: Callable[[GenerationStep], Any] | None = None,
+    checkpointed: bool = True,
+) -> Callable[[Callable[Concatenate[StepRun, P], R]], Callable[Concatenate[str, P], R]]:
+    """A DBOS step of the pipeline that owns the preamble every step shares, in this order:
+
+    - its ``GenerationStep`` row (``name``; a per-day step's row is ``name-<day>``, the day being
+      the step's first argument after the job ID) in a ``finished`` status (done by an earlier run
+      of the job, which a retried job skips): return ``done``;
+    - when ``cancelled`` is given and the job was cancelled: return ``cancelled``;
+    - when ``resumed(row)`` has an answer (work an earlier run left half done): return it;
+    - otherwise start the row and run the body with the job and the row.
+
+    The step is called with the job ID (and the day). DBOS records it under the function's name,
+    which must not change: a resumed workflow replays its steps by the names it recorded. With
+    ``checkpointed=False`` the body is not a DBOS step of its own but part of the one that calls it.
+    """
+
+    def decorate(body: Callable[Concatenate[StepRun, P], R]) -> Callable[Concatenate[str, P], R]:
+        @functools.wraps(body)
+        def run(job_id: str, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            row_name = name.of_day(int(args[0])) if name.per_day else str(name)  # type: ignore[call-overload]
+            row = _step(job_id, row_name)
+            if row.status in finished:
+                return cast(R, done)
+            if cancelled is not _UNCHECKED and _cancelled(job_id):
+                return cast(R, cancelled)
+            if resumed is not None and (answer := resumed(row)) is not None:
+                return cast(R, answer)
+            started = actions.do_start_step(job_id, row_name)
+            return body(StepRun(job=_job(job_id), step=started), *args, **kwargs)
+
+        return durable.step()(run) if checkpointed else run
+
+    return decorate
+
+
 # --- Steps -------------------------------------------------------------------------------------
 
 
@@ -151,13 +213,10 @@ def still_running(job_id: str) -> bool:
     return not _cancelled(job_id)
 
 
-@durable.step()
-def validate(job_id: str) -> str:
+@generation_step(StepName.VALIDATE, done="")
+def validate(run: StepRun) -> str:
     """Everything the later steps rely on, checked once more at run time: '' or the problem."""
-    if _step(job_id, "validate").status == StepStatus.SUCCEEDED:
-        return ""
-    step = actions.do_start_step(job_id, "validate")
-    job = _job(job_id)
+    job = run.job
     problems = []
     if job.duration_days not in (7, 14, 21):
         problems.append(f"a course lasts 7, 14 or 21 days, not {job.duration_days}")
@@ -167,72 +226,81 @@ def validate(job_id: str) -> str:
     if empty:
         problems.append(f"no text could be read from {', '.join(empty)}")
     if problems:
-        actions.do_fail_step(step, "; ".join(problems))
+        actions.do_fail_step(run.step, "; ".join(problems))
         return "; ".join(problems)
-    actions.do_finish_step(step, output={"providers": providers.configured()})
+    actions.do_finish_step(run.step, output={"providers": providers.configured()})
     return ""
 
 
-@durable.step()
-def gather_references(job_id: str) -> None:
+@generation_step(StepName.REFERENCES, done=None)
+def gather_references(run: StepRun) -> None:
     """The reference passages most relevant to the topic (they ground the outline)."""
-    step = _step(job_id, "references")
-    if step.status == StepStatus.SUCCEEDED:
-        return
-    step = actions.do_start_step(job_id, "references")
-    job = _job(job_id)
+    job = run.job
     passages = _passages(job, f"{job.topic} {job.audience}", PASSAGES_FOR_OUTLINE)
-    actions.do_finish_step(step, output={"passages": list(passages), "documents": job.reference_documents.count()})
+    actions.do_finish_step(run.step, output={"passages": list(passages), "documents": job.reference_documents.count()})
 
 
 @durable.step()
 def write_text_step(job_id: str, name: str) -> str:
-    """The outline (``name`` = "outline") or one lesson ("lesson-<day>"): '' or what went wrong."""
-    step = _step(job_id, name)
-    if step.status == StepStatus.SUCCEEDED:
-        return ""
-    if _cancelled(job_id):
-        return "cancelled"
-    step = actions.do_start_step(job_id, name)
-    job = _job(job_id)
+    """The outline (``name`` = "outline") or one lesson ("lesson-<day>"): '' or what went wrong.
+
+    One DBOS step for both, under the name every text workflow has recorded since the first release.
+    """
+    if name == StepName.OUTLINE:
+        return write_outline(job_id)
+    return write_lesson(job_id, StepName.LESSON.day_of(name))
+
+
+@generation_step(StepName.OUTLINE, done="", cancelled="cancelled", checkpointed=False)
+def write_outline(run: StepRun) -> str:
+    """The course's outline, one entry per day: '' or what went wrong."""
+    job, step = run.job, run.step
     brief = _brief(job)
     text = providers.text_provider()
     try:
-        if name == "outline":
-            result = _provider_call(step, text.name, "text", lambda: text.outline(brief))
-            outline: Outline = result.value
-            days = [entry.day for entry in outline.days]
-            if days != list(range(1, job.duration_days + 1)):
-                raise ProviderError(
-                    f"the outline plans days {days}, not 1..{job.duration_days}", provider=text.name, retryable=False
-                )
-            actions.do_finish_step(step, output={"outline": outline.model_dump(mode="json"), "model": result.model})
-        else:
-            day = int(name.removeprefix("lesson-"))
-            outline = _outline(job_id)
-            plan = outline.days[day - 1]
-            passages = _passages(job, f"{plan.title} {plan.summary} {' '.join(plan.objectives)}", PASSAGES_PER_LESSON)
-            result = _provider_call(step, text.name, "text", lambda: text.lesson(brief, outline, day, passages))
-            actions.do_finish_step(step, output={"lesson": result.value.model_dump(mode="json"), "model": result.model})
+        result = _provider_call(step, text.name, "text", lambda: text.outline(brief))
+        outline: Outline = result.value
+        days = [entry.day for entry in outline.days]
+        if days != list(range(1, job.duration_days + 1)):
+            raise ProviderError(
+                f"the outline plans days {days}, not 1..{job.duration_days}", provider=text.name, retryable=False
+            )
     except ProviderError as error:
         actions.do_fail_step(step, str(error))
-        return f"{name}: {error}"
+        return f"{step.name}: {error}"
+    actions.do_finish_step(step, output={"outline": outline.model_dump(mode="json"), "model": result.model})
     return ""
 
 
-@durable.step()
-def submit_video(job_id: str, day: int) -> str:
+@generation_step(StepName.LESSON, done="", cancelled="cancelled", checkpointed=False)
+def write_lesson(run: StepRun, day: int) -> str:
+    """Day ``day``'s lesson, grounded in the passages nearest to its plan: '' or what went wrong."""
+    job, step = run.job, run.step
+    brief = _brief(job)
+    text = providers.text_provider()
+    outline = _outline(str(job.pk))
+    plan = outline.days[day - 1]
+    passages = _passages(job, f"{plan.title} {plan.summary} {' '.join(plan.objectives)}", PASSAGES_PER_LESSON)
+    try:
+        result = _provider_call(step, text.name, "text", lambda: text.lesson(brief, outline, day, passages))
+    except ProviderError as error:
+        actions.do_fail_step(step, str(error))
+        return f"{step.name}: {error}"
+    actions.do_finish_step(step, output={"lesson": result.value.model_dump(mode="json"), "model": result.model})
+    return ""
+
+
+def _submitted(step: GenerationStep) -> str | None:
+    """The video's external ID when an earlier run of this job submitted it already."""
+    return str(step.output["external_id"]) if step.output.get("external_id") else None
+
+
+@generation_step(StepName.VIDEO, done="", cancelled="", finished=_DONE_OR_SKIPPED, resumed=_submitted)
+def submit_video(run: StepRun, day: int) -> str:
     """Ask the video provider for day ``day``'s video: its external ID, or '' when there is nothing
     to poll (done already, cancelled, or failed: then the lesson goes without video)."""
-    name = f"video-{day}"
-    step = _step(job_id, name)
-    if step.status in (StepStatus.SUCCEEDED, StepStatus.SKIPPED) or _cancelled(job_id):
-        return ""
-    if step.output.get("external_id"):  # submitted by an earlier run of this job
-        return str(step.output["external_id"])
-    step = actions.do_start_step(job_id, name)
-    job = _job(job_id)
-    outline, lesson = _outline(job_id), _lesson(job_id, day)
+    job, step = run.job, run.step
+    outline, lesson = _outline(str(job.pk)), _lesson(str(job.pk), day)
     request = VideoRequest(
         course_title=outline.title,
         day=day,
@@ -245,7 +313,7 @@ def submit_video(job_id: str, day: int) -> str:
         video = providers.video_provider()
         submission = _provider_call(step, video.name, "video", lambda: video.submit(request))
     except ProviderError as error:
-        _video_failed(job_id, step, day, str(error))
+        _video_failed(str(job.pk), step, day, str(error))
         return ""
     actions.do_update_step_output(step, {"external_id": submission.external_id, "polls": 0})
     return str(submission.external_id)
@@ -254,7 +322,7 @@ def submit_video(job_id: str, day: int) -> str:
 @durable.step()
 def poll_video(job_id: str, day: int, external_id: str) -> str:
     """One status poll: "processing" (poll again later), "done" (stored) or "failed" (degraded)."""
-    step = _step(job_id, f"video-{day}")
+    step = _step(job_id, StepName.VIDEO.of_day(day))
     if step.status != StepStatus.RUNNING:
         return "done" if step.status == StepStatus.SUCCEEDED else "failed"
     if _cancelled(job_id):
@@ -307,16 +375,12 @@ def _video_failed(job_id: str, step: GenerationStep, day: int, error: str) -> No
     actions.do_add_warning(job_id, f"Day {day} has no video: {error}")
 
 
-@durable.step()
-def make_thumbnail(job_id: str) -> None:
+@generation_step(StepName.THUMBNAIL, done=None, cancelled=None, finished=_DONE_OR_SKIPPED)
+def make_thumbnail(run: StepRun) -> None:
     """The course's thumbnail from the provider, or the local title card when that fails."""
-    from momentum.generation.providers.title_card import render_title_card
+    from momentum.generation.providers.offline.title_card import render_title_card
 
-    step = _step(job_id, "thumbnail")
-    if step.status in (StepStatus.SUCCEEDED, StepStatus.SKIPPED) or _cancelled(job_id):
-        return
-    step = actions.do_start_step(job_id, "thumbnail")
-    job = _job(job_id)
+    job, step, job_id = run.job, run.step, str(run.job.pk)
     title = _outline(job_id).title
     request = ThumbnailRequest(
         title=title, category=job.category.name, background=job.category.color, foreground=job.category.accent
@@ -338,14 +402,13 @@ def make_thumbnail(job_id: str) -> None:
     actions.do_finish_step(step, output={"thumbnail": stored, "placeholder": False, "model": thumbnail.model})
 
 
-@durable.step()
-def save_course(job_id: str) -> int:
+@generation_step(StepName.SAVE, finished=())
+def save_course(run: StepRun) -> int:
     """The draft course with every lesson, in one transaction; once (the job keeps its course)."""
-    from momentum.catalog.actions import do_create_course, do_set_thumbnail
-    from momentum.catalog.models import Lesson
+    from momentum.catalog.actions import NewLesson, do_add_lessons, do_create_course, do_set_thumbnail
     from momentum.ops.actions import do_record_audit
 
-    step = actions.do_start_step(job_id, "save")
+    step, job_id = run.step, str(run.job.pk)
     with transaction.atomic():
         job = GenerationJob.objects.select_for_update().select_related("category", "created_by").get(pk=job_id)
         if job.course_id is not None:
@@ -361,21 +424,23 @@ def save_course(job_id: str) -> int:
             metadata={"generated_by_job": str(job.pk), "providers": job.providers, "warnings": job.warnings},
             actor=job.created_by,
         )
-        videos = {s.name: s.output.get("video") for s in job.steps.filter(name__startswith="video-")}
-        for day in range(1, job.duration_days + 1):
-            draft = _lesson(job_id, day)
-            lesson = Lesson(
-                course=course,
-                day=day,
-                title=draft.title,
-                content_markdown=draft.content_markdown,
-                duration_minutes=draft.duration_minutes,
-                is_preview=day == 1,
-            )
-            if videos.get(f"video-{day}"):
-                lesson.video.name = videos[f"video-{day}"]
-            lesson.save()
-        thumbnail = job.steps.get(name="thumbnail").output.get("thumbnail")
+        videos = {s.name: s.output.get("video") for s in job.steps.filter(name__startswith=f"{StepName.VIDEO}-")}
+        drafts = {day: _lesson(job_id, day) for day in range(1, job.duration_days + 1)}
+        do_add_lessons(
+            course,
+            (
+                NewLesson(
+                    day=day,
+                    title=draft.title,
+                    content_markdown=draft.content_markdown,
+                    duration_minutes=draft.duration_minutes,
+                    is_preview=day == 1,
+                    video=videos.get(StepName.VIDEO.of_day(day)) or "",
+                )
+                for day, draft in drafts.items()
+            ),
+        )
+        thumbnail = job.steps.get(name=StepName.THUMBNAIL).output.get("thumbnail")
         if thumbnail and default_storage.exists(thumbnail):
             with default_storage.open(thumbnail, "rb") as image:
                 do_set_thumbnail(course, image.read(), actor=job.created_by)
@@ -389,16 +454,12 @@ def save_course(job_id: str) -> int:
     return course.pk
 
 
-@durable.step()
-def notify(job_id: str) -> None:
+@generation_step(StepName.NOTIFY, done=None)
+def notify(run: StepRun) -> None:
     """Tell the admin who asked: an email and an in-app notice (once each)."""
-    from momentum.accounts.models import Notification
+    from momentum.accounts.actions import do_notify
 
-    step = _step(job_id, "notify")
-    if step.status == StepStatus.SUCCEEDED:
-        return
-    step = actions.do_start_step(job_id, "notify")
-    job = _job(job_id)
+    job, step = run.job, run.step
     url = reverse("generation:studio_job", args=[job.pk])
     warnings = job.warnings
     title = f"Draft ready: {job.course.title if job.course else job.topic}"
@@ -407,8 +468,7 @@ def notify(job_id: str) -> None:
         + (f" {len(warnings)} warning(s): " + "; ".join(warnings) if warnings else "")
         + f" Cost: ${job.cost_usd:.4f}."
     )
-    if not Notification.objects.filter(user=job.created_by, kind="generation_finished", url=url).exists():
-        Notification.objects.create(user=job.created_by, kind="generation_finished", title=title, body=body, url=url)
+    if do_notify(job.created_by, kind="generation_finished", title=title, body=body, url=url, once=True):
         EmailMessage(
             subject=f"[{settings.SITE_NAME}] {title}",
             body=f"{body}\n\nReview it: {settings.SITE_URL.rstrip('/')}{url}\n",
@@ -426,12 +486,12 @@ def finish(job_id: str, status: str, error: str = "") -> str:
 
 
 def _notify_failure(job_id: str, error: str) -> None:
-    from momentum.accounts.models import Notification
+    from momentum.accounts.actions import do_notify
 
     job = _job(job_id)
     url = reverse("generation:studio_job", args=[job.pk])
-    Notification.objects.create(
-        user=job.created_by, kind="generation_failed", title=f"Generation failed: {job.topic}"[:200],
+    do_notify(
+        job.created_by, kind="generation_failed", title=f"Generation failed: {job.topic}",
         body=f"{error} You can retry the job from its page; it resumes at the failed step.", url=url,
     )  # fmt: skip
 
@@ -496,7 +556,9 @@ def _pipeline(job_id: str, days: int, *, include_video: bool) -> str:
     if problem:
         return finish(job_id, JobStatus.FAILED, f"The request is invalid: {problem}.")
     gather_references(job_id)
-    error = _text(job_id, ["outline"]) or _text(job_id, [f"lesson-{day}" for day in range(1, days + 1)])
+    error = _text(job_id, [str(StepName.OUTLINE)]) or _text(
+        job_id, [StepName.LESSON.of_day(day) for day in range(1, days + 1)]
+    )
     if error:
         return finish(job_id, JobStatus.FAILED, f"The text provider failed: {error}")
     if include_video:

@@ -11,7 +11,7 @@ import pytest
 from momentum.catalog.actions import do_upsert_lesson
 from momentum.catalog.tests.factories import make_course
 from momentum.generation.providers.base import CourseBrief
-from momentum.generation.providers.local_text import LocalTextProvider
+from momentum.generation.providers.offline.local_text import LocalTextProvider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,7 +1,9 @@
 """Which provider serves each kind of generation call, from the settings (see base.py).
 
 The modules are imported when first asked for, so a remote provider's SDK (boto3, ...) is
-loaded only by the deployments that use it.
+loaded only by the deployments that use it. ``offline/`` holds the providers that run on this
+machine with no account (the defaults), ``remote/`` the adapters to paid services; both import
+``base`` and ``momentum.lib`` only, never a model or another app.
 """
 
 from __future__ import annotations
@@ -15,18 +17,18 @@ from momentum.generation.providers.base import TextProvider, ThumbnailProvider, 
 
 _PACKAGE = "momentum.generation.providers"
 TEXT: dict[str, str] = {
-    "local": "local_text:LocalTextProvider",
-    "anthropic": "anthropic:AnthropicTextProvider",
-    "bedrock": "bedrock:BedrockTextProvider",
-    "openai": "openai_compat:OpenAITextProvider",
+    "local": "offline.local_text:LocalTextProvider",
+    "anthropic": "remote.anthropic:AnthropicTextProvider",
+    "bedrock": "remote.bedrock:BedrockTextProvider",
+    "openai": "remote.openai_compat:OpenAITextProvider",
 }
 VIDEO: dict[str, str] = {
-    "slides": "slides:SlidesVideoProvider",
-    "heygen": "heygen:HeyGenVideoProvider",
+    "slides": "offline.slides:SlidesVideoProvider",
+    "heygen": "remote.heygen:HeyGenVideoProvider",
 }
 THUMBNAIL: dict[str, str] = {
-    "local": "local_thumbnail:TitleCardThumbnailProvider",
-    "bedrock": "bedrock_image:BedrockThumbnailProvider",
+    "local": "offline.local_thumbnail:TitleCardThumbnailProvider",
+    "bedrock": "remote.bedrock_image:BedrockThumbnailProvider",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from momentum.generation.providers.base import ProviderError, ThumbnailRequest
-from momentum.generation.providers.bedrock_image import BedrockThumbnailProvider
+from momentum.generation.providers.remote.bedrock_image import BedrockThumbnailProvider
 from momentum.generation.tests.fake_servers import FakeProvider
 
 REQUEST = ThumbnailRequest(title="Sourdough baking", category="Cooking", background="#b45309", foreground="#fef3c7")

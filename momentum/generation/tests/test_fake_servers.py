@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from momentum.generation.providers.anthropic import AnthropicTextProvider
 from momentum.generation.providers.base import CourseBrief, LessonDraft, Outline, ProviderError
+from momentum.generation.providers.remote.anthropic import AnthropicTextProvider
 from momentum.generation.tests.fake_servers import API_KEYS, fake_lesson, fake_outline
 
 BRIEF = CourseBrief(topic="Watercolour for beginners", duration_days=14, level="BEGINNER", category="Art")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from momentum.generation.providers.base import ProviderError, VideoRequest
-from momentum.generation.providers.heygen import HeyGenVideoProvider
+from momentum.generation.providers.remote.heygen import HeyGenVideoProvider
 from momentum.generation.tests.fake_servers import FakeProvider
 
 REQUEST = VideoRequest(

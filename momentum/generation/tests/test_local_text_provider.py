@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from momentum.generation.providers.base import CourseBrief, LessonDraft, Outline, Usage
-from momentum.generation.providers.local_text import LocalTextProvider
+from momentum.generation.providers.offline.local_text import LocalTextProvider
 
 PASSAGES = (
     "Photosynthesis converts light energy into chemical energy stored in glucose. "

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from momentum.generation.providers.anthropic import AnthropicTextProvider
 from momentum.generation.providers.base import ProviderError
-from momentum.generation.providers.bedrock import BedrockTextProvider
-from momentum.generation.providers.bedrock_image import BedrockThumbnailProvider
-from momentum.generation.providers.heygen import HeyGenVideoProvider
-from momentum.generation.providers.openai_compat import OpenAITextProvider
+from momentum.generation.providers.remote.anthropic import AnthropicTextProvider
+from momentum.generation.providers.remote.bedrock import BedrockTextProvider
+from momentum.generation.providers.remote.bedrock_image import BedrockThumbnailProvider
+from momentum.generation.providers.remote.heygen import HeyGenVideoProvider
+from momentum.generation.providers.remote.openai_compat import OpenAITextProvider
 from momentum.generation.tests.fake_servers import FakeProvider
 
 PRIVATE_TARGETS = [

@@ -10,9 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT as MULTIPART
 
-from momentum.catalog.models import ReferenceChunk, ReferenceDocument
-from momentum.generation import references
-from momentum.generation.references import passages_for, safe_filename
+from momentum.generation.references import extraction
+from momentum.generation.references.extraction import safe_filename
+from momentum.generation.references.models import ReferenceChunk, ReferenceDocument
+from momentum.generation.references.queries import passages_for
 from momentum.generation.tests.pdfs import inflation_bomb_pdf, many_pages_pdf, text_pdf
 from momentum.ops.models import AuditLog
 
@@ -54,7 +55,7 @@ def test_an_uploaded_pdf_is_stored_with_its_pages_characters_and_passages(admin:
     chunks = list(document.chunks.all())
     assert chunks[0].page == 1
     assert {c.page for c in chunks} == {1, 2, 3}
-    assert all(len(c.text) <= references.CHUNK_CHARACTERS for c in chunks)
+    assert all(len(c.text) <= extraction.CHUNK_CHARACTERS for c in chunks)
     assert all(c.text.endswith(".") for c in chunks)  # cut at sentence boundaries
     assert document.file.read().startswith(b"%PDF-")
 
@@ -155,8 +156,8 @@ def test_a_pdf_claiming_ten_thousand_pages_is_read_only_up_to_the_limits(admin: 
     body = response.json()
     assert body["pages"] == 10_000
     assert body["truncated"] is True
-    assert body["characters"] <= references.MAX_CHARACTERS
-    assert ReferenceChunk.objects.filter(page__gt=references.MAX_PAGES).count() == 0
+    assert body["characters"] <= extraction.MAX_CHARACTERS
+    assert ReferenceChunk.objects.filter(page__gt=extraction.MAX_PAGES).count() == 0
 
 
 def test_a_decompression_bomb_does_not_exhaust_our_memory(admin: Any, api_as: Any) -> None:
@@ -173,7 +174,7 @@ def test_a_decompression_bomb_does_not_exhaust_our_memory(admin: Any, api_as: An
         body = response.json()
         assert body["truncated"] is True
         assert "Photosynthesis converts light energy" in ReferenceDocument.objects.get(pk=body["id"]).text
-        assert body["characters"] <= references.MAX_CHARACTERS
+        assert body["characters"] <= extraction.MAX_CHARACTERS
 
 
 def test_learners_cannot_upload_reference_documents(learner: Any, api_as: Any, api: Any) -> None:

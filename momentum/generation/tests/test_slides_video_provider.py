@@ -14,8 +14,8 @@ import pytest
 from PIL import Image
 
 from momentum.generation.providers.base import ProviderError, ThumbnailRequest, VideoRequest
-from momentum.generation.providers.local_thumbnail import TitleCardThumbnailProvider
-from momentum.generation.providers.slides import SlidesVideoProvider
+from momentum.generation.providers.offline.local_thumbnail import TitleCardThumbnailProvider
+from momentum.generation.providers.offline.slides import SlidesVideoProvider
 
 NARRATION = (
     "Welcome to day two of Plant biology. Today we look at how leaves turn light into sugar. "

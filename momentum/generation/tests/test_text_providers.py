@@ -10,11 +10,16 @@ from typing import Any
 
 import pytest
 
-from momentum.generation.providers.anthropic import AnthropicTextProvider
 from momentum.generation.providers.base import CourseBrief, Outline, ProviderError
-from momentum.generation.providers.bedrock import BedrockTextProvider
-from momentum.generation.providers.llm_json import InvalidAnswer, StructuredTextProvider, outline_prompt, parse_answer
-from momentum.generation.providers.openai_compat import OpenAITextProvider
+from momentum.generation.providers.remote.anthropic import AnthropicTextProvider
+from momentum.generation.providers.remote.bedrock import BedrockTextProvider
+from momentum.generation.providers.remote.llm_json import (
+    InvalidAnswer,
+    StructuredTextProvider,
+    outline_prompt,
+    parse_answer,
+)
+from momentum.generation.providers.remote.openai_compat import OpenAITextProvider
 from momentum.generation.tests.fake_servers import FakeProvider, fake_outline
 
 BRIEF = CourseBrief(

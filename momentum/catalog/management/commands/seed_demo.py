@@ -25,7 +25,7 @@ from momentum.accounts.actions import do_create_user, do_ensure_admin
 from momentum.accounts.models import User
 from momentum.catalog.actions import do_create_course, do_publish_course, do_set_thumbnail, do_upsert_lesson
 from momentum.catalog.models import Category, Course, Level
-from momentum.generation.providers.title_card import render_title_card
+from momentum.generation.providers.offline.title_card import render_title_card
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_ADMIN = ("admin@momentum.localhost", "momentum-admin-demo")

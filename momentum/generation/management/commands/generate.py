@@ -98,7 +98,7 @@ class Command(BaseCommand):
         return admin
 
     def _reference(self, path: Path, admin: User) -> Any:
-        from momentum.generation.references import do_store_reference_document
+        from momentum.generation.references.actions import do_store_reference_document
 
         if not path.is_file():
             raise CommandError(f"No such file: {path}")

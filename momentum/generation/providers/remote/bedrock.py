@@ -15,8 +15,8 @@ from botocore.parsers import ResponseParserError
 from django.conf import settings
 
 from momentum.generation.providers.base import ProviderError, Usage
-from momentum.generation.providers.llm_json import Prompt, Reply, StructuredTextProvider, json_schema
 from momentum.generation.providers.remote import check_provider_url, http_error
+from momentum.generation.providers.remote.llm_json import Prompt, Reply, StructuredTextProvider, json_schema
 
 if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient

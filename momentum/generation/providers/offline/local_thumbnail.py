@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from momentum.generation.providers.base import Thumbnail, ThumbnailRequest, Usage
-from momentum.generation.providers.title_card import render_title_card
+from momentum.generation.providers.offline.title_card import render_title_card
 
 
 class TitleCardThumbnailProvider:

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 
 from momentum.generation.providers.base import ProviderError, Thumbnail, ThumbnailRequest, Usage
-from momentum.generation.providers.bedrock import NAME, call, runtime_client
+from momentum.generation.providers.remote.bedrock import NAME, call, runtime_client
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -10,7 +10,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from momentum.accounts.policy import Access, api_access
-from momentum.generation.references import do_store_reference_document
+from momentum.generation.references.actions import do_store_reference_document
 
 router = Router(tags=["generation"])
 

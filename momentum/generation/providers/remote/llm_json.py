@@ -33,7 +33,7 @@ from momentum.generation.providers.base import (
 )
 from momentum.generation.providers.remote import add_usage
 
-PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 PROMPT_VERSIONS = {"system": "system.v1", "outline": "outline.v1", "lesson": "lesson.v2", "repair": "repair.v1"}
 MAX_TOKENS = {"outline": 4096, "lesson": 8192}
 # Reference passages are bounded so a prompt stays well inside every model's context window.

@@ -1,8 +1,8 @@
 """Text extraction from an untrusted PDF, run in a child process with hard limits.
 
 A PDF can be built to hurt its reader: a stream that inflates to gigabytes, ten thousand pages,
-a content stream that takes minutes to interpret. So the parent (``momentum.generation.references``)
-runs this module as ``python -m momentum.generation.pdf_text FILE MAX_PAGES MAX_CHARACTERS`` with a
+a content stream that takes minutes to interpret. So the parent (``momentum.generation.references.extraction``)
+runs this module as ``python -m momentum.generation.references.pdf_text FILE MAX_PAGES MAX_CHARACTERS`` with a
 wall-clock timeout, and the module caps its own address space and CPU time before opening the
 file. It reads at most MAX_PAGES pages and MAX_CHARACTERS characters, and writes one JSON line
 per event to stdout as it goes, so what was read before a limit struck is not lost:
@@ -88,7 +88,7 @@ def extract(path: str, max_pages: int, max_characters: int) -> None:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 3:
-        sys.stderr.write("usage: python -m momentum.generation.pdf_text FILE MAX_PAGES MAX_CHARACTERS\n")
+        sys.stderr.write("usage: python -m momentum.generation.references.pdf_text FILE MAX_PAGES MAX_CHARACTERS\n")
         return 2
     _limit_resources()
     extract(argv[0], int(argv[1]), int(argv[2]))

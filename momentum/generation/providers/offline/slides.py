@@ -27,8 +27,8 @@ from django.conf import settings
 from PIL import Image, ImageDraw
 
 from momentum.generation.providers.base import ProviderError, Usage, VideoRequest, VideoStatus, VideoSubmission
-from momentum.generation.providers.title_card import font
-from momentum.generation.terms import sentences
+from momentum.generation.providers.offline.title_card import font
+from momentum.lib.terms import sentences
 
 WIDTH, HEIGHT = 1280, 720
 FPS = 5

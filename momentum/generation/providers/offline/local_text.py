@@ -20,7 +20,7 @@ from momentum.generation.providers.base import (
     TextResult,
     Usage,
 )
-from momentum.generation.terms import bm25_scores, key_terms, normalise, sentences
+from momentum.lib.terms import bm25_scores, key_terms, normalise, sentences
 
 MODEL = "local-draft-v1"
 DRAFT_NOTE = (

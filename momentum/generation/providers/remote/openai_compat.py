@@ -9,8 +9,8 @@ import openai
 from django.conf import settings
 
 from momentum.generation.providers.base import ProviderError, Usage
-from momentum.generation.providers.llm_json import Prompt, Reply, StructuredTextProvider
 from momentum.generation.providers.remote import check_provider_url, http_error
+from momentum.generation.providers.remote.llm_json import Prompt, Reply, StructuredTextProvider
 
 NAME = "openai"
 
