@@ -13,7 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from momentum.generation.models import GenerationJob
 from momentum.generation.references.models import ReferenceChunk, ReferenceDocument
 
-BEFORE = [("catalog", "0005_course_search_vector"), ("generation", "0002_database_rules")]
+BEFORE = [("catalog", "0007_course_changed_not_by_enrolments"), ("generation", "0002_database_rules")]
 
 
 @pytest.fixture

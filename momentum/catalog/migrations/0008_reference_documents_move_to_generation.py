@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0005_course_search_vector"),
+        ("catalog", "0007_course_changed_not_by_enrolments"),
         ("generation", "0003_reference_documents"),
     ]
 
