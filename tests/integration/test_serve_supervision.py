@@ -165,6 +165,11 @@ def test_killed_processes_come_back_and_the_site_answers_throughout(tmp_path: Pa
         "MOMENTUM_QUEUE_POLL_SECONDS": "0.1",
         "MOMENTUM_VIDEO_POLL_SECONDS": "0.5",
         "MOMENTUM_RESTART_ALARM_COUNT": "0",  # the first restart fires the alarm, so this test sees it
+        # The pollers ask several times a second, and the web processes now count requests in one
+        # shared cache: rate limits are not what this test is about.
+        "MOMENTUM_RATELIMIT_ANON": "100000/m",
+        "MOMENTUM_RATELIMIT_USER": "100000/m",
+        "MOMENTUM_RATELIMIT_ADMIN": "100000/m",
         "MOMENTUM_TEXT_PROVIDER": "openai",
         "MOMENTUM_OPENAI_BASE_URL": f"{text.url}/v1",
         "MOMENTUM_OPENAI_API_KEY": API_KEYS["openai"],
