@@ -196,3 +196,8 @@ def next_lesson(lesson: Lesson) -> Lesson | None:
 
 def first_lesson(course: Course) -> Lesson | None:
     return Lesson.objects.filter(course=course).order_by("day").first()
+
+
+def lesson_of(course: Course, pk: int) -> Lesson | None:
+    """The lesson ``pk`` of ``course`` (``None``: the course has no such lesson)."""
+    return course.lessons.filter(pk=pk).first()
