@@ -73,7 +73,7 @@ def list_users(request: HttpRequest, filters: Query[UserFilters]) -> dict[str, A
 def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
     """Change a role and/or turn an account off or on; each change is audited. 409 `last_admin`
     when the change would leave no active admin."""
-    user = User.objects.filter(pk=user_id).first()
+    user = admin_queries.user_or_none(user_id)
     if user is None:
         raise NotFound("No such user.")
     changes = payload.model_dump(exclude_unset=True)

@@ -22,6 +22,10 @@ def users(*, q: str = "", role: str = "", active: bool | None = None) -> QuerySe
     return found.order_by("-created_at", "-pk")
 
 
+def user_or_none(pk: int) -> User | None:
+    return User.objects.filter(pk=pk).first()
+
+
 def enrollments_of(user: User) -> list[Any]:
     from momentum.learning.models import Enrollment, LessonProgress
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from momentum.analytics import rollups
@@ -158,3 +159,21 @@ def do_roll_up(*, now: datetime | None = None) -> RollupReport:
     )
     log.info("analytics_rolled_up", **report.as_dict())
     return report
+
+
+def do_request_rollup(*, actor: Any, request: HttpRequest | None = None) -> str:
+    """Queue a roll-up pass now (the same pass runs on a schedule); returns its workflow ID."""
+    from momentum import durable
+    from momentum.analytics.workflows import QUEUE, roll_up_now  # the workflow module imports this one
+    from momentum.lib import request_context
+    from momentum.ops.actions import do_record_audit
+
+    workflow_id = durable.enqueue(roll_up_now, request_context.current_request_id(), queue=QUEUE)
+    do_record_audit(
+        "analytics.rollup_requested",
+        actor=actor,
+        resource_type="analytics_rollup",
+        resource_id=workflow_id,
+        request=request,
+    )
+    return workflow_id

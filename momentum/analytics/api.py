@@ -10,11 +10,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from momentum import durable
 from momentum.accounts.policy import Access, api_access
 from momentum.analytics.queries import Snapshot
 from momentum.analytics.rollups import Metric
-from momentum.lib import request_context
 from momentum.lib.problems import Invalid
 
 router = Router(tags=["analytics"])
@@ -125,7 +123,6 @@ class RollupQueued(Schema):
 @router.post("/admin/analytics/rollup", response={202: RollupQueued}, auth=ADMIN, tags=["admin"])
 def analytics_rollup(request: HttpRequest) -> Status[dict[str, str]]:
     """Bring the daily rollups up to date now (the same pass runs on a schedule)."""
-    from momentum.analytics.workflows import QUEUE, roll_up_now
+    from momentum.analytics.actions import do_request_rollup
 
-    workflow_id = durable.enqueue(roll_up_now, request_context.current_request_id(), queue=QUEUE)
-    return Status(202, {"workflow_id": workflow_id})
+    return Status(202, {"workflow_id": do_request_rollup(actor=request.user, request=request)})

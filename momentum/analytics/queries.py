@@ -233,3 +233,9 @@ def completion_rate(completions: int | Decimal, enrollments: int | Decimal) -> f
 
 def halfway_day(duration_days: int) -> int:
     return math.ceil(duration_days / 2)
+
+
+def last_rollup_at() -> datetime | None:
+    """When the learning events were last rolled up (``None`` before the first pass)."""
+    cursor = RollupCursor.objects.filter(name=EVENTS_CURSOR).first()
+    return cursor.updated_at if cursor else None

@@ -14,14 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from momentum import durable
 from momentum.accounts.policy import Access, page_access
 from momentum.analytics import reports
-from momentum.analytics.actions import EVENTS_CURSOR
-from momentum.analytics.models import RollupCursor
-from momentum.analytics.queries import Snapshot, payments_received
+from momentum.analytics.queries import Snapshot, last_rollup_at, payments_received
 from momentum.analytics.rollups import Metric
-from momentum.lib import charts, request_context
+from momentum.lib import charts
 from momentum.lib.problems import Problem
 
 DASHBOARD_DAYS = 30
@@ -61,7 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ("completions", "Courses completed per day", Metric.COMPLETIONS, None),
         ("generation_cost", "AI generation cost per day", Metric.GENERATION_COST_USD, usd),
     ]
-    cursor = RollupCursor.objects.filter(name=EVENTS_CURSOR).first()
+    rolled_up_at = last_rollup_at()
     return render(
         request,
         "analytics/dashboard.html",
@@ -84,7 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "start": start,
             "end": end,
-            "rolled_up_at": cursor.updated_at if cursor else None,
+            "rolled_up_at": rolled_up_at,
             "pending_events": snapshot.tail.events,
             "now": snapshot.now,
         },
@@ -94,9 +91,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @page_access(Access.ADMIN)
 @require_POST
 def rollup_now(request: HttpRequest) -> HttpResponse:
-    from momentum.analytics.workflows import QUEUE, roll_up_now
+    from momentum.analytics.actions import do_request_rollup
 
-    durable.enqueue(roll_up_now, request_context.current_request_id(), queue=QUEUE)
+    do_request_rollup(actor=request.user, request=request)
     messages.info(request, "The rollup is running; the figures already include everything recorded so far.")
     return redirect("analytics:studio_dashboard")
 
@@ -108,13 +105,13 @@ class RangeForm(forms.Form):
     course = forms.TypedChoiceField(label="Course", coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from momentum.catalog.models import Course
+        from momentum.catalog.queries import course_choices
 
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         course = self.fields["course"]
         if isinstance(course, forms.ChoiceField):
-            course.choices = [("", "Most enrolled"), *Course.objects.order_by("title").values_list("pk", "title")]
+            course.choices = [("", "Most enrolled"), *course_choices()]
 
 
 def _selection(request: HttpRequest, snapshot: Snapshot) -> dict[str, Any]:
@@ -143,10 +140,10 @@ def _selection(request: HttpRequest, snapshot: Snapshot) -> dict[str, Any]:
 
 
 def _dropoff_course(snapshot: Snapshot, selection: dict[str, Any], funnel: reports.Table) -> Any:
-    from momentum.catalog.models import Course
+    from momentum.catalog.queries import course_or_none
 
     course_id = selection["course_id"] or (funnel.keys[0] if funnel.keys else None)
-    return Course.objects.filter(pk=course_id).first() if course_id else None
+    return course_or_none(course_id) if course_id else None
 
 
 @page_access(Access.ADMIN)

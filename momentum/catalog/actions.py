@@ -55,7 +55,7 @@ def do_create_course(
 
 def render_course_title_card(course: Course) -> bytes:
     """The title card of the local thumbnail provider, in the course's category colours."""
-    from momentum.generation.providers.title_card import render_title_card
+    from momentum.generation.providers.offline.title_card import render_title_card
 
     return render_title_card(
         course.title,

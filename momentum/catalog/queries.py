@@ -178,3 +178,26 @@ def featured(limit: int = 3) -> list[Course]:
     for course in published_courses().order_by(*_ORDERINGS["popular"])[: limit * 8]:
         best.setdefault(course.category_id, course)
     return list(best.values())[:limit]
+
+
+def course_choices() -> list[tuple[int, str]]:
+    """Every course as ``(pk, title)``, by title: the choices of a course picker."""
+    return list(Course.objects.order_by("title").values_list("pk", "title"))
+
+
+def course_or_none(pk: int | str) -> Course | None:
+    return Course.objects.filter(pk=pk).first()
+
+
+def next_lesson(lesson: Lesson) -> Lesson | None:
+    """The lesson after ``lesson`` in its course, if any."""
+    return Lesson.objects.filter(course_id=lesson.course_id, day__gt=lesson.day).order_by("day").first()
+
+
+def first_lesson(course: Course) -> Lesson | None:
+    return Lesson.objects.filter(course=course).order_by("day").first()
+
+
+def lesson_of(course: Course, pk: int) -> Lesson | None:
+    """The lesson ``pk`` of ``course`` (``None``: the course has no such lesson)."""
+    return course.lessons.filter(pk=pk).first()

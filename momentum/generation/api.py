@@ -120,9 +120,7 @@ def list_jobs(
     page: QueryEx[int, P(ge=1, le=100_000)] = 1,
     page_size: QueryEx[int, P(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
-    found = queries.jobs()
-    if status:
-        found = found.filter(status=status)
+    found = queries.jobs(status)
     start = (page - 1) * page_size
     items = [job_out(job) for job in found[start : start + page_size]]
     return {"items": items, "count": found.count(), "page": page, "page_size": page_size}

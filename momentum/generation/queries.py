@@ -17,9 +17,10 @@ log = get_logger("momentum.generation.queries")
 PROBE_CACHE_SECONDS = 60
 
 
-def jobs() -> QuerySet[GenerationJob]:
-    """Every job, newest first (admins see all of them: the studio is shared)."""
-    return GenerationJob.objects.select_related("category", "course", "created_by").order_by("-created_at")
+def jobs(status: str = "") -> QuerySet[GenerationJob]:
+    """Every job (``status``: only those), newest first (admins see all of them: the studio is shared)."""
+    found = GenerationJob.objects.select_related("category", "course", "created_by").order_by("-created_at")
+    return found.filter(status=status) if status else found
 
 
 def job_or_404(job_id: Any) -> GenerationJob:

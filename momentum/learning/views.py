@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -12,11 +12,15 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from momentum.accounts.models import User
 from momentum.accounts.policy import Access, page_access, refusal
 from momentum.achievements.queries import badge_shelf
-from momentum.catalog.models import Lesson
-from momentum.catalog.queries import course_and_lessons_or_404, visible_course_or_404, visible_lesson_or_404
+from momentum.catalog.queries import (
+    course_and_lessons_or_404,
+    first_lesson,
+    next_lesson,
+    visible_course_or_404,
+    visible_lesson_or_404,
+)
 from momentum.catalog.views import HtmxHttpRequest, course_cta
 from momentum.learning import actions, media, queries, reminders
 from momentum.learning.recommendations import recommended_for
@@ -24,6 +28,10 @@ from momentum.lib import charts
 from momentum.lib.markdown import render_cached as render_markdown
 from momentum.lib.problems import Problem
 from momentum.lib.video_embeds import embed_url
+
+if TYPE_CHECKING:  # annotations only: the web layer reaches other apps through their queries
+    from momentum.accounts.models import User
+    from momentum.catalog.models import Lesson
 
 
 def _lesson_url(lesson: Lesson, slug: str) -> str:
@@ -73,7 +81,7 @@ def complete_lesson(request: HtmxHttpRequest, slug: str, day: int) -> HttpRespon
     except Problem as problem:
         messages.error(request, problem.detail)
         return HttpResponseRedirect(reverse("catalog:detail", args=[slug]))
-    following = Lesson.objects.filter(course_id=current.course_id, day__gt=current.day).order_by("day").first()
+    following = next_lesson(current)
     context = {"course": current.course, "lesson": current, "result": result, "next": following}
     if request.htmx:  # the panel, and out of band the outline with the progress it shows
         course, lessons = course_and_lessons_or_404(request.user, slug)
@@ -94,7 +102,7 @@ def complete_lesson(request: HtmxHttpRequest, slug: str, day: int) -> HttpRespon
 @require_POST
 def enroll(request: HttpRequest, slug: str) -> HttpResponse:
     course = visible_course_or_404(request.user, slug)
-    problem = refusal(cast(User, request.user), Access.VERIFIED)
+    problem = refusal(cast("User", request.user), Access.VERIFIED)
     if problem is None:
         try:
             _, created = actions.do_enroll(request.user, course, request=request)
@@ -105,7 +113,7 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponseRedirect(reverse("catalog:detail", args=[slug]))
     if created:
         messages.success(request, f"You are enrolled in {course.title}. Here is day 1.")
-    first = Lesson.objects.filter(course=course).order_by("day").first()
+    first = first_lesson(course)
     if first is None:
         return HttpResponseRedirect(reverse("catalog:detail", args=[slug]))
     return HttpResponseRedirect(_lesson_url(first, slug))

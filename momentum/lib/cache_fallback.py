@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
@@ -30,10 +31,19 @@ UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 DEFAULT_RETRY_SECONDS = 5.0
 
 
-def _count_fallback(operation: str) -> None:
-    from momentum.ops import metrics
+# Counts an operation answered locally. The library names no app: ops installs its counter at ready
+# (``on_fallback``); until then (and in a process without ops) nothing is counted.
+_counters: list[Callable[[str], None]] = []
 
-    metrics.CACHE_FALLBACKS.labels(operation).inc()
+
+def on_fallback(count: Callable[[str], None] | None) -> None:
+    """Call ``count(operation)`` for every cache operation answered by the local stand-in (``None``: stop)."""
+    _counters[:] = [count] if count is not None else []
+
+
+def _count_fallback(operation: str) -> None:
+    for count in _counters:
+        count(operation)
 
 
 class _Outage:

@@ -26,9 +26,7 @@ def list_backup_runs(
     page: int = Query(1, ge=1, le=100_000),  # type: ignore[type-arg]
     page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),  # type: ignore[type-arg]
 ) -> dict[str, object]:
-    runs = BackupRun.objects.order_by("-started_at", "-id")
-    if kind:
-        runs = runs.filter(kind=kind)
+    runs = queries.backup_runs(kind)
     start = (page - 1) * page_size
     return {"items": list(runs[start : start + page_size]), "count": runs.count(), "page": page,
             "page_size": page_size}  # fmt: skip

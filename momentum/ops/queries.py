@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from momentum.ops.models import AlarmState, BackupRun, OperationKind, OperationStatus, SiteSettings
@@ -95,6 +95,12 @@ def recent_runs(kind: OperationKind | None = None, limit: int = 10) -> list[Back
     if kind is not None:
         runs = runs.filter(kind=kind)
     return list(runs[:limit])
+
+
+def backup_runs(kind: str | None = None) -> QuerySet[BackupRun]:
+    """Every backup, restore and drill, newest first (``kind``: only those)."""
+    runs = BackupRun.objects.order_by("-started_at", "-id")
+    return runs.filter(kind=kind) if kind else runs
 
 
 def age_minutes(run: BackupRun | None, now: datetime | None = None) -> float | None:

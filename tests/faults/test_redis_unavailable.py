@@ -137,3 +137,18 @@ def test_an_outage_seen_by_one_request_holds_for_the_next_requests(settings: Any
 
     assert contextvars.Context().run(a_request_reads_the_cache)
     assert contextvars.Context().run(a_new_request_knows_it_is_down)
+
+
+def test_operations_answered_locally_count_in_the_fallback_metric(settings: Any) -> None:
+    from momentum.ops import metrics
+
+    def answered_locally(operation: str) -> float:
+        return float(metrics.CACHE_FALLBACKS.labels(operation)._value.get())
+
+    before = answered_locally("set"), answered_locally("get")
+    _redis_cache(settings, free_port())
+
+    cache.set("greeting", "hello", 60)
+    cache.get("greeting")
+
+    assert (answered_locally("set"), answered_locally("get")) == (before[0] + 1, before[1] + 1)

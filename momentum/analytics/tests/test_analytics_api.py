@@ -111,6 +111,21 @@ def test_an_admin_runs_the_rollup_on_demand_as_a_workflow(workflows, admin, lear
 
 
 @pytest.mark.django_db(transaction=True)
+def test_an_on_demand_rollup_is_in_the_audit_log_with_who_asked(workflows, admin, api_as, client) -> None:
+    from momentum.ops.models import AuditLog
+
+    workflow_id = api_as(admin).post("/admin/analytics/rollup").json()["workflow_id"]
+    client.force_login(admin)
+    client.post("/studio/rollup/")
+
+    entries = AuditLog.objects.filter(action="analytics.rollup_requested")
+    assert [entry.actor_id for entry in entries] == [admin.pk, admin.pk]
+    assert workflow_id in {entry.resource_id for entry in entries}
+    for entry in entries:  # both passes end here, not in the next test
+        DBOS.retrieve_workflow(entry.resource_id).get_result()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_scheduled_rollup_runs_as_a_workflow(workflows, admin) -> None:
     from django.utils import timezone
 

@@ -196,7 +196,7 @@ def _course(request: HttpRequest, key: str) -> Course:
 
 
 def _lesson(course: Course, key: int) -> Lesson:
-    lesson = course.lessons.filter(pk=key).first()
+    lesson = queries.lesson_of(course, key)
     if lesson is None:
         raise NotFound("This course has no such lesson.")
     return lesson

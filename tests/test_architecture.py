@@ -1,0 +1,87 @@
+"""The architecture's rules that imports cannot show (the import contracts are in pyproject.toml,
+checked by ``lint-imports``; docs/adr/0007-import-contracts.md): web modules make no ORM calls, and
+views stay short.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "momentum"
+WEB_MODULE = re.compile(r"^(api|views|\w+_api|\w+_views)\.py$")
+# A manager, or a query or write method only querysets and models have.
+ORM_CALL = re.compile(
+    r"\.objects\.|\.(filter|exclude|select_related|prefetch_related|select_for_update|aggregate|annotate"
+    r"|get_or_create|update_or_create|bulk_create|bulk_update)\("
+)
+
+# Views (decorated functions of web modules: routed, or guarded by an access rule) longer than
+# LONG_VIEW lines, measured from ``def`` to the end without the docstring. A ratchet: lower
+# MAX_LONG_VIEWS when one is split, never raise it.
+LONG_VIEW = 20
+MAX_LONG_VIEWS = 13  # measured 2026-12-06
+
+
+def web_modules() -> list[Path]:
+    """Every web module of the apps: api.py, views.py, *_api.py, *_views.py and api/ packages."""
+    found = []
+    for path in sorted(PACKAGE.glob("*/**/*.py")):
+        relative = path.relative_to(PACKAGE)
+        if "tests" in relative.parts or "migrations" in relative.parts:
+            continue
+        if WEB_MODULE.match(path.name) or (len(relative.parts) == 3 and relative.parts[1] == "api"):
+            found.append(path)
+    return found
+
+
+def view_lengths(path: Path) -> dict[str, int]:
+    """How long each view of ``path`` is, by name."""
+    lengths = {}
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.decorator_list:  # routed or guarded
+            first = node.body[0]
+            docstring = first.end_lineno - first.lineno + 1 if ast.get_docstring(node) and first.end_lineno else 0
+            lengths[f"{path.relative_to(ROOT)}::{node.name}"] = (
+                (node.end_lineno or node.lineno) - node.lineno + 1 - docstring
+            )
+    return lengths
+
+
+def test_the_web_modules_are_found() -> None:
+    names = {str(path.relative_to(PACKAGE)) for path in web_modules()}
+
+    assert {"catalog/api/admin.py", "learning/views.py", "ops/backups_api.py", "accounts/studio_views.py"} <= names
+
+
+def test_web_modules_make_no_orm_calls() -> None:
+    calls = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in web_modules()
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if ORM_CALL.search(line)
+    ]
+
+    assert calls == [], "web modules go through their app's queries and actions:\n" + "\n".join(calls)
+
+
+def test_no_more_long_views_than_today() -> None:
+    long_views = sorted(
+        f"{name} ({length} lines)"
+        for path in web_modules()
+        for name, length in view_lengths(path).items()
+        if length > LONG_VIEW
+    )
+
+    assert len(long_views) <= MAX_LONG_VIEWS, f"views longer than {LONG_VIEW} lines:\n" + "\n".join(long_views)
+
+
+def test_every_app_is_in_the_import_contracts() -> None:
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    layers = next(contract for contract in contracts if contract["type"] == "layers")
+    apps = {f"momentum.{path.parent.name}" for path in PACKAGE.glob("*/apps.py")}
+
+    assert apps == set(layers["containers"])
