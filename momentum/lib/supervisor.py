@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from momentum.lib.processes import is_running
+
 READY_FD_VARIABLE = "MOMENTUM_READY_FD"
 STATE_FILE_VARIABLE = "MOMENTUM_SUPERVISOR_STATE"
 STATE_FILE_PATTERN = "serve-*.json"
@@ -342,20 +344,10 @@ def prune_state_files(run_dir: Path, window_seconds: float, now: float) -> None:
     for path in run_dir.glob(STATE_FILE_PATTERN):
         state = read_state(path) or {}
         pid = state.get("pid")
-        alive = isinstance(pid, int) and _alive(pid)
+        alive = isinstance(pid, int) and is_running(pid)
         recent = any(moment >= now - window_seconds for times in state.get("restarts", {}).values() for moment in times)
         if not alive and not recent:
             path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def signal_ready() -> None:

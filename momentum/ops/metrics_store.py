@@ -30,6 +30,8 @@ from prometheus_client import multiprocess
 from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.registry import Collector
 
+from momentum.lib.processes import is_running
+
 USERS_LOCK = ".users.lock"
 COMPACT_LOCK = ".compact.lock"
 ARCHIVED_TYPES = ("counter", "histogram", "summary")
@@ -39,16 +41,6 @@ def _pid_of(path: str) -> int | None:
     stem = os.path.basename(path).removesuffix(".db")
     last = stem.rsplit("_", 1)[-1]
     return int(last) if last.isdigit() else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def claim(directory: Path, *, clean: bool = True) -> IO[str]:
@@ -108,7 +100,7 @@ def compact_dead_processes(directory: Path) -> int:
         dead: dict[str, list[str]] = defaultdict(list)
         for path in glob.glob(str(directory / "*.db")):
             pid = _pid_of(path)
-            if pid is None or pid == os.getpid() or _alive(pid):
+            if pid is None or pid == os.getpid() or is_running(pid):
                 continue
             kind = os.path.basename(path).split("_", 1)[0]
             dead[kind].append(path)

@@ -4,7 +4,6 @@ processes); the clock is a fake one, so no test waits out a back-off."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from momentum.lib import supervisor
+from momentum.lib.processes import is_running
 from momentum.lib.supervisor import ChildSpec, Clock, Policy, Restart, Supervisor
 
 EXITS_AT_ONCE = ["/bin/sh", "-c", "exit 3"]
@@ -179,7 +179,7 @@ def test_stopping_stops_the_web_processes_before_the_worker(clock: FakeClock, tm
     running.stop()
 
     assert order.read_text().split() == ["web", "worker"]
-    assert not [pid for pid in pids if pid is not None and _alive(pid)]
+    assert not [pid for pid in pids if pid is not None and is_running(pid)]
 
 
 def test_a_child_that_ignores_sigterm_is_killed_after_the_grace(clock: FakeClock, tmp_path: Path) -> None:
@@ -192,7 +192,7 @@ def test_a_child_that_ignores_sigterm_is_killed_after_the_grace(clock: FakeClock
     running.stop()
 
     assert pid is not None
-    assert not _alive(pid)
+    assert not is_running(pid)
 
 
 def test_the_web_processes_read_that_the_worker_is_down_from_the_state_file(clock: FakeClock, tmp_path: Path) -> None:
@@ -214,11 +214,3 @@ def test_the_web_processes_read_that_the_worker_is_down_from_the_state_file(cloc
 def test_an_exit_status_reads_as_the_signal_that_ended_the_process() -> None:
     assert supervisor.describe_status(-signal.SIGKILL) == "-9 (SIGKILL)"
     assert supervisor.describe_status(1) == "1"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
