@@ -56,6 +56,21 @@ class FakeServer:
         self.process.wait(timeout=10)
 
 
+def fake_provider_settings(text: FakeServer, video: FakeServer) -> dict[str, str]:
+    """What points a worker's generation at the fake OpenAI-compatible and HeyGen servers."""
+    return {
+        "MOMENTUM_TEXT_PROVIDER": "openai",
+        "MOMENTUM_OPENAI_BASE_URL": f"{text.url}/v1",
+        "MOMENTUM_OPENAI_API_KEY": API_KEYS["openai"],
+        "MOMENTUM_VIDEO_PROVIDER": "heygen",
+        "MOMENTUM_HEYGEN_BASE_URL": video.url,
+        "MOMENTUM_HEYGEN_API_KEY": API_KEYS["heygen"],
+        "MOMENTUM_HEYGEN_AVATAR_ID": "avatar",
+        "MOMENTUM_HEYGEN_VOICE_ID": "voice",
+        "MOMENTUM_ALLOW_PRIVATE_PROVIDER_URLS": "true",
+    }
+
+
 @pytest.fixture
 def fakes() -> Iterator[tuple[FakeServer, FakeServer]]:
     text, video = FakeServer("openai"), FakeServer("heygen", "--processing-polls", "3")
@@ -104,15 +119,7 @@ def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_c
             "MOMENTUM_EXECUTOR_ID": "generation-recovery",
             "MOMENTUM_QUEUE_POLL_SECONDS": "0.1",
             "MOMENTUM_VIDEO_POLL_SECONDS": "0.5",
-            "MOMENTUM_TEXT_PROVIDER": "openai",
-            "MOMENTUM_OPENAI_BASE_URL": f"{text.url}/v1",
-            "MOMENTUM_OPENAI_API_KEY": API_KEYS["openai"],
-            "MOMENTUM_VIDEO_PROVIDER": "heygen",
-            "MOMENTUM_HEYGEN_BASE_URL": video.url,
-            "MOMENTUM_HEYGEN_API_KEY": API_KEYS["heygen"],
-            "MOMENTUM_HEYGEN_AVATAR_ID": "avatar",
-            "MOMENTUM_HEYGEN_VOICE_ID": "voice",
-            "MOMENTUM_ALLOW_PRIVATE_PROVIDER_URLS": "true",
+            **fake_provider_settings(text, video),
             "PYTHONPATH": str(ROOT),
         }
     )

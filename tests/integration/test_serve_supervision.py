@@ -26,9 +26,8 @@ from typing import Any
 
 import pytest
 
-from momentum.generation.tests.fake_servers import API_KEYS
 from tests.integration.cluster import free_port
-from tests.integration.test_generation_recovery import FakeServer
+from tests.integration.test_generation_recovery import FakeServer, fake_provider_settings
 from tests.integration.test_serve import children_of
 
 pytestmark = pytest.mark.integration
@@ -170,15 +169,7 @@ def test_killed_processes_come_back_and_the_site_answers_throughout(tmp_path: Pa
         "MOMENTUM_RATELIMIT_ANON": "100000/m",
         "MOMENTUM_RATELIMIT_USER": "100000/m",
         "MOMENTUM_RATELIMIT_ADMIN": "100000/m",
-        "MOMENTUM_TEXT_PROVIDER": "openai",
-        "MOMENTUM_OPENAI_BASE_URL": f"{text.url}/v1",
-        "MOMENTUM_OPENAI_API_KEY": API_KEYS["openai"],
-        "MOMENTUM_VIDEO_PROVIDER": "heygen",
-        "MOMENTUM_HEYGEN_BASE_URL": video.url,
-        "MOMENTUM_HEYGEN_API_KEY": API_KEYS["heygen"],
-        "MOMENTUM_HEYGEN_AVATAR_ID": "avatar",
-        "MOMENTUM_HEYGEN_VOICE_ID": "voice",
-        "MOMENTUM_ALLOW_PRIVATE_PROVIDER_URLS": "true",
+        **fake_provider_settings(text, video),
         "PORT": str(port),
         "PYTHONPATH": str(ROOT),
     }
