@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env.list(
     "MOMENTUM_ALLOWED_HOSTS", [] if DEPLOYED else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("MOMENTUM_CSRF_TRUSTED_ORIGINS", [])
-CSRF_FAILURE_VIEW = "momentum.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "momentum.platform.errors.csrf_failure"
 
 
 def _served_url() -> str:
@@ -100,15 +100,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "momentum.ops.middleware.RequestIDMiddleware",
-    "momentum.ops.middleware.ApiProblemMiddleware",
+    "momentum.platform.middleware.RequestIDMiddleware",
+    "momentum.platform.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "momentum.ops.middleware.NulCharacterMiddleware",
+    "momentum.platform.middleware.NulCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -528,15 +528,16 @@ def _insert_middleware(after: str, name: str) -> None:
     MIDDLEWARE.insert(MIDDLEWARE.index(after) + 1, name)
 
 
-_SECURITY_HEADERS = "momentum.ops.security_headers.SecurityHeadersMiddleware"
+_SECURITY_HEADERS = "momentum.platform.security_headers.SecurityHeadersMiddleware"
 _insert_middleware("django.middleware.security.SecurityMiddleware", _SECURITY_HEADERS)
-_insert_middleware(_SECURITY_HEADERS, "momentum.ops.request_limits.BodySizeLimitMiddleware")
+_insert_middleware(_SECURITY_HEADERS, "momentum.platform.request_limits.BodySizeLimitMiddleware")
 # Before anything (CSRF, views, ninja) reads the query string or the body.
 _insert_middleware(
-    "momentum.ops.request_limits.BodySizeLimitMiddleware", "momentum.ops.request_framing.MalformedRequestMiddleware"
+    "momentum.platform.request_limits.BodySizeLimitMiddleware",
+    "momentum.platform.request_framing.MalformedRequestMiddleware",
 )
 _insert_middleware(
-    "django.contrib.auth.middleware.AuthenticationMiddleware", "momentum.ops.request_limits.RateLimitMiddleware"
+    "django.contrib.auth.middleware.AuthenticationMiddleware", "momentum.platform.request_limits.RateLimitMiddleware"
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 

@@ -23,6 +23,8 @@ class OpsConfig(AppConfig):
         post_migrate.connect(_restore_database_rules, sender=self)
         from momentum.lib import cache_fallback
         from momentum.ops import db_metrics, metrics
+        from momentum.platform import meters
 
         db_metrics.install()
+        meters.install(metrics.PrometheusMeter())
         cache_fallback.on_fallback(lambda operation: metrics.CACHE_FALLBACKS.labels(operation).inc())
