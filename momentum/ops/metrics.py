@@ -1,8 +1,8 @@
 """Prometheus metrics that Momentum's code updates: HTTP, database, cache, workflows, business.
 
 Every process of a machine writes its values to memory-mapped files under
-``settings.METRICS_DIR`` (prometheus-client's multiprocess mode, switched on by the settings
-before this module is imported); /metrics adds them up (momentum/ops/metrics_export.py).
+``settings.METRICS_DIR`` (prometheus-client's multiprocess mode, switched on by
+momentum/ops/__init__.py before this module is imported); /metrics adds them up (momentum/ops/metrics_export.py).
 Gauges declare how processes combine (``multiprocess_mode``). Names are part of the contract
 with deploy/prometheus/rules.yml and deploy/grafana/momentum.json: keep them.
 """
@@ -16,7 +16,7 @@ from prometheus_client import Counter, Gauge, Histogram, values
 from momentum.platform import meters
 
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR") and values.ValueClass is values.MutexValue:  # pragma: no cover
-    raise RuntimeError("prometheus_client was imported before momentum.settings set PROMETHEUS_MULTIPROC_DIR")
+    raise RuntimeError("prometheus_client was imported before momentum/ops/__init__.py set PROMETHEUS_MULTIPROC_DIR")
 
 # --- Business figures, incremented by the actions that cause them ------------------------------
 SIGNUPS = Counter("momentum_signups_total", "Accounts created")
