@@ -5,9 +5,11 @@ set, Momentum runs embedded: SQLite, local cache, files under ./var. ``DATABASE_
 ``REDIS_URL`` and the storage variables switch to PostgreSQL, Redis and S3-compatible
 storage. Every variable is listed in the README's configuration table and .env.example.
 
-Each setting is built once, where it is first read, and nothing here acts on the machine:
-folders are made and prometheus-client is pointed at its folder by the code that uses them
-(momentum/platform/data_folders.py, momentum/ops/__init__.py).
+Each setting is built once and reads top to bottom. Reading them makes no folder and leaves the
+environment alone: folders are made and prometheus-client is pointed at its folder by the code
+that uses them (momentum/platform/data_folders.py, momentum/ops/__init__.py). Two things are done
+to the process here, because they must come before anything else: a SQLite new enough for DBOS
+(sqlite_compat) and the log format (momentum.lib.logs, at the end).
 """
 
 from __future__ import annotations
