@@ -124,7 +124,7 @@ def api_as() -> Any:
 
 @pytest.fixture(scope="session")
 def _workflow_engine(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    from momentum import durable
+    from momentum.platform import durable
 
     url = settings.DBOS_SYSTEM_DATABASE_URL
     # /readyz or an earlier enqueue may have opened the system database already: let go of it

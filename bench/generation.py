@@ -235,8 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from momentum import durable
     from momentum.accounts.actions import do_ensure_admin
+    from momentum.platform import durable
 
     call_command("migrate", verbosity=0)
     durable.migrate_system_database()

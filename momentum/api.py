@@ -14,9 +14,10 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
 from ninja.parser import Parser
 
-from momentum.errors import CSRF_DETAIL, database_unavailable, is_storage_failure, storage_unavailable
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
+from momentum.platform import project_api
+from momentum.platform.errors import CSRF_DETAIL, database_unavailable, is_storage_failure, storage_unavailable
 
 log = get_logger("momentum.api")
 
@@ -79,8 +80,8 @@ class MomentumAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         from momentum.accounts.schemas import ProblemOut
         from momentum.api_links import document_links
-        from momentum.api_problems import document_problems
         from momentum.generation.event_docs import document_job_events
+        from momentum.platform.api_problems import document_problems
 
         schema = document_links(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
         schema = document_job_events(schema)
@@ -97,6 +98,7 @@ api = MomentumAPI(
     openapi_url="/openapi.json",
     parser=NulRefusingParser(),
 )
+project_api.register(api)
 
 
 def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:

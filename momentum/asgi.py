@@ -31,7 +31,7 @@ def ascii_query(scope: Any) -> Any:
     A client may send ``?q=café`` unencoded: a2wsgi decodes the query string as ASCII and Django's
     ASGI handler as UTF-8, either failing as a plain-text 500 before Django's middleware runs.
     Encoded, the query reaches MalformedRequestMiddleware, which accepts it when it is UTF-8 and
-    answers 400 otherwise (momentum/ops/request_framing.py).
+    answers 400 otherwise (momentum/platform/request_framing.py).
     """
     query = scope.get("query_string", b"")
     if query.isascii():

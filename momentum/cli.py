@@ -66,7 +66,7 @@ def _run_management_command(argv: list[str]) -> int:
     try:
         execute_from_command_line(["momentum", verb, *argv[1:]])
         if verb == "migrate" and not {"-h", "--help", "--plan", "--check"} & set(argv):
-            from momentum import durable
+            from momentum.platform import durable
 
             durable.migrate_system_database()
     finally:
@@ -101,9 +101,9 @@ def worker(args: argparse.Namespace) -> int:
     _setup_django()
     from django.conf import settings
 
-    from momentum import durable
     from momentum.lib.logs import get_logger
     from momentum.ops import metrics_export, metrics_store
+    from momentum.platform import durable
 
     log = get_logger("momentum.worker")
     metrics_dir = Path(settings.METRICS_DIR)

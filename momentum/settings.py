@@ -4,6 +4,12 @@
 set, Momentum runs embedded: SQLite, local cache, files under ./var. ``DATABASE_URL``,
 ``REDIS_URL`` and the storage variables switch to PostgreSQL, Redis and S3-compatible
 storage. Every variable is listed in the README's configuration table and .env.example.
+
+Each setting is built once and reads top to bottom. Reading them makes no folder and leaves the
+environment alone: folders are made and prometheus-client is pointed at its folder by the code
+that uses them (momentum/platform/data_folders.py, momentum/ops/__init__.py). Two things are done
+to the process here, because they must come before anything else: a SQLite new enough for DBOS
+(sqlite_compat) and the log format (momentum.lib.logs, at the end).
 """
 
 from __future__ import annotations
@@ -11,19 +17,23 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 from email.utils import formataddr
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import dj_database_url
 
 from momentum import sqlite_compat
-from momentum.lib.env import ConfigError, Env, load_dotenv
+from momentum.lib import logs
+from momentum.lib.env import ConfigError, Env, read_dotenv
 
+# Before anything imports sqlite3: a too old SQLite is swapped for pysqlite3's for the whole process.
 sqlite_compat.ensure_modern_sqlite()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_dotenv(Path(os.environ.get("MOMENTUM_DOTENV", BASE_DIR / ".env")))
-env = Env()
+# Real environment variables win over the .env file's.
+env = Env({**read_dotenv(Path(os.environ.get("MOMENTUM_DOTENV", BASE_DIR / ".env"))), **os.environ})
 ENVIRONMENTS = ("dev", "test", "staging", "prod")
 MOMENTUM_ENV = env.choice("MOMENTUM_ENV", "dev", ENVIRONMENTS)
 IS_PROD = MOMENTUM_ENV == "prod"
@@ -40,8 +50,6 @@ DEBUG = env.bool("MOMENTUM_DEBUG", MOMENTUM_ENV == "dev")
 ALLOWED_HOSTS = env.list(
     "MOMENTUM_ALLOWED_HOSTS", [] if DEPLOYED else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
-CSRF_TRUSTED_ORIGINS = env.list("MOMENTUM_CSRF_TRUSTED_ORIGINS", [])
-CSRF_FAILURE_VIEW = "momentum.errors.csrf_failure"
 
 
 def _served_url() -> str:
@@ -76,6 +84,57 @@ def _refuse_unsafe_deployment() -> None:
 
 _refuse_unsafe_deployment()
 
+# --- Sign-in providers ------------------------------------------------------------------------
+
+
+def _social_providers() -> dict[str, dict[str, Any]]:
+    """The social login providers to offer: those whose keys are set (see README), each with the
+    origins its sign-in form posts to (the Content-Security-Policy's form-action allows them)."""
+    providers: dict[str, dict[str, Any]] = {}
+    if env.str("MOMENTUM_GOOGLE_CLIENT_ID") and env.str("MOMENTUM_GOOGLE_CLIENT_SECRET"):
+        providers["google"] = {
+            "APPS": [
+                {"client_id": env.str("MOMENTUM_GOOGLE_CLIENT_ID"), "secret": env.str("MOMENTUM_GOOGLE_CLIENT_SECRET")}
+            ],
+            "SCOPE": ["profile", "email"],
+            "AUTH_PARAMS": {"access_type": "online"},
+            "FORM_ORIGINS": ["https://accounts.google.com"],
+        }
+    if env.str("MOMENTUM_FACEBOOK_APP_ID") and env.str("MOMENTUM_FACEBOOK_APP_SECRET"):
+        providers["facebook"] = {
+            "APPS": [
+                {"client_id": env.str("MOMENTUM_FACEBOOK_APP_ID"), "secret": env.str("MOMENTUM_FACEBOOK_APP_SECRET")}
+            ],
+            "METHOD": "oauth2",
+            "SCOPE": ["email", "public_profile"],
+            "FORM_ORIGINS": ["https://www.facebook.com"],
+        }
+    apple_key = env.str("MOMENTUM_APPLE_PRIVATE_KEY").replace("\\n", "\n")
+    apple_ids = ("MOMENTUM_APPLE_CLIENT_ID", "MOMENTUM_APPLE_TEAM_ID", "MOMENTUM_APPLE_KEY_ID")
+    if all(env.str(name) for name in apple_ids) and apple_key:
+        providers["apple"] = {
+            "APPS": [
+                {
+                    "client_id": env.str("MOMENTUM_APPLE_CLIENT_ID"),
+                    "secret": env.str("MOMENTUM_APPLE_KEY_ID"),
+                    "key": env.str("MOMENTUM_APPLE_TEAM_ID"),
+                    "settings": {"certificate_key": apple_key},
+                }
+            ],
+            "FORM_ORIGINS": ["https://appleid.apple.com"],
+        }
+    return providers
+
+
+SOCIAL_PROVIDERS = _social_providers()
+SOCIALACCOUNT_PROVIDERS = {
+    name: {key: value for key, value in config.items() if key != "FORM_ORIGINS"}
+    for name, config in SOCIAL_PROVIDERS.items()
+}
+
+
+# --- Applications, middleware, templates ---------------------------------------------------
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -97,18 +156,24 @@ INSTALLED_APPS = [
     "momentum.generation",
     "momentum.analytics",
     "momentum.ops",
+    *(f"allauth.socialaccount.providers.{name}" for name in SOCIAL_PROVIDERS),
 ]
 
 MIDDLEWARE = [
-    "momentum.ops.middleware.RequestIDMiddleware",
-    "momentum.ops.middleware.ApiProblemMiddleware",
+    "momentum.platform.middleware.RequestIDMiddleware",
+    "momentum.platform.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "momentum.platform.security_headers.SecurityHeadersMiddleware",
+    "momentum.platform.request_limits.BodySizeLimitMiddleware",
+    # Before anything (CSRF, views, ninja) reads the query string or the body.
+    "momentum.platform.request_framing.MalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "momentum.ops.middleware.NulCharacterMiddleware",
+    "momentum.platform.request_limits.RateLimitMiddleware",
+    "momentum.platform.middleware.NulCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -131,6 +196,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "momentum.context_processors.site",
                 "momentum.navigation.menus",
+                "momentum.accounts.consent.cookie_notice",
             ],
         },
     },
@@ -138,6 +204,7 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------
 
+# SQLite makes its file, not the folder it goes in: momentum/platform/data_folders.py makes that at start-up.
 SQLITE_PATH = DATA_DIR / "momentum.sqlite3"
 DATABASE_URL = env.str("DATABASE_URL", f"sqlite:///{SQLITE_PATH}")
 WEB_THREADS = env.int("MOMENTUM_WEB_THREADS", 8, minimum=1, maximum=256)
@@ -176,8 +243,6 @@ def _database(url: str) -> dict[str, Any]:
 
 
 DATABASES = {"default": _database(DATABASE_URL)}
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASE_VENDOR = "postgresql" if "postgresql" in DATABASES["default"]["ENGINE"] else "sqlite"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -187,7 +252,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 def _dbos_system_database_url() -> str:
     explicit = env.raw("DBOS_SYSTEM_DATABASE_URL")
     if explicit:
-        return explicit
+        # SQLAlchemy knows only the long scheme name.
+        return (
+            "postgresql://" + explicit.removeprefix("postgres://") if explicit.startswith("postgres://") else explicit
+        )
     if DATABASE_VENDOR == "postgresql":
         db = DATABASES["default"]
         user = db.get("USER") or "postgres"
@@ -198,8 +266,6 @@ def _dbos_system_database_url() -> str:
 
 
 DBOS_SYSTEM_DATABASE_URL = _dbos_system_database_url()
-if DBOS_SYSTEM_DATABASE_URL.startswith("postgres://"):  # SQLAlchemy knows only the long scheme name
-    DBOS_SYSTEM_DATABASE_URL = "postgresql://" + DBOS_SYSTEM_DATABASE_URL.removeprefix("postgres://")
 DBOS_APPLICATION_VERSION = env.str("MOMENTUM_WORKFLOW_VERSION", "1")
 QUEUE_POLL_SECONDS = env.float("MOMENTUM_QUEUE_POLL_SECONDS", 1.0, minimum=0.01)
 # Scheduled workflows (backups, rollups, reminders...). Off in the test profile: a schedule firing
@@ -212,33 +278,33 @@ DEMO_VIDEOS = env.bool("MOMENTUM_DEMO_VIDEOS", not IS_TEST)
 
 REDIS_URL = env.str("REDIS_URL", "")
 CACHE_KEY_PREFIX = env.str("MOMENTUM_CACHE_PREFIX", f"momentum:{MOMENTUM_ENV}")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Redis, with a local in-process cache standing in while Redis does not answer.
-            "BACKEND": "momentum.lib.cache_fallback.FallbackRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "FALLBACK_RETRY_SECONDS": 5},
-        }
+# Each backend is a subclass of the library's that counts hits and misses (momentum/ops/cache_metrics.py).
+CACHES = {
+    "default": {
+        # Redis, with a local in-process cache standing in while Redis does not answer
+        # (momentum.lib.cache_fallback.FallbackRedisCache).
+        "BACKEND": "momentum.ops.cache_metrics.MeteredFallbackRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "FALLBACK_RETRY_SECONDS": 5},
     }
-else:
-    CACHES = {
-        "default": {
-            # One cache for every process of this machine (web, worker, command line): DiskCache's
-            # SQLite files in the data folder, so throttles and quotas count all of their traffic.
-            "BACKEND": "momentum.lib.cache_disk.SharedDiskCache",
-            "LOCATION": str(DATA_DIR / "cache"),
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "TIMEOUT": 300,
-            "SHARDS": 4,
-            # How long one SQLite call waits for another process's write before giving up (a
-            # read then misses; writes retry). WAL mode: readers never wait for writers.
-            "DATABASE_TIMEOUT": 0.25,
-            "OPTIONS": {"size_limit": 512 * 1024 * 1024},
-        }
+    if REDIS_URL
+    else {
+        # One cache for every process of this machine (web, worker, command line): DiskCache's
+        # SQLite files in the data folder (momentum.lib.cache_disk.SharedDiskCache), so throttles
+        # and quotas count all of their traffic.
+        "BACKEND": "momentum.ops.cache_metrics.MeteredDiskCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "TIMEOUT": 300,
+        "SHARDS": 4,
+        # How long one SQLite call waits for another process's write before giving up (a
+        # read then misses; writes retry). WAL mode: readers never wait for writers.
+        "DATABASE_TIMEOUT": 0.25,
+        "OPTIONS": {"size_limit": 512 * 1024 * 1024},
     }
+}
 
 # --- Files ----------------------------------------------------------------------------------
 
@@ -272,6 +338,11 @@ STORAGES = {
         if DEPLOYED
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Audit-log archives (see AUDIT_RETENTION_DAYS): the media bucket with S3 (private: signed URLs
+    # only); locally <data dir>/archive, outside the media folder so no URL ever serves them.
+    "archive": _media_storage
+    if STORAGE_BACKEND == "s3"
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR)}},
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MOMENTUM_MAX_BODY_BYTES", 2 * 1024 * 1024, minimum=1024)
@@ -284,8 +355,6 @@ MAX_VIDEO_UPLOAD_BYTES = env.int("MOMENTUM_MAX_VIDEO_UPLOAD_BYTES", 500 * 1024 *
 MAIL_DIR = env.path("MOMENTUM_MAIL_DIR", DATA_DIR / "mail")
 EMAIL_URL = env.str("MOMENTUM_SMTP_URL", "")
 if EMAIL_URL:
-    from urllib.parse import unquote, urlparse
-
     _smtp = urlparse(EMAIL_URL)
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = _smtp.hostname or "localhost"
@@ -336,93 +405,6 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_ADAPTER = "momentum.accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
-
-# --- Security -------------------------------------------------------------------------------
-
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = DEPLOYED
-CSRF_COOKIE_SECURE = DEPLOYED
-SECURE_SSL_REDIRECT = env.bool("MOMENTUM_SSL_REDIRECT", DEPLOYED)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("MOMENTUM_BEHIND_PROXY", DEPLOYED) else None
-SECURE_HSTS_SECONDS = 31536000 if DEPLOYED else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = DEPLOYED
-SECURE_HSTS_PRELOAD = DEPLOYED
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "DENY"
-SILENCED_SYSTEM_CHECKS: list[str] = []
-
-# --- Internationalisation -------------------------------------------------------------------
-
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
-
-# --- Learning -------------------------------------------------------------------------------
-
-# The local hour (in each learner's time zone) at which the daily reminder email goes out.
-REMINDER_HOUR = env.int("MOMENTUM_REMINDER_HOUR", 18, minimum=0, maximum=23)
-
-# --- Operations -----------------------------------------------------------------------------
-
-# Prometheus metrics are kept in memory-mapped files, one per process, so that /metrics adds
-# up every web process and worker of this machine. The variable must be set before
-# prometheus_client is first imported (it picks its storage at import).
-METRICS_DIR = env.path("MOMENTUM_METRICS_DIR", DATA_DIR / "metrics")
-METRICS_DIR.mkdir(parents=True, exist_ok=True)
-os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
-METRICS_TOKEN = env.str("MOMENTUM_METRICS_TOKEN", "")
-METRICS_ALLOWED_NETWORKS = env.list("MOMENTUM_METRICS_ALLOWED_NETWORKS", [])
-WORKER_METRICS_ADDRESS = env.str("MOMENTUM_WORKER_METRICS_ADDRESS", "")
-READINESS_TIMEOUT_SECONDS = env.float("MOMENTUM_READINESS_TIMEOUT", 2.0, minimum=0.1)
-# Count the default cache's hits and misses (momentum/ops/cache_metrics.py subclasses Django's backends).
-_METERED_CACHES = {
-    "django.core.cache.backends.redis.RedisCache": "momentum.ops.cache_metrics.MeteredRedisCache",
-    "momentum.lib.cache_fallback.FallbackRedisCache": "momentum.ops.cache_metrics.MeteredFallbackRedisCache",
-    "django.core.cache.backends.locmem.LocMemCache": "momentum.ops.cache_metrics.MeteredLocMemCache",
-    "momentum.lib.cache_disk.SharedDiskCache": "momentum.ops.cache_metrics.MeteredDiskCache",
-}
-_cache_backend = str(CACHES["default"]["BACKEND"])
-CACHES["default"]["BACKEND"] = _METERED_CACHES.get(_cache_backend, _cache_backend)
-
-_OFF_IN_TESTS = "off" if IS_TEST else None
-BACKUP_TARGET = env.str("MOMENTUM_BACKUP_TARGET", str(DATA_DIR / "backups"))
-BACKUP_S3 = {
-    "endpoint_url": env.str("MOMENTUM_BACKUP_S3_ENDPOINT_URL", env.str("MOMENTUM_S3_ENDPOINT_URL")) or None,
-    "region_name": env.str("MOMENTUM_BACKUP_S3_REGION", env.str("MOMENTUM_S3_REGION")) or None,
-    "aws_access_key_id": env.str("MOMENTUM_BACKUP_S3_ACCESS_KEY_ID", env.str("MOMENTUM_S3_ACCESS_KEY_ID")) or None,
-    "aws_secret_access_key": env.str(
-        "MOMENTUM_BACKUP_S3_SECRET_ACCESS_KEY", env.str("MOMENTUM_S3_SECRET_ACCESS_KEY")
-    ) or None,
-}  # fmt: skip
-BACKUP_INCLUDE_MEDIA = env.bool("MOMENTUM_BACKUP_INCLUDE_MEDIA", True)
-BACKUP_SCHEDULE = env.str("MOMENTUM_BACKUP_SCHEDULE", _OFF_IN_TESTS or "0 */15 * * * *")
-BACKUP_KEEP_RECENT = env.int("MOMENTUM_BACKUP_KEEP_RECENT", 96, minimum=1)
-BACKUP_KEEP_DAILY = env.int("MOMENTUM_BACKUP_KEEP_DAILY", 30 if IS_PROD else 7, minimum=0)
-BACKUP_TIMEOUT_SECONDS = env.int("MOMENTUM_BACKUP_TIMEOUT", 3600, minimum=10)
-BACKUP_MAX_AGE_MINUTES = env.int("MOMENTUM_BACKUP_MAX_AGE_MINUTES", 30, minimum=1)
-DR_DRILL_SCHEDULE = env.str("MOMENTUM_DR_DRILL_SCHEDULE", _OFF_IN_TESTS or "0 30 3 * * *")
-DR_DRILL_MAX_AGE_HOURS = env.int("MOMENTUM_DR_DRILL_MAX_AGE_HOURS", 48, minimum=1)
-RTO_TARGET_MINUTES = env.int("MOMENTUM_RTO_TARGET_MINUTES", 240, minimum=1)
-ALARM_SCHEDULE = env.str("MOMENTUM_ALARM_SCHEDULE", _OFF_IN_TESTS or "30 * * * * *")
-# `momentum serve` restarts a child that dies (momentum/lib/supervisor.py). More restarts of one
-# kind of process (web, worker) than the alarm count within the window fire
-# MomentumProcessRestarting; more than the give-up count is a crash loop and serve stops.
-RESTART_WINDOW_MINUTES = env.int("MOMENTUM_RESTART_WINDOW_MINUTES", 10, minimum=1)
-RESTART_ALARM_COUNT = env.int("MOMENTUM_RESTART_ALARM_COUNT", 3, minimum=0)
-RESTART_GIVE_UP_COUNT = env.int("MOMENTUM_RESTART_GIVE_UP_COUNT", 10, minimum=1)
-if RESTART_GIVE_UP_COUNT <= RESTART_ALARM_COUNT:
-    raise ConfigError(
-        "MOMENTUM_RESTART_GIVE_UP_COUNT must be more than MOMENTUM_RESTART_ALARM_COUNT: "
-        "the alarm fires before `momentum serve` gives up"
-    )
-
-# --- Identity and security -----------------------------------------------------------------
-# Sign-in, social login, MFA, rate limits, security headers, audit retention, GDPR tooling.
-
 ACCOUNT_CHANGE_EMAIL = True  # one address per account: a change replaces it once verified
 ACCOUNT_SIGNUP_FORM_CLASS = "momentum.accounts.forms.SignupDetailsForm"
 ACCOUNT_FORMS = {"signup": "momentum.accounts.signup.MomentumSignupForm"}  # answers alike for a taken address
@@ -432,48 +414,61 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # a provider's address never takes o
 MFA_ALLOW_UNVERIFIED_EMAIL = False
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_TOTP_TOLERANCE = 1  # accept the code of the previous or next 30 s step: phones drift
-if DEPLOYED:  # __Host- cookies: Secure, Path=/, no Domain, so no subdomain can set or read them
-    SESSION_COOKIE_NAME = "__Host-momentum_session"
-    CSRF_COOKIE_NAME = "__Host-momentum_csrf"
 
-# Social login: a provider is offered when its keys are set (see README).
-_apple_key = env.str("MOMENTUM_APPLE_PRIVATE_KEY").replace("\\n", "\n")
-SOCIAL_PROVIDERS: dict[str, dict[str, Any]] = {}
-if env.str("MOMENTUM_GOOGLE_CLIENT_ID") and env.str("MOMENTUM_GOOGLE_CLIENT_SECRET"):
-    SOCIAL_PROVIDERS["google"] = {
-        "APPS": [
-            {"client_id": env.str("MOMENTUM_GOOGLE_CLIENT_ID"), "secret": env.str("MOMENTUM_GOOGLE_CLIENT_SECRET")}
-        ],
-        "SCOPE": ["profile", "email"],
-        "AUTH_PARAMS": {"access_type": "online"},
-        "FORM_ORIGINS": ["https://accounts.google.com"],
-    }
-if env.str("MOMENTUM_FACEBOOK_APP_ID") and env.str("MOMENTUM_FACEBOOK_APP_SECRET"):
-    SOCIAL_PROVIDERS["facebook"] = {
-        "APPS": [{"client_id": env.str("MOMENTUM_FACEBOOK_APP_ID"), "secret": env.str("MOMENTUM_FACEBOOK_APP_SECRET")}],
-        "METHOD": "oauth2",
-        "SCOPE": ["email", "public_profile"],
-        "FORM_ORIGINS": ["https://www.facebook.com"],
-    }
-if all(env.str(name) for name in ("MOMENTUM_APPLE_CLIENT_ID", "MOMENTUM_APPLE_TEAM_ID", "MOMENTUM_APPLE_KEY_ID")) and (
-    _apple_key
-):
-    SOCIAL_PROVIDERS["apple"] = {
-        "APPS": [
-            {
-                "client_id": env.str("MOMENTUM_APPLE_CLIENT_ID"),
-                "secret": env.str("MOMENTUM_APPLE_KEY_ID"),
-                "key": env.str("MOMENTUM_APPLE_TEAM_ID"),
-                "settings": {"certificate_key": _apple_key},
-            }
-        ],
-        "FORM_ORIGINS": ["https://appleid.apple.com"],
-    }
-INSTALLED_APPS += [f"allauth.socialaccount.providers.{name}" for name in SOCIAL_PROVIDERS]
-SOCIALACCOUNT_PROVIDERS = {
-    name: {key: value for key, value in config.items() if key != "FORM_ORIGINS"}
-    for name, config in SOCIAL_PROVIDERS.items()
+# --- Security -------------------------------------------------------------------------------
+# Cookies, HTTPS, headers (Content-Security-Policy and its companions) and request rates.
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = DEPLOYED
+CSRF_COOKIE_SECURE = DEPLOYED
+# Deployed, __Host- cookies: Secure, Path=/, no Domain, so no subdomain can set or read them.
+SESSION_COOKIE_NAME = "__Host-momentum_session" if DEPLOYED else "sessionid"
+CSRF_COOKIE_NAME = "__Host-momentum_csrf" if DEPLOYED else "csrftoken"
+CSRF_TRUSTED_ORIGINS = env.list("MOMENTUM_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "momentum.platform.errors.csrf_failure"
+SECURE_SSL_REDIRECT = env.bool("MOMENTUM_SSL_REDIRECT", DEPLOYED)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("MOMENTUM_BEHIND_PROXY", DEPLOYED) else None
+SECURE_HSTS_SECONDS = 31536000 if DEPLOYED else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = DEPLOYED
+SECURE_HSTS_PRELOAD = DEPLOYED
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, /api/docs included.
+CSP_MEDIA_ORIGINS = [
+    *env.list("MOMENTUM_CSP_MEDIA_ORIGINS", []),
+    *(
+        [(env.str("MOMENTUM_S3_ENDPOINT_URL") or "https://*.amazonaws.com").rstrip("/")]
+        if STORAGE_BACKEND == "s3"
+        else []
+    ),
+]
+_SELF = "'self'"
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:", *CSP_MEDIA_ORIGINS],
+        "media-src": [_SELF, *CSP_MEDIA_ORIGINS],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        # Lessons play YouTube and Vimeo links in these two privacy-enhanced players, and frame nothing else.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        # Social sign-in posts to us and we redirect to the provider: Chromium checks redirects too.
+        "form-action": [_SELF, *(origin for c in SOCIAL_PROVIDERS.values() for origin in c["FORM_ORIGINS"])],
+        "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if DEPLOYED else {}),
+    },
 }
+
 
 # Request rates, counted in the cache (Redis when configured, so they hold across processes).
 RATELIMIT_ANON = env.rate("MOMENTUM_RATELIMIT_ANON", "300/m")  # per IP address, signed-out callers
@@ -497,52 +492,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/180s/key",
 }
 
-# Content-Security-Policy (django-csp): no inline script or style anywhere, /api/docs included.
-CSP_MEDIA_ORIGINS = env.list("MOMENTUM_CSP_MEDIA_ORIGINS", [])
-if STORAGE_BACKEND == "s3":
-    _s3_origin = env.str("MOMENTUM_S3_ENDPOINT_URL") or "https://*.amazonaws.com"
-    CSP_MEDIA_ORIGINS.append(_s3_origin.rstrip("/"))
-_SELF = "'self'"
-CONTENT_SECURITY_POLICY: dict[str, Any] = {
-    "DIRECTIVES": {
-        "default-src": [_SELF],
-        "script-src": [_SELF],
-        "style-src": [_SELF],
-        "img-src": [_SELF, "data:", *CSP_MEDIA_ORIGINS],
-        "media-src": [_SELF, *CSP_MEDIA_ORIGINS],
-        "font-src": [_SELF],
-        "connect-src": [_SELF],
-        # Lessons play YouTube and Vimeo links in these two privacy-enhanced players, and frame nothing else.
-        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
-        "object-src": ["'none'"],
-        "base-uri": ["'none'"],
-        # Social sign-in posts to us and we redirect to the provider: Chromium checks redirects too.
-        "form-action": [_SELF, *(origin for c in SOCIAL_PROVIDERS.values() for origin in c["FORM_ORIGINS"])],
-        "frame-ancestors": ["'none'"],
-        **({"upgrade-insecure-requests": True} if DEPLOYED else {}),
-    },
-}
+# --- Privacy and audit ----------------------------------------------------------------------
 
-
-def _insert_middleware(after: str, name: str) -> None:
-    MIDDLEWARE.insert(MIDDLEWARE.index(after) + 1, name)
-
-
-_SECURITY_HEADERS = "momentum.ops.security_headers.SecurityHeadersMiddleware"
-_insert_middleware("django.middleware.security.SecurityMiddleware", _SECURITY_HEADERS)
-_insert_middleware(_SECURITY_HEADERS, "momentum.ops.request_limits.BodySizeLimitMiddleware")
-# Before anything (CSRF, views, ninja) reads the query string or the body.
-_insert_middleware(
-    "momentum.ops.request_limits.BodySizeLimitMiddleware", "momentum.ops.request_framing.MalformedRequestMiddleware"
-)
-_insert_middleware(
-    "django.contrib.auth.middleware.AuthenticationMiddleware", "momentum.ops.request_limits.RateLimitMiddleware"
-)
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
-
-# Cookies beyond the essential ones (session, CSRF, messages, the consent choice) wait for consent.
-_template_options: dict[str, list[str]] = TEMPLATES[0]["OPTIONS"]  # type: ignore[assignment]
-_template_options["context_processors"].append("momentum.accounts.consent.cookie_notice")
+# Cookies beyond the essential ones (session, CSRF, messages, the consent choice) wait for consent
+# (the notice: momentum.accounts.consent.cookie_notice, a context processor above).
 CONSENT_COOKIE_NAME = "momentum_consent"
 # Optional cookies (name: purpose), each set only after consent.allows(request, "optional"). None out
 # of the box: with none there is no choice to make, and the cookie notice does not show.
@@ -552,17 +505,8 @@ CONSENT_COOKIE_MAX_AGE = 180 * 24 * 3600
 # The audit trail stays in the database this long, then goes to storage as gzipped JSON lines.
 AUDIT_RETENTION_DAYS = env.int("MOMENTUM_AUDIT_RETENTION_DAYS", 90, minimum=1)
 AUDIT_ARCHIVE_PREFIX = "archive/audit-logs"
-# Archives go to the media bucket with S3 (private: signed URLs only); locally to <data dir>/archive,
-# outside the media folder so no URL ever serves them.
-STORAGES["archive"] = (
-    _media_storage
-    if STORAGE_BACKEND == "s3"
-    else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DATA_DIR)}}
-)
 
 # --- Payments -------------------------------------------------------------------------------
-
-from hashlib import sha256  # noqa: E402
 
 # sandbox: a local TEST MODE checkout page (the offline default; refused for purchases in prod).
 # stripe: Stripe Checkout, with entitlements granted by Stripe's signed webhooks.
@@ -648,12 +592,64 @@ CIRCUIT_COOLDOWN_SECONDS = env.int("MOMENTUM_CIRCUIT_COOLDOWN", 60, minimum=1, m
 # Reference PDFs for generation: at most this size each.
 MAX_REFERENCE_PDF_BYTES = env.int("MOMENTUM_MAX_REFERENCE_PDF_BYTES", 20 * 1024 * 1024, minimum=1024)
 
+# --- Internationalisation -------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Learning -------------------------------------------------------------------------------
+
+# The local hour (in each learner's time zone) at which the daily reminder email goes out.
+REMINDER_HOUR = env.int("MOMENTUM_REMINDER_HOUR", 18, minimum=0, maximum=23)
+
+# --- Operations -----------------------------------------------------------------------------
+
+# Prometheus metrics are kept in memory-mapped files, one per process, so that /metrics adds
+# up every web process and worker of this machine (momentum/ops/__init__.py points
+# prometheus-client at this folder before it is first imported).
+METRICS_DIR = env.path("MOMENTUM_METRICS_DIR", DATA_DIR / "metrics")
+METRICS_TOKEN = env.str("MOMENTUM_METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = env.list("MOMENTUM_METRICS_ALLOWED_NETWORKS", [])
+WORKER_METRICS_ADDRESS = env.str("MOMENTUM_WORKER_METRICS_ADDRESS", "")
+READINESS_TIMEOUT_SECONDS = env.float("MOMENTUM_READINESS_TIMEOUT", 2.0, minimum=0.1)
+
+_OFF_IN_TESTS = "off" if IS_TEST else None
+BACKUP_TARGET = env.str("MOMENTUM_BACKUP_TARGET", str(DATA_DIR / "backups"))
+BACKUP_S3 = {
+    "endpoint_url": env.str("MOMENTUM_BACKUP_S3_ENDPOINT_URL", env.str("MOMENTUM_S3_ENDPOINT_URL")) or None,
+    "region_name": env.str("MOMENTUM_BACKUP_S3_REGION", env.str("MOMENTUM_S3_REGION")) or None,
+    "aws_access_key_id": env.str("MOMENTUM_BACKUP_S3_ACCESS_KEY_ID", env.str("MOMENTUM_S3_ACCESS_KEY_ID")) or None,
+    "aws_secret_access_key": env.str(
+        "MOMENTUM_BACKUP_S3_SECRET_ACCESS_KEY", env.str("MOMENTUM_S3_SECRET_ACCESS_KEY")
+    ) or None,
+}  # fmt: skip
+BACKUP_INCLUDE_MEDIA = env.bool("MOMENTUM_BACKUP_INCLUDE_MEDIA", True)
+BACKUP_SCHEDULE = env.str("MOMENTUM_BACKUP_SCHEDULE", _OFF_IN_TESTS or "0 */15 * * * *")
+BACKUP_KEEP_RECENT = env.int("MOMENTUM_BACKUP_KEEP_RECENT", 96, minimum=1)
+BACKUP_KEEP_DAILY = env.int("MOMENTUM_BACKUP_KEEP_DAILY", 30 if IS_PROD else 7, minimum=0)
+BACKUP_TIMEOUT_SECONDS = env.int("MOMENTUM_BACKUP_TIMEOUT", 3600, minimum=10)
+BACKUP_MAX_AGE_MINUTES = env.int("MOMENTUM_BACKUP_MAX_AGE_MINUTES", 30, minimum=1)
+DR_DRILL_SCHEDULE = env.str("MOMENTUM_DR_DRILL_SCHEDULE", _OFF_IN_TESTS or "0 30 3 * * *")
+DR_DRILL_MAX_AGE_HOURS = env.int("MOMENTUM_DR_DRILL_MAX_AGE_HOURS", 48, minimum=1)
+RTO_TARGET_MINUTES = env.int("MOMENTUM_RTO_TARGET_MINUTES", 240, minimum=1)
+ALARM_SCHEDULE = env.str("MOMENTUM_ALARM_SCHEDULE", _OFF_IN_TESTS or "30 * * * * *")
+# `momentum serve` restarts a child that dies (momentum/lib/supervisor.py). More restarts of one
+# kind of process (web, worker) than the alarm count within the window fire
+# MomentumProcessRestarting; more than the give-up count is a crash loop and serve stops.
+RESTART_WINDOW_MINUTES = env.int("MOMENTUM_RESTART_WINDOW_MINUTES", 10, minimum=1)
+RESTART_ALARM_COUNT = env.int("MOMENTUM_RESTART_ALARM_COUNT", 3, minimum=0)
+RESTART_GIVE_UP_COUNT = env.int("MOMENTUM_RESTART_GIVE_UP_COUNT", 10, minimum=1)
+if RESTART_GIVE_UP_COUNT <= RESTART_ALARM_COUNT:
+    raise ConfigError(
+        "MOMENTUM_RESTART_GIVE_UP_COUNT must be more than MOMENTUM_RESTART_ALARM_COUNT: "
+        "the alarm fires before `momentum serve` gives up"
+    )
+
 # --- Logging --------------------------------------------------------------------------------
 
 LOG_LEVEL = env.choice("MOMENTUM_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOG_FORMAT = env.choice("MOMENTUM_LOG_FORMAT", "json", ("json", "console"))
-LOGGING_CONFIG = None  # structlog is configured by momentum.lib.logs at start-up
-
-from momentum.lib import logs  # noqa: E402  (configured once the settings above are known)
-
+LOGGING_CONFIG = None  # structlog is configured by momentum.lib.logs, once the settings above are known
 logs.configure(level=LOG_LEVEL, fmt=LOG_FORMAT)

@@ -18,11 +18,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("momentum.analytics.urls")),
 ]
 
-handler400 = "momentum.errors.bad_request"
-handler403 = "momentum.errors.forbidden"
-handler404 = "momentum.errors.not_found"
-handler500 = "momentum.errors.server_error"
-handler429 = "momentum.ops.request_limits.handler429"  # allauth answers its rate limits through this
+handler400 = "momentum.platform.errors.bad_request"
+handler403 = "momentum.platform.errors.forbidden"
+handler404 = "momentum.platform.errors.not_found"
+handler500 = "momentum.platform.errors.server_error"
+handler429 = "momentum.platform.request_limits.handler429"  # allauth answers its rate limits through this
 
 if settings.DEBUG or settings.IS_TEST:
     from django.conf.urls.static import static

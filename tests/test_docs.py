@@ -66,10 +66,10 @@ def test_every_variable_is_in_the_readme_table_and_env_example(name: str) -> Non
 
 
 def test_the_committed_openapi_document_matches_the_code() -> None:
-    from momentum.ops.management.commands.export_openapi import current_document
+    from momentum.platform.project_api import openapi_document
 
     committed = ROOT / "docs" / "openapi.json"
-    assert committed.read_text(encoding="utf-8") == current_document(), (
+    assert committed.read_text(encoding="utf-8") == openapi_document(), (
         "run `make openapi` and commit docs/openapi.json"
     )
 

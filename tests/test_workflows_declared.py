@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dbos._dbos import _get_or_create_dbos_registry
 
-from momentum import durable
+from momentum.platform import durable
 
 PACKAGE = Path(durable.__file__).parent
 

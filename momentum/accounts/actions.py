@@ -29,8 +29,8 @@ from momentum.analytics.models import EventKind
 from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.ops import metrics
 from momentum.ops.actions import do_record_audit
-from momentum.ops.request_limits import rate_limited_problem
 from momentum.ops.site_mail import send_site_mail
+from momentum.platform.request_limits import rate_limited_problem
 
 REFRESH_TOKEN_PREFIX = "mrt_"  # noqa: S105  (a prefix, recognisable to secret scanners)
 
@@ -240,7 +240,7 @@ def _issue_token_pair(user: User, request: HttpRequest | None, family: uuid.UUID
 
 
 def _ip(request: HttpRequest | None) -> str | None:
-    from momentum.ops.actions import client_ip
+    from momentum.platform.client_address import client_ip
 
     return client_ip(request)
 

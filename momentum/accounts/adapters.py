@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch
 from momentum.accounts import actions
 from momentum.accounts.models import User
 from momentum.ops import site_mail
-from momentum.ops.actions import client_ip
+from momentum.platform.client_address import client_ip
 
 
 @dataclass(frozen=True)

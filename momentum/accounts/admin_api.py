@@ -14,9 +14,9 @@ from momentum.accounts import admin_actions, admin_queries
 from momentum.accounts.api import router
 from momentum.accounts.models import Role, User
 from momentum.accounts.policy import Access, api_access
-from momentum.api_problems import problems
 from momentum.lib.input_types import JsonBool
 from momentum.lib.problems import Invalid, NotFound
+from momentum.platform.api_problems import problems
 
 ADMIN = api_access(Access.ADMIN)
 MAX_PAGE_SIZE = 100

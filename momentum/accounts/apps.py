@@ -6,6 +6,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from momentum.accounts import allauth_events
+        from momentum.accounts import allauth_events, tokens
+        from momentum.platform import request_limits
 
         allauth_events.connect()
+        request_limits.read_bearer_tokens_with(tokens.subject_of)

@@ -32,7 +32,7 @@ from ninja.utils import check_csrf
 from momentum.accounts import tokens
 from momentum.accounts.models import User
 from momentum.lib.problems import Problem
-from momentum.ops import request_limits
+from momentum.platform import request_limits
 
 
 class Access(StrEnum):

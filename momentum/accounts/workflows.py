@@ -1,4 +1,4 @@
-"""Durable workflows of the accounts app (see momentum/durable.py for QUEUES and SCHEDULES).
+"""Durable workflows of the accounts app (see momentum/platform/durable.py for QUEUES and SCHEDULES).
 
 Nightly, expired API refresh tokens and expired browser sessions leave the database: neither
 can be used any more, and both hold an IP address or a user agent (docs/data-retention.md).
@@ -12,8 +12,8 @@ from typing import Any
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from momentum import durable
 from momentum.accounts.models import RefreshToken
+from momentum.platform import durable
 
 # A spent or revoked token is kept this long so a replay is still recognised as reuse.
 SPENT_TOKEN_GRACE = timedelta(days=7)

@@ -1,4 +1,4 @@
-"""Durable workflows of the achievements app (see momentum/durable.py for QUEUES and SCHEDULES)."""
+"""Durable workflows of the achievements app (see momentum/platform/durable.py for QUEUES and SCHEDULES)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
-from momentum import durable
+from momentum.platform import durable
 
 QUEUE = "analytics"
 QUEUES: dict[str, dict[str, Any]] = {

@@ -12,7 +12,7 @@ from momentum.billing import checkout, providers, queries, webhooks
 from momentum.billing.products import course_offer, plan_offer
 from momentum.billing.schemas import CheckoutIn, CheckoutOut, CourseRef, PaymentOut, PaymentPage, WebhookReceipt
 from momentum.catalog.queries import visible_course_or_404
-from momentum.ops.idempotency import run_once
+from momentum.platform.idempotency import run_once
 
 router = Router(tags=["billing"])
 

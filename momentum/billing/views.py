@@ -21,7 +21,7 @@ from momentum.billing.models import PaymentStatus, Product
 from momentum.billing.products import PLAN_CODE, Offer, course_offer, plan_offer
 from momentum.catalog.queries import visible_course_or_404
 from momentum.lib.problems import Problem
-from momentum.ops.idempotency import run_once
+from momentum.platform.idempotency import run_once
 
 
 def _offer_from(request: HttpRequest, data: Any) -> Offer | None:

@@ -1,4 +1,4 @@
-"""Scheduled billing housekeeping (see momentum/durable.py for QUEUES and SCHEDULES).
+"""Scheduled billing housekeeping (see momentum/platform/durable.py for QUEUES and SCHEDULES).
 
 Every ten minutes:
 - premium learners whose plan access has run out go back to FREE (a plan cancelled at the end
@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from momentum import durable
 from momentum.billing import entitlements, provider_requests, queries
 from momentum.billing.providers import CHECKOUT_TTL
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem
+from momentum.platform import durable
 
 log = get_logger("momentum.billing.workflows")
 

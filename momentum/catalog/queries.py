@@ -14,7 +14,7 @@ from django.http import Http404
 from momentum.catalog import search
 from momentum.catalog.models import Category, Course, Lesson, Level, Status
 from momentum.lib import object_keys
-from momentum.ops.caching import CATALOGUE, CATEGORIES
+from momentum.platform.caching import CATALOGUE, CATEGORIES
 
 Keyed = TypeVar("Keyed", Category, Course)
 

@@ -21,7 +21,7 @@ from momentum.catalog.models import DURATIONS, Course, Level
 from momentum.learning import queries as learning
 from momentum.learning.recommendations import recommended_for
 from momentum.lib.object_keys import parse_id
-from momentum.ops.caching import CATALOGUE
+from momentum.platform.caching import CATALOGUE
 
 PAGE_SIZE = 12
 

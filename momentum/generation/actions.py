@@ -115,8 +115,8 @@ def _check_allowance(user: Any) -> None:
 
 
 def _enqueue_after_commit(job: GenerationJob, workflow_id: str) -> None:
-    from momentum import durable
     from momentum.generation import workflows
+    from momentum.platform import durable
 
     job_id, request_id = str(job.pk), request_context.current_request_id() or ""
     transaction.on_commit(
@@ -205,7 +205,7 @@ def do_cancel_job(job: GenerationJob, *, actor: Any, request: HttpRequest | None
 
 
 def _cancel_workflows(workflow_ids: list[str]) -> None:
-    from momentum import durable
+    from momentum.platform import durable
 
     for workflow_id in workflow_ids:
         durable.client().cancel_workflow(workflow_id)

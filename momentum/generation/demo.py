@@ -59,8 +59,8 @@ def workflow_id(lesson: Lesson) -> str:
 
 
 def enqueue(lesson: Lesson) -> None:
-    from momentum import durable
     from momentum.generation import workflows
+    from momentum.platform import durable
 
     lesson_id, key = lesson.pk, workflow_id(lesson)
     transaction.on_commit(

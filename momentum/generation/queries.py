@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import QuerySet, Sum
@@ -12,6 +13,9 @@ from django.utils import timezone
 from momentum.generation.models import GenerationJob, GenerationStep, ProviderCall
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import NotFound
+
+if TYPE_CHECKING:
+    from momentum.generation.resilience import CircuitState
 
 log = get_logger("momentum.generation.queries")
 PROBE_CACHE_SECONDS = 60
@@ -67,33 +71,34 @@ def job_summary(job: GenerationJob) -> dict[str, Any]:
     }
 
 
-def provider_status() -> dict[str, dict[str, Any]]:
-    """Each kind's configured provider: does it answer (a cheap probe, cached a minute) and its circuit.
+@dataclass(frozen=True)
+class ProviderStatus:
+    """One kind's configured provider, as the studio, the operations pages and check-config show it."""
 
-    {kind: {provider, configured, answers, detail, circuit, failures}}: the shape the settings and
-    operations pages read.
-    """
+    kind: str  # text, video or thumbnail
+    provider: str  # the configured provider's name: local, anthropic, heygen...
+    answers: bool  # its probe (cheap, cached a minute) succeeded
+    detail: str  # what the probe said, or why it failed
+    circuit: CircuitState  # closed, open or half-open (generation/resilience.py)
+    failures: int  # calls failed in a row, as the circuit counts them
+
+
+def provider_status() -> list[ProviderStatus]:
+    """Each kind's configured provider: does it answer, and its circuit."""
     from momentum.generation import providers
     from momentum.generation.resilience import Circuit
 
-    status: dict[str, dict[str, Any]] = {}
     factories = {
         "text": providers.text_provider,
         "video": providers.video_provider,
         "thumbnail": providers.thumbnail_provider,
     }
+    statuses = []
     for kind, name in providers.configured().items():
         circuit = Circuit(name)
         answers, detail = _probe(kind, name, factories[kind])
-        status[kind] = {
-            "provider": name,
-            "configured": True,
-            "answers": answers,
-            "detail": detail,
-            "circuit": circuit.state(),
-            "failures": circuit.failures(),
-        }
-    return status
+        statuses.append(ProviderStatus(kind, name, answers, detail, circuit.state(), circuit.failures()))
+    return statuses
 
 
 def _probe(kind: str, name: str, factory: Any) -> tuple[bool, str]:

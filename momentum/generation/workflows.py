@@ -36,7 +36,6 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 
-from momentum import durable
 from momentum.generation import actions, providers, resilience
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
 from momentum.generation.providers.base import (
@@ -48,6 +47,7 @@ from momentum.generation.providers.base import (
     VideoRequest,
 )
 from momentum.lib.logs import get_logger
+from momentum.platform import durable
 
 log = get_logger("momentum.generation.workflows")
 P = ParamSpec("P")

@@ -9,11 +9,11 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from momentum.accounts.policy import Access, api_access
-from momentum.api_problems import problems
 from momentum.catalog.queries import visible_course_or_404, visible_lesson_or_404
 from momentum.learning import actions, queries
 from momentum.learning.schemas import EnrollmentOut, ProgressIn, ProgressOut, StatsOut
 from momentum.lib.pagination import Page, PageParams, paginate
+from momentum.platform.api_problems import problems
 
 router = Router(tags=["learning"])
 

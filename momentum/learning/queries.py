@@ -18,7 +18,7 @@ from momentum.catalog.queries import is_admin, visible_courses
 from momentum.learning.models import Enrollment, LessonProgress
 from momentum.learning.streaks import Streak, local_date, streak
 from momentum.lib.problems import Problem
-from momentum.ops.caching import LEARNER
+from momentum.platform.caching import LEARNER
 
 
 def enrollment_of(user: Any, course: Course) -> Enrollment | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from momentum import durable
 from momentum.learning import reminders
+from momentum.platform import durable
 
 QUEUES: dict[str, dict[str, Any]] = {}
 

@@ -118,10 +118,15 @@ class Env:
         return requests, seconds
 
 
-def load_dotenv(path: Path) -> None:
-    """Read KEY=VALUE lines from ``path`` into the environment; variables already set win."""
+def read_dotenv(path: Path) -> dict[builtins.str, builtins.str]:
+    """The KEY=VALUE lines of ``path`` (none when there is no such file); the first of a repeated name wins.
+
+    The environment is left as it is: ``Env({**read_dotenv(path), **os.environ})`` reads both, real
+    variables first.
+    """
+    values: dict[builtins.str, builtins.str] = {}
     if not path.is_file():
-        return
+        return values
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -132,4 +137,5 @@ def load_dotenv(path: Path) -> None:
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
-        os.environ.setdefault(name.strip(), value)
+        values.setdefault(name.strip(), value)
+    return values

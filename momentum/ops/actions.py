@@ -9,17 +9,7 @@ from django.http import HttpRequest
 
 from momentum.lib import request_context
 from momentum.ops.models import AuditLog, BackupRun, OperationKind, OperationStatus
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The caller's address as the server saw it (a trusted proxy's X-Forwarded-For when configured)."""
-    if request is None:
-        return None
-    from django.conf import settings
-
-    if settings.SECURE_PROXY_SSL_HEADER and request.headers.get("X-Forwarded-For"):
-        return request.headers["X-Forwarded-For"].split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+from momentum.platform.client_address import client_ip
 
 
 def do_record_audit(
@@ -53,8 +43,8 @@ def do_record_audit(
 
 
 def _enqueue_after_commit(workflow_name: str, run: BackupRun) -> None:
-    from momentum import durable
     from momentum.ops import workflows
+    from momentum.platform import durable
 
     workflow = {"backup": workflows.backup, "drill": workflows.restore_drill}[workflow_name]
     request_id = request_context.current_request_id() or ""

@@ -23,6 +23,9 @@ class OpsConfig(AppConfig):
         post_migrate.connect(_restore_database_rules, sender=self)
         from momentum.lib import cache_fallback
         from momentum.ops import db_metrics, metrics
+        from momentum.platform import data_folders, meters
 
+        data_folders.create_database_folder()  # here until the platform has an app config of its own
         db_metrics.install()
+        meters.install(metrics.PrometheusMeter())
         cache_fallback.on_fallback(lambda operation: metrics.CACHE_FALLBACKS.labels(operation).inc())

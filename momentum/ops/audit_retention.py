@@ -22,9 +22,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db.models.functions import TruncDate
 
-from momentum import durable
 from momentum.lib.logs import get_logger
 from momentum.ops.models import AuditLog
+from momentum.platform import durable
 
 log = get_logger("momentum.audit_retention")
 

@@ -21,9 +21,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, connections
 
-from momentum import durable
 from momentum.lib import supervisor
 from momentum.lib.cache_fallback import UNAVAILABLE, FallbackRedisCache
+from momentum.platform import durable
 
 
 def _database() -> dict[str, Any]:

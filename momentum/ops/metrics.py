@@ -1,8 +1,8 @@
 """Prometheus metrics that Momentum's code updates: HTTP, database, cache, workflows, business.
 
 Every process of a machine writes its values to memory-mapped files under
-``settings.METRICS_DIR`` (prometheus-client's multiprocess mode, switched on by the settings
-before this module is imported); /metrics adds them up (momentum/ops/metrics_export.py).
+``settings.METRICS_DIR`` (prometheus-client's multiprocess mode, switched on by
+momentum/ops/__init__.py before this module is imported); /metrics adds them up (momentum/ops/metrics_export.py).
 Gauges declare how processes combine (``multiprocess_mode``). Names are part of the contract
 with deploy/prometheus/rules.yml and deploy/grafana/momentum.json: keep them.
 """
@@ -13,8 +13,10 @@ import os
 
 from prometheus_client import Counter, Gauge, Histogram, values
 
+from momentum.platform import meters
+
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR") and values.ValueClass is values.MutexValue:  # pragma: no cover
-    raise RuntimeError("prometheus_client was imported before momentum.settings set PROMETHEUS_MULTIPROC_DIR")
+    raise RuntimeError("prometheus_client was imported before momentum/ops/__init__.py set PROMETHEUS_MULTIPROC_DIR")
 
 # --- Business figures, incremented by the actions that cause them ------------------------------
 SIGNUPS = Counter("momentum_signups_total", "Accounts created")
@@ -38,7 +40,7 @@ CIRCUIT_STATE = Gauge(
     multiprocess_mode="max",
 )  # fmt: skip
 
-# --- HTTP (momentum/ops/middleware.py) ------------------------------------------------------------
+# --- HTTP (momentum/platform/middleware.py) ------------------------------------------------------------
 # Routes are URL patterns ("courses/<slug:slug>/"), never raw paths, so the label set stays small.
 HTTP_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 HTTP_REQUESTS = Counter("momentum_http_requests_total", "HTTP requests answered", ["method", "route", "status"])
@@ -66,7 +68,7 @@ CACHE_FALLBACKS = Counter(
     "momentum_cache_fallbacks_total", "Cache operations the local cache answered because Redis did not", ["operation"]
 )
 
-# --- Durable workflows (momentum/durable.py) ------------------------------------------------------
+# --- Durable workflows (momentum/platform/durable.py) ------------------------------------------------------
 WORKFLOW_BUCKETS = (0.05, 0.25, 1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0)
 WORKFLOW_RUNS = Counter(
     "momentum_workflow_runs_total", "Workflow executions by outcome (started, succeeded, failed)",
@@ -93,3 +95,28 @@ PROCESS_RESTARTS = Counter(
 def record_cache_lookup(cache: str, *, hit: bool) -> None:
     """For caching code that reads through its own layer: count one lookup of ``cache``."""
     CACHE_LOOKUPS.labels(cache, "hit" if hit else "miss").inc()
+
+
+class PrometheusMeter(meters.Meter):
+    """The platform's measurements (momentum/platform/meters.py) as the metrics above; installed at ready."""
+
+    def http_in_flight(self, change: int) -> None:
+        HTTP_IN_FLIGHT.inc(change)
+
+    def http_answered(self, method: str, route: str, status: int, seconds: float) -> None:
+        HTTP_REQUESTS.labels(method, route, str(status)).inc()
+        HTTP_LATENCY.labels(method, route).observe(seconds)
+
+    def workflow_started(self, name: str) -> None:
+        WORKFLOW_RUNS.labels(name, "started").inc()
+
+    def workflow_ended(self, name: str, outcome: str, seconds: float) -> None:
+        WORKFLOW_RUNS.labels(name, outcome).inc()
+        WORKFLOW_DURATION.labels(name).observe(seconds)
+
+    def step_ended(self, name: str, outcome: str, seconds: float) -> None:
+        STEP_RUNS.labels(name, outcome).inc()
+        STEP_DURATION.labels(name).observe(seconds)
+
+    def cache_lookup(self, region: str, *, hit: bool) -> None:
+        record_cache_lookup(region, hit=hit)

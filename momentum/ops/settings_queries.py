@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -41,47 +39,21 @@ def email_transport() -> str:
     return backend.rsplit(".", 2)[-2] + " backend"  # e.g. the test suite's in-memory outbox
 
 
-def _field(item: Any, *names: str) -> Any:
-    for name in names:
-        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-        if value is not None:
-            return value
-    return None
+def providers() -> list[dict[str, Any]]:
+    """Each generation provider: configured, answering, and its circuit (generation's ``provider_status``)."""
+    from momentum.generation.queries import provider_status
 
-
-def providers() -> list[dict[str, Any]] | None:
-    """Each generation provider: configured and answering, from the generation app's
-    ``provider_status()`` ({kind: {provider, answers, detail, circuit, ...}}); None when the
-    generation app does not offer it."""
     try:
-        module = importlib.import_module("momentum.generation.queries")
-    except ImportError:
-        return None
-    provider_status = getattr(module, "provider_status", None)
-    if provider_status is None:
-        return None
-    try:
-        status = provider_status()
+        statuses = provider_status()
     except Exception as error:  # a failing probe is itself the status to show
         log.warning("provider_status_failed", error=str(error))
         return [{"label": "Generation providers", "configured": None, "answering": False, "detail": str(error)}]
-    if isinstance(status, Mapping):
-        items = [
-            {"kind": kind, **entry} if isinstance(entry, Mapping) else {"kind": kind} for kind, entry in status.items()
-        ]
-    else:
-        items = list(status)
-    rows = []
-    for item in items:
-        name = _field(item, "provider", "name")
-        circuit = _field(item, "circuit")
-        detail = str(_field(item, "detail", "message", "error", "last_error") or "")
-        rows.append(
-            {
-                "label": " · ".join(str(part) for part in (_field(item, "kind", "role"), name) if part) or str(item),
-                "configured": _field(item, "configured") if _field(item, "configured") is not None else bool(name),
-                "answering": _field(item, "answering", "answers", "ok", "healthy"),
-                "detail": "; ".join(part for part in (detail, f"circuit {circuit}" if circuit else "") if part),
-            }
-        )
-    return rows
+    return [
+        {
+            "label": f"{status.kind} · {status.provider}",
+            "configured": True,
+            "answering": status.answers,
+            "detail": "; ".join(part for part in (status.detail, f"circuit {status.circuit}") if part),
+        }
+        for status in statuses
+    ]

@@ -9,9 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from momentum import durable
 from momentum.ops import audit_retention  # its workflow, queue and schedule run with ours
 from momentum.ops.models import BackupRun, IdempotencyRecord, OperationKind, OperationStatus
+from momentum.platform import durable
 
 IDEMPOTENCY_RETENTION = timedelta(hours=24)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from dbos import DBOS
 
-from momentum import durable
+from momentum.platform import durable
 
 QUEUES: dict[str, dict[str, Any]] = {"probe": {}}
 

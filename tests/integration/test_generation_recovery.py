@@ -17,11 +17,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from momentum import durable
 from momentum.catalog.models import Category, Course
 from momentum.generation import actions
 from momentum.generation.models import GenerationJob, JobStatus, StepStatus
 from momentum.generation.tests.fake_servers import API_KEYS
+from momentum.platform import durable
 from tests.integration.cluster import WorkerProcess
 
 pytestmark = pytest.mark.integration

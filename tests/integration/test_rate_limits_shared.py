@@ -25,7 +25,7 @@ ADDRESS = "203.0.113.9"
 def test_another_process_spends_the_budget_of_this_one(client: Client, settings: Any) -> None:
     settings.RATELIMIT_ANON = RATE
     other_process = (
-        "import django; django.setup(); from momentum.ops.request_limits import consume; "
+        "import django; django.setup(); from momentum.platform.request_limits import consume; "
         f"print([consume('anon', '{ADDRESS}', {RATE!r}) for _ in range(3)])"
     )
     result = subprocess.run(

@@ -129,8 +129,8 @@ def test_an_on_demand_rollup_is_in_the_audit_log_with_who_asked(workflows, admin
 def test_the_scheduled_rollup_runs_as_a_workflow(workflows, admin) -> None:
     from django.utils import timezone
 
-    from momentum import durable
     from momentum.analytics.workflows import QUEUE, scheduled_roll_up
+    from momentum.platform import durable
 
     workflow_id = durable.enqueue(scheduled_roll_up, timezone.now(), None, queue=QUEUE)
 

@@ -9,12 +9,12 @@ import pytest
 from dbos import DBOS
 from django.utils import timezone
 
-from momentum import durable
 from momentum.accounts.models import Role, User
 from momentum.billing import workflows
 from momentum.billing.models import Entitlement, Payment, PaymentStatus
 from momentum.billing.tests.test_sandbox_purchases import buy_plan, start_checkout
 from momentum.catalog.models import Course
+from momentum.platform import durable
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,7 +15,6 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from momentum.accounts.policy import Access, api_access
-from momentum.api_problems import problems
 from momentum.catalog import actions, media, queries
 from momentum.catalog.api import router
 from momentum.catalog.models import Category, Course, Lesson, Level
@@ -23,7 +22,8 @@ from momentum.catalog.models import Status as CourseStatus
 from momentum.lib.input_types import JsonBool
 from momentum.lib.markdown import render
 from momentum.lib.problems import Invalid, NotFound
-from momentum.ops.idempotency import run_once
+from momentum.platform.api_problems import problems
+from momentum.platform.idempotency import run_once
 
 ADMIN = api_access(Access.ADMIN)
 

@@ -8,22 +8,21 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Schema
 
 from momentum.accounts.policy import Access, api_access
-from momentum.api_problems import problems
 from momentum.catalog import queries
 from momentum.catalog.api import router
 from momentum.catalog.api.public_schemas import CategoryOut, CourseDetail, CourseFilters, CourseItem, LessonContent
 from momentum.learning import queries as learning
 from momentum.lib.markdown import render_cached
 from momentum.lib.pagination import Page, PageParams, paginate
-from momentum.ops.caching import CATALOGUE, CATEGORIES, cached_response
+from momentum.platform import project_api
+from momentum.platform.api_problems import problems
+from momentum.platform.caching import CATALOGUE, CATEGORIES, cached_response
 
 
 def _json(request: HttpRequest, schema: type[Schema], value: Any) -> HttpResponse:
     """``value`` rendered exactly as ninja renders a ``response=schema`` operation."""
-    from momentum.api import api  # the API object mounts this module's router
-
     data = schema.model_validate(value, context={"request": request}).model_dump()
-    return api.create_response(request, data, status=200)
+    return project_api.render(request, data)
 
 
 @router.get("/categories", response=Page[CategoryOut], auth=api_access(Access.PUBLIC))

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 
-from momentum import durable
 from momentum.catalog.models import Course
 from momentum.catalog.tests.factories import make_course
 from momentum.generation import demo
 from momentum.generation.tests.pipeline import streams_of
+from momentum.platform import durable
 
 LESSON = """Good sleep starts long before bedtime. Tonight you will notice what your evenings look like.
 

@@ -55,9 +55,9 @@ def test_every_event_the_stream_sends_is_as_the_openapi_document_describes(workf
     from asgiref.sync import async_to_sync
     from schemathesis.core.deserialization import _parse_sse_events
 
-    from momentum.api import api
+    from momentum.platform.project_api import openapi_schema
 
-    document = api.get_openapi_schema(path_prefix="/api")
+    document = openapi_schema()
     stream = document["paths"]["/api/v1/generation-jobs/{id}/events"]["get"]["responses"]["200"]["content"]
     described = {
         option["properties"]["event"]["const"]: option for option in stream["text/event-stream"]["schema"]["oneOf"]

@@ -10,11 +10,11 @@ import pytest
 from dbos import DBOS
 from django.utils import timezone
 
-from momentum import durable
 from momentum.accounts.models import User
 from momentum.ops import audit_retention
 from momentum.ops.actions import do_record_audit
 from momentum.ops.models import AuditLog
+from momentum.platform import durable
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,7 +16,7 @@ def test_healthz_answers_while_the_process_lives(client: Any) -> None:
 
 
 def test_readyz_reports_each_dependency(client: Any) -> None:
-    from momentum import durable
+    from momentum.platform import durable
 
     durable.migrate_system_database()  # as `momentum migrate` does; this test worker may not have yet
     response = client.get("/readyz")
@@ -88,7 +88,7 @@ def test_readyz_is_degraded_not_down_while_serve_restarts_its_worker(
 ) -> None:
     import json
 
-    from momentum import durable
+    from momentum.platform import durable
 
     durable.migrate_system_database()
     # Given `momentum serve` saw its worker killed and is restarting it
@@ -114,7 +114,7 @@ def test_readyz_is_ready_once_the_worker_runs_again(
 ) -> None:
     import json
 
-    from momentum import durable
+    from momentum.platform import durable
 
     durable.migrate_system_database()
     state = tmp_path / "serve-1.json"

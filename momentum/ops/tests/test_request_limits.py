@@ -6,8 +6,8 @@ import pytest
 from django.test import Client, RequestFactory
 
 from momentum.accounts.models import User
-from momentum.errors import bad_request
-from momentum.ops import request_limits
+from momentum.platform import request_limits
+from momentum.platform.errors import bad_request
 
 pytestmark = pytest.mark.django_db
 

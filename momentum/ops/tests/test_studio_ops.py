@@ -57,7 +57,7 @@ def test_back_up_now_queues_a_backup(
     client: Any, admin: Any, backup_target: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queued: list[tuple[Any, ...]] = []
-    monkeypatch.setattr("momentum.durable.enqueue", lambda *args, **options: queued.append(args) or "id")
+    monkeypatch.setattr("momentum.platform.durable.enqueue", lambda *args, **options: queued.append(args) or "id")
     client.force_login(admin)
 
     response = client.post(reverse("ops:studio_ops_backup"), follow=True)

@@ -85,6 +85,9 @@ def test_a_failing_email_transport_is_reported_not_raised(studio, settings) -> N
     assert "failed through SMTP 127.0.0.1:9" in response.content.decode()
 
 
-def test_the_providers_section_says_when_the_pipeline_reports_nothing(studio) -> None:
+def test_the_providers_section_shows_each_configured_provider_with_its_circuit(studio) -> None:
     page = studio.get(reverse("ops:studio_settings")).content.decode()
     assert "Providers" in page
+    assert "text · local" in page
+    assert "video · slides" in page
+    assert "circuit closed" in page

@@ -21,12 +21,12 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
-from momentum import durable
 from momentum.accounts.models import Role, User
 from momentum.catalog.models import DURATIONS, Category, Level
 from momentum.generation import actions
 from momentum.generation.models import GenerationJob, GenerationStep
 from momentum.lib.problems import Problem
+from momentum.platform import durable
 
 POLL_SECONDS = 0.5
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from momentum.api import api
-
-
-def current_document() -> str:
-    return json.dumps(api.get_openapi_schema(path_prefix="/api"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+from momentum.platform.project_api import openapi_document
 
 
 class Command(BaseCommand):
@@ -24,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, path: str, check: bool, **options: Any) -> None:
         target = Path(path)
-        document = current_document()
+        document = openapi_document()
         if check:
             if not target.exists() or target.read_text() != document:
                 raise CommandError(f"{target} is out of date with the code: run `make openapi` and commit it.")

@@ -43,8 +43,9 @@ from django.db import close_old_connections
 
 from momentum.lib import request_context
 from momentum.lib.logs import get_logger
+from momentum.platform.meters import meter
 
-log = get_logger("momentum.durable")
+log = get_logger("momentum.platform.durable")
 
 
 P = ParamSpec("P")
@@ -190,7 +191,6 @@ def enqueue(workflow: Callable[..., Any], *args: Any, queue: str, workflow_id: s
 
 def step(**options: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """``DBOS.step`` with database-connection hygiene for Django on DBOS's threads, counted and timed."""
-    from momentum.ops import metrics
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
         module = fn.__module__.split(".")
@@ -209,8 +209,7 @@ def step(**options: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 log.warning("step_failed", step=name, error=f"{type(error).__name__}: {error}"[:500])
                 raise
             finally:
-                metrics.STEP_RUNS.labels(name, outcome).inc()
-                metrics.STEP_DURATION.labels(name).observe(time.perf_counter() - started)
+                meter().step_ended(name, outcome, time.perf_counter() - started)
                 close_old_connections()
 
         return DBOS.step(**options)(run)
@@ -220,12 +219,11 @@ def step(**options: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 def workflow(name: str, **options: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """``DBOS.workflow(name=...)``, counted and timed. A recovered workflow counts as a new start."""
-    from momentum.ops import metrics
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(fn)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            metrics.WORKFLOW_RUNS.labels(name, "started").inc()
+            meter().workflow_started(name)
             started = time.perf_counter()
             outcome = "failed"
             try:
@@ -233,8 +231,7 @@ def workflow(name: str, **options: Any) -> Callable[[Callable[P, R]], Callable[P
                 outcome = "succeeded"
                 return result
             finally:
-                metrics.WORKFLOW_RUNS.labels(name, outcome).inc()
-                metrics.WORKFLOW_DURATION.labels(name).observe(time.perf_counter() - started)
+                meter().workflow_ended(name, outcome, time.perf_counter() - started)
 
         return DBOS.workflow(name=name, **options)(run)
 

@@ -29,9 +29,9 @@ from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.http import parse_header_parameters
 
-from momentum.errors import malformed_request
 from momentum.lib.logs import get_logger
-from momentum.ops.request_limits import payload_too_large
+from momentum.platform.errors import malformed_request
+from momentum.platform.request_limits import payload_too_large
 
 log = get_logger("momentum.request")
 

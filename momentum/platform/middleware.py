@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from momentum.lib import request_context
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
-from momentum.ops import metrics
+from momentum.platform.meters import meter
 
 log = get_logger("momentum.request")
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
@@ -53,7 +53,7 @@ class RequestIDMiddleware:
         request_id = request_context.clean_request_id(request.headers.get("X-Request-ID"))
         request.request_id = request_id  # type: ignore[attr-defined]
         started = time.perf_counter()
-        metrics.HTTP_IN_FLIGHT.inc()
+        meter().http_in_flight(+1)
         try:
             with request_context.bound(request_id=request_id):
                 response = self.get_response(request)
@@ -61,8 +61,7 @@ class RequestIDMiddleware:
                 duration = time.perf_counter() - started
                 route = route_label(request)
                 method = request.method if request.method in KNOWN_METHODS else "OTHER"
-                metrics.HTTP_REQUESTS.labels(method, route, str(response.status_code)).inc()
-                metrics.HTTP_LATENCY.labels(method, route).observe(duration)
+                meter().http_answered(method, route, response.status_code, duration)
                 user = getattr(request, "user", None)
                 log.info(
                     "request",
@@ -74,7 +73,7 @@ class RequestIDMiddleware:
                     user_id=user.pk if user is not None and user.is_authenticated else None,
                 )
         finally:
-            metrics.HTTP_IN_FLIGHT.dec()
+            meter().http_in_flight(-1)
         return response
 
 
@@ -111,7 +110,7 @@ class NulCharacterMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path_info or any("\x00" in key or "\x00" in value for key, value in _query_items(request)):
-            from momentum.errors import bad_request
+            from momentum.platform.errors import bad_request
 
             return bad_request(request)
         return self.get_response(request)

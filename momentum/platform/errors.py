@@ -30,14 +30,14 @@ def render_error_page(request: HttpRequest, template: str, context: dict[str, ob
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):  # a body that outgrew MOMENTUM_MAX_BODY_BYTES
-        from momentum.ops.request_limits import payload_too_large
+        from momentum.platform.request_limits import payload_too_large
 
         return payload_too_large(request)
     return _respond(request, 400, "bad_request", "The request could not be understood.", "errors/400.html")
 
 
 def malformed_request(request: HttpRequest, detail: str) -> HttpResponse:
-    """400 for a request whose query string or body framing cannot be read (momentum.ops.request_framing)."""
+    """400 for a request whose query string or body framing cannot be read (momentum.platform.request_framing)."""
     return _respond(request, 400, "bad_request", detail, "errors/400.html")
 
 

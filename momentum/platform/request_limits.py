@@ -29,7 +29,7 @@ from django.shortcuts import render
 from momentum.lib.cache_fallback import UNAVAILABLE, FallbackRedisCache
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
-from momentum.ops.actions import client_ip
+from momentum.platform.client_address import client_ip
 
 log = get_logger("momentum.ratelimit")
 
@@ -121,18 +121,26 @@ def payload_too_large(request: HttpRequest) -> HttpResponse:
     problem = Problem(413, "payload_too_large", "The request body is larger than this server accepts.")
     if request.path.startswith("/api/"):
         return problem_response(problem, request)
-    from momentum.errors import render_error_page
+    from momentum.platform.errors import render_error_page
 
     return render_error_page(request, "errors/413.html", {"detail": problem.detail}, status=413)
 
 
+# Whose bearer token a request carries. Tokens belong to accounts, which installs its reader at ready
+# (``read_bearer_tokens_with``); until then a bearer token names no one and its caller counts by address.
+_token_readers: list[Callable[[str], str | None]] = []
+
+
+def read_bearer_tokens_with(reader: Callable[[str], str | None] | None) -> None:
+    """Key a bearer-token caller's budget by ``reader(token)``, the account it names (``None``: stop)."""
+    _token_readers[:] = [reader] if reader is not None else []
+
+
 def _bearer_subject(request: HttpRequest) -> str | None:
     header = request.headers.get("Authorization", "")
-    if header[:7].lower() != "bearer ":
+    if header[:7].lower() != "bearer " or not _token_readers:
         return None
-    from momentum.accounts import tokens
-
-    return tokens.subject_of(header[7:].strip())
+    return _token_readers[0](header[7:].strip())
 
 
 class RateLimitMiddleware:
@@ -164,7 +172,7 @@ class BodySizeLimitMiddleware:
     Plain bodies (JSON, forms) may be MOMENTUM_MAX_BODY_BYTES; multipart bodies may carry the
     largest file any upload accepts (each upload checks its own, smaller limit). A body that
     grows past the limit without announcing its length is refused by Django when read
-    (momentum.errors turns that into the same 413).
+    (momentum.platform.errors turns that into the same 413).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -28,8 +28,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 from momentum.lib.logs import get_logger
-from momentum.ops import metrics
 from momentum.ops.models import CacheRevision
+from momentum.platform.meters import meter
 
 log = get_logger("momentum.caching")
 T = TypeVar("T")
@@ -75,9 +75,9 @@ class Region:
             log.warning("cache_unavailable", region=self.name, error=f"{type(error).__name__}: {error}")
             return build()
         if value is not _MISSING:
-            metrics.record_cache_lookup(self.name, hit=True)
+            meter().cache_lookup(self.name, hit=True)
             return value  # type: ignore[no-any-return]
-        metrics.record_cache_lookup(self.name, hit=False)
+        meter().cache_lookup(self.name, hit=False)
         value = build()
         try:
             cache.set(full_key, value, timeout=self.ttl_seconds)
