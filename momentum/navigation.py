@@ -41,7 +41,7 @@ STUDIO = [
     Entry("Payments", "billing:studio_payments", Access.ADMIN),
     Entry("Audit log", "ops:studio_audit", Access.ADMIN),
     Entry("Operations", "ops:studio_ops", Access.ADMIN),
-    Entry("Settings", "ops:studio_settings", Access.ADMIN),
+    Entry("Settings", "sitesettings:studio_settings", Access.ADMIN),
 ]
 
 

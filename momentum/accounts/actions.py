@@ -30,7 +30,7 @@ from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.ops import metrics
 from momentum.ops.actions import do_record_audit
 from momentum.ops.request_limits import rate_limited_problem
-from momentum.ops.site_mail import send_site_mail
+from momentum.sitesettings.site_mail import send_site_mail
 
 REFRESH_TOKEN_PREFIX = "mrt_"  # noqa: S105  (a prefix, recognisable to secret scanners)
 

@@ -22,7 +22,7 @@ from momentum.lib import request_context
 from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.ops import metrics
 from momentum.ops.actions import do_record_audit
-from momentum.ops.queries import ai_spend, site_settings, start_of_day, start_of_month
+from momentum.sitesettings.queries import ai_spend, site_settings, start_of_day, start_of_month
 
 QUEUE = "generation"
 FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)

@@ -114,7 +114,7 @@ def _probe(kind: str, name: str, factory: Any) -> tuple[bool, str]:
 
 
 def jobs_started_today(user: Any) -> int:
-    from momentum.ops.queries import start_of_day
+    from momentum.sitesettings.queries import start_of_day
 
     return GenerationJob.objects.filter(created_by=user, created_at__gte=start_of_day(timezone.now())).count()
 

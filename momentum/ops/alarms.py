@@ -23,6 +23,7 @@ from django.utils import timezone
 from momentum.lib.logs import get_logger
 from momentum.ops import metrics, metrics_export, queries
 from momentum.ops.models import AlarmState, MetricSample, OperationKind
+from momentum.sitesettings import queries as site_queries
 
 log = get_logger("momentum.alarms")
 
@@ -196,7 +197,7 @@ def _disk(limit: float) -> Callable[[Context], Reading]:
 
 def _spend(limit: float) -> Callable[[Context], Reading]:
     def condition(context: Context) -> Reading:
-        spend = queries.ai_spend(context.now)
+        spend = site_queries.ai_spend(context.now)
         firing = spend.daily_ratio > limit if limit >= 1 else spend.daily_ratio >= limit
         message = f"${spend.today_usd:.2f} of the ${spend.daily_budget_usd:.2f} daily AI budget spent"
         return Reading(firing, spend.daily_ratio, message)

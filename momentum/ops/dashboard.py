@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from momentum.ops import alarms, health, queries
 from momentum.ops.models import MetricSample, OperationKind, OperationStatus
+from momentum.sitesettings import queries as site_queries
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def page() -> dict[str, Any]:
         "firing": [state for state in states if state.firing],
         "backups": backups(),
         "circuits": queries.circuit_states(),
-        "spend": queries.ai_spend(),
+        "spend": site_queries.ai_spend(),
         "today": queries.figures_today(),
         "environment": settings.MOMENTUM_ENV,
     }

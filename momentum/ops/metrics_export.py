@@ -51,9 +51,9 @@ class AppStateCollector(Collector):
         yield info
 
     def _spend(self) -> Iterable[Any]:
-        from momentum.ops import queries
+        from momentum.sitesettings import queries as site_queries
 
-        spend = queries.ai_spend()
+        spend = site_queries.ai_spend()
         for name, help_text, value in (
             ("momentum_ai_spend_today_usd", "AI provider spend since 00:00 UTC, USD", spend.today_usd),
             ("momentum_ai_spend_month_usd", "AI provider spend this calendar month (UTC), USD", spend.month_usd),

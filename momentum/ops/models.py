@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -55,29 +54,6 @@ class IdempotencyRecord(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once")]
         indexes = [models.Index(fields=["created_at"], name="idempotency_by_age")]
-
-
-class SiteSettings(models.Model):
-    """The settings an admin changes in the studio; one row."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    site_name = models.CharField(max_length=100, default="Momentum")
-    generation_daily_quota = models.PositiveIntegerField(default=10, help_text="Jobs per admin per day")
-    generation_monthly_budget_usd = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("100.00"))
-    generation_daily_budget_usd = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("20.00"))
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "site settings"
-        constraints = [
-            models.CheckConstraint(condition=Q(id=1), name="site_settings_single_row"),
-            models.CheckConstraint(condition=Q(generation_monthly_budget_usd__gte=0), name="site_budget_not_negative"),
-        ]
-
-    @classmethod
-    def load(cls) -> SiteSettings:
-        settings_row, _ = cls.objects.get_or_create(id=1)
-        return settings_row
 
 
 class OperationKind(models.TextChoices):

@@ -117,7 +117,7 @@ def test_a_steady_alarm_is_not_emailed_again_and_its_recovery_is(admin: Any, mai
 
 def test_the_daily_ai_budget_alarms_read_the_provider_calls(admin: Any, settings: Any) -> None:
     from momentum.generation.models import ProviderCall
-    from momentum.ops.models import SiteSettings
+    from momentum.sitesettings.models import SiteSettings
 
     SiteSettings.objects.create(id=1, generation_daily_budget_usd=10)
     ProviderCall.objects.create(kind="text", provider="anthropic", operation="outline", cost_usd="8.50")

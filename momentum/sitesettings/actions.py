@@ -11,8 +11,8 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from momentum.ops.actions import do_record_audit
-from momentum.ops.models import SiteSettings
-from momentum.ops.settings_queries import SITE_NAME_CACHE_KEY, email_transport
+from momentum.sitesettings.models import SiteSettings
+from momentum.sitesettings.queries import SITE_NAME_CACHE_KEY, email_transport
 
 SETTINGS_FIELDS = (
     "site_name",

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from momentum.accounts.policy import Access, page_access
-from momentum.ops import settings_queries
-from momentum.ops.models import SiteSettings
-from momentum.ops.settings_actions import do_send_test_email, do_update_site_settings
+from momentum.sitesettings import queries as settings_queries
+from momentum.sitesettings.actions import do_send_test_email, do_update_site_settings
+from momentum.sitesettings.models import SiteSettings
 
 
 class SiteSettingsForm(forms.Form):
@@ -66,7 +66,7 @@ def site_settings(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             do_update_site_settings(actor=request.user, request=request, **form.cleaned_data)
             messages.success(request, "Settings saved.")
-            return redirect("ops:studio_settings")
+            return redirect("sitesettings:studio_settings")
         return _page(request, form, status=422)
     row = SiteSettings.load()
     initial = {name: getattr(row, name) for name in SiteSettingsForm.base_fields}
@@ -79,4 +79,4 @@ def site_settings(request: HttpRequest) -> HttpResponse:
 def email_check(request: HttpRequest) -> HttpResponse:
     sent, what = do_send_test_email(actor=request.user, request=request)
     (messages.success if sent else messages.error)(request, what)
-    return redirect("ops:studio_settings")
+    return redirect("sitesettings:studio_settings")

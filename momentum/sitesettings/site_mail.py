@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from momentum.lib.logs import get_logger
-from momentum.ops.settings_queries import site_name
+from momentum.sitesettings.queries import site_name
 
 log = get_logger("momentum.mail")
 

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from momentum.ops.models import AuditLog, SiteSettings
+from momentum.ops.models import AuditLog
+from momentum.sitesettings.models import SiteSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +31,12 @@ def studio(admin) -> Client:
 def test_learners_cannot_open_the_settings(learner) -> None:
     client = Client()
     client.force_login(learner)
-    assert client.get(reverse("ops:studio_settings")).status_code == 403
-    assert client.post(reverse("ops:studio_settings"), VALID).status_code == 403
+    assert client.get(reverse("sitesettings:studio_settings")).status_code == 403
+    assert client.post(reverse("sitesettings:studio_settings"), VALID).status_code == 403
 
 
 def test_an_admin_saves_the_settings_and_the_change_is_audited(studio, admin) -> None:
-    response = studio.post(reverse("ops:studio_settings"), VALID)
+    response = studio.post(reverse("sitesettings:studio_settings"), VALID)
 
     assert response.status_code == 302
     row = SiteSettings.load()
@@ -48,7 +49,7 @@ def test_an_admin_saves_the_settings_and_the_change_is_audited(studio, admin) ->
 
 
 def test_the_new_site_name_appears_on_pages(studio) -> None:
-    studio.post(reverse("ops:studio_settings"), VALID)
+    studio.post(reverse("sitesettings:studio_settings"), VALID)
 
     page = studio.get(reverse("catalog:home")).content.decode()
 
@@ -56,7 +57,7 @@ def test_the_new_site_name_appears_on_pages(studio) -> None:
 
 
 def test_a_daily_budget_above_the_monthly_budget_is_refused_keeping_the_input(studio) -> None:
-    response = studio.post(reverse("ops:studio_settings"), {**VALID, "generation_daily_budget_usd": "300"})
+    response = studio.post(reverse("sitesettings:studio_settings"), {**VALID, "generation_daily_budget_usd": "300"})
 
     assert response.status_code == 422
     page = response.content.decode()
@@ -66,7 +67,7 @@ def test_a_daily_budget_above_the_monthly_budget_is_refused_keeping_the_input(st
 
 
 def test_the_email_check_sends_a_message_to_the_admin(studio, admin, mailoutbox) -> None:
-    response = studio.post(reverse("ops:studio_settings_email_check"), follow=True)
+    response = studio.post(reverse("sitesettings:studio_settings_email_check"), follow=True)
 
     assert f"Sent to {admin.email}" in response.content.decode()
     assert len(mailoutbox) == 1
@@ -79,12 +80,12 @@ def test_a_failing_email_transport_is_reported_not_raised(studio, settings) -> N
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
 
-    response = studio.post(reverse("ops:studio_settings_email_check"), follow=True)
+    response = studio.post(reverse("sitesettings:studio_settings_email_check"), follow=True)
 
     assert response.status_code == 200
     assert "failed through SMTP 127.0.0.1:9" in response.content.decode()
 
 
 def test_the_providers_section_says_when_the_pipeline_reports_nothing(studio) -> None:
-    page = studio.get(reverse("ops:studio_settings")).content.decode()
+    page = studio.get(reverse("sitesettings:studio_settings")).content.decode()
     assert "Providers" in page

@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
-from momentum.ops import config_checks
+from momentum.sitesettings import config_checks
 
 pytestmark = pytest.mark.django_db
 
