@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "momentum.generation",
     "momentum.analytics",
     "momentum.ops",
+    "momentum.audit",
     "momentum.sitesettings",
 ]
 

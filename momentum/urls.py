@@ -7,6 +7,7 @@ from momentum.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("momentum.ops.urls")),
+    path("", include("momentum.audit.urls")),
     path("", include("momentum.sitesettings.urls")),
     path("api/", api.urls),
     path("accounts/", include("momentum.accounts.allauth_urls")),

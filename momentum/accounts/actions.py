@@ -26,9 +26,9 @@ from momentum.accounts import gdpr, signin, tokens
 from momentum.accounts.models import Notification, RefreshToken, Role, User
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
+from momentum.audit.actions import do_record_audit
 from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.ops import metrics
-from momentum.ops.actions import do_record_audit
 from momentum.ops.request_limits import rate_limited_problem
 from momentum.sitesettings.site_mail import send_site_mail
 
@@ -240,7 +240,7 @@ def _issue_token_pair(user: User, request: HttpRequest | None, family: uuid.UUID
 
 
 def _ip(request: HttpRequest | None) -> str | None:
-    from momentum.ops.actions import client_ip
+    from momentum.audit.actions import client_ip
 
     return client_ip(request)
 

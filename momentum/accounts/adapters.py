@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch
 
 from momentum.accounts import actions
 from momentum.accounts.models import User
-from momentum.ops.actions import client_ip
+from momentum.audit.actions import client_ip
 from momentum.sitesettings import site_mail
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
+from momentum.audit.actions import do_record_audit
 from momentum.ops import metrics
-from momentum.ops.actions import do_record_audit
 
 
 def count_payment(status: str) -> None:

@@ -19,6 +19,7 @@ from momentum.achievements.actions import do_award_badges
 from momentum.achievements.models import BadgeAward
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
+from momentum.audit.actions import do_record_audit
 from momentum.billing.queries import has_premium_access
 from momentum.catalog.models import Course, Lesson
 from momentum.learning import queries
@@ -26,7 +27,6 @@ from momentum.learning.models import Certificate, Enrollment, LessonProgress
 from momentum.learning.streaks import local_date
 from momentum.lib.problems import Problem
 from momentum.ops import metrics
-from momentum.ops.actions import do_record_audit
 
 
 @transaction.atomic

@@ -149,7 +149,7 @@ def allowed(request: HttpRequest) -> bool:
 
         return hmac.compare_digest(header[7:].strip().encode(), settings.METRICS_TOKEN.encode())
     if settings.METRICS_ALLOWED_NETWORKS:
-        from momentum.ops.actions import client_ip
+        from momentum.audit.actions import client_ip
 
         address = client_ip(request)
         if address is None:

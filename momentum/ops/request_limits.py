@@ -26,10 +26,10 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from momentum.audit.actions import client_ip
 from momentum.lib.cache_fallback import UNAVAILABLE, FallbackRedisCache
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
-from momentum.ops.actions import client_ip
 
 log = get_logger("momentum.ratelimit")
 

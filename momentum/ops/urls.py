@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from momentum.ops import audit_urls, studio_views, views
+from momentum.ops import studio_views, views
 
 app_name = "ops"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,5 +14,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("studio/ops/backups/", studio_views.studio_ops_backup, name="studio_ops_backup"),
     path("studio/ops/drills/", studio_views.studio_ops_drill, name="studio_ops_drill"),
     path("studio/ops/alarms/", studio_views.studio_ops_evaluate, name="studio_ops_evaluate"),
-    *audit_urls.urlpatterns,
 ]

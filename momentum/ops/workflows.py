@@ -10,7 +10,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from momentum import durable
-from momentum.ops import audit_retention  # its workflow, queue and schedule run with ours
 from momentum.ops.models import BackupRun, IdempotencyRecord, OperationKind, OperationStatus
 
 IDEMPOTENCY_RETENTION = timedelta(hours=24)
@@ -18,7 +17,6 @@ IDEMPOTENCY_RETENTION = timedelta(hours=24)
 QUEUES: dict[str, dict[str, Any]] = {
     "maintenance": {"worker_concurrency": 1},
     "backups": {"concurrency": 1},  # one backup or drill at a time, across all workers
-    **audit_retention.QUEUES,
 }
 
 
@@ -123,6 +121,5 @@ _OPTIONAL = [
 SCHEDULES = [
     {"schedule_name": "ops.hourly_housekeeping", "workflow_fn": hourly_housekeeping, "schedule": "0 17 * * * *"},
     *[entry for entry in _OPTIONAL if not _off(str(entry["schedule"]))],
-    *audit_retention.SCHEDULES,
 ]
 UNSCHEDULED = [str(entry["schedule_name"]) for entry in _OPTIONAL if _off(str(entry["schedule"]))]

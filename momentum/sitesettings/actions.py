@@ -10,7 +10,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
 
-from momentum.ops.actions import do_record_audit
+from momentum.audit.actions import do_record_audit
 from momentum.sitesettings.models import SiteSettings
 from momentum.sitesettings.queries import SITE_NAME_CACHE_KEY, email_transport
 

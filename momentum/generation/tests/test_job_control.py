@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from momentum.audit.models import AuditLog
 from momentum.catalog.models import Course
 from momentum.generation import resilience
 from momentum.generation import workflows as pipeline
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, ProviderCall
 from momentum.generation.tests.fake_servers import API_KEYS, FakeProvider
 from momentum.generation.tests.pipeline import job_body, wait_for_job
-from momentum.ops.models import AuditLog
 from momentum.ops.queries import circuit_states
 from momentum.sitesettings.models import SiteSettings
 

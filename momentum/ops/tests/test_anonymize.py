@@ -12,13 +12,13 @@ from django.db import connection
 
 from momentum.accounts.models import Notification, User
 from momentum.analytics.models import EventKind, LearningEvent
+from momentum.audit.actions import do_record_audit
+from momentum.audit.models import AuditLog
 from momentum.billing.models import WebhookEvent
 from momentum.catalog.models import Category, Course
 from momentum.learning.models import Enrollment
-from momentum.ops.actions import do_record_audit
 from momentum.ops.backups import manifest, recovery, service
 from momentum.ops.backups.anonymize import anonymize_backup
-from momentum.ops.models import AuditLog
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGINALS = ["ada.admin@example.com", "lee.learner@example.com", "Lee Learner", "Ada Admin", "203.0.113.77",

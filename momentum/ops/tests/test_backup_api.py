@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from dbos import DBOS
 
+from momentum.audit.models import AuditLog
 from momentum.ops.backups import manifest
-from momentum.ops.models import AuditLog, BackupRun, OperationStatus
+from momentum.ops.models import BackupRun, OperationStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from momentum.ops.models import AuditLog
+from momentum.audit.models import AuditLog
 from momentum.sitesettings.models import SiteSettings
 
 pytestmark = pytest.mark.django_db

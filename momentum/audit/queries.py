@@ -7,8 +7,8 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
+from momentum.audit.models import AuditLog
 from momentum.lib.object_keys import parse_id
-from momentum.ops.models import AuditLog
 
 
 @dataclass(frozen=True)

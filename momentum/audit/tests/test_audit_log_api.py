@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from momentum.accounts.models import User
-from momentum.ops.actions import do_record_audit
-from momentum.ops.models import AuditLog
+from momentum.audit.actions import do_record_audit
+from momentum.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,8 @@ from django.core.files.storage import Storage, storages
 from django.db.models.functions import TruncDate
 
 from momentum import durable
+from momentum.audit.models import AuditLog
 from momentum.lib.logs import get_logger
-from momentum.ops.models import AuditLog
 
 log = get_logger("momentum.audit_retention")
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from momentum.accounts.models import User
-from momentum.ops.actions import do_record_audit
+from momentum.audit.actions import do_record_audit
 
 pytestmark = pytest.mark.django_db
 

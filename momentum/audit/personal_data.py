@@ -10,7 +10,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from momentum.ops.models import AuditLog, IdempotencyRecord
+from momentum.audit.models import AuditLog
+from momentum.ops.models import IdempotencyRecord
 
 PERSONAL_METADATA_KEYS = ("email", "from_email", "to_email", "display_name")
 

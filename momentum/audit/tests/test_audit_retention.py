@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from momentum import durable
 from momentum.accounts.models import User
-from momentum.ops import audit_retention
-from momentum.ops.actions import do_record_audit
-from momentum.ops.models import AuditLog
+from momentum.audit import workflows as audit_retention
+from momentum.audit.actions import do_record_audit
+from momentum.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from momentum.accounts.policy import Access, page_access
-from momentum.ops.audit_queries import AuditFilter, audit_events, known_actions
+from momentum.audit.queries import AuditFilter, audit_events, known_actions
 
 PAGE_SIZE = 50
 
