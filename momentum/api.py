@@ -211,10 +211,23 @@ def _mount_routers() -> None:
     from momentum.generation.references.api import router as references
     from momentum.learning.api import router as learning
     from momentum.ops.api import router as ops
+    from momentum.recovery.api import router as recovery
 
     # Each router is mounted here, not nested in another: django-ninja drops the leading slash of a
     # nested router's prefix, which breaks its paths in the OpenAPI document.
-    routers = (accounts, catalog, learning, achievements, billing, generation, references, analytics, audit, ops)
+    routers = (
+        accounts,
+        catalog,
+        learning,
+        achievements,
+        billing,
+        generation,
+        references,
+        analytics,
+        audit,
+        recovery,
+        ops,
+    )
     for router in routers:
         api.add_router("/v1", router)
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "momentum.analytics",
     "momentum.ops",
     "momentum.audit",
+    "momentum.recovery",
     "momentum.sitesettings",
 ]
 

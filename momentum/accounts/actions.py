@@ -1,6 +1,6 @@
 """Writes of the accounts app: accounts, sign-in and its tokens, profile changes, GDPR erasure.
 
-Each sign-in, sign-out and security change leaves an audit event (``ops.actions.do_record_audit``).
+Each sign-in, sign-out and security change leaves an audit event (``audit.actions.do_record_audit``).
 Failures are recorded outside of any transaction that a Problem would roll back.
 """
 

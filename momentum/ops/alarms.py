@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from momentum.lib.logs import get_logger
 from momentum.ops import metrics, metrics_export, queries
-from momentum.ops.models import AlarmState, MetricSample, OperationKind
+from momentum.ops.models import AlarmState, MetricSample
+from momentum.recovery import queries as recovery_queries
+from momentum.recovery.models import OperationKind
 from momentum.sitesettings import queries as site_queries
 
 log = get_logger("momentum.alarms")
@@ -213,10 +215,10 @@ def _circuits(context: Context) -> Reading:
 
 def _age(kind: OperationKind, limit: timedelta, what: str) -> Callable[[Context], Reading]:
     def condition(context: Context) -> Reading:
-        last = queries.last_success_time(kind)
+        last = recovery_queries.last_success_time(kind)
         age = context.now - last
         minutes = age.total_seconds() / 60
-        done = queries.last_successful(kind) is not None
+        done = recovery_queries.last_successful(kind) is not None
         what_happened = f"last successful {what} {minutes:.0f} min ago" if done else (
             f"no successful {what} since the installation {minutes:.0f} min ago")  # fmt: skip
         return Reading(age > limit, minutes, f"{what_happened} (limit {limit.total_seconds() / 60:.0f} min)")

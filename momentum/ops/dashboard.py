@@ -10,7 +10,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from momentum.ops import alarms, health, queries
-from momentum.ops.models import MetricSample, OperationKind, OperationStatus
+from momentum.ops.models import MetricSample
+from momentum.recovery import queries as recovery_queries
+from momentum.recovery.models import OperationKind, OperationStatus
 from momentum.sitesettings import queries as site_queries
 
 
@@ -43,15 +45,15 @@ def traffic() -> list[Figure]:
 
 def backups() -> dict[str, Any]:
     now = timezone.now()
-    last_backup = queries.last_successful(OperationKind.BACKUP)
-    last_drill = queries.last_successful(OperationKind.DRILL)
-    runs = queries.recent_runs(limit=12)
+    last_backup = recovery_queries.last_successful(OperationKind.BACKUP)
+    last_drill = recovery_queries.last_successful(OperationKind.DRILL)
+    runs = recovery_queries.recent_runs(limit=12)
     return {
         "last_backup": last_backup,
-        "backup_age": queries.age_minutes(last_backup, now),
+        "backup_age": recovery_queries.age_minutes(last_backup, now),
         "rpo_minutes": settings.BACKUP_MAX_AGE_MINUTES,
         "last_drill": last_drill,
-        "drill_age_hours": (queries.age_minutes(last_drill, now) or 0) / 60 if last_drill else None,
+        "drill_age_hours": (recovery_queries.age_minutes(last_drill, now) or 0) / 60 if last_drill else None,
         "rto_target_minutes": settings.RTO_TARGET_MINUTES,
         "runs": runs,
         "in_progress": any(run.status == OperationStatus.RUNNING for run in runs),

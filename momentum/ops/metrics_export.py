@@ -63,8 +63,8 @@ class AppStateCollector(Collector):
             yield GaugeMetricFamily(name, help_text, value=float(value))
 
     def _backups(self) -> Iterable[Any]:
-        from momentum.ops import queries
-        from momentum.ops.models import OperationKind
+        from momentum.recovery import queries as recovery_queries
+        from momentum.recovery.models import OperationKind
 
         last = GaugeMetricFamily(
             "momentum_backup_last_success_timestamp_seconds",
@@ -72,15 +72,15 @@ class AppStateCollector(Collector):
             labels=["kind"],
         )
         for kind in OperationKind:
-            last.add_metric([kind.value], queries.last_success_time(kind).timestamp())
+            last.add_metric([kind.value], recovery_queries.last_success_time(kind).timestamp())
         yield last
-        backup = queries.last_successful(OperationKind.BACKUP)
+        backup = recovery_queries.last_successful(OperationKind.BACKUP)
         yield GaugeMetricFamily(
             "momentum_backup_last_size_bytes",
             "Size of the last successful backup",
             value=backup.size_bytes if backup else 0,
         )
-        drill = queries.last_successful(OperationKind.DRILL)
+        drill = recovery_queries.last_successful(OperationKind.DRILL)
         yield GaugeMetricFamily(
             "momentum_dr_drill_last_rto_seconds",
             "Time to restore measured by the last successful drill",

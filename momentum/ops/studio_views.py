@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from momentum.accounts.policy import Access, page_access
-from momentum.ops import actions, alarms, dashboard
+from momentum.ops import alarms, dashboard
+from momentum.recovery import actions
 
 
 @page_access(Access.ADMIN)

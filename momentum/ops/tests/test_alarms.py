@@ -12,7 +12,8 @@ import yaml
 from django.utils import timezone
 
 from momentum.ops import alarms
-from momentum.ops.models import AlarmState, BackupRun, MetricSample, OperationKind, OperationStatus
+from momentum.ops.models import AlarmState, MetricSample
+from momentum.recovery.models import BackupRun, OperationKind, OperationStatus
 
 pytestmark = pytest.mark.django_db
 RULES = Path(__file__).resolve().parents[3] / "deploy" / "prometheus" / "rules.yml"

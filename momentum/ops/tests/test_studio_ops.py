@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from momentum.ops.backups import service
-from momentum.ops.models import BackupRun, OperationKind
+from momentum.recovery import service
+from momentum.recovery.models import BackupRun, OperationKind
 
 
 @pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_the_operations_page_reads_well_on_a_desk_and_a_phone(
     admin: Any, live_server: Any, chromium: Any, screenshot: Any
 ) -> None:
     from momentum.ops import alarms
-    from momentum.ops.backups import recovery
+    from momentum.recovery import restore as recovery
 
     service.create_backup()
     recovery.run_drill()

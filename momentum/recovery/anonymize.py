@@ -22,12 +22,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from momentum.ops.backups import manifest, media
-from momentum.ops.backups.engines import BackupError, work_dir
-from momentum.ops.backups.inspection import quote
-from momentum.ops.backups.recovery import _scratch_engine, fetched
-from momentum.ops.backups.service import build_manifest
-from momentum.ops.backups.targets import target_for
+from momentum.recovery import manifest, media
+from momentum.recovery.engines import BackupError, work_dir
+from momentum.recovery.inspection import quote
+from momentum.recovery.restore import _scratch_engine, fetched
+from momentum.recovery.service import build_manifest
+from momentum.recovery.targets import target_for
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 MASKED_DOMAIN = "@example.invalid"

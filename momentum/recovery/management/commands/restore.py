@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from momentum.ops.backups import recovery
+from momentum.recovery import restore as recovery
 
 
 class Command(BaseCommand):

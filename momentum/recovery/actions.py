@@ -1,4 +1,4 @@
-"""Writes of the operations app: backups and drills asked for by an admin."""
+"""Writes of recovery: backups and drills asked for by an admin (a worker makes them)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from django.http import HttpRequest
 
 from momentum.audit.actions import do_record_audit
 from momentum.lib import request_context
-from momentum.ops.models import BackupRun, OperationKind, OperationStatus
+from momentum.recovery.models import BackupRun, OperationKind, OperationStatus
 
 
 def _enqueue_after_commit(workflow_name: str, run: BackupRun) -> None:
     from momentum import durable
-    from momentum.ops import workflows
+    from momentum.recovery import workflows
 
     workflow = {"backup": workflows.backup, "drill": workflows.restore_drill}[workflow_name]
     request_id = request_context.current_request_id() or ""

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from momentum.ops.backups import recovery
+from momentum.recovery import restore as recovery
 
 
 class Command(BaseCommand):

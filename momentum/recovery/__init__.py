@@ -7,6 +7,9 @@ restore, restore drills that measure the time to restore, and anonymised copies 
     media.py       the media archive (any Django storage) and its tree checksum
     targets.py     where backups live: a local folder or an S3-compatible bucket
     manifest.py    the manifest and file checksums
-    service.py     backup, verify, restore, drill, retention: what the commands and workflows call
+    service.py     making backups, retention: what the commands and workflows call
+    restore.py     verify, restore, and the restore drill
+    actions.py     backups and drills asked for by an admin (queued for a worker)
+    workflows.py   backups and drills, on demand and scheduled
     anonymize.py   a production backup turned into one safe for staging
 """

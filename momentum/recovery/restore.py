@@ -22,11 +22,11 @@ from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from momentum.ops.backups import inspection, manifest, media
-from momentum.ops.backups.engines import BackupError, PostgresEngine, SqliteEngine, engine_for, work_dir
-from momentum.ops.backups.service import finish_run, start_run, summary
-from momentum.ops.backups.targets import LocalTarget, S3Target, split_location, target_for
-from momentum.ops.models import BackupRun, OperationKind, OperationStatus
+from momentum.recovery import inspection, manifest, media
+from momentum.recovery.engines import BackupError, PostgresEngine, SqliteEngine, engine_for, work_dir
+from momentum.recovery.models import BackupRun, OperationKind, OperationStatus
+from momentum.recovery.service import finish_run, start_run, summary
+from momentum.recovery.targets import LocalTarget, S3Target, split_location, target_for
 
 
 def resolve(location: str | None) -> tuple[LocalTarget | S3Target, str]:

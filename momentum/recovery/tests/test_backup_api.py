@@ -10,8 +10,8 @@ import pytest
 from dbos import DBOS
 
 from momentum.audit.models import AuditLog
-from momentum.ops.backups import manifest
-from momentum.ops.models import BackupRun, OperationStatus
+from momentum.recovery import manifest
+from momentum.recovery.models import BackupRun, OperationStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

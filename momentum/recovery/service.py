@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from momentum.lib.logs import get_logger
 from momentum.ops import metrics
-from momentum.ops.backups import manifest, media
-from momentum.ops.backups.engines import Dump, engine_for, work_dir
-from momentum.ops.backups.targets import LocalTarget, S3Target, target_for
-from momentum.ops.models import BackupRun, OperationKind, OperationStatus
+from momentum.recovery import manifest, media
+from momentum.recovery.engines import Dump, engine_for, work_dir
+from momentum.recovery.models import BackupRun, OperationKind, OperationStatus
+from momentum.recovery.targets import LocalTarget, S3Target, target_for
 
 log = get_logger("momentum.backups")
 

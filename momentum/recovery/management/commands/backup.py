@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from momentum.ops.backups import service
+from momentum.recovery import service
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 
-from momentum.ops.backups import manifest
+from momentum.recovery import manifest
 
 PARTIAL_PREFIX = ".partial-"
 

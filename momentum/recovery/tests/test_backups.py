@@ -14,9 +14,10 @@ from django.core.management import call_command
 
 from momentum.catalog.models import Category, Course, Lesson
 from momentum.learning.models import Enrollment
-from momentum.ops.backups import engines, manifest, media, recovery, service
-from momentum.ops.backups.engines import BackupError
-from momentum.ops.models import BackupRun, OperationKind, OperationStatus
+from momentum.recovery import engines, manifest, media, service
+from momentum.recovery import restore as recovery
+from momentum.recovery.engines import BackupError
+from momentum.recovery.models import BackupRun, OperationKind, OperationStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from momentum.ops.backups import recovery
-from momentum.ops.models import OperationStatus
+from momentum.recovery import restore as recovery
+from momentum.recovery.models import OperationStatus
 
 
 class Command(BaseCommand):

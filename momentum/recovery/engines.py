@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 
-from momentum.ops.backups.inspection import Inspector, PostgresInspector, SqliteInspector, TableFacts, quote
+from momentum.recovery.inspection import Inspector, PostgresInspector, SqliteInspector, TableFacts, quote
 
 
 class BackupError(RuntimeError):

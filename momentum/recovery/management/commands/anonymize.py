@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from momentum.ops.backups.anonymize import anonymize_backup
+from momentum.recovery.anonymize import anonymize_backup
 
 
 class Command(BaseCommand):
