@@ -210,7 +210,7 @@ def _mount_routers() -> None:
     from momentum.generation.api import router as generation
     from momentum.generation.references.api import router as references
     from momentum.learning.api import router as learning
-    from momentum.ops.api import router as ops
+    from momentum.observability.api import router as observability
     from momentum.recovery.api import router as recovery
 
     # Each router is mounted here, not nested in another: django-ninja drops the leading slash of a
@@ -226,7 +226,7 @@ def _mount_routers() -> None:
         analytics,
         audit,
         recovery,
-        ops,
+        observability,
     )
     for router in routers:
         api.add_router("/v1", router)

@@ -190,7 +190,7 @@ def enqueue(workflow: Callable[..., Any], *args: Any, queue: str, workflow_id: s
 
 def step(**options: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """``DBOS.step`` with database-connection hygiene for Django on DBOS's threads, counted and timed."""
-    from momentum.ops import metrics
+    from momentum.observability import metrics
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
         module = fn.__module__.split(".")
@@ -220,7 +220,7 @@ def step(**options: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 def workflow(name: str, **options: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """``DBOS.workflow(name=...)``, counted and timed. A recovered workflow counts as a new start."""
-    from momentum.ops import metrics
+    from momentum.observability import metrics
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(fn)

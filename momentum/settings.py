@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "momentum.ops",
     "momentum.audit",
     "momentum.recovery",
+    "momentum.observability",
     "momentum.sitesettings",
 ]
 
@@ -381,12 +382,12 @@ METRICS_TOKEN = env.str("MOMENTUM_METRICS_TOKEN", "")
 METRICS_ALLOWED_NETWORKS = env.list("MOMENTUM_METRICS_ALLOWED_NETWORKS", [])
 WORKER_METRICS_ADDRESS = env.str("MOMENTUM_WORKER_METRICS_ADDRESS", "")
 READINESS_TIMEOUT_SECONDS = env.float("MOMENTUM_READINESS_TIMEOUT", 2.0, minimum=0.1)
-# Count the default cache's hits and misses (momentum/ops/cache_metrics.py subclasses Django's backends).
+# Count the default cache's hits and misses (momentum/observability/cache_metrics.py subclasses Django's backends).
 _METERED_CACHES = {
-    "django.core.cache.backends.redis.RedisCache": "momentum.ops.cache_metrics.MeteredRedisCache",
-    "momentum.lib.cache_fallback.FallbackRedisCache": "momentum.ops.cache_metrics.MeteredFallbackRedisCache",
-    "django.core.cache.backends.locmem.LocMemCache": "momentum.ops.cache_metrics.MeteredLocMemCache",
-    "momentum.lib.cache_disk.SharedDiskCache": "momentum.ops.cache_metrics.MeteredDiskCache",
+    "django.core.cache.backends.redis.RedisCache": "momentum.observability.cache_metrics.MeteredRedisCache",
+    "momentum.lib.cache_fallback.FallbackRedisCache": "momentum.observability.cache_metrics.MeteredFallbackRedisCache",
+    "django.core.cache.backends.locmem.LocMemCache": "momentum.observability.cache_metrics.MeteredLocMemCache",
+    "momentum.lib.cache_disk.SharedDiskCache": "momentum.observability.cache_metrics.MeteredDiskCache",
 }
 _cache_backend = str(CACHES["default"]["BACKEND"])
 CACHES["default"]["BACKEND"] = _METERED_CACHES.get(_cache_backend, _cache_backend)

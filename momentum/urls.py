@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from momentum.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", include("momentum.ops.urls")),
+    path("", include("momentum.observability.urls")),
     path("", include("momentum.audit.urls")),
     path("", include("momentum.sitesettings.urls")),
     path("api/", api.urls),

@@ -65,6 +65,7 @@ def test_the_worker_finds_the_workflows_module_of_every_app_that_has_one() -> No
         "momentum.ops.workflows",
         "momentum.audit.workflows",
         "momentum.recovery.workflows",
+        "momentum.observability.workflows",
     ]
 
 

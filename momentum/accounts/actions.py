@@ -28,7 +28,7 @@ from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
 from momentum.audit.actions import do_record_audit
 from momentum.lib.problems import Conflict, Invalid, Problem
-from momentum.ops import metrics
+from momentum.observability import metrics
 from momentum.ops.request_limits import rate_limited_problem
 from momentum.sitesettings.site_mail import send_site_mail
 

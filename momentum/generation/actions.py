@@ -21,7 +21,7 @@ from momentum.generation.providers import configured
 from momentum.generation.references.models import ReferenceDocument
 from momentum.lib import request_context
 from momentum.lib.problems import Conflict, Invalid, Problem
-from momentum.ops import metrics
+from momentum.observability import metrics
 from momentum.sitesettings.queries import ai_spend, site_settings, start_of_day, start_of_month
 
 QUEUE = "generation"

@@ -26,7 +26,7 @@ from momentum.learning import queries
 from momentum.learning.models import Certificate, Enrollment, LessonProgress
 from momentum.learning.streaks import local_date
 from momentum.lib.problems import Problem
-from momentum.ops import metrics
+from momentum.observability import metrics
 
 
 @transaction.atomic

@@ -21,8 +21,3 @@ class OpsConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate (and every flush): rules whose triggers a table rebuild dropped come back.
         post_migrate.connect(_restore_database_rules, sender=self)
-        from momentum.lib import cache_fallback
-        from momentum.ops import db_metrics, metrics
-
-        db_metrics.install()
-        cache_fallback.on_fallback(lambda operation: metrics.CACHE_FALLBACKS.labels(operation).inc())

@@ -28,7 +28,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 from momentum.lib.logs import get_logger
-from momentum.ops import metrics
+from momentum.observability import metrics
 from momentum.ops.models import CacheRevision
 
 log = get_logger("momentum.caching")

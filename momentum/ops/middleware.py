@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from momentum.lib import request_context
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Problem, problem_response
-from momentum.ops import metrics
+from momentum.observability import metrics
 
 log = get_logger("momentum.request")
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}

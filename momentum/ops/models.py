@@ -23,25 +23,6 @@ class IdempotencyRecord(models.Model):
         indexes = [models.Index(fields=["created_at"], name="idempotency_by_age")]
 
 
-class AlarmState(models.Model):
-    """The last evaluation of one alarm rule by the in-app evaluator."""
-
-    name = models.CharField(max_length=80, unique=True)
-    severity = models.CharField(max_length=10, default="warning")
-    firing = models.BooleanField(default=False)
-    value = models.FloatField(null=True, blank=True)
-    message = models.CharField(max_length=500, blank=True)
-    since = models.DateTimeField(default=timezone.now)
-    evaluated_at = models.DateTimeField(default=timezone.now)
-
-
-class MetricSample(models.Model):
-    """Totals of this machine's metrics at one moment, for the in-app alarm evaluator's windows."""
-
-    taken_at = models.DateTimeField(default=timezone.now, db_index=True)
-    values = models.JSONField(default=dict)
-
-
 class CacheRevision(models.Model):
     """The revision of a family of cached reads ("catalogue", "learner:<user id>").
 

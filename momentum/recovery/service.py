@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from momentum.lib.logs import get_logger
-from momentum.ops import metrics
+from momentum.observability import metrics
 from momentum.recovery import manifest, media
 from momentum.recovery.engines import Dump, engine_for, work_dir
 from momentum.recovery.models import BackupRun, OperationKind, OperationStatus

@@ -21,7 +21,7 @@ from momentum.billing.queries import has_premium_access
 from momentum.billing.tests.fake_stripe import FakeStripe
 from momentum.catalog.models import Course
 from momentum.learning.models import Enrollment
-from momentum.ops import metrics
+from momentum.observability import metrics
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from momentum.generation import workflows as pipeline
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, ProviderCall
 from momentum.generation.tests.fake_servers import API_KEYS, FakeProvider
 from momentum.generation.tests.pipeline import job_body, wait_for_job
-from momentum.ops.queries import circuit_states
+from momentum.observability.queries import circuit_states
 from momentum.sitesettings.models import SiteSettings
 
 pytestmark = pytest.mark.integration

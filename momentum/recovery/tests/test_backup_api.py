@@ -67,7 +67,7 @@ def test_learners_may_not_start_backups(learner: Any, api_as: Any, api: Any) -> 
 
 
 def test_alarm_states_are_listed_for_admins(admin: Any, api_as: Any) -> None:
-    from momentum.ops import alarms
+    from momentum.observability import alarms
 
     alarms.evaluate()
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from momentum.ops import health
+from momentum.observability import health
 from momentum.sitesettings import config_checks
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from momentum.ops import health
+from momentum.observability import health
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ def test_readyz_reports_each_dependency(client: Any) -> None:
 
 
 def test_readyz_is_503_when_a_dependency_fails(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from momentum.ops import health
+    from momentum.observability import health
 
     def broken() -> dict[str, Any]:
         raise ConnectionError("cache unreachable")

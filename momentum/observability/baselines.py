@@ -15,8 +15,8 @@ from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from momentum.ops import metrics_export
-from momentum.ops.alarms import histogram_quantile
+from momentum.observability import metrics_export
+from momentum.observability.alarms import histogram_quantile
 
 
 @dataclass(frozen=True)

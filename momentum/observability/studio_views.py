@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from momentum.accounts.policy import Access, page_access
-from momentum.ops import alarms, dashboard
+from momentum.observability import alarms, dashboard
 from momentum.recovery import actions
 
 
@@ -30,7 +30,7 @@ def studio_ops_runs(request: HttpRequest) -> HttpResponse:
 def studio_ops_backup(request: HttpRequest) -> HttpResponse:
     run = actions.do_request_backup(actor=request.user, request=request)
     messages.success(request, f"Backup #{run.pk} is queued; a worker is making it.")
-    return redirect("ops:studio_ops")
+    return redirect("observability:studio_ops")
 
 
 @page_access(Access.ADMIN)
@@ -40,7 +40,7 @@ def studio_ops_drill(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, f"Restore drill #{run.pk} is queued: it restores the latest backup into a scratch database."
     )
-    return redirect("ops:studio_ops")
+    return redirect("observability:studio_ops")
 
 
 @page_access(Access.ADMIN)
@@ -50,4 +50,4 @@ def studio_ops_evaluate(request: HttpRequest) -> HttpResponse:
     messages.info(
         request, f"Alarms evaluated; {len(changed)} changed state." if changed else "Alarms evaluated; no change."
     )
-    return redirect("ops:studio_ops")
+    return redirect("observability:studio_ops")

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
-from momentum.ops.models import AlarmState
+from momentum.observability.models import AlarmState
 from momentum.sitesettings.queries import start_of_day
 
 
@@ -63,7 +63,7 @@ def circuit_states() -> list[dict[str, Any]]:
         provider_status = None
     if provider_status is not None:
         return _normalise_circuits(provider_status())
-    from momentum.ops import metrics_export
+    from momentum.observability import metrics_export
 
     return [
         {"provider": provider, "state": _state_name(value)}

@@ -21,8 +21,8 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from momentum.lib.logs import get_logger
-from momentum.ops import metrics, metrics_export, queries
-from momentum.ops.models import AlarmState, MetricSample
+from momentum.observability import metrics, metrics_export, queries
+from momentum.observability.models import AlarmState, MetricSample
 from momentum.recovery import queries as recovery_queries
 from momentum.recovery.models import OperationKind
 from momentum.sitesettings import queries as site_queries

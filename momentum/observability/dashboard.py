@@ -9,8 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from momentum.ops import alarms, health, queries
-from momentum.ops.models import MetricSample
+from momentum.observability import alarms, health, queries
+from momentum.observability.models import MetricSample
 from momentum.recovery import queries as recovery_queries
 from momentum.recovery.models import OperationKind, OperationStatus
 from momentum.sitesettings import queries as site_queries

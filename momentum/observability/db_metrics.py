@@ -9,7 +9,7 @@ from typing import Any
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 
-from momentum.ops import metrics
+from momentum.observability import metrics
 
 _OPERATIONS = ("select", "insert", "update", "delete", "begin", "commit", "rollback", "savepoint", "release")
 
@@ -39,4 +39,4 @@ def _instrument(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> 
 
 def install() -> None:
     """Instrument every database connection this process opens (called once, from OpsConfig.ready)."""
-    connection_created.connect(_instrument, dispatch_uid="momentum.ops.db_metrics")
+    connection_created.connect(_instrument, dispatch_uid="momentum.observability.db_metrics")

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from django.utils import timezone
 
-from momentum.ops import alarms
-from momentum.ops.models import AlarmState, MetricSample
+from momentum.observability import alarms
+from momentum.observability.models import AlarmState, MetricSample
 from momentum.recovery.models import BackupRun, OperationKind, OperationStatus
 
 pytestmark = pytest.mark.django_db

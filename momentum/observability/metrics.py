@@ -2,7 +2,7 @@
 
 Every process of a machine writes its values to memory-mapped files under
 ``settings.METRICS_DIR`` (prometheus-client's multiprocess mode, switched on by the settings
-before this module is imported); /metrics adds them up (momentum/ops/metrics_export.py).
+before this module is imported); /metrics adds them up (momentum/observability/metrics_export.py).
 Gauges declare how processes combine (``multiprocess_mode``). Names are part of the contract
 with deploy/prometheus/rules.yml and deploy/grafana/momentum.json: keep them.
 """
@@ -50,7 +50,7 @@ HTTP_LATENCY = Histogram(
 )
 HTTP_IN_FLIGHT = Gauge("momentum_http_requests_in_flight", "Requests being answered now", multiprocess_mode="livesum")
 
-# --- Database (momentum/ops/db_metrics.py) --------------------------------------------------------
+# --- Database (momentum/observability/db_metrics.py) --------------------------------------------------------
 DB_QUERIES = Counter("momentum_db_queries_total", "SQL statements run by Django", ["operation"])
 DB_QUERY_LATENCY = Histogram(
     "momentum_db_query_duration_seconds",
@@ -60,7 +60,7 @@ DB_QUERY_LATENCY = Histogram(
 )
 DB_QUERY_ERRORS = Counter("momentum_db_query_errors_total", "SQL statements that raised", ["operation"])
 
-# --- Cache (momentum/ops/cache_metrics.py and the caching layer) ----------------------------------
+# --- Cache (momentum/observability/cache_metrics.py and the caching layer) ----------------------------------
 CACHE_LOOKUPS = Counter("momentum_cache_lookups_total", "Cache reads by result", ["cache", "result"])
 CACHE_FALLBACKS = Counter(
     "momentum_cache_fallbacks_total", "Cache operations the local cache answered because Redis did not", ["operation"]

@@ -14,7 +14,7 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 from momentum.lib.cache_disk import SharedDiskCache
 from momentum.lib.cache_fallback import FallbackRedisCache
-from momentum.ops import metrics
+from momentum.observability import metrics
 
 _MISSING = object()
 

@@ -20,7 +20,7 @@ from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.registry import Collector
 
 from momentum.lib.logs import get_logger
-from momentum.ops.metrics_store import LockedMultiProcessCollector
+from momentum.observability.metrics_store import LockedMultiProcessCollector
 
 log = get_logger("momentum.metrics")
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -88,7 +88,7 @@ class AppStateCollector(Collector):
         )
 
     def _disks(self) -> Iterable[Any]:
-        from momentum.ops import queries
+        from momentum.observability import queries
 
         free = GaugeMetricFamily("momentum_disk_free_bytes", "Free space where Momentum writes", labels=["volume"])
         size = GaugeMetricFamily(
@@ -101,7 +101,7 @@ class AppStateCollector(Collector):
         yield size
 
     def _alarms(self) -> Iterable[Any]:
-        from momentum.ops import queries
+        from momentum.observability import queries
 
         firing = GaugeMetricFamily(
             "momentum_alarm_firing", "1 while the in-app evaluator finds the alarm firing", labels=["alarm", "severity"]

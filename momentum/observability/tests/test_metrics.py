@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from prometheus_client.parser import text_string_to_metric_families
 
-from momentum.ops import metrics_store
+from momentum.observability import metrics_store
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
@@ -71,14 +71,14 @@ def test_requests_are_counted_by_url_pattern_never_by_raw_path(client: Any) -> N
 def test_metrics_add_up_every_process_of_the_machine(client: Any) -> None:
     before = value(scrape(client), "momentum_signups_total")
 
-    run_in_another_process("from momentum.ops import metrics; metrics.SIGNUPS.inc(3)")
+    run_in_another_process("from momentum.observability import metrics; metrics.SIGNUPS.inc(3)")
 
     assert value(scrape(client), "momentum_signups_total") == before + 3
 
 
 def test_a_dead_process_is_folded_into_the_archive_without_losing_its_counts(client: Any) -> None:
     child = run_in_another_process(
-        "from momentum.ops import metrics; metrics.ENROLLMENTS.inc(5); "
+        "from momentum.observability import metrics; metrics.ENROLLMENTS.inc(5); "
         "metrics.HTTP_IN_FLIGHT.inc(4); metrics.CIRCUIT_STATE.labels('probe').set(1)"
     )
     before = scrape(client)
@@ -101,7 +101,7 @@ def test_claiming_an_idle_metrics_folder_empties_it_but_a_busy_one_is_kept(tmp_p
     (tmp_path / "counter_999998.db").write_bytes(b"a neighbour's")
     folder = repr(str(tmp_path))
     run_in_another_process(
-        f"from pathlib import Path; from momentum.ops import metrics_store; metrics_store.claim(Path({folder}))"
+        f"from pathlib import Path; from momentum.observability import metrics_store; metrics_store.claim(Path({folder}))"
     )
     assert (tmp_path / "counter_999998.db").exists()  # we still hold it: the second server kept its figures
     first.close()
@@ -158,7 +158,7 @@ def test_metrics_in_a_deployed_profile_answer_allowed_networks_only(client: Any,
 def test_a_server_starting_beside_a_running_command_keeps_the_commands_figures(tmp_path: Path) -> None:
     folder = tmp_path / "metrics"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "momentum.test_settings", "MOMENTUM_METRICS_DIR": str(folder)}
-    code = "from momentum.ops import metrics; import time; metrics.SIGNUPS.inc(3); print('ready', flush=True); " + (
+    code = "from momentum.observability import metrics; import time; metrics.SIGNUPS.inc(3); print('ready', flush=True); " + (
         "time.sleep(30)"
     )
     command = subprocess.Popen(

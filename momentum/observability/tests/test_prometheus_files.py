@@ -36,7 +36,7 @@ def test_the_alert_rules_pass_their_unit_tests() -> None:
 def exported_metric_names() -> set[str]:
     from prometheus_client import REGISTRY
 
-    import momentum.ops.metrics  # noqa: F401  (registers the process metrics)
+    import momentum.observability.metrics  # noqa: F401  (registers the process metrics)
 
     names = set()
     for collector in list(REGISTRY._collector_to_names):

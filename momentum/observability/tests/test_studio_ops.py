@@ -19,7 +19,7 @@ def test_the_operations_page_shows_health_alarms_backups_and_spend(
     service.create_backup()
     client.force_login(admin)
 
-    page = client.get(reverse("ops:studio_ops")).content.decode()
+    page = client.get(reverse("observability:studio_ops")).content.decode()
 
     for heading in ("Components", "Traffic", "Alarms", "Backups and restore drills", "AI spend", "Providers"):
         assert heading in page
@@ -39,7 +39,7 @@ def test_the_operations_page_says_when_serve_is_restarting_the_worker(
     monkeypatch.setenv("MOMENTUM_SUPERVISOR_STATE", str(state))
     client.force_login(admin)
 
-    page = client.get(reverse("ops:studio_ops")).content.decode()
+    page = client.get(reverse("observability:studio_ops")).content.decode()
 
     assert "no workflow worker runs: work waits in the queue until it is back" in page
 
@@ -47,9 +47,9 @@ def test_the_operations_page_says_when_serve_is_restarting_the_worker(
 @pytest.mark.django_db
 def test_the_operations_page_is_for_admins_only(client: Any, learner: Any) -> None:
     client.force_login(learner)
-    assert client.get(reverse("ops:studio_ops")).status_code == 403
+    assert client.get(reverse("observability:studio_ops")).status_code == 403
     client.logout()
-    assert client.get(reverse("ops:studio_ops")).status_code == 302
+    assert client.get(reverse("observability:studio_ops")).status_code == 302
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,7 +60,7 @@ def test_back_up_now_queues_a_backup(
     monkeypatch.setattr("momentum.durable.enqueue", lambda *args, **options: queued.append(args) or "id")
     client.force_login(admin)
 
-    response = client.post(reverse("ops:studio_ops_backup"), follow=True)
+    response = client.post(reverse("observability:studio_ops_backup"), follow=True)
 
     run = BackupRun.objects.get()
     assert run.kind == OperationKind.BACKUP
@@ -72,7 +72,7 @@ def test_back_up_now_queues_a_backup(
 def test_evaluate_now_records_every_alarm(client: Any, admin: Any) -> None:
     client.force_login(admin)
 
-    response = client.post(reverse("ops:studio_ops_evaluate"), follow=True)
+    response = client.post(reverse("observability:studio_ops_evaluate"), follow=True)
 
     assert "Alarms evaluated" in response.content.decode()
     assert "MomentumBackupTooOld" in response.content.decode()
@@ -92,7 +92,7 @@ def signed_in_cookie(user: Any, live_server: Any) -> dict[str, str]:
 def test_the_operations_page_reads_well_on_a_desk_and_a_phone(
     admin: Any, live_server: Any, chromium: Any, screenshot: Any
 ) -> None:
-    from momentum.ops import alarms
+    from momentum.observability import alarms
     from momentum.recovery import restore as recovery
 
     service.create_backup()

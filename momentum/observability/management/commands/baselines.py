@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from momentum.ops import baselines
+from momentum.observability import baselines
 
 DEFAULT_OUTPUT = Path(settings.BASE_DIR) / "docs" / "operations" / "performance-baselines.md"
 

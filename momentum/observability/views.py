@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from momentum.accounts.policy import Access, page_access
-from momentum.ops import health, metrics_export
+from momentum.observability import health, metrics_export
 
 
 @page_access(Access.PUBLIC)

@@ -2,9 +2,9 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from momentum.ops import studio_views, views
+from momentum.observability import studio_views, views
 
-app_name = "ops"
+app_name = "observability"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

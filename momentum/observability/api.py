@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from ninja import Router
 
 from momentum.accounts.policy import Access, api_access
-from momentum.ops import queries
-from momentum.ops.schemas import AlarmList
+from momentum.observability import queries
+from momentum.observability.schemas import AlarmList
 
 router = Router(tags=["operations"])
 
