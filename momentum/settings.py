@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "momentum.billing",
     "momentum.generation",
     "momentum.analytics",
+    "momentum.platform",
     "momentum.ops",
     "momentum.audit",
     "momentum.recovery",

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q
 
 from momentum.audit.models import AuditLog
-from momentum.ops.models import IdempotencyRecord
+from momentum.platform.models import IdempotencyRecord
 
 PERSONAL_METADATA_KEYS = ("email", "from_email", "to_email", "display_name")
 

@@ -1,23 +1,9 @@
-from typing import Any
-
 from django.apps import AppConfig
-from django.db import connections
-from django.db.models.signals import post_migrate
-
-
-def _restore_database_rules(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
-    from momentum.lib import db_triggers
-    from momentum.lib.logs import get_logger
-
-    restored = db_triggers.restore_missing(connections[using])
-    if restored:
-        get_logger("momentum.migrate").warning("database_rules_restored", rules=restored)
 
 
 class OpsConfig(AppConfig):
+    """What is left of ops after its split (docs/adr/0008): its migrations, which made the tables
+    the new apps' models keep, and the code the platform package takes over."""
+
     name = "momentum.ops"
     label = "ops"
-
-    def ready(self) -> None:
-        # After every migrate (and every flush): rules whose triggers a table rebuild dropped come back.
-        post_migrate.connect(_restore_database_rules, sender=self)

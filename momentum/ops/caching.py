@@ -29,7 +29,7 @@ from django.http import HttpRequest, HttpResponse
 
 from momentum.lib.logs import get_logger
 from momentum.observability import metrics
-from momentum.ops.models import CacheRevision
+from momentum.platform.models import CacheRevision
 
 log = get_logger("momentum.caching")
 T = TypeVar("T")

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from momentum import durable
-from momentum.ops.models import IdempotencyRecord
+from momentum.platform.models import IdempotencyRecord
 
 IDEMPOTENCY_RETENTION = timedelta(hours=24)
 

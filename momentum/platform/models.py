@@ -1,4 +1,4 @@
-"""Operations: the audit trail, idempotency records, site settings, backups and alarms."""
+"""What every app leans on and that is not a domain: idempotency records, cache revisions."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "ops_idempotencyrecord"  # the table of the app it came from (ops); its rows stay
         constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once")]
         indexes = [models.Index(fields=["created_at"], name="idempotency_by_age")]
 
@@ -36,6 +37,9 @@ class CacheRevision(models.Model):
 
     scope = models.CharField(max_length=80, primary_key=True)
     revision = models.BigIntegerField()
+
+    class Meta:
+        db_table = "ops_cacherevision"  # the table the triggers of ops 0004 write; its rows stay
 
     def __str__(self) -> str:
         return f"{self.scope}@{self.revision}"
