@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import QuerySet, Sum
@@ -12,6 +13,9 @@ from django.utils import timezone
 from momentum.generation.models import GenerationJob, GenerationStep, ProviderCall
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import NotFound
+
+if TYPE_CHECKING:
+    from momentum.generation.resilience import CircuitState
 
 log = get_logger("momentum.generation.queries")
 PROBE_CACHE_SECONDS = 60
@@ -67,32 +71,43 @@ def job_summary(job: GenerationJob) -> dict[str, Any]:
     }
 
 
-def provider_status() -> dict[str, dict[str, Any]]:
-    """Each kind's configured provider: does it answer (a cheap probe, cached a minute) and its circuit.
+@dataclass(frozen=True)
+class ProviderStatus:
+    """One kind's configured provider: does it answer (a cheap probe, cached a minute) and its circuit."""
 
-    {kind: {provider, configured, answers, detail, circuit, failures}}: the shape the settings and
-    operations pages read.
-    """
+    kind: str  # text, video or thumbnail
+    provider: str
+    configured: bool
+    answers: bool
+    detail: str
+    circuit: CircuitState
+    failures: int
+
+
+def provider_status() -> dict[str, ProviderStatus]:
+    """Each kind's configured provider and how it does, by kind: what the settings, generation and
+    operations pages and ``momentum check-config`` show."""
     from momentum.generation import providers
     from momentum.generation.resilience import Circuit
 
-    status: dict[str, dict[str, Any]] = {}
     factories = {
         "text": providers.text_provider,
         "video": providers.video_provider,
         "thumbnail": providers.thumbnail_provider,
     }
+    status: dict[str, ProviderStatus] = {}
     for kind, name in providers.configured().items():
         circuit = Circuit(name)
         answers, detail = _probe(kind, name, factories[kind])
-        status[kind] = {
-            "provider": name,
-            "configured": True,
-            "answers": answers,
-            "detail": detail,
-            "circuit": circuit.state(),
-            "failures": circuit.failures(),
-        }
+        status[kind] = ProviderStatus(
+            kind=kind,
+            provider=name,
+            configured=True,
+            answers=answers,
+            detail=detail,
+            circuit=circuit.state(),
+            failures=circuit.failures(),
+        )
     return status
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -55,42 +54,13 @@ def alarm_states() -> list[AlarmState]:
 
 
 def circuit_states() -> list[dict[str, Any]]:
-    """Each provider's circuit: from generation.queries.provider_status() when that exists, else
-    from the circuit gauge the generation code sets in the worker processes."""
-    try:
-        provider_status = getattr(importlib.import_module("momentum.generation.queries"), "provider_status", None)
-    except ImportError:
-        provider_status = None
-    if provider_status is not None:
-        return _normalise_circuits(provider_status())
-    from momentum.observability import metrics_export
+    """Each configured provider's circuit (closed, open, half-open) with its probe, by provider name."""
+    from momentum.generation.queries import provider_status
 
-    return [
-        {"provider": provider, "state": _state_name(value)}
-        for provider, value in sorted(metrics_export.gauge_values("momentum_circuit_open", "provider").items())
-    ]
-
-
-def _state_name(value: float) -> str:
-    return "open" if value >= 1 else "half-open" if value > 0 else "closed"
-
-
-def _normalise_circuits(status: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    if isinstance(status, dict):
-        for provider, detail in status.items():
-            entry = dict(detail) if isinstance(detail, dict) else {"state": detail}
-            entry.setdefault("provider", provider)
-            items.append(entry)
-    else:
-        for detail in status or []:
-            entry = dict(detail) if isinstance(detail, dict) else dict(vars(detail))
-            entry.setdefault("provider", entry.get("name", "?"))
-            items.append(entry)
-    for entry in items:
-        state = entry.get("state", entry.get("circuit", "closed"))
-        entry["state"] = _state_name(float(state)) if isinstance(state, int | float) else str(state).lower()
-    return sorted(items, key=lambda entry: str(entry["provider"]))
+    return sorted(
+        ({**asdict(status), "state": status.circuit} for status in provider_status().values()),
+        key=lambda entry: str(entry["provider"]),
+    )
 
 
 def figures_today(now: datetime | None = None) -> dict[str, Any]:

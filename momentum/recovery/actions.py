@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from momentum.audit.actions import do_record_audit
 from momentum.lib import request_context
+from momentum.recovery.audit_events import AuditAction
 from momentum.recovery.models import BackupRun, OperationKind, OperationStatus
 
 
@@ -27,7 +28,7 @@ def _enqueue_after_commit(workflow_name: str, run: BackupRun) -> None:
 def do_request_backup(*, actor: Any, request: HttpRequest | None = None) -> BackupRun:
     """Queue a backup now (the same as the scheduled ones); a worker makes it."""
     run = BackupRun.objects.create(kind=OperationKind.BACKUP, status=OperationStatus.RUNNING)
-    do_record_audit("ops.backup_requested", actor=actor, resource=run, request=request)
+    do_record_audit(AuditAction.BACKUP_REQUESTED, actor=actor, resource=run, request=request)
     _enqueue_after_commit("backup", run)
     return run
 
@@ -36,6 +37,6 @@ def do_request_backup(*, actor: Any, request: HttpRequest | None = None) -> Back
 def do_request_drill(*, actor: Any, request: HttpRequest | None = None) -> BackupRun:
     """Queue a restore drill of the latest backup; a worker runs it."""
     run = BackupRun.objects.create(kind=OperationKind.DRILL, status=OperationStatus.RUNNING)
-    do_record_audit("ops.drill_requested", actor=actor, resource=run, request=request)
+    do_record_audit(AuditAction.DRILL_REQUESTED, actor=actor, resource=run, request=request)
     _enqueue_after_commit("drill", run)
     return run

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from momentum.audit.actions import do_record_audit
+from momentum.sitesettings.audit_events import AuditAction
 from momentum.sitesettings.models import SiteSettings
 from momentum.sitesettings.queries import SITE_NAME_CACHE_KEY, email_transport
 
@@ -36,7 +37,7 @@ def do_update_site_settings(*, actor: Any, request: HttpRequest | None = None, *
             setattr(row, name, value)
     if changed:
         row.save(update_fields=[*changed, "updated_at"])
-        do_record_audit("settings.updated", actor=actor, resource=row, request=request, metadata={"changed": changed})
+        do_record_audit(AuditAction.UPDATED, actor=actor, resource=row, request=request, metadata={"changed": changed})
         transaction.on_commit(lambda: cache.delete(SITE_NAME_CACHE_KEY))
     return row
 
@@ -60,7 +61,7 @@ def do_send_test_email(*, actor: Any, request: HttpRequest | None = None) -> tup
     else:
         outcome = (True, f"Sent to {actor.email} through {transport}.")
     do_record_audit(
-        "settings.email_checked",
+        AuditAction.EMAIL_CHECKED,
         actor=actor,
         request=request,
         metadata={"sent": outcome[0], "transport": transport},

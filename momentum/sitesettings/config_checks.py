@@ -30,14 +30,13 @@ def ai_providers() -> dict[str, dict[str, Any]]:
 
     result = {}
     for kind, status in provider_status().items():
-        name = status["provider"]
-        if name in OFFLINE_PROVIDERS:
-            detail = f"offline, built in ({status['detail']})"
-        elif status["answers"]:
-            detail = f"reachable ({status['detail']})"
+        if status.provider in OFFLINE_PROVIDERS:
+            detail = f"offline, built in ({status.detail})"
+        elif status.answers:
+            detail = f"reachable ({status.detail})"
         else:
-            detail = f"not reachable: {status['detail']}"
-        result[kind] = check(name, bool(status["answers"]), detail)
+            detail = f"not reachable: {status.detail}"
+        result[kind] = check(status.provider, status.answers, detail)
     return result
 
 

@@ -3,8 +3,6 @@ against the budgets the settings hold."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -47,50 +45,25 @@ def email_transport() -> str:
     return backend.rsplit(".", 2)[-2] + " backend"  # e.g. the test suite's in-memory outbox
 
 
-def _field(item: Any, *names: str) -> Any:
-    for name in names:
-        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
-        if value is not None:
-            return value
-    return None
-
-
-def providers() -> list[dict[str, Any]] | None:
+def providers() -> list[dict[str, Any]]:
     """Each generation provider: configured and answering, from the generation app's
-    ``provider_status()`` ({kind: {provider, answers, detail, circuit, ...}}); None when the
-    generation app does not offer it."""
-    try:
-        module = importlib.import_module("momentum.generation.queries")
-    except ImportError:
-        return None
-    provider_status = getattr(module, "provider_status", None)
-    if provider_status is None:
-        return None
+    ``provider_status()``; one row saying what failed when the probe itself fails."""
+    from momentum.generation.queries import provider_status
+
     try:
         status = provider_status()
     except Exception as error:  # a failing probe is itself the status to show
         log.warning("provider_status_failed", error=str(error))
         return [{"label": "Generation providers", "configured": None, "answering": False, "detail": str(error)}]
-    if isinstance(status, Mapping):
-        items = [
-            {"kind": kind, **entry} if isinstance(entry, Mapping) else {"kind": kind} for kind, entry in status.items()
-        ]
-    else:
-        items = list(status)
-    rows = []
-    for item in items:
-        name = _field(item, "provider", "name")
-        circuit = _field(item, "circuit")
-        detail = str(_field(item, "detail", "message", "error", "last_error") or "")
-        rows.append(
-            {
-                "label": " · ".join(str(part) for part in (_field(item, "kind", "role"), name) if part) or str(item),
-                "configured": _field(item, "configured") if _field(item, "configured") is not None else bool(name),
-                "answering": _field(item, "answering", "answers", "ok", "healthy"),
-                "detail": "; ".join(part for part in (detail, f"circuit {circuit}" if circuit else "") if part),
-            }
-        )
-    return rows
+    return [
+        {
+            "label": f"{item.kind} · {item.provider}",
+            "configured": item.configured,
+            "answering": item.answers,
+            "detail": "; ".join(part for part in (item.detail, f"circuit {item.circuit}") if part),
+        }
+        for item in status.values()
+    ]
 
 
 def site_settings() -> SiteSettings:
