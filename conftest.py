@@ -22,7 +22,7 @@ PASSWORD = "correct-horse-42"
 def _metrics_folder_claimed() -> Iterator[None]:
     """This process writes metrics too: it holds the metrics folder as `momentum serve` does, so a
     server or worker a test starts on the same data folder keeps this process's figures."""
-    from momentum.ops import metrics_store
+    from momentum.observability import metrics_store
 
     handle = metrics_store.claim(Path(settings.METRICS_DIR))
     yield

@@ -206,16 +206,30 @@ def _mount_routers() -> None:
     from momentum.accounts.api import router as accounts
     from momentum.achievements.api import router as achievements
     from momentum.analytics.api import router as analytics
+    from momentum.audit.api import router as audit
     from momentum.billing.api import router as billing
     from momentum.catalog.api import router as catalog
     from momentum.generation.api import router as generation
     from momentum.generation.references.api import router as references
     from momentum.learning.api import router as learning
-    from momentum.ops.api import router as ops
+    from momentum.observability.api import router as observability
+    from momentum.recovery.api import router as recovery
 
     # Each router is mounted here, not nested in another: django-ninja drops the leading slash of a
     # nested router's prefix, which breaks its paths in the OpenAPI document.
-    routers = (accounts, catalog, learning, achievements, billing, generation, references, analytics, ops)
+    routers = (
+        accounts,
+        catalog,
+        learning,
+        achievements,
+        billing,
+        generation,
+        references,
+        analytics,
+        audit,
+        recovery,
+        observability,
+    )
     for router in routers:
         api.add_router("/v1", router)
 

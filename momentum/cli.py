@@ -52,7 +52,7 @@ def _hold_metrics_folder() -> IO[str] | None:
         directory = Path(settings.METRICS_DIR)
     except ConfigError:
         return None  # the command itself reports the configuration error
-    from momentum.ops import metrics_store
+    from momentum.observability import metrics_store
 
     return metrics_store.claim(directory, clean=False)
 
@@ -102,7 +102,7 @@ def worker(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     from momentum.lib.logs import get_logger
-    from momentum.ops import metrics_export, metrics_store
+    from momentum.observability import metrics_export, metrics_store
     from momentum.platform import durable
 
     log = get_logger("momentum.worker")
@@ -193,7 +193,7 @@ def serve(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     from momentum.lib.logs import get_logger
-    from momentum.ops import metrics, metrics_store
+    from momentum.observability import metrics, metrics_store
 
     log = get_logger("momentum.serve")
     metrics_dir = Path(settings.METRICS_DIR)
@@ -244,7 +244,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def _report_restart(restart: Restart) -> None:
     from momentum.lib.logs import get_logger
-    from momentum.ops import metrics
+    from momentum.observability import metrics
 
     metrics.PROCESS_RESTARTS.labels(restart.kind).inc()
     get_logger("momentum.serve").warning(
@@ -271,8 +271,8 @@ class _AlarmRaiser:
     def _run(self) -> None:
         from django.db import connections
 
-        from momentum.ops import alarms
-        from momentum.ops.models import AlarmState
+        from momentum.observability import alarms
+        from momentum.observability.models import AlarmState
 
         firing = False
         while True:

@@ -5,6 +5,6 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    from momentum.ops.settings_queries import site_name
+    from momentum.sitesettings.queries import site_name
 
     return {"site_name": site_name(), "momentum_env": settings.MOMENTUM_ENV}

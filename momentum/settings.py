@@ -7,7 +7,7 @@ storage. Every variable is listed in the README's configuration table and .env.e
 
 Each setting is built once and reads top to bottom. Reading them makes no folder and leaves the
 environment alone: folders are made and prometheus-client is pointed at its folder by the code
-that uses them (momentum/platform/data_folders.py, momentum/ops/__init__.py). Two things are done
+that uses them (momentum/platform/data_folders.py, momentum/observability/__init__.py). Two things are done
 to the process here, because they must come before anything else: a SQLite new enough for DBOS
 (sqlite_compat) and the log format (momentum.lib.logs, at the end).
 """
@@ -155,7 +155,12 @@ INSTALLED_APPS = [
     "momentum.billing",
     "momentum.generation",
     "momentum.analytics",
+    "momentum.platform",
     "momentum.ops",
+    "momentum.audit",
+    "momentum.recovery",
+    "momentum.observability",
+    "momentum.sitesettings",
     *(f"allauth.socialaccount.providers.{name}" for name in SOCIAL_PROVIDERS),
 ]
 
@@ -278,12 +283,12 @@ DEMO_VIDEOS = env.bool("MOMENTUM_DEMO_VIDEOS", not IS_TEST)
 
 REDIS_URL = env.str("REDIS_URL", "")
 CACHE_KEY_PREFIX = env.str("MOMENTUM_CACHE_PREFIX", f"momentum:{MOMENTUM_ENV}")
-# Each backend is a subclass of the library's that counts hits and misses (momentum/ops/cache_metrics.py).
+# Each backend is a subclass of the library's that counts hits and misses (momentum/observability/cache_metrics.py).
 CACHES = {
     "default": {
         # Redis, with a local in-process cache standing in while Redis does not answer
         # (momentum.lib.cache_fallback.FallbackRedisCache).
-        "BACKEND": "momentum.ops.cache_metrics.MeteredFallbackRedisCache",
+        "BACKEND": "momentum.observability.cache_metrics.MeteredFallbackRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
         "TIMEOUT": 300,
@@ -294,7 +299,7 @@ CACHES = {
         # One cache for every process of this machine (web, worker, command line): DiskCache's
         # SQLite files in the data folder (momentum.lib.cache_disk.SharedDiskCache), so throttles
         # and quotas count all of their traffic.
-        "BACKEND": "momentum.ops.cache_metrics.MeteredDiskCache",
+        "BACKEND": "momentum.observability.cache_metrics.MeteredDiskCache",
         "LOCATION": str(DATA_DIR / "cache"),
         "KEY_PREFIX": CACHE_KEY_PREFIX,
         "TIMEOUT": 300,
@@ -607,7 +612,7 @@ REMINDER_HOUR = env.int("MOMENTUM_REMINDER_HOUR", 18, minimum=0, maximum=23)
 # --- Operations -----------------------------------------------------------------------------
 
 # Prometheus metrics are kept in memory-mapped files, one per process, so that /metrics adds
-# up every web process and worker of this machine (momentum/ops/__init__.py points
+# up every web process and worker of this machine (momentum/observability/__init__.py points
 # prometheus-client at this folder before it is first imported).
 METRICS_DIR = env.path("MOMENTUM_METRICS_DIR", DATA_DIR / "metrics")
 METRICS_TOKEN = env.str("MOMENTUM_METRICS_TOKEN", "")

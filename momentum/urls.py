@@ -6,7 +6,9 @@ from django.urls import URLPattern, URLResolver, include, path
 from momentum.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", include("momentum.ops.urls")),
+    path("", include("momentum.observability.urls")),
+    path("", include("momentum.audit.urls")),
+    path("", include("momentum.sitesettings.urls")),
     path("api/", api.urls),
     path("accounts/", include("momentum.accounts.allauth_urls")),
     path("", include("momentum.accounts.urls")),

@@ -42,7 +42,7 @@ from momentum.catalog.models import Category, Course
 from momentum.generation.models import GenerationJob
 from momentum.generation.references.models import ReferenceDocument
 from momentum.learning.reminders import unsubscribe_token
-from momentum.ops.models import BackupRun
+from momentum.recovery.models import BackupRun
 from tests.test_access_declared import NOT_PAGES
 from tests.test_access_declared import page_access as declared_page_access
 

@@ -54,7 +54,7 @@ def view_lengths(path: Path) -> dict[str, int]:
 def test_the_web_modules_are_found() -> None:
     names = {str(path.relative_to(PACKAGE)) for path in web_modules()}
 
-    assert {"catalog/api/admin.py", "learning/views.py", "ops/backups_api.py", "accounts/studio_views.py"} <= names
+    assert {"catalog/api/admin.py", "learning/views.py", "recovery/api.py", "accounts/studio_views.py"} <= names
 
 
 def test_web_modules_make_no_orm_calls() -> None:
@@ -85,3 +85,15 @@ def test_every_app_is_in_the_import_contracts() -> None:
     apps = {f"momentum.{path.parent.name}" for path in PACKAGE.glob("*/apps.py")}
 
     assert apps == set(layers["containers"])
+
+
+def test_the_map_in_the_architecture_page_names_every_app_and_only_apps() -> None:
+    from django.apps import apps as installed
+
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    map_block = page.split("## Map of layers and apps", 1)[1].split("```")[1]
+    on_map = {name for line in map_block.splitlines() if "apps:" in line for name in line.split("apps:", 1)[1].split()}
+    momentum_apps = {config.label for config in installed.get_app_configs() if config.name.startswith("momentum.")}
+
+    assert [name for name in sorted(on_map) if not (PACKAGE / name / "__init__.py").is_file()] == []
+    assert on_map == momentum_apps

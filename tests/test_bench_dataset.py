@@ -11,7 +11,7 @@ from django.db.models import Count
 from bench.dataset import generate
 from momentum.accounts.models import User
 from momentum.catalog.models import Course
-from momentum.ops.models import CacheRevision
+from momentum.platform.models import CacheRevision
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -63,6 +63,9 @@ def test_the_worker_finds_the_workflows_module_of_every_app_that_has_one() -> No
         "momentum.generation.workflows",
         "momentum.analytics.workflows",
         "momentum.ops.workflows",
+        "momentum.audit.workflows",
+        "momentum.recovery.workflows",
+        "momentum.observability.workflows",
     ]
 
 
@@ -72,8 +75,8 @@ def test_workflows_keep_the_names_dbos_recorded_for_them() -> None:
     assert missing == set()
 
 
-def test_the_audit_archive_runs_on_its_queue_and_schedule_with_the_operations_workflows() -> None:
-    from momentum.ops import workflows
+def test_the_audit_archive_runs_on_its_queue_and_schedule() -> None:
+    from momentum.audit import workflows
 
     assert "audit-retention" in workflows.QUEUES
     assert "ops.archive_audit_logs" in [entry["schedule_name"] for entry in workflows.SCHEDULES]

@@ -1,6 +1,6 @@
 """Writes of the accounts app: accounts, sign-in and its tokens, profile changes, GDPR erasure.
 
-Each sign-in, sign-out and security change leaves an audit event (``ops.actions.do_record_audit``).
+Each sign-in, sign-out and security change leaves an audit event (``audit.actions.do_record_audit``).
 Failures are recorded outside of any transaction that a Problem would roll back.
 """
 
@@ -26,11 +26,11 @@ from momentum.accounts import gdpr, signin, tokens
 from momentum.accounts.models import Notification, RefreshToken, Role, User
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
+from momentum.audit.actions import do_record_audit
 from momentum.lib.problems import Conflict, Invalid, Problem
-from momentum.ops import metrics
-from momentum.ops.actions import do_record_audit
-from momentum.ops.site_mail import send_site_mail
+from momentum.observability import metrics
 from momentum.platform.request_limits import rate_limited_problem
+from momentum.sitesettings.site_mail import send_site_mail
 
 REFRESH_TOKEN_PREFIX = "mrt_"  # noqa: S105  (a prefix, recognisable to secret scanners)
 

@@ -15,8 +15,8 @@ from django.urls import NoReverseMatch
 
 from momentum.accounts import actions
 from momentum.accounts.models import User
-from momentum.ops import site_mail
 from momentum.platform.client_address import client_ip
+from momentum.sitesettings import site_mail
 
 
 @dataclass(frozen=True)

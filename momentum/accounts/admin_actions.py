@@ -17,8 +17,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from momentum.accounts.models import RefreshToken, Role, User
+from momentum.audit.actions import do_record_audit
 from momentum.lib.problems import Conflict, Invalid
-from momentum.ops.actions import do_record_audit
 
 
 def _refuse_leaving_no_admin(user: User, *, role: str, is_active: bool) -> None:

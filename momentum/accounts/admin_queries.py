@@ -42,7 +42,7 @@ def enrollments_of(user: User) -> list[Any]:
 
 def audit_trail(user: User, limit: int = 50) -> list[Any]:
     """What happened to and by this person, newest first."""
-    from momentum.ops.models import AuditLog
+    from momentum.audit.models import AuditLog
 
     entries = list(
         AuditLog.objects.filter(Q(subject=user) | Q(actor=user) | Q(resource_type="user", resource_id=str(user.pk)))

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 
 from momentum.accounts import actions
 from momentum.accounts.models import User
-from momentum.ops.actions import do_record_audit
+from momentum.audit.actions import do_record_audit
 
 DISPATCH_PREFIX = "momentum.accounts.audit."
 

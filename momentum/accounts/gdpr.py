@@ -23,7 +23,7 @@ PERSONAL_DATA_MODULES = [
     "momentum.billing.personal_data",
     "momentum.generation.personal_data",
     "momentum.analytics.personal_data",
-    "momentum.ops.personal_data",
+    "momentum.audit.personal_data",
 ]
 EXPORT_FORMAT_VERSION = 1
 

@@ -32,7 +32,7 @@ def profile(user: User) -> dict[str, Any]:
 
 def recent_security_events(user: User, limit: int = 10) -> list[Any]:
     """The latest sign-ins and security changes of ``user``, for their security page."""
-    from momentum.ops.models import AuditLog
+    from momentum.audit.models import AuditLog
 
     return list(AuditLog.objects.filter(subject=user, action__startswith="auth.").order_by("-created_at")[:limit])
 

@@ -44,7 +44,7 @@ class RoleForm(forms.Form):
 
 def _audit_url(user: User) -> str | None:
     try:
-        return f"{reverse('ops:studio_audit')}?subject={user.pk}"
+        return f"{reverse('audit:studio_audit')}?subject={user.pk}"
     except NoReverseMatch:  # the audit-log page comes with the identity work
         return None
 

@@ -13,7 +13,7 @@ from momentum.achievements.models import Badge, BadgeAward
 from momentum.achievements.rules import BADGES, Facts
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
-from momentum.ops import metrics
+from momentum.observability import metrics
 
 
 def sync_badges(badge_model: Any = Badge) -> None:

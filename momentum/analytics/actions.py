@@ -164,8 +164,8 @@ def do_roll_up(*, now: datetime | None = None) -> RollupReport:
 def do_request_rollup(*, actor: Any, request: HttpRequest | None = None) -> str:
     """Queue a roll-up pass now (the same pass runs on a schedule); returns its workflow ID."""
     from momentum.analytics.workflows import QUEUE, roll_up_now  # the workflow module imports this one
+    from momentum.audit.actions import do_record_audit
     from momentum.lib import request_context
-    from momentum.ops.actions import do_record_audit
     from momentum.platform import durable
 
     workflow_id = durable.enqueue(roll_up_now, request_context.current_request_id(), queue=QUEUE)

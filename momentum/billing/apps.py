@@ -15,12 +15,12 @@ class _Metrics:
     """Provider calls and circuit states in /metrics (providers import no app, so billing tells them)."""
 
     def call(self, provider: str, outcome: str, seconds: float) -> None:
-        from momentum.ops import metrics
+        from momentum.observability import metrics
 
         metrics.PROVIDER_CALLS.labels(provider, outcome).inc()
         metrics.PROVIDER_LATENCY.labels(provider).observe(seconds)
 
     def circuit(self, provider: str, state: str) -> None:
-        from momentum.ops import metrics
+        from momentum.observability import metrics
 
         metrics.CIRCUIT_STATE.labels(provider).set({"open": 1.0, "half-open": 0.5}.get(state, 0.0))

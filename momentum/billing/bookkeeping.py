@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db import transaction
 
-from momentum.ops import metrics
-from momentum.ops.actions import do_record_audit
+from momentum.audit.actions import do_record_audit
+from momentum.observability import metrics
 
 
 def count_payment(status: str) -> None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from momentum.billing.models import Payment, PaymentStatus, Product, Subscription
 from momentum.billing.products import plan_offer
-from momentum.ops.site_mail import send_site_mail, site_context
+from momentum.sitesettings.site_mail import send_site_mail, site_context
 
 
 def _kind(payment: Payment) -> str:

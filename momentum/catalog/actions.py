@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from momentum.audit.actions import do_record_audit
 from momentum.catalog.models import DURATIONS, Category, Course, Lesson, Level, Status
 from momentum.lib.problems import Conflict, Invalid
 from momentum.lib.slugs import unique_slug
-from momentum.ops.actions import do_record_audit
 
 
 @transaction.atomic

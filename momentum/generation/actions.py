@@ -13,6 +13,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from momentum.audit.actions import do_record_audit
 from momentum.catalog.models import Category, Level
 from momentum.generation import queries
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
@@ -20,9 +21,8 @@ from momentum.generation.providers import configured
 from momentum.generation.references.models import ReferenceDocument
 from momentum.lib import request_context
 from momentum.lib.problems import Conflict, Invalid, Problem
-from momentum.ops import metrics
-from momentum.ops.actions import do_record_audit
-from momentum.ops.queries import ai_spend, site_settings, start_of_day, start_of_month
+from momentum.observability import metrics
+from momentum.sitesettings.queries import ai_spend, site_settings, start_of_day, start_of_month
 
 QUEUE = "generation"
 FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)

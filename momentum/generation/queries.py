@@ -73,18 +73,20 @@ def job_summary(job: GenerationJob) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ProviderStatus:
-    """One kind's configured provider, as the studio, the operations pages and check-config show it."""
+    """One kind's configured provider: does it answer (a cheap probe, cached a minute) and its circuit."""
 
     kind: str  # text, video or thumbnail
-    provider: str  # the configured provider's name: local, anthropic, heygen...
-    answers: bool  # its probe (cheap, cached a minute) succeeded
-    detail: str  # what the probe said, or why it failed
-    circuit: CircuitState  # closed, open or half-open (generation/resilience.py)
-    failures: int  # calls failed in a row, as the circuit counts them
+    provider: str
+    configured: bool
+    answers: bool
+    detail: str
+    circuit: CircuitState
+    failures: int
 
 
-def provider_status() -> list[ProviderStatus]:
-    """Each kind's configured provider: does it answer, and its circuit."""
+def provider_status() -> dict[str, ProviderStatus]:
+    """Each kind's configured provider and how it does, by kind: what the settings, generation and
+    operations pages and ``momentum check-config`` show."""
     from momentum.generation import providers
     from momentum.generation.resilience import Circuit
 
@@ -93,12 +95,20 @@ def provider_status() -> list[ProviderStatus]:
         "video": providers.video_provider,
         "thumbnail": providers.thumbnail_provider,
     }
-    statuses = []
+    status: dict[str, ProviderStatus] = {}
     for kind, name in providers.configured().items():
         circuit = Circuit(name)
         answers, detail = _probe(kind, name, factories[kind])
-        statuses.append(ProviderStatus(kind, name, answers, detail, circuit.state(), circuit.failures()))
-    return statuses
+        status[kind] = ProviderStatus(
+            kind=kind,
+            provider=name,
+            configured=True,
+            answers=answers,
+            detail=detail,
+            circuit=circuit.state(),
+            failures=circuit.failures(),
+        )
+    return status
 
 
 def _probe(kind: str, name: str, factory: Any) -> tuple[bool, str]:
@@ -119,7 +129,7 @@ def _probe(kind: str, name: str, factory: Any) -> tuple[bool, str]:
 
 
 def jobs_started_today(user: Any) -> int:
-    from momentum.ops.queries import start_of_day
+    from momentum.sitesettings.queries import start_of_day
 
     return GenerationJob.objects.filter(created_by=user, created_at__gte=start_of_day(timezone.now())).count()
 

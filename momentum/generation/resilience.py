@@ -29,7 +29,7 @@ from django.db.models import F
 from momentum.generation.models import GenerationJob, GenerationStep, ProviderCall
 from momentum.generation.providers.base import ProviderError, Usage
 from momentum.lib.logs import get_logger
-from momentum.ops import metrics
+from momentum.observability import metrics
 
 log = get_logger("momentum.generation.resilience")
 

@@ -17,7 +17,7 @@ from momentum.generation import actions, queries
 from momentum.generation.forms import GenerateForm
 from momentum.generation.models import GenerationJob
 from momentum.lib.problems import Problem
-from momentum.ops.queries import ai_spend, site_settings
+from momentum.sitesettings.queries import ai_spend, site_settings
 
 PAGE_SIZE = 15
 

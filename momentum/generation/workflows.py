@@ -405,8 +405,8 @@ def make_thumbnail(run: StepRun) -> None:
 @generation_step(StepName.SAVE, finished=())
 def save_course(run: StepRun) -> int:
     """The draft course with every lesson, in one transaction; once (the job keeps its course)."""
+    from momentum.audit.actions import do_record_audit
     from momentum.catalog.actions import NewLesson, do_add_lessons, do_create_course, do_set_thumbnail
-    from momentum.ops.actions import do_record_audit
 
     step, job_id = run.step, str(run.job.pk)
     with transaction.atomic():

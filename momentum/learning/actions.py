@@ -19,14 +19,14 @@ from momentum.achievements.actions import do_award_badges
 from momentum.achievements.models import BadgeAward
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
+from momentum.audit.actions import do_record_audit
 from momentum.billing.queries import has_premium_access
 from momentum.catalog.models import Course, Lesson
 from momentum.learning import queries
 from momentum.learning.models import Certificate, Enrollment, LessonProgress
 from momentum.learning.streaks import local_date
 from momentum.lib.problems import Problem
-from momentum.ops import metrics
-from momentum.ops.actions import do_record_audit
+from momentum.observability import metrics
 
 
 @transaction.atomic

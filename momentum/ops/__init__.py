@@ -1,13 +1,2 @@
-"""Operations: the audit trail, backups and restores, metrics, alarms, probes and site settings.
-
-prometheus-client picks where it keeps values when it is first imported, and Momentum imports it
-only from this package: point it at the machine's metrics folder (settings.METRICS_DIR, shared by
-every process) before any module here loads it.
-"""
-
-import os
-
-from django.conf import settings
-
-settings.METRICS_DIR.mkdir(parents=True, exist_ok=True)
-os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(settings.METRICS_DIR)
+"""What is left of ops after its split (docs/adr/0008): its migrations, which made the tables the
+new apps keep, and the code the platform package takes over."""

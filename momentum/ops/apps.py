@@ -1,31 +1,9 @@
-from typing import Any
-
 from django.apps import AppConfig
-from django.db import connections
-from django.db.models.signals import post_migrate
-
-
-def _restore_database_rules(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
-    from momentum.lib import db_triggers
-    from momentum.lib.logs import get_logger
-
-    restored = db_triggers.restore_missing(connections[using])
-    if restored:
-        get_logger("momentum.migrate").warning("database_rules_restored", rules=restored)
 
 
 class OpsConfig(AppConfig):
+    """What is left of ops after its split (docs/adr/0008): its migrations, which made the tables
+    the new apps' models keep, and the code the platform package takes over."""
+
     name = "momentum.ops"
     label = "ops"
-
-    def ready(self) -> None:
-        # After every migrate (and every flush): rules whose triggers a table rebuild dropped come back.
-        post_migrate.connect(_restore_database_rules, sender=self)
-        from momentum.lib import cache_fallback
-        from momentum.ops import db_metrics, metrics
-        from momentum.platform import data_folders, meters
-
-        data_folders.create_database_folder()  # here until the platform has an app config of its own
-        db_metrics.install()
-        meters.install(metrics.PrometheusMeter())
-        cache_fallback.on_fallback(lambda operation: metrics.CACHE_FALLBACKS.labels(operation).inc())

@@ -28,8 +28,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 from momentum.lib.logs import get_logger
-from momentum.ops.models import CacheRevision
 from momentum.platform.meters import meter
+from momentum.platform.models import CacheRevision
 
 log = get_logger("momentum.caching")
 T = TypeVar("T")

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from momentum.lib.problems import Problem
-from momentum.ops.models import IdempotencyRecord
+from momentum.platform.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
 WAIT_FOR_FIRST_SECONDS = 10.0

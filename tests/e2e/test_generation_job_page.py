@@ -14,7 +14,7 @@ from django.utils import timezone
 from momentum.catalog.models import Category
 from momentum.generation import actions
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepStatus
-from momentum.ops.queries import site_settings
+from momentum.sitesettings.queries import site_settings
 from tests.e2e.test_studio_authoring import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

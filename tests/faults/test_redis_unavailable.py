@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def _redis_cache(settings: Any, port: int) -> FallbackRedisCache:
     settings.CACHES = {
         "default": {
-            "BACKEND": "momentum.ops.cache_metrics.MeteredFallbackRedisCache",
+            "BACKEND": "momentum.observability.cache_metrics.MeteredFallbackRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "KEY_PREFIX": "faults",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "FALLBACK_RETRY_SECONDS": 0},
@@ -121,7 +121,7 @@ def test_an_outage_seen_by_one_request_holds_for_the_next_requests(settings: Any
     # the back-off must outlive it, or every request would wait for the dead Redis again.
     settings.CACHES = {
         "default": {
-            "BACKEND": "momentum.ops.cache_metrics.MeteredFallbackRedisCache",
+            "BACKEND": "momentum.observability.cache_metrics.MeteredFallbackRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "FALLBACK_RETRY_SECONDS": 60},
         }
@@ -140,7 +140,7 @@ def test_an_outage_seen_by_one_request_holds_for_the_next_requests(settings: Any
 
 
 def test_operations_answered_locally_count_in_the_fallback_metric(settings: Any) -> None:
-    from momentum.ops import metrics
+    from momentum.observability import metrics
 
     def answered_locally(operation: str) -> float:
         return float(metrics.CACHE_FALLBACKS.labels(operation)._value.get())

@@ -13,8 +13,9 @@ from django.test.client import MULTIPART_CONTENT as MULTIPART
 from PIL import Image
 
 from momentum.catalog.tests.factories import make_course
-from momentum.ops.backups import recovery, service
-from momentum.ops.models import BackupRun, OperationKind, OperationStatus
+from momentum.recovery import restore as recovery
+from momentum.recovery import service
+from momentum.recovery.models import BackupRun, OperationKind, OperationStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

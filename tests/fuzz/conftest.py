@@ -96,7 +96,7 @@ def personas(db: None) -> dict[str, dict[str, str]]:
     from momentum.accounts.tokens import issue_access_token
     from momentum.catalog.tests.factories import make_course
     from momentum.learning.actions import do_enroll
-    from momentum.ops.models import BackupRun
+    from momentum.recovery.models import BackupRun
 
     learner = make_user("fuzz.learner@example.com", display_name="Fuzz Learner")
     admin = make_user("fuzz.admin@example.com", role=Role.ADMIN, display_name="Fuzz Admin")

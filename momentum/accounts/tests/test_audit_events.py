@@ -10,7 +10,7 @@ from django.test import Client
 from conftest import PASSWORD
 from momentum.accounts.models import RefreshToken, User
 from momentum.accounts.tests.conftest import totp_code
-from momentum.ops.models import AuditLog
+from momentum.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

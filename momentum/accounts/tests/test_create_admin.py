@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from momentum.accounts.models import Role, User
-from momentum.ops.models import AuditLog
+from momentum.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 
 from momentum.accounts.models import User
 from momentum.accounts.tests.conftest import link_in
-from momentum.ops.models import AuditLog
+from momentum.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

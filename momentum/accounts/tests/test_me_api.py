@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from momentum.accounts.models import User
-from momentum.ops.models import AuditLog
+from momentum.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

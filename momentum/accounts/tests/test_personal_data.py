@@ -11,9 +11,9 @@ from momentum.accounts.models import RefreshToken, User
 from momentum.accounts.tests.factories import History, make_history
 from momentum.achievements.models import BadgeAward
 from momentum.analytics.models import LearningEvent
+from momentum.audit.models import AuditLog
 from momentum.billing.models import Payment
 from momentum.learning.models import Certificate, Enrollment, LessonProgress
-from momentum.ops.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

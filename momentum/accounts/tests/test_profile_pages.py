@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from momentum.accounts.models import RefreshToken, User
-from momentum.ops.models import AuditLog
+from momentum.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from momentum.accounts.models import RefreshToken, User
-from momentum.ops.models import AuditLog
+from momentum.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

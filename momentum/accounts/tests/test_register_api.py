@@ -6,7 +6,7 @@ import pytest
 
 from momentum.accounts.models import Role, User
 from momentum.accounts.tests.conftest import link_in
-from momentum.ops.models import AuditLog
+from momentum.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

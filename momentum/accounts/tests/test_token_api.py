@@ -7,7 +7,7 @@ import pytest
 from conftest import PASSWORD
 from momentum.accounts.models import RefreshToken, User
 from momentum.accounts.tests.conftest import recovery_codes, totp_code
-from momentum.ops.models import AuditLog
+from momentum.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

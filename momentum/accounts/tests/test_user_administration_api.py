@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from momentum.accounts.models import RefreshToken, Role, User
-from momentum.ops.models import AuditLog
+from momentum.audit.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

@@ -112,7 +112,7 @@ def test_an_admin_runs_the_rollup_on_demand_as_a_workflow(workflows, admin, lear
 
 @pytest.mark.django_db(transaction=True)
 def test_an_on_demand_rollup_is_in_the_audit_log_with_who_asked(workflows, admin, api_as, client) -> None:
-    from momentum.ops.models import AuditLog
+    from momentum.audit.models import AuditLog
 
     workflow_id = api_as(admin).post("/admin/analytics/rollup").json()["workflow_id"]
     client.force_login(admin)

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from momentum.audit.models import AuditLog
 from momentum.billing.models import Entitlement, Payment, PaymentStatus
 from momentum.billing.queries import has_premium_access
-from momentum.ops.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from django.test import Client
 
 from momentum.accounts.models import Notification, Role, User
 from momentum.analytics.models import EventKind, LearningEvent
+from momentum.audit.models import AuditLog
 from momentum.billing.models import Entitlement, Payment, PaymentStatus, Subscription, SubscriptionStatus, WebhookEvent
 from momentum.billing.queries import has_premium_access
 from momentum.catalog.models import Course
-from momentum.ops.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

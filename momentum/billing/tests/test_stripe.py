@@ -15,13 +15,13 @@ from django.test import Client
 
 from momentum.accounts.models import Role, User
 from momentum.analytics.models import EventKind, LearningEvent
+from momentum.audit.models import AuditLog
 from momentum.billing.models import Payment, PaymentStatus, Subscription, SubscriptionStatus, WebhookEvent
 from momentum.billing.queries import has_premium_access
 from momentum.billing.tests.fake_stripe import FakeStripe
 from momentum.catalog.models import Course
 from momentum.learning.models import Enrollment
-from momentum.ops import metrics
-from momentum.ops.models import AuditLog
+from momentum.observability import metrics
 
 pytestmark = pytest.mark.django_db
 

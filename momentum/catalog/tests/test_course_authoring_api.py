@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from momentum.audit.models import AuditLog
 from momentum.catalog.models import Course, Status
 from momentum.catalog.tests.authoring import draft_course, published_course
-from momentum.ops.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import socket
 
 import pytest
 
+from momentum.audit.models import AuditLog
 from momentum.catalog.models import Lesson
 from momentum.catalog.tests.authoring import draft_course, published_course
-from momentum.ops.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
+from momentum.audit.actions import do_record_audit
 from momentum.generation.references.extraction import (
     chunk_pages,
     extract_text,
@@ -23,7 +24,6 @@ from momentum.generation.references.extraction import (
 )
 from momentum.generation.references.models import ReferenceChunk, ReferenceDocument
 from momentum.lib.terms import normalise
-from momentum.ops.actions import do_record_audit
 
 PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024  # the header may follow a little junk (the PDF spec allows it within 1 KB)

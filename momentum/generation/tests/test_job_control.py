@@ -8,14 +8,15 @@ from typing import Any
 
 import pytest
 
+from momentum.audit.models import AuditLog
 from momentum.catalog.models import Course
 from momentum.generation import resilience
 from momentum.generation import workflows as pipeline
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, ProviderCall
 from momentum.generation.tests.fake_servers import API_KEYS, FakeProvider
 from momentum.generation.tests.pipeline import job_body, wait_for_job
-from momentum.ops.models import AuditLog, SiteSettings
-from momentum.ops.queries import circuit_states
+from momentum.observability.queries import circuit_states
+from momentum.sitesettings.models import SiteSettings
 
 pytestmark = pytest.mark.integration
 

@@ -10,12 +10,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT as MULTIPART
 
+from momentum.audit.models import AuditLog
 from momentum.generation.references import extraction
 from momentum.generation.references.extraction import safe_filename
 from momentum.generation.references.models import ReferenceChunk, ReferenceDocument
 from momentum.generation.references.queries import passages_for
 from momentum.generation.tests.pdfs import inflation_bomb_pdf, many_pages_pdf, text_pdf
-from momentum.ops.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 

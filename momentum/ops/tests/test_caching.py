@@ -16,7 +16,7 @@ from momentum.accounts.models import User
 from momentum.catalog.models import Course
 from momentum.catalog.tests.factories import make_course
 from momentum.learning.actions import do_enroll
-from momentum.ops import metrics
+from momentum.observability import metrics
 from momentum.platform import caching
 
 pytestmark = pytest.mark.django_db

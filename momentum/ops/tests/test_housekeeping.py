@@ -7,8 +7,8 @@ from dbos import DBOS
 from django.utils import timezone
 
 from momentum.ops import workflows as housekeeping
-from momentum.ops.models import IdempotencyRecord
 from momentum.platform import durable
+from momentum.platform.models import IdempotencyRecord
 
 
 def test_expired_idempotency_records_are_purged_and_fresh_ones_kept(workflows: None, learner) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SiteSettingsConfig(AppConfig):
+    name = "momentum.sitesettings"
+    label = "sitesettings"

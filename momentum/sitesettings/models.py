@@ -1,0 +1,32 @@
+"""The settings an admin changes in the studio (the site's name, generation quotas and budgets)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+
+
+class SiteSettings(models.Model):
+    """The settings an admin changes in the studio; one row."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    site_name = models.CharField(max_length=100, default="Momentum")
+    generation_daily_quota = models.PositiveIntegerField(default=10, help_text="Jobs per admin per day")
+    generation_monthly_budget_usd = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("100.00"))
+    generation_daily_budget_usd = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("20.00"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "ops_sitesettings"  # the table of the app it came from (ops); its rows stay
+        verbose_name_plural = "site settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="site_settings_single_row"),
+            models.CheckConstraint(condition=Q(generation_monthly_budget_usd__gte=0), name="site_budget_not_negative"),
+        ]
+
+    @classmethod
+    def load(cls) -> SiteSettings:
+        settings_row, _ = cls.objects.get_or_create(id=1)
+        return settings_row
