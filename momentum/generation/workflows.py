@@ -38,7 +38,14 @@ from django.urls import reverse
 
 from momentum import durable
 from momentum.generation import actions, providers, resilience
-from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
+from momentum.generation.models import (
+    GenerationJob,
+    GenerationStep,
+    JobStatus,
+    ProviderCall,
+    StepName,
+    StepStatus,
+)
 from momentum.generation.providers.base import (
     CourseBrief,
     LessonDraft,
@@ -308,6 +315,7 @@ def submit_video(run: StepRun, day: int) -> str:
         narration=lesson.narration,
         key_points=tuple(outline.days[day - 1].objectives),
         accent_color=job.category.color,
+        key=f"momentum-{job.pk}-day-{day}",  # a re-run of this step (retry, crash) reuses the video
     )
     try:
         video = providers.video_provider()
@@ -328,9 +336,15 @@ def poll_video(job_id: str, day: int, external_id: str) -> str:
     if _cancelled(job_id):
         return "failed"
     polls = int(step.output.get("polls", 0)) + 1
+    # The video's seconds are billed by the poll that finds it done. A re-run of that poll (the
+    # worker died before this step was checkpointed, or the download failed and the job was
+    # retried with the same video) must not bill them again: the provider charged once.
+    billed = ProviderCall.objects.filter(step_id=step.pk, ok=True, video_seconds__gt=0).exists()
     try:
         video = providers.video_provider()
-        status = _provider_call(step, video.name, "video", lambda: video.status(external_id), retries_only=True)
+        status = _provider_call(
+            step, video.name, "video", lambda: video.status(external_id), retries_only=True, bill=not billed
+        )
         if status.state == "failed":
             raise ProviderError(status.error or "the video could not be made", provider=video.name, retryable=False)
         if status.state == "processing":
