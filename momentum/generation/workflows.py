@@ -82,6 +82,9 @@ class Stop(Exception):
     """The job was cancelled: the workflow ends without another step."""
 
 
+CANCELLED = "cancelled"  # what a step that found its job cancelled answers (for those that answer text)
+
+
 # --- Helpers the steps share ----------------------------------------------------------------------
 
 
@@ -220,7 +223,7 @@ def still_running(job_id: str) -> bool:
     return not _cancelled(job_id)
 
 
-@generation_step(StepName.VALIDATE, done="")
+@generation_step(StepName.VALIDATE, done="", cancelled=CANCELLED)
 def validate(run: StepRun) -> str:
     """Everything the later steps rely on, checked once more at run time: '' or the problem."""
     job = run.job
@@ -239,7 +242,7 @@ def validate(run: StepRun) -> str:
     return ""
 
 
-@generation_step(StepName.REFERENCES, done=None)
+@generation_step(StepName.REFERENCES, done=None, cancelled=None)
 def gather_references(run: StepRun) -> None:
     """The reference passages most relevant to the topic (they ground the outline)."""
     job = run.job
@@ -258,7 +261,7 @@ def write_text_step(job_id: str, name: str) -> str:
     return write_lesson(job_id, StepName.LESSON.day_of(name))
 
 
-@generation_step(StepName.OUTLINE, done="", cancelled="cancelled", checkpointed=False)
+@generation_step(StepName.OUTLINE, done="", cancelled=CANCELLED, checkpointed=False)
 def write_outline(run: StepRun) -> str:
     """The course's outline, one entry per day: '' or what went wrong."""
     job, step = run.job, run.step
@@ -279,7 +282,7 @@ def write_outline(run: StepRun) -> str:
     return ""
 
 
-@generation_step(StepName.LESSON, done="", cancelled="cancelled", checkpointed=False)
+@generation_step(StepName.LESSON, done="", cancelled=CANCELLED, checkpointed=False)
 def write_lesson(run: StepRun, day: int) -> str:
     """Day ``day``'s lesson, grounded in the passages nearest to its plan: '' or what went wrong."""
     job, step = run.job, run.step
@@ -560,13 +563,15 @@ def generate_course(job_id: str, request_id: str = "") -> str:
 def _text(job_id: str, names: list[str]) -> str:
     handles = [DBOS.enqueue_workflow(TEXT_QUEUE, write_text, job_id, name) for name in names]
     errors = [error for error in (handle.get_result() for handle in handles) if error]
-    if "cancelled" in errors:
+    if CANCELLED in errors:
         raise Stop
     return "; ".join(errors)
 
 
 def _pipeline(job_id: str, days: int, *, include_video: bool) -> str:
     problem = validate(job_id)
+    if problem == CANCELLED:
+        raise Stop
     if problem:
         return finish(job_id, JobStatus.FAILED, f"The request is invalid: {problem}.")
     gather_references(job_id)
