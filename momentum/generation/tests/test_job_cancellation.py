@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -99,3 +100,9 @@ def test_a_failed_job_missing_some_step_rows_is_retried_to_the_end(workflows: No
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert job.steps.filter(name="validate", status=StepStatus.SUCCEEDED).exists()
     assert job.course_id is not None
+
+
+@pytest.mark.django_db
+def test_a_workflow_whose_job_is_gone_ends_without_running_a_step() -> None:
+    # e.g. the database was restored from a backup older than the job; its workflow still runs
+    assert actions.do_begin_job(str(uuid.uuid4())) is False
