@@ -26,6 +26,8 @@ process), each for the next ``times`` matching requests, then answers succeed ag
     hang               no answer for ``hang_seconds`` (longer than the client's timeout)
     lost_answer        the request is carried out (a video is created) but the connection is
                        closed before the answer: the client cannot tell whether it was
+    held_answer        the same, the answer held back for ``hang_seconds`` first (a worker
+                       killed while it waits)
     video_failed       (heygen) the video's status turns "failed"
 
 Each server records every request (``requests``: status, fault, usage billed) and the calls it
@@ -132,6 +134,7 @@ MODES = (
     "invalid_schema",
     "hang",
     "lost_answer",
+    "held_answer",
     "video_failed",
 )
 FAKE_VIDEO_SECONDS = 2.0
@@ -264,15 +267,14 @@ class FakeProvider:
         record["status"] = reply.status
         if call is not None and "usage" in call:
             record["usage"] = call["usage"]  # what the answer billed, also when it was unusable
-        if (
-            call is not None
-            and reply.status == 200
-            and (fault is None or fault.mode in ("video_failed", "lost_answer"))
-        ):
+        carried_out = fault is None or fault.mode in ("video_failed", "lost_answer", "held_answer")
+        if call is not None and reply.status == 200 and carried_out:
             with self._lock:
                 call.update(seq=len(self.calls) + 1, method=method, path=path)
                 self.calls.append(call)
-        if fault is not None and fault.mode == "lost_answer":
+        if fault is not None and fault.mode in ("lost_answer", "held_answer"):
+            if fault.mode == "held_answer":
+                self._stopping.wait(self.hang_seconds)
             handler.close_connection = True
             return  # done, but the client never hears so
         self._send(handler, reply)
