@@ -175,6 +175,21 @@ def _same_job(job: GenerationJob, spec: JobRequest) -> GenerationJob:
     return job
 
 
+def _add_missing_steps(job: GenerationJob) -> None:
+    """Every step row the workflow reads (a job made by an older release or the demo data may
+    lack some): the missing ones are added, PENDING, so a retry runs them."""
+    names = step_names(job.duration_days)
+    have = set(job.steps.values_list("name", flat=True))
+    GenerationStep.objects.bulk_create(
+        (
+            GenerationStep(job=job, name=name, position=position, status=_initial_status(job, name))
+            for position, name in enumerate(names)
+            if name not in have
+        ),
+        ignore_conflicts=True,
+    )
+
+
 def _initial_status(job: GenerationJob, name: str) -> str:
     if (name.startswith(f"{StepName.VIDEO}-") and not job.include_video) or (
         name == StepName.THUMBNAIL and not job.include_thumbnail
@@ -199,16 +214,11 @@ def do_cancel_job(job: GenerationJob, *, actor: Any, request: HttpRequest | None
     )
     do_record_audit("generation.job_cancelled", actor=actor, resource=job, request=request)
     metrics.GENERATION_JOBS.labels(JobStatus.CANCELLED).inc()
-    workflow_ids = queries.workflow_ids(job)
-    transaction.on_commit(lambda: _cancel_workflows(workflow_ids))
+    # The workflow is not cancelled in DBOS: a run cancelled under it ends in DBOS's error log
+    # (it awaits its own recorded outcome and gets DBOSAwaitedWorkflowCancelledError). Each step
+    # reads the job's status before it starts, so the workflow ends by itself, quietly, at its
+    # next step (a queued one at its first).
     return job
-
-
-def _cancel_workflows(workflow_ids: list[str]) -> None:
-    from momentum.platform import durable
-
-    for workflow_id in workflow_ids:
-        durable.client().cancel_workflow(workflow_id)
 
 
 @transaction.atomic
@@ -224,6 +234,7 @@ def do_retry_job(job: GenerationJob, *, actor: Any, request: HttpRequest | None 
     job.providers = {**job.providers, **configured(), "retries": retries}
     job.save(update_fields=["status", "error", "finished_at", "providers", "updated_at"])
     job.steps.filter(status__in=[StepStatus.FAILED, StepStatus.RUNNING]).update(status=StepStatus.PENDING, error="")
+    _add_missing_steps(job)
     do_record_audit("generation.job_retried", actor=actor, resource=job, request=request, metadata={"retry": retries})
     _enqueue_after_commit(job, queries.workflow_id(job))
     return job
@@ -233,10 +244,11 @@ def do_retry_job(job: GenerationJob, *, actor: Any, request: HttpRequest | None 
 
 
 def do_begin_job(job_id: str) -> bool:
-    """The workflow starts (or resumes): False when the job was cancelled or has ended."""
+    """The workflow starts (or resumes): False when the job was cancelled, has ended or is gone
+    (a database restored from a backup older than the job)."""
     with transaction.atomic():
-        job = GenerationJob.objects.select_for_update().get(pk=job_id)
-        if job.status in FINISHED:
+        job = GenerationJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in FINISHED:
             return False
         job.status = JobStatus.RUNNING
         job.started_at = job.started_at or timezone.now()

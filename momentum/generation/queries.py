@@ -47,11 +47,6 @@ def workflow_id(job: GenerationJob) -> str:
     return str(job.pk) if retries == 0 else f"{job.pk}-retry-{retries}"
 
 
-def workflow_ids(job: GenerationJob) -> list[str]:
-    retries = int((job.providers or {}).get("retries", 0))
-    return [str(job.pk), *(f"{job.pk}-retry-{n}" for n in range(1, retries + 1))]
-
-
 def calls(job: GenerationJob) -> QuerySet[ProviderCall]:
     return ProviderCall.objects.filter(job=job).order_by("created_at", "id")
 

@@ -37,7 +37,14 @@ from django.db import transaction
 from django.urls import reverse
 
 from momentum.generation import actions, providers, resilience
-from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
+from momentum.generation.models import (
+    GenerationJob,
+    GenerationStep,
+    JobStatus,
+    ProviderCall,
+    StepName,
+    StepStatus,
+)
 from momentum.generation.providers.base import (
     CourseBrief,
     LessonDraft,
@@ -73,6 +80,9 @@ SCHEDULES: list[dict[str, Any]] = []
 
 class Stop(Exception):
     """The job was cancelled: the workflow ends without another step."""
+
+
+CANCELLED = "cancelled"  # what a step that found its job cancelled answers (for those that answer text)
 
 
 # --- Helpers the steps share ----------------------------------------------------------------------
@@ -213,7 +223,7 @@ def still_running(job_id: str) -> bool:
     return not _cancelled(job_id)
 
 
-@generation_step(StepName.VALIDATE, done="")
+@generation_step(StepName.VALIDATE, done="", cancelled=CANCELLED)
 def validate(run: StepRun) -> str:
     """Everything the later steps rely on, checked once more at run time: '' or the problem."""
     job = run.job
@@ -232,7 +242,7 @@ def validate(run: StepRun) -> str:
     return ""
 
 
-@generation_step(StepName.REFERENCES, done=None)
+@generation_step(StepName.REFERENCES, done=None, cancelled=None)
 def gather_references(run: StepRun) -> None:
     """The reference passages most relevant to the topic (they ground the outline)."""
     job = run.job
@@ -251,7 +261,7 @@ def write_text_step(job_id: str, name: str) -> str:
     return write_lesson(job_id, StepName.LESSON.day_of(name))
 
 
-@generation_step(StepName.OUTLINE, done="", cancelled="cancelled", checkpointed=False)
+@generation_step(StepName.OUTLINE, done="", cancelled=CANCELLED, checkpointed=False)
 def write_outline(run: StepRun) -> str:
     """The course's outline, one entry per day: '' or what went wrong."""
     job, step = run.job, run.step
@@ -272,7 +282,7 @@ def write_outline(run: StepRun) -> str:
     return ""
 
 
-@generation_step(StepName.LESSON, done="", cancelled="cancelled", checkpointed=False)
+@generation_step(StepName.LESSON, done="", cancelled=CANCELLED, checkpointed=False)
 def write_lesson(run: StepRun, day: int) -> str:
     """Day ``day``'s lesson, grounded in the passages nearest to its plan: '' or what went wrong."""
     job, step = run.job, run.step
@@ -308,6 +318,7 @@ def submit_video(run: StepRun, day: int) -> str:
         narration=lesson.narration,
         key_points=tuple(outline.days[day - 1].objectives),
         accent_color=job.category.color,
+        key=f"momentum-{job.pk}-day-{day}",  # a re-run of this step (retry, crash) reuses the video
     )
     try:
         video = providers.video_provider()
@@ -328,9 +339,15 @@ def poll_video(job_id: str, day: int, external_id: str) -> str:
     if _cancelled(job_id):
         return "failed"
     polls = int(step.output.get("polls", 0)) + 1
+    # The video's seconds are billed by the poll that finds it done. A re-run of that poll (the
+    # worker died before this step was checkpointed, or the download failed and the job was
+    # retried with the same video) must not bill them again: the provider charged once.
+    billed = ProviderCall.objects.filter(step_id=step.pk, ok=True, video_seconds__gt=0).exists()
     try:
         video = providers.video_provider()
-        status = _provider_call(step, video.name, "video", lambda: video.status(external_id), retries_only=True)
+        status = _provider_call(
+            step, video.name, "video", lambda: video.status(external_id), retries_only=True, bill=not billed
+        )
         if status.state == "failed":
             raise ProviderError(status.error or "the video could not be made", provider=video.name, retryable=False)
         if status.state == "processing":
@@ -546,13 +563,15 @@ def generate_course(job_id: str, request_id: str = "") -> str:
 def _text(job_id: str, names: list[str]) -> str:
     handles = [DBOS.enqueue_workflow(TEXT_QUEUE, write_text, job_id, name) for name in names]
     errors = [error for error in (handle.get_result() for handle in handles) if error]
-    if "cancelled" in errors:
+    if CANCELLED in errors:
         raise Stop
     return "; ".join(errors)
 
 
 def _pipeline(job_id: str, days: int, *, include_video: bool) -> str:
     problem = validate(job_id)
+    if problem == CANCELLED:
+        raise Stop
     if problem:
         return finish(job_id, JobStatus.FAILED, f"The request is invalid: {problem}.")
     gather_references(job_id)

@@ -30,7 +30,10 @@ def perform_backup(run_id: int) -> str:
     run = BackupRun.objects.get(pk=run_id)
     if run.status == OperationStatus.SUCCEEDED:
         return run.location
-    return service.create_backup(run).location
+    try:
+        return service.create_backup(run).location
+    except Exception as error:
+        return _recorded_failure(run_id, error)
 
 
 @durable.step()
@@ -40,7 +43,20 @@ def perform_drill(run_id: int) -> str:
     run = BackupRun.objects.get(pk=run_id)
     if run.status != OperationStatus.RUNNING:
         return run.status
-    return recovery.run_drill(run).status
+    try:
+        return recovery.run_drill(run).status
+    except Exception as error:
+        return _recorded_failure(run_id, error)
+
+
+def _recorded_failure(run_id: int, error: Exception) -> str:
+    """A failure the run has recorded (its status, error and log line, which the admin's page and
+    the alarms read) ends the workflow as that run's status: it is not a workflow error, whose
+    traceback DBOS would log. An ``error`` the run did not record is raised again."""
+    run = BackupRun.objects.get(pk=run_id)
+    if run.status != OperationStatus.FAILED:
+        raise error
+    return str(run.status)
 
 
 @durable.workflow("ops.backup")

@@ -51,6 +51,17 @@ class FakeServer:
         with urllib.request.urlopen(f"{self.url}/_calls", timeout=5) as response:  # noqa: S310  (local)
             return [call for call in json.load(response)["calls"] if call["purpose"] == purpose]
 
+    def requests(self) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.url}/_calls", timeout=5) as response:  # noqa: S310  (local)
+            return list(json.load(response)["requests"])
+
+    def fail_next(self, mode: str, *, on: str) -> None:
+        request = urllib.request.Request(  # noqa: S310  (local)
+            f"{self.url}/_faults", data=json.dumps({"mode": mode, "on": on}).encode(), method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=5):  # noqa: S310  (local)
+            pass
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
@@ -103,10 +114,8 @@ def _database_url() -> str:
     return f"{server}/{name}"
 
 
-def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_calls(
-    transactional_db: None, admin, workflow_database: str, fakes: Any, settings: Any
-) -> None:  # type: ignore[no-untyped-def]
-    text, video = fakes
+def _worker(settings: Any, workflow_database: str, text: FakeServer, video: FakeServer) -> WorkerProcess:
+    """A worker process pointed at the fake providers, and this process enqueueing on its workflow database."""
     worker = WorkerProcess(
         {
             **os.environ,
@@ -126,6 +135,14 @@ def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_c
     # The job is enqueued on the worker's own workflow database (this process runs none of it)
     settings.DBOS_SYSTEM_DATABASE_URL = workflow_database
     durable.release_system_database()
+    return worker
+
+
+def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_calls(
+    transactional_db: None, admin, workflow_database: str, fakes: Any, settings: Any
+) -> None:  # type: ignore[no-untyped-def]
+    text, video = fakes
+    worker = _worker(settings, workflow_database, text, video)
     worker.start()
     try:
         spec = actions.JobRequest(topic="Sourdough baking", category=Category.objects.get(slug="health-wellness"),
@@ -153,6 +170,37 @@ def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_c
         # ... and each completed provider call was made exactly once
         assert len(text.calls("outline")) == 1
         assert sorted(call["day"] for call in text.calls("lesson")) == [1, 2, 3, 4, 5, 6, 7]
+        assert len(video.calls("video.generate")) == 7
+        assert len(video.calls("video.download")) == 7
+    finally:
+        worker.stop()
+        durable.release_system_database()
+
+
+def test_a_worker_killed_while_heygen_holds_its_answer_has_that_video_made_once(
+    transactional_db: None, admin, workflow_database: str, fakes: Any, settings: Any
+) -> None:  # type: ignore[no-untyped-def]
+    text, video = fakes
+    # HeyGen will make the first video it is asked for, and hold back its answer
+    video.fail_next("held_answer", on="/v2/video/generate")
+    worker = _worker(settings, workflow_database, text, video)
+    worker.start()
+    try:
+        spec = actions.JobRequest(topic="Sourdough baking", category=Category.objects.get(slug="health-wellness"),
+                                  duration_days=7, include_thumbnail=False)  # fmt: skip
+        job, _ = actions.do_start_job(admin, spec)
+
+        # Given the worker waits for HeyGen's answer to a video HeyGen has made
+        wait_for(lambda: any(request["fault"] == "held_answer" for request in video.requests()))
+        # When the worker is killed, then restarted (the submission's step runs again)
+        worker.kill()
+        worker.start()
+
+        # Then the job finishes with a video for every lesson, each made (and paid for) once
+        wait_for(lambda: GenerationJob.objects.get(pk=job.pk).status != JobStatus.RUNNING)
+        job.refresh_from_db()
+        assert job.status == JobStatus.SUCCEEDED, (job.error, job.warnings)
+        assert job.warnings == []
         assert len(video.calls("video.generate")) == 7
         assert len(video.calls("video.download")) == 7
     finally:

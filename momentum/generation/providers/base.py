@@ -161,6 +161,9 @@ class VideoRequest:
     narration: str
     key_points: tuple[str, ...]
     accent_color: str = "#2563eb"
+    # The same for every submission of one lesson's video (its job and day): a provider that
+    # charges per video finds the video an earlier, interrupted submission made and reuses it.
+    key: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ each provider's wire format, so the adapters (and the whole pipeline) run agains
     openai     POST /v1/chat/completions, GET /v1/models   (any OpenAI-compatible server)
     bedrock    POST /model/{modelId}/converse        (Converse, as botocore sends it to endpoint_url)
                POST /model/{modelId}/invoke          (InvokeModel of the Stability image model)
-    heygen     POST /v2/video/generate, GET /v1/video_status.get?video_id=..., GET /files/{id}.mp4
+    heygen     POST /v2/video/generate, GET /v1/video_status.get?video_id=...,
+               GET /v1/video.list?limit=..&token=.. (newest first), GET /files/{id}.mp4
 
 The LLM fakes answer with JSON valid for the schema the request asks for: a lesson when the
 request carries the ``LessonDraft`` schema (``content_markdown``), an outline when it carries
@@ -23,6 +24,10 @@ process), each for the next ``times`` matching requests, then answers succeed ag
     malformed_content  200, the model's text is not JSON
     invalid_schema     200, valid JSON that breaks the schema
     hang               no answer for ``hang_seconds`` (longer than the client's timeout)
+    lost_answer        the request is carried out (a video is created) but the connection is
+                       closed before the answer: the client cannot tell whether it was
+    held_answer        the same, the answer held back for ``hang_seconds`` first (a worker
+                       killed while it waits)
     video_failed       (heygen) the video's status turns "failed"
 
 Each server records every request (``requests``: status, fault, usage billed) and the calls it
@@ -128,6 +133,8 @@ MODES = (
     "malformed_content",
     "invalid_schema",
     "hang",
+    "lost_answer",
+    "held_answer",
     "video_failed",
 )
 FAKE_VIDEO_SECONDS = 2.0
@@ -260,10 +267,16 @@ class FakeProvider:
         record["status"] = reply.status
         if call is not None and "usage" in call:
             record["usage"] = call["usage"]  # what the answer billed, also when it was unusable
-        if call is not None and reply.status == 200 and (fault is None or fault.mode == "video_failed"):
+        carried_out = fault is None or fault.mode in ("video_failed", "lost_answer", "held_answer")
+        if call is not None and reply.status == 200 and carried_out:
             with self._lock:
                 call.update(seq=len(self.calls) + 1, method=method, path=path)
                 self.calls.append(call)
+        if fault is not None and fault.mode in ("lost_answer", "held_answer"):
+            if fault.mode == "held_answer":
+                self._stopping.wait(self.hang_seconds)
+            handler.close_connection = True
+            return  # done, but the client never hears so
         self._send(handler, reply)
 
     def _send(self, handler: BaseHTTPRequestHandler, reply: Reply) -> None:
@@ -381,13 +394,8 @@ class FakeProvider:
                 return self._bedrock_converse(match["model"], body, mode)
             if match:
                 return self._bedrock_invoke(match["model"], body)
-        if self.kind == "heygen":
-            if method == "POST" and path == "/v2/video/generate":
-                return self._heygen_generate(body, mode)
-            if method == "GET" and path == "/v1/video_status.get":
-                return self._heygen_status(query.get("video_id", ""))
-            if method == "GET" and re.fullmatch(r"/files/[\w-]+\.mp4", path):
-                return Reply(200, fake_mp4(), {"Content-Type": "video/mp4"}), {"purpose": "video.download"}
+        if self.kind == "heygen" and (answered := self._heygen_route(method, path, query, body, mode)):
+            return answered
         return self._error(
             404,
             "not_found_error" if self.kind != "bedrock" else "UnknownOperationException",
@@ -500,6 +508,19 @@ class FakeProvider:
 
     # --- HeyGen ----------------------------------------------------------------------------
 
+    def _heygen_route(
+        self, method: str, path: str, query: dict[str, str], body: Any, mode: str | None
+    ) -> tuple[Reply, dict[str, Any] | None] | None:
+        if method == "POST" and path == "/v2/video/generate":
+            return self._heygen_generate(body, mode)
+        if method == "GET" and path == "/v1/video_status.get":
+            return self._heygen_status(query.get("video_id", ""))
+        if method == "GET" and path == "/v1/video.list":
+            return self._heygen_list(query)
+        if method == "GET" and re.fullmatch(r"/files/[\w-]+\.mp4", path):
+            return Reply(200, fake_mp4(), {"Content-Type": "video/mp4"}), {"purpose": "video.download"}
+        return None
+
     def _heygen_generate(self, body: dict[str, Any], mode: str | None) -> tuple[Reply, dict[str, Any] | None]:
         inputs = body.get("video_inputs")
         if not isinstance(inputs, list) or not inputs:
@@ -510,12 +531,50 @@ class FakeProvider:
             return self._error(400, "invalid_parameter", "voice.input_text must be 1 to 5000 characters"), None
         video_id = secrets.token_hex(16)
         with self._lock:
-            self.videos[video_id] = {"polls": 0, "failed": mode == "video_failed", "title": body.get("title", "")}
+            self.videos[video_id] = {
+                "polls": 0,
+                "failed": mode == "video_failed",
+                "title": body.get("title", ""),
+                "created_at": int(time.time()),
+            }
         return Reply(200, {"error": None, "data": {"video_id": video_id}}), {
             "purpose": "video.generate",
             "video_id": video_id,
             "title": body.get("title", ""),
+            "callback_id": body.get("callback_id"),
         }
+
+    def _heygen_list(self, query: dict[str, str]) -> tuple[Reply, dict[str, Any] | None]:
+        """v1 video.list: the account's videos, newest first, a page of ``limit`` at a time; the
+        answer's ``token`` asks for the next page (None on the last)."""
+        try:
+            limit = max(1, min(100, int(query.get("limit", "100"))))
+            start = int(query.get("token") or 0)
+        except ValueError:
+            return self._error(400, "invalid_parameter", "limit and token must be numbers"), None
+        with self._lock:
+            newest_first = list(reversed(self.videos.items()))
+        page = newest_first[start : start + limit]
+        videos = [
+            {
+                "video_id": video_id,
+                "video_title": video["title"],
+                "status": self._heygen_state(video),
+                "created_at": video["created_at"],
+                "type": "GENERATED",
+            }
+            for video_id, video in page
+        ]
+        token = str(start + limit) if start + limit < len(newest_first) else None
+        return Reply(200, {"code": 100, "data": {"token": token, "videos": videos}, "message": "Success"}), {
+            "purpose": "video.list",
+            "videos": len(videos),
+        }
+
+    def _heygen_state(self, video: dict[str, Any]) -> str:
+        if video["polls"] <= self.processing_polls:
+            return "processing"
+        return "failed" if video["failed"] else "completed"
 
     def _heygen_status(self, video_id: str) -> tuple[Reply, dict[str, Any] | None]:
         with self._lock:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from momentum.generation.providers.base import ProviderError, VideoRequest
+from momentum.generation.providers.remote import heygen
 from momentum.generation.providers.remote.heygen import HeyGenVideoProvider
 from momentum.generation.tests.fake_servers import FakeProvider
 
@@ -141,3 +142,60 @@ def test_heygen_without_an_avatar_and_a_voice_is_refused_with_the_settings_to_se
 
     assert not raised.value.retryable
     assert "MOMENTUM_HEYGEN_AVATAR_ID, MOMENTUM_HEYGEN_VOICE_ID" in str(raised.value)
+
+
+KEYED = VideoRequest(**{**REQUEST.__dict__, "key": "momentum-job-1-day-2"})
+
+
+def test_a_submission_whose_answer_was_lost_is_not_made_again_when_retried(fake_heygen: FakeProvider) -> None:
+    # Given HeyGen created the video but the connection closed before its answer
+    fake_heygen.fail_next("lost_answer", on="/v2/video/generate")
+    provider = HeyGenVideoProvider()
+    with pytest.raises(ProviderError) as lost:
+        provider.submit(KEYED)
+    assert lost.value.retryable
+
+    # When the same lesson's video is submitted again
+    submission = provider.submit(KEYED)
+
+    # Then HeyGen made one video, the one the retry reports
+    (created,) = fake_heygen.calls_for("video.generate")
+    assert submission.external_id == created["video_id"]
+    assert created["callback_id"] == "momentum-job-1-day-2"
+
+
+def test_a_video_that_failed_is_submitted_anew(fake_heygen: FakeProvider) -> None:
+    fake_heygen.fail_next("video_failed", on="/v2/video/generate")
+    provider = HeyGenVideoProvider()
+    first = provider.submit(KEYED)
+    while provider.status(first.external_id).state == "processing":
+        pass
+
+    again = provider.submit(KEYED)
+
+    assert again.external_id != first.external_id
+    assert len(fake_heygen.calls_for("video.generate")) == 2
+
+
+def test_another_lessons_video_is_not_taken_for_this_one(fake_heygen: FakeProvider) -> None:
+    provider = HeyGenVideoProvider()
+    other = provider.submit(VideoRequest(**{**REQUEST.__dict__, "key": "momentum-job-1-day-22"}))
+
+    mine = provider.submit(KEYED)
+
+    assert mine.external_id != other.external_id
+
+
+def test_an_earlier_submission_is_found_past_the_first_page_of_videos(
+    fake_heygen: FakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(heygen, "LOOKUP_PAGE_SIZE", 2)
+    provider = HeyGenVideoProvider()
+    first = provider.submit(KEYED)
+    for day in (3, 4, 5):
+        provider.submit(VideoRequest(**{**REQUEST.__dict__, "key": f"momentum-job-1-day-{day}"}))
+
+    again = provider.submit(KEYED)
+
+    assert again.external_id == first.external_id
+    assert len(fake_heygen.calls_for("video.generate")) == 4

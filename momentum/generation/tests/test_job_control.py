@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -9,10 +10,12 @@ from typing import Any
 import pytest
 
 from momentum.audit.models import AuditLog
-from momentum.catalog.models import Course
-from momentum.generation import resilience
+from momentum.catalog.models import Category, Course
+from momentum.generation import actions, resilience
 from momentum.generation import workflows as pipeline
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, ProviderCall
+from momentum.generation.providers.base import Usage, VideoRequest
+from momentum.generation.providers.remote.heygen import HeyGenVideoProvider
 from momentum.generation.tests.fake_servers import API_KEYS, FakeProvider
 from momentum.generation.tests.pipeline import job_body, wait_for_job
 from momentum.observability.queries import circuit_states
@@ -207,3 +210,58 @@ def test_a_job_without_a_category_is_a_field_error(admin, api_as) -> None:  # ty
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "category"
     assert not GenerationJob.objects.exists()
+
+
+def test_a_video_submission_whose_answer_was_lost_makes_one_video_per_lesson(
+    workflows: None, admin, api_as, heygen: FakeProvider
+) -> None:  # type: ignore[no-untyped-def]
+    # Given HeyGen creates day 1's video but the answer never reaches the worker
+    heygen.fail_next("lost_answer", on="/v2/video/generate")
+
+    started = api_as(admin).post("/generation-jobs", job_body(include_thumbnail=False)).json()
+    job = wait_for_job(started["id"])
+
+    # Then the retried submission found that video: HeyGen made (and charges for) one per lesson
+    assert job.status == JobStatus.SUCCEEDED, (job.error, job.warnings)
+    assert job.warnings == []
+    assert len(heygen.calls_for("video.generate")) == 7
+    assert all(lesson.video for lesson in Course.objects.get(pk=job.course_id).lessons.all())
+
+
+def test_a_video_poll_run_again_after_a_crash_bills_the_video_once(
+    admin, heygen: FakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    # Given day 1's video is made at HeyGen and its step is waiting for it
+    heygen.processing_polls = 0
+    job, _ = actions.do_start_job(
+        admin, actions.JobRequest(topic="Knife skills", category=Category.objects.get(slug="health-wellness"),
+                                  duration_days=7, include_thumbnail=False),
+    )  # fmt: skip
+    external_id = HeyGenVideoProvider().submit(
+        VideoRequest(course_title="Knife skills", day=1, lesson_title="Grip", narration="Hold the knife like this.",
+                     key_points=("grip",), key=f"momentum-{job.pk}-day-1")
+    ).external_id  # fmt: skip
+    step = actions.do_start_step(str(job.pk), "video-1")
+    actions.do_update_step_output(step, {"external_id": external_id, "polls": 0})
+    # ... and the worker dies after the poll that found it done, before the step was checkpointed
+    crash = RuntimeError("worker killed")
+    stored = pipeline._store_video
+
+    def store_once(*args: Any) -> str:
+        monkeypatch.setattr(pipeline, "_store_video", stored)
+        raise crash
+
+    monkeypatch.setattr(pipeline, "_store_video", store_once)
+    poll = inspect.unwrap(pipeline.poll_video)  # the step's body, as a recovering worker runs it
+    with pytest.raises(RuntimeError):
+        poll(str(job.pk), 1, external_id)
+
+    # When the poll runs again
+    assert poll(str(job.pk), 1, external_id) == "done"
+
+    # Then the video's seconds are on the bill once
+    job.refresh_from_db()
+    one_video = resilience.price("heygen", Usage(video_seconds=Decimal("2")))
+    assert one_video > 0
+    assert job.cost_usd == one_video
+    assert ProviderCall.objects.filter(job=job, video_seconds__gt=0).count() == 1

@@ -80,3 +80,42 @@ def test_a_page_number_past_any_list_is_a_validation_error_not_a_crash(admin: An
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "page"
+
+
+def test_a_drill_with_no_backup_to_restore_ends_as_a_failed_run_without_a_workflow_error(
+    workflows: None, admin: Any, api_as: Any, backup_target: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    client = api_as(admin)
+
+    drill = client.post("/admin/restore-drills").json()
+
+    assert DBOS.retrieve_workflow(f"ops-drill-{drill['id']}").get_result() == OperationStatus.FAILED
+    shown = client.get(f"/admin/backups/{drill['id']}").json()
+    assert shown["status"] == "failed"
+    assert "no finished backup" in shown["error"]
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    from momentum.recovery import service
+
+    def no_space(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(service, "engine_for", no_space)
+
+
+def test_a_backup_that_fails_ends_as_a_failed_run_without_a_workflow_error(
+    workflows: None, admin: Any, api_as: Any, full_disk: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+
+    backup = api_as(admin).post("/admin/backups").json()
+
+    assert DBOS.retrieve_workflow(f"ops-backup-{backup['id']}").get_result() == OperationStatus.FAILED
+    run = BackupRun.objects.get(pk=backup["id"])
+    assert run.status == OperationStatus.FAILED
+    assert "No space left on device" in run.error
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []

@@ -1,8 +1,14 @@
 """Lesson videos from HeyGen: an avatar speaks the lesson's narration (API v2 create, v1 status).
 
-``submit`` creates the video and returns HeyGen's video id; ``status`` is asked until the video is
-completed (its ``video_url`` and duration; the video seconds are the usage) or failed. ``download``
-fetches the finished MP4, refusing addresses on private networks like every provider address.
+``submit`` creates the video and returns HeyGen's video id. HeyGen charges for every video it
+creates and its create call takes no idempotency key, so a submission that may repeat an earlier
+one (the answer was lost to a timeout or a dropped connection, or the worker died before the
+workflow recorded it) must not create a second video: a request with a ``key`` carries it as the
+``callback_id`` and at the end of the title, and ``submit`` first looks for a video with that
+key among the account's most recent ones (v1 video.list) and reuses it unless it failed.
+``status`` is asked until the video is completed (its ``video_url`` and duration; the video
+seconds are the usage) or failed. ``download`` fetches the finished MP4, refusing addresses on
+private networks like every provider address.
 """
 
 from __future__ import annotations
@@ -23,6 +29,11 @@ NAME = "heygen"
 MAX_VIDEO_BYTES = 1024 * 1024 * 1024
 MAX_REDIRECTS = 3
 DIMENSION = {"width": 1280, "height": 720}
+MAX_TITLE = 200
+# How far back ``submit`` looks for an earlier submission of the same key: an interrupted one is
+# among the account's newest videos (video.list answers newest first).
+LOOKUP_PAGES = 3
+LOOKUP_PAGE_SIZE = 100
 
 
 class HeyGenVideoProvider:
@@ -57,8 +68,14 @@ class HeyGenVideoProvider:
         self.timeout = timeout if timeout is not None else settings.PROVIDER_TIMEOUT_SECONDS
 
     def submit(self, request: VideoRequest) -> VideoSubmission:
-        body = {
-            "title": f"{request.course_title} · day {request.day}: {request.lesson_title}"[:200],
+        if request.key and (earlier := self.find(request.key)) is not None:
+            return VideoSubmission(external_id=earlier)
+        title = f"{request.course_title} · day {request.day}: {request.lesson_title}"
+        if request.key:
+            tag = f" [{request.key}]"
+            title = title[: MAX_TITLE - len(tag)] + tag
+        body: dict[str, Any] = {
+            "title": title[:MAX_TITLE],
             "video_inputs": [
                 {
                     "character": {"type": "avatar", "avatar_id": self.avatar_id, "avatar_style": "normal"},
@@ -68,11 +85,32 @@ class HeyGenVideoProvider:
             ],
             "dimension": DIMENSION,
         }
+        if request.key:
+            body["callback_id"] = request.key
         answer = self._request("POST", "/v2/video/generate", json=body)
         video_id = (answer.get("data") or {}).get("video_id")
         if not isinstance(video_id, str) or not video_id:
             raise ProviderError(f"{NAME}: the answer has no video_id", provider=NAME, retryable=True)
         return VideoSubmission(external_id=video_id)
+
+    def find(self, key: str) -> str | None:
+        """The id of the newest video submitted with ``key`` that did not fail, if any."""
+        tag = f"[{key}]"
+        token: str | None = None
+        for _ in range(LOOKUP_PAGES):
+            params: dict[str, Any] = {"limit": LOOKUP_PAGE_SIZE}
+            if token:
+                params["token"] = token
+            data: dict[str, Any] = self._request("GET", "/v1/video.list", params=params).get("data") or {}
+            for video in data.get("videos") or []:
+                if not isinstance(video, dict) or not str(video.get("video_title") or "").endswith(tag):
+                    continue
+                if video.get("status") != "failed" and isinstance(video.get("video_id"), str) and video["video_id"]:
+                    return str(video["video_id"])
+            token = data.get("token")
+            if not token:
+                return None
+        return None
 
     def status(self, external_id: str) -> VideoStatus:
         answer = self._request("GET", "/v1/video_status.get", params={"video_id": external_id})
