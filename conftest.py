@@ -170,9 +170,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def chromium(_workflow_engine: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A Chromium of the test's own, closed when the test ends.
+@pytest.fixture(scope="module")
+def _chromium_of_the_module(_workflow_engine: None) -> Iterator[Any]:
+    """One Chromium for the tests of a module (starting Playwright's driver and a browser cost
+    about a second of CPU; a browser test file has several tests and runs on one xdist worker).
 
     Playwright's sync API keeps an asyncio event loop on this thread while it lives. DBOS
     refuses to launch beside one, so the workflow engine is launched first; Django refuses ORM
@@ -181,11 +182,23 @@ def chromium(_workflow_engine: None, monkeypatch: pytest.MonkeyPatch) -> Iterato
     """
     from playwright.sync_api import sync_playwright
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def chromium(_chromium_of_the_module: Any) -> Iterator[Any]:
+    """Chromium for this test: every context (cookies, storage, tabs) the test opens is closed
+    when it ends, so no test sees another's session, as with a browser of its own."""
+    browser = _chromium_of_the_module
+    assert browser.contexts == [], "a browser context outlived its test"
+    yield browser
+    for context in list(browser.contexts):
+        context.close()
 
 
 @pytest.fixture
