@@ -10,7 +10,6 @@ demoting each other at once cannot both succeed).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -35,7 +34,9 @@ def _refuse_leaving_no_admin(user: User, *, role: str, is_active: bool) -> None:
 
 
 @transaction.atomic
-def do_change_user_role(user: User, role: Role | str, *, actor: Any, request: HttpRequest | None = None) -> User:
+def do_change_user_role(
+    user: User, role: Role | str, *, actor: User | None, request: HttpRequest | None = None
+) -> User:
     """Give ``user`` the role ADMIN, PREMIUM or FREE (audited as ``account.role_changed``)."""
     if role not in Role.values:
         raise Invalid("role", f"must be one of {', '.join(Role.values)}", rule="choice")
@@ -83,7 +84,7 @@ def do_follow_premium_plan(user: User, *, entitled: Callable[[User], bool], caus
 
 
 @transaction.atomic
-def do_set_user_active(user: User, active: bool, *, actor: Any, request: HttpRequest | None = None) -> User:
+def do_set_user_active(user: User, active: bool, *, actor: User | None, request: HttpRequest | None = None) -> User:
     """Turn an account off (it can no longer sign in; its refresh tokens are revoked) or back on."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == active:

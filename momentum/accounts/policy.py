@@ -167,6 +167,14 @@ class ProviderSignature:
         return True
 
 
+def caller(request: HttpRequest) -> User:
+    """The signed-in account of a request that passed a signed-in ``Access`` (typed as ``User``)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Problem(401, "not_authenticated", "Sign in first.")
+    return user
+
+
 def api_access(access: Access) -> list[Any]:
     """The ``auth=`` value that declares and enforces ``access`` on a ninja operation."""
     if access is Access.PUBLIC:

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import HeaderEx, P, QueryEx, Router, Status
 
-from momentum.accounts.policy import Access, api_access
+from momentum.accounts.policy import Access, api_access, caller
 from momentum.billing import checkout, providers, queries, webhooks
 from momentum.billing.products import course_offer, plan_offer
 from momentum.billing.schemas import CheckoutIn, CheckoutOut, CourseRef, PaymentOut, PaymentPage, WebhookReceipt
@@ -45,7 +45,7 @@ def start_checkout(
 
     def work() -> tuple[int, Any]:
         payment, session = checkout.do_start_checkout(
-            user,  # type: ignore[arg-type]
+            caller(request),
             offer,
             site_url=request.build_absolute_uri("/").rstrip("/"),
             idempotency_key=idempotency_key or "",

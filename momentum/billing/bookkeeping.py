@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from momentum.accounts.models import User
 from momentum.ops import metrics
 from momentum.ops.actions import do_record_audit
 
@@ -19,5 +20,7 @@ def count_revenue(currency: str, amount_cents: int) -> None:
     transaction.on_commit(lambda: metrics.REVENUE_CENTS.labels(currency).inc(amount_cents))
 
 
-def audit(action: str, resource: Any, *, subject: Any, actor: Any = None, request: Any = None, **metadata: Any) -> None:
+def audit(
+    action: str, resource: Any, *, subject: Any, actor: User | None = None, request: Any = None, **metadata: Any
+) -> None:
     do_record_audit(action, actor=actor, subject=subject, resource=resource, request=request, metadata=metadata)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from momentum.accounts.models import User
 from momentum.catalog.models import DURATIONS, Category, Course, Lesson, Level, Status
 from momentum.lib.problems import Conflict, Invalid
 from momentum.lib.slugs import unique_slug
@@ -30,7 +31,7 @@ def do_create_course(
     slug: str | None = None,
     metadata: dict[str, Any] | None = None,
     title_card: bool = False,
-    actor: Any = None,
+    actor: User | None = None,
     request: HttpRequest | None = None,
 ) -> Course:
     """A new draft. ``title_card``: give it the local thumbnail provider's title card, as generated
@@ -67,7 +68,7 @@ def render_course_title_card(course: Course) -> bytes:
 
 
 @transaction.atomic
-def do_upsert_lesson(course: Course, *, day: int, actor: Any = None, **fields: Any) -> Lesson:
+def do_upsert_lesson(course: Course, *, day: int, actor: User | None = None, **fields: Any) -> Lesson:
     """The course's lesson for ``day``, created or updated with ``fields``."""
     lesson, created = Lesson.objects.update_or_create(course=course, day=day, defaults=fields)
     do_record_audit(
@@ -117,7 +118,7 @@ def missing_days(course: Course) -> list[int]:
 
 
 @transaction.atomic
-def do_publish_course(course: Course, *, actor: Any = None, request: HttpRequest | None = None) -> Course:
+def do_publish_course(course: Course, *, actor: User | None = None, request: HttpRequest | None = None) -> Course:
     """Publish a course that has exactly one lesson for each of its days."""
     course = Course.objects.select_for_update().get(pk=course.pk)
     gaps = missing_days(course)
@@ -138,7 +139,9 @@ def do_publish_course(course: Course, *, actor: Any = None, request: HttpRequest
     return course
 
 
-def do_set_thumbnail(course: Course, png: bytes, *, actor: Any = None, request: HttpRequest | None = None) -> Course:
+def do_set_thumbnail(
+    course: Course, png: bytes, *, actor: User | None = None, request: HttpRequest | None = None
+) -> Course:
     """Store a new thumbnail image for the course (the old file is removed)."""
     old = course.thumbnail.name if course.thumbnail else None
     course.thumbnail.save(f"{course.slug}.png", ContentFile(png), save=False)
@@ -169,7 +172,7 @@ def _check_course_fields(course: Course) -> None:
 
 @transaction.atomic
 def do_update_course(
-    course: Course, *, actor: Any = None, request: HttpRequest | None = None, **changes: Any
+    course: Course, *, actor: User | None = None, request: HttpRequest | None = None, **changes: Any
 ) -> Course:
     """Change a course's metadata. A course never shrinks below its lessons, and a published
     course never grows days that have no lesson (it would stop being complete)."""
@@ -220,7 +223,7 @@ def _plain(value: Any) -> Any:
 
 
 @transaction.atomic
-def do_archive_course(course: Course, *, actor: Any = None, request: HttpRequest | None = None) -> Course:
+def do_archive_course(course: Course, *, actor: User | None = None, request: HttpRequest | None = None) -> Course:
     """Take a course out of the catalogue; enrolled learners keep their progress. Publishing it
     again brings it back."""
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -236,7 +239,7 @@ def do_archive_course(course: Course, *, actor: Any = None, request: HttpRequest
 
 
 @transaction.atomic
-def do_delete_course(course: Course, *, actor: Any = None, request: HttpRequest | None = None) -> Course | None:
+def do_delete_course(course: Course, *, actor: User | None = None, request: HttpRequest | None = None) -> Course | None:
     """Remove a draft; a published course is archived instead (learners and payments refer to it).
     Returns the archived course, or None when the draft was removed."""
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -296,7 +299,7 @@ def do_create_lesson(
     video_url: str = "",
     duration_minutes: int = 10,
     is_preview: bool = False,
-    actor: Any = None,
+    actor: User | None = None,
     request: HttpRequest | None = None,
 ) -> Lesson:
     """A new lesson for a free day of the course (409 ``day_taken`` otherwise)."""
@@ -327,7 +330,7 @@ def do_create_lesson(
 
 @transaction.atomic
 def do_update_lesson(
-    lesson: Lesson, *, actor: Any = None, request: HttpRequest | None = None, **changes: Any
+    lesson: Lesson, *, actor: User | None = None, request: HttpRequest | None = None, **changes: Any
 ) -> Lesson:
     """Change a lesson; a new ``day`` must be free (409 ``day_taken``)."""
     unknown = set(changes) - set(LESSON_FIELDS)
@@ -359,7 +362,7 @@ def do_update_lesson(
 
 
 @transaction.atomic
-def do_delete_lesson(lesson: Lesson, *, actor: Any = None, request: HttpRequest | None = None) -> None:
+def do_delete_lesson(lesson: Lesson, *, actor: User | None = None, request: HttpRequest | None = None) -> None:
     """Remove a lesson from a draft or archived course; a published course keeps one per day."""
     course = Course.objects.select_for_update().get(pk=lesson.course_id)
     if course.status == Status.PUBLISHED:
@@ -384,7 +387,7 @@ def do_delete_lesson(lesson: Lesson, *, actor: Any = None, request: HttpRequest 
 
 @transaction.atomic
 def do_set_lesson_video(
-    lesson: Lesson, upload: File[Any], *, actor: Any = None, request: HttpRequest | None = None
+    lesson: Lesson, upload: File[Any], *, actor: User | None = None, request: HttpRequest | None = None
 ) -> Lesson:
     """Store an uploaded video (already checked by catalog.media) for the lesson; an external
     URL it had is dropped, as is its previous file."""
@@ -408,7 +411,7 @@ def do_set_lesson_video(
 
 
 @transaction.atomic
-def do_remove_lesson_video(lesson: Lesson, *, actor: Any = None, request: HttpRequest | None = None) -> Lesson:
+def do_remove_lesson_video(lesson: Lesson, *, actor: User | None = None, request: HttpRequest | None = None) -> Lesson:
     lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
     old = lesson.video.name if lesson.video else None
     if old or lesson.video_url:

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from momentum.accounts.models import User
 from momentum.catalog.models import Category, Level
 from momentum.generation import queries
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
@@ -184,7 +185,7 @@ def _initial_status(job: GenerationJob, name: str) -> str:
 
 
 @transaction.atomic
-def do_cancel_job(job: GenerationJob, *, actor: Any, request: HttpRequest | None = None) -> GenerationJob:
+def do_cancel_job(job: GenerationJob, *, actor: User | None, request: HttpRequest | None = None) -> GenerationJob:
     """Stop a queued or running job: no further step starts; what it made so far stays on the bill."""
     job = GenerationJob.objects.select_for_update().get(pk=job.pk)
     if job.status in FINISHED:
@@ -212,7 +213,7 @@ def _cancel_workflows(workflow_ids: list[str]) -> None:
 
 
 @transaction.atomic
-def do_retry_job(job: GenerationJob, *, actor: Any, request: HttpRequest | None = None) -> GenerationJob:
+def do_retry_job(job: GenerationJob, *, actor: User | None, request: HttpRequest | None = None) -> GenerationJob:
     """Run a failed job again from its failed step: the steps that succeeded keep their results."""
     job = GenerationJob.objects.select_for_update().get(pk=job.pk)
     if job.status != JobStatus.FAILED:

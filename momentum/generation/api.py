@@ -15,7 +15,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import HeaderEx, P, QueryEx, Router, Status
 from ninja.responses import NinjaJSONEncoder
 
-from momentum.accounts.policy import Access, api_access
+from momentum.accounts.policy import Access, api_access, caller
 from momentum.catalog.queries import category_by_key
 from momentum.generation import actions, queries
 from momentum.generation.models import GenerationJob
@@ -145,7 +145,7 @@ def get_job(request: HttpRequest, id: UUID) -> dict[str, Any]:
     openapi_extra={"responses": {409: {"description": "`job_finished`", **PROBLEM}}},
 )
 def cancel_job(request: HttpRequest, id: UUID) -> Status[Any]:
-    job = actions.do_cancel_job(queries.job_or_404(id), actor=request.user, request=request)
+    job = actions.do_cancel_job(queries.job_or_404(id), actor=caller(request), request=request)
     return Status(202, job_out(queries.job_or_404(job.pk)))
 
 
@@ -157,7 +157,7 @@ def cancel_job(request: HttpRequest, id: UUID) -> Status[Any]:
     openapi_extra={"responses": {409: {"description": "`job_not_failed`", **PROBLEM}}},
 )
 def retry_job(request: HttpRequest, id: UUID) -> Status[Any]:
-    job = actions.do_retry_job(queries.job_or_404(id), actor=request.user, request=request)
+    job = actions.do_retry_job(queries.job_or_404(id), actor=caller(request), request=request)
     return Status(202, job_out(queries.job_or_404(job.pk)))
 
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from momentum.accounts.policy import Access, page_access
+from momentum.accounts.policy import Access, caller, page_access
 from momentum.catalog.studio_forms import add_problem
 from momentum.generation import actions, queries
 from momentum.generation.forms import GenerateForm
@@ -27,7 +27,7 @@ def _store_pdfs(request: HttpRequest, files: list[Any]) -> list[Any]:
         return []
     from momentum.generation.references.actions import do_store_reference_document
 
-    return [do_store_reference_document(upload, actor=request.user, request=request).document for upload in files]
+    return [do_store_reference_document(upload, actor=caller(request), request=request).document for upload in files]
 
 
 @page_access(Access.ADMIN)
@@ -93,7 +93,7 @@ def studio_job_progress(request: HttpRequest, job: UUID) -> HttpResponse:
 def studio_job_cancel(request: HttpRequest, job: UUID) -> HttpResponse:
     found = queries.job_or_404_page(job)
     try:
-        actions.do_cancel_job(found, actor=request.user, request=request)
+        actions.do_cancel_job(found, actor=caller(request), request=request)
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
@@ -106,7 +106,7 @@ def studio_job_cancel(request: HttpRequest, job: UUID) -> HttpResponse:
 def studio_job_retry(request: HttpRequest, job: UUID) -> HttpResponse:
     found = queries.job_or_404_page(job)
     try:
-        actions.do_retry_job(found, actor=request.user, request=request)
+        actions.do_retry_job(found, actor=caller(request), request=request)
     except Problem as problem:
         messages.error(request, problem.detail)
     else:

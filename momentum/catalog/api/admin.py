@@ -14,7 +14,7 @@ from ninja import File, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from momentum.accounts.policy import Access, api_access
+from momentum.accounts.policy import Access, api_access, caller
 from momentum.api_problems import problems
 from momentum.catalog import actions, media, queries
 from momentum.catalog.api import router
@@ -225,7 +225,7 @@ def create_course(request: HttpRequest, payload: CourseIn) -> Status[dict[str, A
             is_premium=payload.is_premium,
             price_cents=payload.price_cents,
             title_card=True,
-            actor=request.user,
+            actor=caller(request),
             request=request,
         )
         return 201, _json(course_out(course))
@@ -257,7 +257,7 @@ def update_course(request: HttpRequest, course: str, payload: CoursePatch) -> di
         changes["title"] = changes["title"].strip()
     if "description" in changes and changes["description"] is None:
         changes["description"] = ""
-    updated = actions.do_update_course(_course(request, course), actor=request.user, request=request, **changes)
+    updated = actions.do_update_course(_course(request, course), actor=caller(request), request=request, **changes)
     return course_out(updated)
 
 
@@ -267,7 +267,7 @@ def update_course(request: HttpRequest, course: str, payload: CoursePatch) -> di
 )  # fmt: skip
 def delete_course(request: HttpRequest, course: str) -> Status[None]:
     """Remove a draft; archive a published course (its learners and payments refer to it)."""
-    actions.do_delete_course(_course(request, course), actor=request.user, request=request)
+    actions.do_delete_course(_course(request, course), actor=caller(request), request=request)
     return Status(204, None)
 
 
@@ -278,12 +278,12 @@ def delete_course(request: HttpRequest, course: str) -> Status[None]:
 def publish_course(request: HttpRequest, course: str) -> dict[str, Any]:
     """Publish (or re-publish an archived course); 409 `incomplete_course` with `missing_days`
     unless there is exactly one lesson for each day 1..duration_days."""
-    return course_out(actions.do_publish_course(_course(request, course), actor=request.user, request=request))
+    return course_out(actions.do_publish_course(_course(request, course), actor=caller(request), request=request))
 
 
 @router.post("/courses/{course}/archive", response=AdminCourseOut, auth=ADMIN)
 def archive_course(request: HttpRequest, course: str) -> dict[str, Any]:
-    return course_out(actions.do_archive_course(_course(request, course), actor=request.user, request=request))
+    return course_out(actions.do_archive_course(_course(request, course), actor=caller(request), request=request))
 
 
 @router.post("/courses/{course}/thumbnail", response=AdminCourseOut, auth=ADMIN)
@@ -291,7 +291,7 @@ def upload_course_thumbnail(request: HttpRequest, course: str, file: File[Upload
     """Multipart `file`: a PNG, JPEG, WebP or GIF image (re-encoded as PNG); 413 past the size limit."""
     target = _course(request, course)
     png = media.thumbnail_png(file, field="file")
-    return course_out(actions.do_set_thumbnail(target, png, actor=request.user, request=request))
+    return course_out(actions.do_set_thumbnail(target, png, actor=caller(request), request=request))
 
 
 # --- Lessons ----------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ def create_lesson(request: HttpRequest, course: str, payload: LessonIn) -> Statu
         video_url=(payload.video_url or "").strip(),
         duration_minutes=payload.duration_minutes,
         is_preview=payload.is_preview,
-        actor=request.user,
+        actor=caller(request),
         request=request,
     )
     return Status(201, lesson_out(lesson))
@@ -333,7 +333,7 @@ def update_lesson(request: HttpRequest, course: str, lesson: int, payload: Lesso
     if "title" in changes:
         changes["title"] = changes["title"].strip()
     target = _lesson(_course(request, course), lesson)
-    return lesson_out(actions.do_update_lesson(target, actor=request.user, request=request, **changes))
+    return lesson_out(actions.do_update_lesson(target, actor=caller(request), request=request, **changes))
 
 
 @router.delete(
@@ -342,7 +342,7 @@ def update_lesson(request: HttpRequest, course: str, lesson: int, payload: Lesso
 )  # fmt: skip
 def delete_lesson(request: HttpRequest, course: str, lesson: int) -> Status[None]:
     """Remove a lesson of a draft or archived course; 409 `course_published` otherwise."""
-    actions.do_delete_lesson(_lesson(_course(request, course), lesson), actor=request.user, request=request)
+    actions.do_delete_lesson(_lesson(_course(request, course), lesson), actor=caller(request), request=request)
     return Status(204, None)
 
 
@@ -356,4 +356,4 @@ def upload_lesson_video(
     """Multipart `file`: an MP4, WebM or Ogg video, checked by its content; 413 past the size limit."""
     target = _lesson(_course(request, course), lesson)
     media.check_video(file, field="file")
-    return lesson_out(actions.do_set_lesson_video(target, file, actor=request.user, request=request))
+    return lesson_out(actions.do_set_lesson_video(target, file, actor=caller(request), request=request))

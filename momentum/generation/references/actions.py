@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
+from momentum.accounts.models import User
 from momentum.generation.references.extraction import (
     chunk_pages,
     extract_text,
@@ -57,7 +58,9 @@ def _local_copy(upload: Any) -> Iterator[tuple[Path, str, int]]:
         yield Path(copy.name), digest.hexdigest(), size
 
 
-def do_store_reference_document(upload: Any, *, actor: Any, request: HttpRequest | None = None) -> StoredReference:
+def do_store_reference_document(
+    upload: Any, *, actor: User | None, request: HttpRequest | None = None
+) -> StoredReference:
     """Check, read and keep an uploaded reference PDF with its passages; audit the upload."""
     limit = settings.MAX_REFERENCE_PDF_BYTES
     if upload.size is None or upload.size > limit:
