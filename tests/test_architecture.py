@@ -85,3 +85,15 @@ def test_every_app_is_in_the_import_contracts() -> None:
     apps = {f"momentum.{path.parent.name}" for path in PACKAGE.glob("*/apps.py")}
 
     assert apps == set(layers["containers"])
+
+
+def test_notifications_are_written_only_by_accounts_do_notify() -> None:
+    writers = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted(PACKAGE.glob("*/**/*.py"))
+        if "tests" not in path.parts and path.relative_to(PACKAGE).parts[0] != "accounts"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "Notification.objects." in line or "Notification(" in line
+    ]
+
+    assert writers == [], "send in-app notices with momentum.accounts.actions.do_notify:\n" + "\n".join(writers)

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from momentum.accounts.models import Notification, User
+from momentum.accounts.actions import do_notify
+from momentum.accounts.models import User
 from momentum.billing import entitlements, payments
 from momentum.billing.bookkeeping import audit
 from momentum.billing.models import Payment, Product, Subscription, SubscriptionStatus
@@ -189,4 +190,4 @@ def _end_subscription(subscription: Subscription, *, event_id: str) -> Subscript
 
 
 def _notify(user: User, kind: str, title: str, body: str) -> None:
-    Notification.objects.create(user=user, kind=kind, title=title, body=body, url=reverse("billing:payment_history"))
+    do_notify(user, kind=kind, title=title, body=body, url=reverse("billing:payment_history"))
