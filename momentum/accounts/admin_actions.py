@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from momentum.accounts.audit_actions import AuditAction
 from momentum.accounts.models import RefreshToken, Role, User
 from momentum.lib.problems import Conflict, Invalid
 from momentum.ops.actions import do_record_audit
@@ -50,7 +51,7 @@ def do_change_user_role(
     user.role = Role(role)
     user.save(update_fields=["role", "updated_at"])
     do_record_audit(
-        "account.role_changed",
+        AuditAction.ACCOUNT_ROLE_CHANGED,
         actor=actor,
         subject=user,
         resource=user,
@@ -77,7 +78,7 @@ def do_follow_premium_plan(user: User, *, entitled: Callable[[User], bool], caus
     user.role = target
     user.save(update_fields=["role", "updated_at"])
     do_record_audit(
-        "account.role_changed", subject=user, resource=user,
+        AuditAction.ACCOUNT_ROLE_CHANGED, subject=user, resource=user,
         metadata={"from": previous, "to": target, "reason": "premium_plan", "cause": cause},
     )  # fmt: skip
     return user
@@ -98,7 +99,7 @@ def do_set_user_active(user: User, active: bool, *, actor: User | None, request:
     if not active:
         RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     do_record_audit(
-        "account.reactivated" if active else "account.deactivated",
+        AuditAction.ACCOUNT_REACTIVATED if active else AuditAction.ACCOUNT_DEACTIVATED,
         actor=actor,
         subject=user,
         resource=user,

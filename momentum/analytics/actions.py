@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from momentum.accounts.models import User
 from momentum.analytics import rollups
+from momentum.analytics.audit_actions import AuditAction
 from momentum.analytics.models import ActiveUserDay, DailyMetric, EventKind, LearningEvent, RollupCursor
 from momentum.lib.logs import get_logger
 
@@ -171,7 +172,7 @@ def do_request_rollup(*, actor: User | None, request: HttpRequest | None = None)
 
     workflow_id = durable.enqueue(roll_up_now, request_context.current_request_id(), queue=QUEUE)
     do_record_audit(
-        "analytics.rollup_requested",
+        AuditAction.ANALYTICS_ROLLUP_REQUESTED,
         actor=actor,
         resource_type="analytics_rollup",
         resource_id=workflow_id,

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from momentum.accounts.models import User
+from momentum.billing.audit_actions import AuditAction
 from momentum.ops import metrics
 from momentum.ops.actions import do_record_audit
 
@@ -21,6 +22,6 @@ def count_revenue(currency: str, amount_cents: int) -> None:
 
 
 def audit(
-    action: str, resource: Any, *, subject: Any, actor: User | None = None, request: Any = None, **metadata: Any
+    action: AuditAction, resource: Any, *, subject: Any, actor: User | None = None, request: Any = None, **metadata: Any
 ) -> None:
     do_record_audit(action, actor=actor, subject=subject, resource=resource, request=request, metadata=metadata)

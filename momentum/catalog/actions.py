@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from momentum.accounts.models import User
+from momentum.catalog.audit_actions import AuditAction
 from momentum.catalog.models import DURATIONS, Category, Course, Lesson, Level, Status
 from momentum.lib.problems import Conflict, Invalid
 from momentum.lib.slugs import unique_slug
@@ -48,7 +49,9 @@ def do_create_course(
         metadata=metadata or {},
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    do_record_audit("course.created", actor=actor, resource=course, request=request, metadata={"title": title})
+    do_record_audit(
+        AuditAction.COURSE_CREATED, actor=actor, resource=course, request=request, metadata={"title": title}
+    )
     if title_card:
         course = do_set_thumbnail(course, render_course_title_card(course), actor=actor, request=request)
     return course
@@ -72,7 +75,7 @@ def do_upsert_lesson(course: Course, *, day: int, actor: User | None = None, **f
     """The course's lesson for ``day``, created or updated with ``fields``."""
     lesson, created = Lesson.objects.update_or_create(course=course, day=day, defaults=fields)
     do_record_audit(
-        "lesson.created" if created else "lesson.updated",
+        AuditAction.LESSON_CREATED if created else AuditAction.LESSON_UPDATED,
         actor=actor,
         resource=lesson,
         metadata={"course_id": course.pk, "day": day},
@@ -135,7 +138,7 @@ def do_publish_course(course: Course, *, actor: User | None = None, request: Htt
         course.published_at = course.published_at or timezone.now()
         course.archived_at = None
         course.save(update_fields=["status", "published_at", "archived_at", "updated_at"])
-        do_record_audit("course.published", actor=actor, resource=course, request=request)
+        do_record_audit(AuditAction.COURSE_PUBLISHED, actor=actor, resource=course, request=request)
     return course
 
 
@@ -148,7 +151,7 @@ def do_set_thumbnail(
     course.save(update_fields=["thumbnail", "updated_at"])
     if old and old != course.thumbnail.name:
         course.thumbnail.storage.delete(old)
-    do_record_audit("course.thumbnail_changed", actor=actor, resource=course, request=request)
+    do_record_audit(AuditAction.COURSE_THUMBNAIL_CHANGED, actor=actor, resource=course, request=request)
     return course
 
 
@@ -209,7 +212,9 @@ def do_update_course(
     }
     if changed:
         course.save(update_fields=[*changed, "updated_at"])
-        do_record_audit("course.updated", actor=actor, resource=course, request=request, metadata={"changed": changed})
+        do_record_audit(
+            AuditAction.COURSE_UPDATED, actor=actor, resource=course, request=request, metadata={"changed": changed}
+        )
     return course
 
 
@@ -233,7 +238,11 @@ def do_archive_course(course: Course, *, actor: User | None = None, request: Htt
         course.archived_at = timezone.now()
         course.save(update_fields=["status", "archived_at", "updated_at"])
         do_record_audit(
-            "course.archived", actor=actor, resource=course, request=request, metadata={"previous_status": previous}
+            AuditAction.COURSE_ARCHIVED,
+            actor=actor,
+            resource=course,
+            request=request,
+            metadata={"previous_status": previous},
         )
     return course
 
@@ -252,7 +261,7 @@ def do_delete_course(course: Course, *, actor: User | None = None, request: Http
     thumbnail = course.thumbnail.name if course.thumbnail else None
     videos = list(course.lessons.exclude(video="").values_list("video", flat=True))
     do_record_audit(
-        "course.deleted",
+        AuditAction.COURSE_DELETED,
         actor=actor,
         resource=course,
         request=request,
@@ -323,7 +332,11 @@ def do_create_lesson(
     except IntegrityError:  # another request took the day between the check and the insert
         raise _day_taken(course, day) from None
     do_record_audit(
-        "lesson.created", actor=actor, resource=lesson, request=request, metadata={"course_id": course.pk, "day": day}
+        AuditAction.LESSON_CREATED,
+        actor=actor,
+        resource=lesson,
+        request=request,
+        metadata={"course_id": course.pk, "day": day},
     )
     return lesson
 
@@ -357,7 +370,7 @@ def do_update_lesson(
         metadata: dict[str, Any] = {"course_id": course.pk, "day": lesson.day, "changed": changed}
         if moved:
             metadata["moved_from_day"] = before["day"]
-        do_record_audit("lesson.updated", actor=actor, resource=lesson, request=request, metadata=metadata)
+        do_record_audit(AuditAction.LESSON_UPDATED, actor=actor, resource=lesson, request=request, metadata=metadata)
     return lesson
 
 
@@ -373,7 +386,7 @@ def do_delete_lesson(lesson: Lesson, *, actor: User | None = None, request: Http
         )
     video = lesson.video.name if lesson.video else None
     do_record_audit(
-        "lesson.deleted",
+        AuditAction.LESSON_DELETED,
         actor=actor,
         resource=lesson,
         request=request,
@@ -401,7 +414,7 @@ def do_set_lesson_video(
         storage = lesson.video.storage
         transaction.on_commit(lambda: _delete_files(storage, [old]))
     do_record_audit(
-        "lesson.video_uploaded",
+        AuditAction.LESSON_VIDEO_UPLOADED,
         actor=actor,
         resource=lesson,
         request=request,
@@ -422,7 +435,7 @@ def do_remove_lesson_video(lesson: Lesson, *, actor: User | None = None, request
             storage = Lesson._meta.get_field("video").storage
             transaction.on_commit(lambda: _delete_files(storage, [old]))
         do_record_audit(
-            "lesson.video_removed",
+            AuditAction.LESSON_VIDEO_REMOVED,
             actor=actor,
             resource=lesson,
             request=request,

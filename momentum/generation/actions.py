@@ -16,6 +16,7 @@ from django.utils import timezone
 from momentum.accounts.models import User
 from momentum.catalog.models import Category, Level
 from momentum.generation import queries
+from momentum.generation.audit_actions import AuditAction
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
 from momentum.generation.providers import configured
 from momentum.generation.references.models import ReferenceDocument
@@ -158,7 +159,7 @@ def do_start_job(
                 for position, name in enumerate(step_names(job.duration_days))
             )
             do_record_audit(
-                "generation.job_started", actor=user, resource=job, request=request,
+                AuditAction.GENERATION_JOB_STARTED, actor=user, resource=job, request=request,
                 metadata={"topic": job.topic, "duration_days": job.duration_days, "category": spec.category.slug},
             )  # fmt: skip
             _enqueue_after_commit(job, str(job.pk))
@@ -198,7 +199,7 @@ def do_cancel_job(job: GenerationJob, *, actor: User | None, request: HttpReques
     job.steps.filter(status__in=[StepStatus.PENDING, StepStatus.RUNNING]).update(
         status=StepStatus.SKIPPED, finished_at=timezone.now(), error="cancelled"
     )
-    do_record_audit("generation.job_cancelled", actor=actor, resource=job, request=request)
+    do_record_audit(AuditAction.GENERATION_JOB_CANCELLED, actor=actor, resource=job, request=request)
     metrics.GENERATION_JOBS.labels(JobStatus.CANCELLED).inc()
     workflow_ids = queries.workflow_ids(job)
     transaction.on_commit(lambda: _cancel_workflows(workflow_ids))
@@ -225,7 +226,9 @@ def do_retry_job(job: GenerationJob, *, actor: User | None, request: HttpRequest
     job.providers = {**job.providers, **configured(), "retries": retries}
     job.save(update_fields=["status", "error", "finished_at", "providers", "updated_at"])
     job.steps.filter(status__in=[StepStatus.FAILED, StepStatus.RUNNING]).update(status=StepStatus.PENDING, error="")
-    do_record_audit("generation.job_retried", actor=actor, resource=job, request=request, metadata={"retry": retries})
+    do_record_audit(
+        AuditAction.GENERATION_JOB_RETRIED, actor=actor, resource=job, request=request, metadata={"retry": retries}
+    )
     _enqueue_after_commit(job, queries.workflow_id(job))
     return job
 

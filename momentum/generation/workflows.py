@@ -38,6 +38,7 @@ from django.urls import reverse
 
 from momentum import durable
 from momentum.generation import actions, providers, resilience
+from momentum.generation.audit_actions import AuditAction
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
 from momentum.generation.providers.base import (
     CourseBrief,
@@ -447,7 +448,7 @@ def save_course(run: StepRun) -> int:
         job.course = course
         job.save(update_fields=["course", "updated_at"])
         do_record_audit(
-            "generation.course_saved", actor=job.created_by, resource=course,
+            AuditAction.GENERATION_COURSE_SAVED, actor=job.created_by, resource=course,
             metadata={"job_id": str(job.pk), "lessons": job.duration_days},
         )  # fmt: skip
         actions.do_finish_step(step, output={"course_id": course.pk})

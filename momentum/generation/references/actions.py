@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from momentum.accounts.models import User
+from momentum.generation.audit_actions import AuditAction
 from momentum.generation.references.extraction import (
     chunk_pages,
     extract_text,
@@ -103,7 +104,7 @@ def do_store_reference_document(
             for position, (page, passage) in enumerate(chunk_pages(extraction.page_texts))
         )
         do_record_audit(
-            "reference_document.uploaded",
+            AuditAction.REFERENCE_DOCUMENT_UPLOADED,
             actor=actor,
             resource=document,
             request=request,
