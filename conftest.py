@@ -211,7 +211,7 @@ def screenshot(request: Any) -> Any:
     def take(tab: Any, name: str, *, full_page: bool = True) -> Path:
         folder = ARTIFACTS / request.node.name
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{name}.png"
+        path: Path = folder / f"{name}.png"
         tab.screenshot(path=str(path), full_page=full_page)
         return path
 

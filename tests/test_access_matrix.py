@@ -99,7 +99,7 @@ def world(db: None) -> World:
     draft = make_course("matrix-draft", title="Draft course")
     Course.objects.filter(pk=draft.pk).update(status="DRAFT", published_at=None)
     job = GenerationJob.objects.create(
-        created_by=users["admin"], topic="Sleep", category=Category.objects.first(), duration_days=7
+        created_by=users["admin"], topic="Sleep", category=Category.objects.earliest("pk"), duration_days=7
     )
     document = ReferenceDocument.objects.create(
         file="references/matrix.pdf", filename="matrix.pdf", size_bytes=10, sha256="0" * 64, uploaded_by=users["admin"]
@@ -266,7 +266,7 @@ def page_client(world: World, persona: str) -> Client:
 
 
 def sent_to_sign_in(response: Any) -> bool:
-    return response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
+    return bool(response.status_code == 302 and response["Location"].startswith("/accounts/login/?next="))
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[page.route or "/" for page in PAGES])

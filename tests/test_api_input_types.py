@@ -32,7 +32,7 @@ def _types_in(annotation: Any) -> Iterator[Any]:
 
 def _refuses_a_string(field: FieldInfo) -> bool:
     try:
-        annotation = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+        annotation: Any = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
         TypeAdapter(annotation).validate_python("yes")
     except pydantic.ValidationError:
         return True

@@ -132,7 +132,11 @@ def test_no_two_apps_share_an_audit_action() -> None:
     values: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.glob("*/audit_actions.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
                 values.setdefault(node.value.value, []).append(path.parent.name)
 
     assert {value: apps for value, apps in values.items() if len(apps) > 1} == {}

@@ -176,7 +176,7 @@ def coverage_cases(operation: Any) -> list[Any]:
                 )
     if list(operation.body):
         for framing in MALFORMED_FRAMINGS:
-            headers = {**(valid.headers or {}), "Content-Type": framing}
+            headers = {**dict(valid.headers or {}), "Content-Type": framing}
             cases.append(
                 operation.Case(
                     path_parameters=valid.path_parameters,

@@ -105,7 +105,7 @@ def _database_url() -> str:
 
 def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_calls(
     transactional_db: None, admin, workflow_database: str, fakes: Any, settings: Any
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     text, video = fakes
     worker = WorkerProcess(
         {

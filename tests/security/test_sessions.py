@@ -25,7 +25,7 @@ def planted_session(client: Client) -> str:
     session = client.session
     session["planted"] = True
     session.save()
-    client.cookies["sessionid"] = session.session_key
+    client.cookies["sessionid"] = str(session.session_key)
     return str(session.session_key)
 
 
