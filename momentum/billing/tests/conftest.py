@@ -88,7 +88,7 @@ def deliver(client: Client) -> Any:
     ) -> Any:
         body = payload if payload is not None else json.dumps(event)
         signed = signature if signature is not None else sign(json.dumps(event), secret, timestamp=timestamp)
-        extra = {"HTTP_" + header.upper().replace("-", "_"): signed} if signed else {}
+        extra: dict[str, Any] = {"HTTP_" + header.upper().replace("-", "_"): signed} if signed else {}
         return client.post("/api/v1/payments/webhook", body, content_type="application/json", **extra)
 
     return post

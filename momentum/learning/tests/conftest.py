@@ -31,7 +31,7 @@ def mp4(tmp_path_factory: Any) -> Path:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         pytest.fail("ffmpeg is needed for the video tests (make test installs it)")
-    path = tmp_path_factory.mktemp("video") / "lesson.mp4"
+    path: Path = tmp_path_factory.mktemp("video") / "lesson.mp4"
     subprocess.run(
         [ffmpeg, "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=6:size=320x180:rate=15",
          "-f", "lavfi", "-i", "sine=frequency=440:duration=6", "-c:v", "libx264", "-pix_fmt", "yuv420p",
