@@ -14,9 +14,9 @@ import pytest
 from django.db import OperationalError, connection
 
 from momentum.analytics.models import EventKind, LearningEvent
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.models import Enrollment
 from momentum.ops.models import AuditLog
+from tests.factories import make_course
 from tests.integration.cluster import Cluster, Web, free_port
 
 

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT as MULTIPART
 from PIL import Image
 
-from momentum.catalog.tests.factories import make_course
 from momentum.ops.backups import recovery, service
 from momentum.ops.models import BackupRun, OperationKind, OperationStatus
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

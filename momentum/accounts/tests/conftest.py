@@ -11,8 +11,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 
-from conftest import PASSWORD
 from momentum.accounts.models import User
+from tests.factories import PASSWORD
 
 
 def totp_code(secret: str, *, offset: int = 0) -> str:

@@ -9,9 +9,9 @@ import pytest
 
 from momentum import durable
 from momentum.catalog.models import Course
-from momentum.catalog.tests.factories import make_course
 from momentum.generation import demo
 from momentum.generation.tests.pipeline import streams_of
+from tests.factories import make_course
 
 LESSON = """Good sleep starts long before bedtime. Tonight you will notice what your evenings look like.
 

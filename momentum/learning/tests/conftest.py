@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from momentum.catalog.models import Course
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.actions import do_enroll
+from tests.factories import make_course
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from django.core.files import File
 
 from momentum.catalog.models import Lesson, Status
-from momentum.catalog.tests.factories import make_course
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.db import connection
 
 from momentum.achievements.models import BadgeAward
 from momentum.analytics.models import EventKind, LearningEvent
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.actions import do_enroll, do_record_progress
 from momentum.learning.models import Certificate, Enrollment, LessonProgress
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from momentum.accounts.models import User
 from momentum.catalog.models import Course
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.actions import do_enroll
 from momentum.ops import caching, metrics
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 
