@@ -60,32 +60,21 @@ def _json(course: Course) -> dict[str, Any]:
 @router.post("/courses", response={201: AdminCourseOut}, auth=ADMIN)
 def create_course(request: HttpRequest, payload: CourseIn) -> Status[dict[str, Any]]:
     """Create a DRAFT course. An `Idempotency-Key` header makes a repeat return the first course."""
-    body = payload.model_dump(mode="json")
-
-    def work() -> tuple[int, dict[str, Any]]:
-        course = actions.do_create_course(
-            title=payload.title.strip(),
-            description=payload.description,
-            category=category_from(payload.category),
-            duration_days=payload.duration_days,
-            level=payload.level,
-            is_premium=payload.is_premium,
-            price_cents=payload.price_cents,
-            title_card=True,
-            actor=caller(request),
-            request=request,
-        )
-        return 201, _json(course)
-
     if payload.is_premium and payload.price_cents <= 0:
         raise Invalid("price_cents", "a premium course needs a price above 0", rule="premium_needs_price")
-    status, created = run_once(
-        user=request.user,
-        scope="catalog.create_course",
-        key=request.headers.get("Idempotency-Key"),
-        body=body,
-        work=work,
-    )
+
+    def work() -> tuple[int, dict[str, Any]]:
+        fields = payload.model_dump(exclude={"title", "category"})
+        category = category_from(payload.category)
+        course = actions.do_create_course(
+            title=payload.title.strip(), category=category, title_card=True, actor=caller(request), request=request,
+            **fields,
+        )  # fmt: skip
+        return 201, _json(course)
+
+    key = request.headers.get("Idempotency-Key")
+    body = payload.model_dump(mode="json")
+    status, created = run_once(user=request.user, scope="catalog.create_course", key=key, body=body, work=work)
     return Status(status, created)
 
 
