@@ -23,7 +23,7 @@ ORM_CALL = re.compile(
 # LONG_VIEW lines, measured from ``def`` to the end without the docstring. A ratchet: lower
 # MAX_LONG_VIEWS when one is split, never raise it.
 LONG_VIEW = 20
-MAX_LONG_VIEWS = 7  # measured 2026-12-06 (typed branch: learner pages, create_course, studio_generate shortened)
+MAX_LONG_VIEWS = 6  # measured 2026-12-06, after the typed branch shortened seven
 
 
 def web_modules() -> list[Path]:

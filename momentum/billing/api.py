@@ -43,12 +43,9 @@ def start_checkout(
     offer = course_offer(visible_course_or_404(user, payload.course)) if payload.course is not None else plan_offer()
 
     def work() -> tuple[int, Any]:
+        site_url = request.build_absolute_uri("/").rstrip("/")
         payment, session = checkout.do_start_checkout(
-            caller(request),
-            offer,
-            site_url=request.build_absolute_uri("/").rstrip("/"),
-            idempotency_key=idempotency_key or "",
-            request=request,
+            caller(request), offer, site_url=site_url, idempotency_key=idempotency_key or "", request=request
         )
         return 201, {"checkout_url": session.url, "session_id": session.id, "payment_id": str(payment.id)}
 
