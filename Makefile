@@ -63,6 +63,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy momentum
+	$(BIN)/mypy tests conftest.py $(wildcard momentum/*/tests/*.py)
 	$(BIN)/lint-imports
 	MOMENTUM_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run -v 1
 	MOMENTUM_ENV=test $(BIN)/momentum export-openapi --check docs/openapi.json

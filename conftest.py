@@ -14,8 +14,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from momentum.accounts.models import Role, User
-
-PASSWORD = "correct-horse-42"
+from tests.factories import make_user
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -44,12 +43,6 @@ def _mail_dir(tmp_path: Path, settings: Any) -> Path:
 @pytest.fixture
 def mail_dir(_mail_dir: Path) -> Path:
     return _mail_dir
-
-
-def make_user(email: str, *, role: Role = Role.FREE, verified: bool = True, **fields: Any) -> User:
-    from momentum.accounts.actions import do_create_user
-
-    return do_create_user(email, PASSWORD, role=role, email_verified=verified, **fields)
 
 
 @pytest.fixture
@@ -224,7 +217,7 @@ def screenshot(request: Any) -> Any:
     def take(tab: Any, name: str, *, full_page: bool = True) -> Path:
         folder = ARTIFACTS / request.node.name
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{name}.png"
+        path: Path = folder / f"{name}.png"
         tab.screenshot(path=str(path), full_page=full_page)
         return path
 

@@ -31,11 +31,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from conftest import ApiClient, make_user
+from conftest import ApiClient
 from momentum.accounts import gdpr
 from momentum.accounts.models import Role, User
 from momentum.accounts.policy import SIGNED_IN, Access, declared_access
-from momentum.accounts.tests.factories import make_course, make_history
 from momentum.api import api
 from momentum.billing.models import Payment, Subscription
 from momentum.catalog.models import Category, Course
@@ -43,6 +42,7 @@ from momentum.generation.models import GenerationJob
 from momentum.generation.references.models import ReferenceDocument
 from momentum.learning.reminders import unsubscribe_token
 from momentum.recovery.models import BackupRun
+from tests.factories import make_course, make_history, make_user
 from tests.test_access_declared import NOT_PAGES
 from tests.test_access_declared import page_access as declared_page_access
 
@@ -94,12 +94,12 @@ def world(db: None) -> World:
         "admin": make_user("ada@example.com", role=Role.ADMIN),
     }
     owner = make_user("owen.owner@example.com")
-    course = make_course("matrix-course", title="Matrix course")
+    course = make_course("Matrix course", slug="matrix-course")
     history = make_history(owner, course)
-    draft = make_course("matrix-draft", title="Draft course")
+    draft = make_course("Draft course", slug="matrix-draft")
     Course.objects.filter(pk=draft.pk).update(status="DRAFT", published_at=None)
     job = GenerationJob.objects.create(
-        created_by=users["admin"], topic="Sleep", category=Category.objects.first(), duration_days=7
+        created_by=users["admin"], topic="Sleep", category=Category.objects.earliest("pk"), duration_days=7
     )
     document = ReferenceDocument.objects.create(
         file="references/matrix.pdf", filename="matrix.pdf", size_bytes=10, sha256="0" * 64, uploaded_by=users["admin"]
@@ -266,7 +266,7 @@ def page_client(world: World, persona: str) -> Client:
 
 
 def sent_to_sign_in(response: Any) -> bool:
-    return response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
+    return bool(response.status_code == 302 and response["Location"].startswith("/accounts/login/?next="))
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[page.route or "/" for page in PAGES])

@@ -23,7 +23,7 @@ ORM_CALL = re.compile(
 # LONG_VIEW lines, measured from ``def`` to the end without the docstring. A ratchet: lower
 # MAX_LONG_VIEWS when one is split, never raise it.
 LONG_VIEW = 20
-MAX_LONG_VIEWS = 13  # measured 2026-12-06
+MAX_LONG_VIEWS = 6  # measured 2026-12-06, after the typed branch shortened seven
 
 
 def web_modules() -> list[Path]:
@@ -97,3 +97,58 @@ def test_the_map_in_the_architecture_page_names_every_app_and_only_apps() -> Non
 
     assert [name for name in sorted(on_map) if not (PACKAGE / name / "__init__.py").is_file()] == []
     assert on_map == momentum_apps
+
+
+def test_notifications_are_written_only_by_accounts_do_notify() -> None:
+    writers = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted(PACKAGE.glob("*/**/*.py"))
+        if "tests" not in path.parts and path.relative_to(PACKAGE).parts[0] != "accounts"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "Notification.objects." in line or "Notification(" in line
+    ]
+
+    assert writers == [], "send in-app notices with momentum.accounts.actions.do_notify:\n" + "\n".join(writers)
+
+
+AUDIT_CALLS = {"do_record_audit", "audit", "_audit"}
+
+
+def _literal_audit_actions(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        first = node.args[0]
+        branches = [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]
+        if name in AUDIT_CALLS and any(isinstance(branch, ast.Constant | ast.JoinedStr) for branch in branches):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_audited_actions_are_members_of_their_apps_audit_action_enum() -> None:
+    literals = [
+        place
+        for path in sorted(PACKAGE.glob("*/**/*.py"))
+        if "tests" not in path.parts and path.relative_to(PACKAGE).parts[0] != "ops"
+        for place in _literal_audit_actions(path)
+    ]
+
+    assert literals == [], "record an app's AuditAction member (momentum/<app>/audit_actions.py):\n" + "\n".join(
+        literals
+    )
+
+
+def test_no_two_apps_share_an_audit_action() -> None:
+    values: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.glob("*/audit_actions.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                values.setdefault(node.value.value, []).append(path.parent.name)
+
+    assert {value: apps for value, apps in values.items() if len(apps) > 1} == {}

@@ -45,7 +45,7 @@ def test_the_same_seed_gives_the_same_catalogue() -> None:
     )
 
 
-def test_every_workload_answers_on_the_small_dataset_and_its_queries_are_timed(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+def test_every_workload_answers_on_the_small_dataset_and_its_queries_are_timed(tmp_path, settings) -> None:
     import random
 
     from bench.load import Material, moodle_scenarios, query_times, scenarios

@@ -82,3 +82,15 @@ def test_the_readme_says_how_to_run_the_command_line() -> None:
     assert 'momentum = "momentum.cli:main"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert "`.venv/bin/momentum check-config`" in section
     assert "source .venv/bin/activate" in section
+
+
+def test_every_documented_error_response_shows_the_problem_schema() -> None:
+    schema = api.get_openapi_schema(path_prefix="/api")
+    shapeless = [
+        f"{verb.upper()} {path} {status}"
+        for path, item in schema["paths"].items()
+        for verb, operation in item.items()
+        for status, response in operation["responses"].items()
+        if int(status) >= 400 and "schema" not in response.get("content", {}).get("application/problem+json", {})
+    ]
+    assert not shapeless, "Document errors with momentum.platform.api_problems.problems():\n" + "\n".join(shapeless)

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from momentum.accounts.models import User
 from momentum.catalog.models import Course
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.actions import do_enroll, do_record_progress
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 

@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from momentum.accounts import gdpr, signin, tokens
+from momentum.accounts.audit_actions import AuditAction
 from momentum.accounts.models import Notification, RefreshToken, Role, User
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
@@ -56,7 +57,7 @@ def do_create_user(
     if sync_allauth_email:
         _sync_allauth_email(user)
     do_record_event(EventKind.SIGNED_UP, user=user)
-    do_record_audit("account.created", actor=user, subject=user, resource=user, request=request)
+    do_record_audit(AuditAction.ACCOUNT_CREATED, actor=user, subject=user, resource=user, request=request)
     transaction.on_commit(metrics.SIGNUPS.inc)
     return user
 
@@ -82,7 +83,7 @@ def do_ensure_admin(email: str, password: str) -> tuple[User, bool]:
     user.set_password(password)
     user.save()
     _sync_allauth_email(user)
-    do_record_audit("account.admin_ensured", subject=user, resource=user, metadata={"via": "cli"})
+    do_record_audit(AuditAction.ACCOUNT_ADMIN_ENSURED, subject=user, resource=user, metadata={"via": "cli"})
     return user, False
 
 
@@ -131,7 +132,12 @@ def do_record_social_signup(user: User, *, provider: str, request: HttpRequest |
         user.email_verified = verified
     do_record_event(EventKind.SIGNED_UP, user=user, properties={"provider": provider})
     do_record_audit(
-        "account.created", actor=user, subject=user, resource=user, request=request, metadata={"provider": provider}
+        AuditAction.ACCOUNT_CREATED,
+        actor=user,
+        subject=user,
+        resource=user,
+        request=request,
+        metadata={"provider": provider},
     )
     transaction.on_commit(metrics.SIGNUPS.inc)
 
@@ -142,7 +148,7 @@ def do_mark_email_verified(user: User, email: str, *, request: HttpRequest | Non
     if user.email.lower() == email.lower() and not user.email_verified:
         user.email_verified = True
         user.save(update_fields=["email_verified", "updated_at"])
-    do_record_audit("auth.email_verified", actor=user, subject=user, resource=user, request=request)
+    do_record_audit(AuditAction.AUTH_EMAIL_VERIFIED, actor=user, subject=user, resource=user, request=request)
     return user
 
 
@@ -174,7 +180,7 @@ def do_request_password_reset(email: str, *, request: HttpRequest) -> None:
         raise rate_limited_problem(60)
     form.save(request)
     for user in form.users:
-        do_record_audit("auth.password_reset_requested", subject=user, resource=user, request=request)
+        do_record_audit(AuditAction.AUTH_PASSWORD_RESET_REQUESTED, subject=user, resource=user, request=request)
 
 
 @transaction.atomic
@@ -186,7 +192,7 @@ def do_update_profile(user: User, changes: dict[str, Any], *, request: HttpReque
         setattr(user, name, value)
     user.save(update_fields=[*changes, "updated_at"])
     do_record_audit(
-        "account.updated", actor=user, subject=user, resource=user, request=request,
+        AuditAction.ACCOUNT_UPDATED, actor=user, subject=user, resource=user, request=request,
         metadata={"fields": sorted(changes)},
     )  # fmt: skip
     return user
@@ -248,7 +254,7 @@ def _ip(request: HttpRequest | None) -> str | None:
 def do_record_sign_in(user: User, *, request: HttpRequest | None, method: str = "password") -> None:
     User.objects.filter(pk=user.pk).update(last_seen_at=timezone.now())
     do_record_audit(
-        "auth.signed_in", actor=user, subject=user, resource=user, request=request,
+        AuditAction.AUTH_SIGNED_IN, actor=user, subject=user, resource=user, request=request,
         metadata={"via": via(request), "method": method},
     )  # fmt: skip
 
@@ -259,7 +265,7 @@ def do_record_sign_in_failure(email: str, *, request: HttpRequest | None, reason
     metadata: dict[str, Any] = {"via": via(request), "reason": reason}
     if user is None:
         metadata["email"] = email.strip().lower()[:254]
-    do_record_audit("auth.sign_in_failed", subject=user, resource=user, request=request, metadata=metadata)
+    do_record_audit(AuditAction.AUTH_SIGN_IN_FAILED, subject=user, resource=user, request=request, metadata=metadata)
 
 
 def do_sign_in_with_password(email: str, password: str, otp_code: str | None, *, request: HttpRequest) -> TokenPair:
@@ -314,7 +320,7 @@ def do_refresh_tokens(raw: str, *, request: HttpRequest) -> TokenPair:
         with transaction.atomic():
             revoked = _revoke_family(token.family, now)
             do_record_audit(
-                "auth.refresh_token_reused", subject=token.user, resource=token, request=request,
+                AuditAction.AUTH_REFRESH_TOKEN_REUSED, subject=token.user, resource=token, request=request,
                 metadata={"family": str(token.family), "revoked": revoked},
             )  # fmt: skip
         raise Problem(401, "token_reused", "This refresh token was used before; all its sessions are signed out.")
@@ -328,7 +334,7 @@ def do_sign_out_token(raw: str, user: User, *, request: HttpRequest) -> None:
     if token is None:
         return
     _revoke_family(token.family, timezone.now())
-    do_record_audit("auth.signed_out", actor=user, subject=user, resource=user, request=request,
+    do_record_audit(AuditAction.AUTH_SIGNED_OUT, actor=user, subject=user, resource=user, request=request,
                     metadata={"via": "api"})  # fmt: skip
 
 
@@ -342,7 +348,7 @@ def do_revoke_refresh_tokens(user: User, *, reason: str) -> int:
 
 def do_export_personal_data(user: User, *, request: HttpRequest | None) -> dict[str, Any]:
     """Everything Momentum holds about ``user``; the export itself is audited."""
-    do_record_audit("account.data_exported", actor=user, subject=user, resource=user, request=request)
+    do_record_audit(AuditAction.ACCOUNT_DATA_EXPORTED, actor=user, subject=user, resource=user, request=request)
     return gdpr.export(user)
 
 
@@ -370,7 +376,7 @@ def do_erase_account(user: User, *, request: HttpRequest | None) -> User:
     user.set_unusable_password()
     user.save()
     # Recorded without the caller's address or browser: the event must not re-identify the person.
-    do_record_audit("account.erased", subject=user, resource=user, metadata={"via": via(request)})
+    do_record_audit(AuditAction.ACCOUNT_ERASED, subject=user, resource=user, metadata={"via": via(request)})
     return user
 
 

@@ -10,12 +10,12 @@ demoting each other at once cannot both succeed).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from momentum.accounts.audit_actions import AuditAction
 from momentum.accounts.models import RefreshToken, Role, User
 from momentum.audit.actions import do_record_audit
 from momentum.lib.problems import Conflict, Invalid
@@ -35,7 +35,9 @@ def _refuse_leaving_no_admin(user: User, *, role: str, is_active: bool) -> None:
 
 
 @transaction.atomic
-def do_change_user_role(user: User, role: Role | str, *, actor: Any, request: HttpRequest | None = None) -> User:
+def do_change_user_role(
+    user: User, role: Role | str, *, actor: User | None, request: HttpRequest | None = None
+) -> User:
     """Give ``user`` the role ADMIN, PREMIUM or FREE (audited as ``account.role_changed``)."""
     if role not in Role.values:
         raise Invalid("role", f"must be one of {', '.join(Role.values)}", rule="choice")
@@ -49,7 +51,7 @@ def do_change_user_role(user: User, role: Role | str, *, actor: Any, request: Ht
     user.role = Role(role)
     user.save(update_fields=["role", "updated_at"])
     do_record_audit(
-        "account.role_changed",
+        AuditAction.ACCOUNT_ROLE_CHANGED,
         actor=actor,
         subject=user,
         resource=user,
@@ -76,14 +78,14 @@ def do_follow_premium_plan(user: User, *, entitled: Callable[[User], bool], caus
     user.role = target
     user.save(update_fields=["role", "updated_at"])
     do_record_audit(
-        "account.role_changed", subject=user, resource=user,
+        AuditAction.ACCOUNT_ROLE_CHANGED, subject=user, resource=user,
         metadata={"from": previous, "to": target, "reason": "premium_plan", "cause": cause},
     )  # fmt: skip
     return user
 
 
 @transaction.atomic
-def do_set_user_active(user: User, active: bool, *, actor: Any, request: HttpRequest | None = None) -> User:
+def do_set_user_active(user: User, active: bool, *, actor: User | None, request: HttpRequest | None = None) -> User:
     """Turn an account off (it can no longer sign in; its refresh tokens are revoked) or back on."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == active:
@@ -97,7 +99,7 @@ def do_set_user_active(user: User, active: bool, *, actor: Any, request: HttpReq
     if not active:
         RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     do_record_audit(
-        "account.reactivated" if active else "account.deactivated",
+        AuditAction.ACCOUNT_REACTIVATED if active else AuditAction.ACCOUNT_DEACTIVATED,
         actor=actor,
         subject=user,
         resource=user,

@@ -13,7 +13,7 @@ from pydantic import Field
 from momentum.accounts import admin_actions, admin_queries
 from momentum.accounts.api import router
 from momentum.accounts.models import Role, User
-from momentum.accounts.policy import Access, api_access
+from momentum.accounts.policy import Access, api_access, caller
 from momentum.lib.input_types import JsonBool
 from momentum.lib.problems import Invalid, NotFound
 from momentum.platform.api_problems import problems
@@ -82,7 +82,7 @@ def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
             raise Invalid(name, "must not be null", rule="not_null")
     with transaction.atomic():  # both changes or neither
         if "role" in changes:
-            user = admin_actions.do_change_user_role(user, changes["role"], actor=request.user, request=request)
+            user = admin_actions.do_change_user_role(user, changes["role"], actor=caller(request), request=request)
         if "is_active" in changes:
-            user = admin_actions.do_set_user_active(user, changes["is_active"], actor=request.user, request=request)
+            user = admin_actions.do_set_user_active(user, changes["is_active"], actor=caller(request), request=request)
     return user

@@ -17,13 +17,14 @@ from django.contrib.auth import signals as auth_signals
 from django.http import HttpRequest
 
 from momentum.accounts import actions
+from momentum.accounts.audit_actions import AuditAction
 from momentum.accounts.models import User
 from momentum.audit.actions import do_record_audit
 
 DISPATCH_PREFIX = "momentum.accounts.audit."
 
 
-def _audit(action: str, user: Any, request: HttpRequest | None, **metadata: Any) -> None:
+def _audit(action: AuditAction, user: Any, request: HttpRequest | None, **metadata: Any) -> None:
     if not isinstance(user, User):
         return
     do_record_audit(action, actor=user, subject=user, resource=user, request=request, metadata=metadata or None)
@@ -34,64 +35,64 @@ def _signed_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> 
 
 
 def _signed_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    _audit("auth.signed_out", user, request, via="web")
+    _audit(AuditAction.AUTH_SIGNED_OUT, user, request, via="web")
 
 
 def _password_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     revoked = actions.do_revoke_refresh_tokens(user, reason="password_changed")
-    _audit("auth.password_changed", user, request, api_sessions_ended=revoked)
+    _audit(AuditAction.AUTH_PASSWORD_CHANGED, user, request, api_sessions_ended=revoked)
 
 
 def _password_set(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    _audit("auth.password_set", user, request)
+    _audit(AuditAction.AUTH_PASSWORD_SET, user, request)
 
 
 def _password_reset(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     revoked = actions.do_revoke_refresh_tokens(user, reason="password_reset")
-    _audit("auth.password_reset", user, request, api_sessions_ended=revoked)
+    _audit(AuditAction.AUTH_PASSWORD_RESET, user, request, api_sessions_ended=revoked)
 
 
 def _email_changed(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     before, after = kwargs.get("from_email_address"), kwargs.get("to_email_address")
     _audit(
-        "auth.email_changed", user, request,
+        AuditAction.AUTH_EMAIL_CHANGED, user, request,
         from_email=getattr(before, "email", None), to_email=getattr(after, "email", None),
     )  # fmt: skip
 
 
 def _authenticator_added(sender: Any, request: HttpRequest, user: User, authenticator: Authenticator, **_: Any) -> None:
     if authenticator.type == Authenticator.Type.TOTP:
-        _audit("auth.mfa_enabled", user, request, type=authenticator.type)
+        _audit(AuditAction.AUTH_MFA_ENABLED, user, request, type=authenticator.type)
 
 
 def _authenticator_removed(
     sender: Any, request: HttpRequest, user: User, authenticator: Authenticator, **_: Any
 ) -> None:
     if authenticator.type == Authenticator.Type.TOTP:
-        _audit("auth.mfa_disabled", user, request, type=authenticator.type)
+        _audit(AuditAction.AUTH_MFA_DISABLED, user, request, type=authenticator.type)
 
 
 def _authenticator_reset(sender: Any, request: HttpRequest, user: User, authenticator: Authenticator, **_: Any) -> None:
-    _audit("auth.recovery_codes_regenerated", user, request)
+    _audit(AuditAction.AUTH_RECOVERY_CODES_REGENERATED, user, request)
 
 
 def _authenticator_used(sender: Any, request: HttpRequest, user: User, authenticator: Authenticator, **_: Any) -> None:
     if authenticator.type == Authenticator.Type.RECOVERY_CODES:
-        _audit("auth.recovery_code_used", user, request)
+        _audit(AuditAction.AUTH_RECOVERY_CODE_USED, user, request)
 
 
 def _second_factor_failed(
     sender: Any, request: HttpRequest, user: User, authenticator: Authenticator, **_: Any
 ) -> None:
-    _audit("auth.mfa_failed", user, request, type=authenticator.type, via=actions.via(request))
+    _audit(AuditAction.AUTH_MFA_FAILED, user, request, type=authenticator.type, via=actions.via(request))
 
 
 def _social_account_added(sender: Any, request: HttpRequest, sociallogin: Any, **_: Any) -> None:
-    _audit("auth.social_account_linked", sociallogin.user, request, provider=sociallogin.account.provider)
+    _audit(AuditAction.AUTH_SOCIAL_ACCOUNT_LINKED, sociallogin.user, request, provider=sociallogin.account.provider)
 
 
 def _social_account_removed(sender: Any, request: HttpRequest, socialaccount: Any, **_: Any) -> None:
-    _audit("auth.social_account_unlinked", socialaccount.user, request, provider=socialaccount.provider)
+    _audit(AuditAction.AUTH_SOCIAL_ACCOUNT_UNLINKED, socialaccount.user, request, provider=socialaccount.provider)
 
 
 RECEIVERS: list[tuple[Any, Any]] = [

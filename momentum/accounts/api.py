@@ -10,7 +10,7 @@ from ninja import Router, Status
 from momentum.accounts import actions, queries, signin
 from momentum.accounts.forms import ProfileForm
 from momentum.accounts.models import User
-from momentum.accounts.policy import Access, api_access
+from momentum.accounts.policy import Access, api_access, caller
 from momentum.accounts.schemas import (
     AcceptedOut,
     MeOut,
@@ -18,7 +18,6 @@ from momentum.accounts.schemas import (
     PasswordConfirmIn,
     PasswordResetIn,
     PersonalDataOut,
-    ProblemOut,
     RefreshIn,
     RegisterIn,
     TokenIn,
@@ -28,21 +27,19 @@ from momentum.accounts.schemas import (
     VerifyEmailOut,
 )
 from momentum.lib.problems import Invalid, Problem
+from momentum.platform.api_problems import problems
 
 router = Router(tags=["accounts"])
 
-_TOKEN_ERRORS: dict[int, Any] = {401: ProblemOut, 422: ProblemOut, 429: ProblemOut}
-
-
-def _caller(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (the auth callbacks put the account there)
-    return user
-
 
 @router.post(
-    "/auth/register", response={201: UserOut, 409: ProblemOut, 422: ProblemOut, 429: ProblemOut},
-    auth=api_access(Access.PUBLIC), summary="Create an account (FREE, unverified) and send the verification email",
+    "/auth/register", response={201: UserOut}, auth=api_access(Access.PUBLIC),
+    summary="Create an account (FREE, unverified) and send the verification email",
+    openapi_extra=problems({
+        409: "`email_taken`",
+        422: "`weak_password`; `validation_error` (an address mail cannot go to)",
+        429: "`rate_limited`: too many sign-ups; see Retry-After",
+    }),
 )  # fmt: skip
 def register(request: HttpRequest, payload: RegisterIn) -> Status[User]:
     return Status(
@@ -51,16 +48,23 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[User]:
 
 
 @router.post(
-    "/auth/token", response={200: TokenPairOut, **_TOKEN_ERRORS}, auth=api_access(Access.PUBLIC),
+    "/auth/token", response={200: TokenPairOut}, auth=api_access(Access.PUBLIC),
     summary="Sign in: email and password (and otp_code when MFA is on) for an access and a refresh token",
+    openapi_extra=problems({
+        401: "`invalid_credentials`; `mfa_required` when two-factor is on and the code is missing or wrong",
+        429: "`too_many_attempts`: repeated failed sign-ins; see Retry-After",
+    }),
 )  # fmt: skip
 def token(request: HttpRequest, payload: TokenIn) -> actions.TokenPair:
     return actions.do_sign_in_with_password(payload.email, payload.password, payload.otp_code, request=request)
 
 
 @router.post(
-    "/auth/refresh", response={200: TokenPairOut, **_TOKEN_ERRORS}, auth=api_access(Access.PUBLIC),
+    "/auth/refresh", response={200: TokenPairOut}, auth=api_access(Access.PUBLIC),
     summary="Spend a refresh token for a new pair; a reused token revokes its whole family",
+    openapi_extra=problems({
+        401: "`invalid_token`, `token_revoked`, `token_expired`; `token_reused` (the whole family is revoked)",
+    }),
 )  # fmt: skip
 def refresh(request: HttpRequest, payload: RefreshIn) -> actions.TokenPair:
     return actions.do_refresh_tokens(payload.refresh_token, request=request)
@@ -71,13 +75,14 @@ def refresh(request: HttpRequest, payload: RefreshIn) -> actions.TokenPair:
     summary="Revoke the caller's refresh token and its family",
 )  # fmt: skip
 def logout(request: HttpRequest, payload: RefreshIn) -> Status[None]:
-    actions.do_sign_out_token(payload.refresh_token, _caller(request), request=request)
+    actions.do_sign_out_token(payload.refresh_token, caller(request), request=request)
     return Status(204, None)
 
 
 @router.post(
-    "/auth/verify-email", response={200: VerifyEmailOut, 422: ProblemOut}, auth=api_access(Access.PUBLIC),
+    "/auth/verify-email", response={200: VerifyEmailOut}, auth=api_access(Access.PUBLIC),
     summary="Verify an email address with the key from the emailed link",
+    openapi_extra=problems({422: "`invalid_key`: invalid, expired or used already"}),
 )  # fmt: skip
 def verify_email(request: HttpRequest, payload: VerifyEmailIn) -> dict[str, Any]:
     user = actions.do_verify_email(payload.key, request=request)
@@ -85,8 +90,12 @@ def verify_email(request: HttpRequest, payload: VerifyEmailIn) -> dict[str, Any]
 
 
 @router.post(
-    "/auth/password-reset", response={202: AcceptedOut, 422: ProblemOut, 429: ProblemOut},
-    auth=api_access(Access.PUBLIC), summary="Email a password-reset link; the answer never tells if the account exists",
+    "/auth/password-reset", response={202: AcceptedOut}, auth=api_access(Access.PUBLIC),
+    summary="Email a password-reset link; the answer never tells if the account exists",
+    openapi_extra=problems({
+        422: "`validation_error`: not an email address",
+        429: "`rate_limited`: too many resets for this address; see Retry-After",
+    }),
 )  # fmt: skip
 def password_reset(request: HttpRequest, payload: PasswordResetIn) -> Status[dict[str, str]]:
     actions.do_request_password_reset(payload.email, request=request)
@@ -95,15 +104,16 @@ def password_reset(request: HttpRequest, payload: PasswordResetIn) -> Status[dic
 
 @router.get("/me", response=MeOut, auth=api_access(Access.AUTHENTICATED), summary="The caller's account")
 def me(request: HttpRequest) -> dict[str, Any]:
-    return queries.profile(_caller(request))
+    return queries.profile(caller(request))
 
 
 @router.patch(
-    "/me", response={200: MeOut, 422: ProblemOut}, auth=api_access(Access.AUTHENTICATED),
+    "/me", response={200: MeOut}, auth=api_access(Access.AUTHENTICATED),
     summary="Change display name, time zone, reminder emails or demographics",
+    openapi_extra=problems({422: "`validation_error`: an unknown language or time zone, an invalid field"}),
 )  # fmt: skip
 def update_me(request: HttpRequest, payload: MePatch) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     form = ProfileForm(data={**ProfileForm(instance=user).initial, **payload.changes()}, instance=user)
     if not form.is_valid():
         errors = [
@@ -123,15 +133,19 @@ def update_me(request: HttpRequest, payload: MePatch) -> dict[str, Any]:
     summary="Everything Momentum holds about the caller (GDPR access and portability)",
 )  # fmt: skip
 def export_me(request: HttpRequest) -> dict[str, Any]:
-    return actions.do_export_personal_data(_caller(request), request=request)
+    return actions.do_export_personal_data(caller(request), request=request)
 
 
 @router.delete(
-    "/me", response={204: None, 422: ProblemOut, 429: ProblemOut}, auth=api_access(Access.AUTHENTICATED),
+    "/me", response={204: None}, auth=api_access(Access.AUTHENTICATED),
     summary="Delete the account (GDPR erasure): personal data erased, aggregates kept; needs the password",
+    openapi_extra=problems({
+        422: "`invalid_password`",
+        429: "`too_many_attempts`: repeated wrong passwords; see Retry-After",
+    }),
 )  # fmt: skip
 def delete_me(request: HttpRequest, payload: PasswordConfirmIn) -> Status[None]:
-    user = _caller(request)
+    user = caller(request)
     try:
         confirmed = signin.confirm_password(request, user, payload.password)
     except signin.SignInThrottled as throttled:

@@ -15,7 +15,7 @@ A test walks every URL pattern and every OpenAPI operation and fails on an undec
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -167,6 +167,14 @@ class ProviderSignature:
         return True
 
 
+def caller(request: HttpRequest) -> User:
+    """The signed-in account of a request that passed a signed-in ``Access`` (typed as ``User``)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Problem(401, "not_authenticated", "Sign in first.")
+    return user
+
+
 def api_access(access: Access) -> list[Any]:
     """The ``auth=`` value that declares and enforces ``access`` on a ninja operation."""
     if access is Access.PUBLIC:
@@ -176,7 +184,7 @@ def api_access(access: Access) -> list[Any]:
     return [BearerToken(access), SessionCookie(access)]
 
 
-def declared_access(auth_callbacks: list[Any]) -> Access | None:
+def declared_access(auth_callbacks: Sequence[Any]) -> Access | None:
     levels = {getattr(callback, "access", None) for callback in auth_callbacks}
     return levels.pop() if len(levels) == 1 else None
 

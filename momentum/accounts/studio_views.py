@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from momentum.accounts import admin_actions, admin_queries
 from momentum.accounts.models import Role, User
-from momentum.accounts.policy import Access, page_access
+from momentum.accounts.policy import Access, caller, page_access
 from momentum.lib.problems import Problem
 
 PAGE_SIZE = 25
@@ -92,7 +92,7 @@ def user_role(request: HttpRequest, pk: int) -> HttpResponse:
         return _user_page(request, person, status=422, role_form=form)
     try:
         person = admin_actions.do_change_user_role(
-            person, form.cleaned_data["role"], actor=request.user, request=request
+            person, form.cleaned_data["role"], actor=caller(request), request=request
         )
     except Problem as problem:
         return _user_page(request, person, status=problem.status, role_form=form, change_error=problem.detail)
@@ -106,7 +106,7 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
     active = request.POST.get("active") == "1"
     try:
-        person = admin_actions.do_set_user_active(person, active, actor=request.user, request=request)
+        person = admin_actions.do_set_user_active(person, active, actor=caller(request), request=request)
     except Problem as problem:
         return _user_page(request, person, status=problem.status, change_error=problem.detail)
     if active:

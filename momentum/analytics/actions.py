@@ -12,7 +12,9 @@ from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from momentum.accounts.models import User
 from momentum.analytics import rollups
+from momentum.analytics.audit_actions import AuditAction
 from momentum.analytics.models import ActiveUserDay, DailyMetric, EventKind, LearningEvent, RollupCursor
 from momentum.lib.logs import get_logger
 
@@ -161,7 +163,7 @@ def do_roll_up(*, now: datetime | None = None) -> RollupReport:
     return report
 
 
-def do_request_rollup(*, actor: Any, request: HttpRequest | None = None) -> str:
+def do_request_rollup(*, actor: User | None, request: HttpRequest | None = None) -> str:
     """Queue a roll-up pass now (the same pass runs on a schedule); returns its workflow ID."""
     from momentum.analytics.workflows import QUEUE, roll_up_now  # the workflow module imports this one
     from momentum.audit.actions import do_record_audit
@@ -170,7 +172,7 @@ def do_request_rollup(*, actor: Any, request: HttpRequest | None = None) -> str:
 
     workflow_id = durable.enqueue(roll_up_now, request_context.current_request_id(), queue=QUEUE)
     do_record_audit(
-        "analytics.rollup_requested",
+        AuditAction.ANALYTICS_ROLLUP_REQUESTED,
         actor=actor,
         resource_type="analytics_rollup",
         resource_id=workflow_id,

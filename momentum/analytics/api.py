@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from momentum.accounts.policy import Access, api_access
+from momentum.accounts.policy import Access, api_access, caller
 from momentum.analytics.queries import Snapshot
 from momentum.analytics.rollups import Metric
 from momentum.lib.problems import Invalid
@@ -125,4 +125,4 @@ def analytics_rollup(request: HttpRequest) -> Status[dict[str, str]]:
     """Bring the daily rollups up to date now (the same pass runs on a schedule)."""
     from momentum.analytics.actions import do_request_rollup
 
-    return Status(202, {"workflow_id": do_request_rollup(actor=request.user, request=request)})
+    return Status(202, {"workflow_id": do_request_rollup(actor=caller(request), request=request)})

@@ -7,16 +7,15 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import HeaderEx, P, QueryEx, Router, Status
 
-from momentum.accounts.policy import Access, api_access
+from momentum.accounts.policy import Access, api_access, caller
 from momentum.billing import checkout, providers, queries, webhooks
 from momentum.billing.products import course_offer, plan_offer
 from momentum.billing.schemas import CheckoutIn, CheckoutOut, CourseRef, PaymentOut, PaymentPage, WebhookReceipt
 from momentum.catalog.queries import visible_course_or_404
+from momentum.platform.api_problems import problems
 from momentum.platform.idempotency import run_once
 
 router = Router(tags=["billing"])
-
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
 @router.post(
@@ -24,14 +23,14 @@ PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
     auth=api_access(Access.VERIFIED),
     response={201: CheckoutOut},
     summary="Start paying for a premium course or the premium plan",
-    openapi_extra={
-        "responses": {
-            403: {"description": "`email_unverified`", **PROBLEM},
-            404: {"description": "No such course", **PROBLEM},
-            409: {"description": "`already_entitled`, `already_subscribed`, `not_for_sale`", **PROBLEM},
-            503: {"description": "`payment_provider_unavailable`: nothing was charged", **PROBLEM},
+    openapi_extra=problems(
+        {
+            403: "`email_unverified`",
+            404: "No such course",
+            409: "`already_entitled`, `already_subscribed`, `not_for_sale`",
+            503: "`payment_provider_unavailable`: nothing was charged",
         }
-    },
+    ),
 )
 def start_checkout(
     request: HttpRequest,
@@ -44,12 +43,9 @@ def start_checkout(
     offer = course_offer(visible_course_or_404(user, payload.course)) if payload.course is not None else plan_offer()
 
     def work() -> tuple[int, Any]:
+        site_url = request.build_absolute_uri("/").rstrip("/")
         payment, session = checkout.do_start_checkout(
-            user,  # type: ignore[arg-type]
-            offer,
-            site_url=request.build_absolute_uri("/").rstrip("/"),
-            idempotency_key=idempotency_key or "",
-            request=request,
+            caller(request), offer, site_url=site_url, idempotency_key=idempotency_key or "", request=request
         )
         return 201, {"checkout_url": session.url, "session_id": session.id, "payment_id": str(payment.id)}
 
@@ -64,15 +60,15 @@ def start_checkout(
     auth=api_access(Access.PROVIDER),
     response={200: WebhookReceipt},
     summary="Events from the payment provider (signed)",
-    openapi_extra={
-        "requestBody": {
+    openapi_extra=problems(
+        {400: "`invalid_signature`: forged, altered or stale"},
+        requestBody={
             "required": True,
             "description": "The provider's event, signed in the `Stripe-Signature` header "
             "(`Momentum-Sandbox-Signature` for the sandbox).",
             "content": {"application/json": {"schema": {"type": "object"}}},
         },
-        "responses": {400: {"description": "`invalid_signature`: forged, altered or stale", **PROBLEM}},
-    },
+    ),
 )
 def payments_webhook(request: HttpRequest) -> Status[Any]:
     """Verified against the configured provider's signing secret and timestamp tolerance; each event

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from momentum.accounts.models import User
 from momentum.billing import payments, providers
+from momentum.billing.audit_actions import AuditAction
 from momentum.billing.bookkeeping import audit, count_payment
 from momentum.billing.models import Payment, PaymentStatus, Subscription, SubscriptionStatus
 from momentum.billing.products import Offer
@@ -60,7 +61,7 @@ def do_start_checkout(
             idempotency_key=idempotency_key[:255],
         )
         audit(
-            "payment.created", payment, subject=user, actor=user, request=request,
+            AuditAction.PAYMENT_CREATED, payment, subject=user, actor=user, request=request,
             product=offer.product, amount_cents=offer.amount_cents, currency=offer.currency, provider=provider.name,
         )  # fmt: skip
         count_payment(PaymentStatus.PENDING)

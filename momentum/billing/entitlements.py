@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from momentum.accounts.admin_actions import do_follow_premium_plan
 from momentum.accounts.models import Role, User
+from momentum.billing.audit_actions import AuditAction
 from momentum.billing.bookkeeping import audit
 from momentum.billing.models import (
     Entitlement,
@@ -44,7 +45,7 @@ def grant_course(payment: Payment, *, event_id: str) -> None:
         course=payment.course,
         defaults={"payment": payment, "starts_at": timezone.now(), "ends_at": None, "revoked_at": None},
     )
-    audit("entitlement.granted", entitlement, subject=payment.user, event_id=event_id,
+    audit(AuditAction.ENTITLEMENT_GRANTED, entitlement, subject=payment.user, event_id=event_id,
           kind=EntitlementKind.COURSE, course_id=payment.course_id, payment_id=str(payment.id))  # fmt: skip
     if not created:
         log.warning("course_bought_again", payment_id=str(payment.id), course_id=payment.course_id)
@@ -68,7 +69,7 @@ def start_plan(payment: Payment, *, event_id: str) -> None:
         },
     )
     if created:
-        audit("subscription.created", subscription, subject=payment.user, event_id=event_id,
+        audit(AuditAction.SUBSCRIPTION_CREATED, subscription, subject=payment.user, event_id=event_id,
               plan=subscription.plan, payment_id=str(payment.id),
               current_period_end=subscription.current_period_end.isoformat())  # fmt: skip
     refresh_plan_access(subscription, event_id=event_id)
@@ -82,7 +83,7 @@ def take_back(payment: Payment, *, at: datetime, event_id: str) -> None:
         ):
             entitlement.revoked_at = at
             entitlement.save(update_fields=["revoked_at", "updated_at"])
-            audit("entitlement.revoked", entitlement, subject=payment.user, event_id=event_id,
+            audit(AuditAction.ENTITLEMENT_REVOKED, entitlement, subject=payment.user, event_id=event_id,
                   reason="refund", payment_id=str(payment.id))  # fmt: skip
     else:
         # A refunded plan payment gives back the period it paid for: plan access ends now.
@@ -126,14 +127,15 @@ def refresh_plan_access(subscription: Subscription, *, event_id: str) -> None:
         entitlement = Entitlement.objects.create(
             user=subscription.user, kind=EntitlementKind.PLAN, subscription=subscription, starts_at=now, ends_at=until
         )
-        audit("entitlement.granted", entitlement, subject=subscription.user, event_id=event_id,
+        audit(AuditAction.ENTITLEMENT_GRANTED, entitlement, subject=subscription.user, event_id=event_id,
               kind=EntitlementKind.PLAN, ends_at=until.isoformat())  # fmt: skip
     elif entitlement.ends_at != until:
         previous = entitlement.ends_at
         entitlement.ends_at = until
         entitlement.save(update_fields=["ends_at", "updated_at"])
-        audit("entitlement.extended" if previous is None or until > previous else "entitlement.shortened",
-              entitlement, subject=subscription.user, event_id=event_id,
+        longer = previous is None or until > previous
+        audit(AuditAction.ENTITLEMENT_EXTENDED if longer else AuditAction.ENTITLEMENT_SHORTENED, entitlement,
+              subject=subscription.user, event_id=event_id,
               previous_ends_at=previous.isoformat() if previous else None, ends_at=until.isoformat())  # fmt: skip
     _sync_premium_role(subscription.user, reason=event_id)
 
@@ -143,7 +145,7 @@ def end_plan_access(subscription: Subscription, *, at: datetime, event_id: str, 
     if entitlement is not None and (entitlement.ends_at is None or entitlement.ends_at > at):
         entitlement.ends_at = at
         entitlement.save(update_fields=["ends_at", "updated_at"])
-        audit("entitlement.ended", entitlement, subject=subscription.user, event_id=event_id, reason=reason)
+        audit(AuditAction.ENTITLEMENT_ENDED, entitlement, subject=subscription.user, event_id=event_id, reason=reason)
     _sync_premium_role(subscription.user, reason=event_id or reason)
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
 from momentum.billing import entitlements, receipts
+from momentum.billing.audit_actions import AuditAction
 from momentum.billing.bookkeeping import audit, count_payment, count_revenue
 from momentum.billing.models import Payment, PaymentStatus, Product
 
@@ -48,6 +49,16 @@ class InvalidTransition(Exception):
         self.target = status
 
 
+# The audit action of each move (a payment is created PENDING: ``AuditAction.PAYMENT_CREATED``).
+PAYMENT_AUDIT = {
+    PaymentStatus.SUCCEEDED: AuditAction.PAYMENT_SUCCEEDED,
+    PaymentStatus.FAILED: AuditAction.PAYMENT_FAILED,
+    PaymentStatus.CANCELLED: AuditAction.PAYMENT_CANCELLED,
+    PaymentStatus.EXPIRED: AuditAction.PAYMENT_EXPIRED,
+    PaymentStatus.REFUNDED: AuditAction.PAYMENT_REFUNDED,
+}
+
+
 def allows(current: str, status: PaymentStatus) -> bool:
     """Whether ``TRANSITIONS`` lets a payment in ``current`` move to ``status``."""
     return status in TRANSITIONS[PaymentStatus(current)]
@@ -61,7 +72,7 @@ def transition(payment: Payment, status: PaymentStatus, *, fields: list[str] | N
         raise InvalidTransition(payment, status)
     payment.status = status
     payment.save(update_fields=None if fields is None else ["status", *fields, "updated_at"])
-    audit(f"payment.{status.lower()}", payment, subject=payment.user, **metadata)
+    audit(PAYMENT_AUDIT[status], payment, subject=payment.user, **metadata)
     count_payment(status)
 
 

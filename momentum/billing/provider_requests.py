@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from momentum.accounts.models import User
 from momentum.billing import providers, webhooks
+from momentum.billing.audit_actions import AuditAction
 from momentum.billing.bookkeeping import audit
 from momentum.billing.models import Payment, PaymentStatus, Product, Provider, Subscription, SubscriptionStatus
 from momentum.billing.products import one_month_after
@@ -71,7 +72,7 @@ def do_request_plan_cancellation(user: User, subscription: Subscription, *, requ
     at_period_end = subscription.status == SubscriptionStatus.ACTIVE
     provider = providers.get(subscription.provider)
     _deliver(provider, provider.cancel_subscription(subscription_info(subscription), at_period_end=at_period_end))
-    audit("subscription.cancel_requested", subscription, subject=user, actor=user, request=request,
+    audit(AuditAction.SUBSCRIPTION_CANCEL_REQUESTED, subscription, subject=user, actor=user, request=request,
           at_period_end=at_period_end)  # fmt: skip
 
 
@@ -81,7 +82,7 @@ def do_request_subscription_end(admin: User, subscription: Subscription, *, requ
         raise Conflict("subscription_ended", "This plan has already ended.")
     provider = providers.get(subscription.provider)
     _deliver(provider, provider.cancel_subscription(subscription_info(subscription), at_period_end=False))
-    audit("subscription.end_requested", subscription, subject=subscription.user, actor=admin, request=request)
+    audit(AuditAction.SUBSCRIPTION_END_REQUESTED, subscription, subject=subscription.user, actor=admin, request=request)
 
 
 def do_request_refund(admin: User, payment: Payment, *, request: HttpRequest | None = None) -> None:
@@ -92,7 +93,7 @@ def do_request_refund(admin: User, payment: Payment, *, request: HttpRequest | N
         raise Conflict("not_refundable", "The provider has not told us which charge paid this yet; try again soon.")
     provider = providers.get(payment.provider)
     _deliver(provider, provider.refund(payment_info(payment)))
-    audit("payment.refund_requested", payment, subject=payment.user, actor=admin, request=request,
+    audit(AuditAction.PAYMENT_REFUND_REQUESTED, payment, subject=payment.user, actor=admin, request=request,
           amount_cents=payment.amount_cents)  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from momentum.accounts.policy import Access, page_access
+from momentum.accounts.policy import Access, caller, page_access
 from momentum.billing import provider_requests, providers, queries
 from momentum.billing.models import Payment, PaymentStatus, Product, Provider, Subscription
 from momentum.lib.problems import Problem
@@ -55,7 +55,7 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
 def studio_refund(request: HttpRequest, payment_id: uuid.UUID) -> HttpResponse:
     payment = get_object_or_404(Payment, pk=payment_id)
     try:
-        provider_requests.do_request_refund(request.user, payment, request=request)  # type: ignore[arg-type]
+        provider_requests.do_request_refund(caller(request), payment, request=request)
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
@@ -72,7 +72,7 @@ def studio_refund(request: HttpRequest, payment_id: uuid.UUID) -> HttpResponse:
 def studio_end_plan(request: HttpRequest, subscription_id: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription, pk=subscription_id)
     try:
-        provider_requests.do_request_subscription_end(request.user, subscription, request=request)  # type: ignore[arg-type]
+        provider_requests.do_request_subscription_end(caller(request), subscription, request=request)
     except Problem as problem:
         messages.error(request, problem.detail)
     else:

@@ -16,8 +16,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from momentum.accounts.models import Notification, User
+from momentum.accounts.actions import do_notify
+from momentum.accounts.models import User
 from momentum.billing import entitlements, payments
+from momentum.billing.audit_actions import AuditAction
 from momentum.billing.bookkeeping import audit
 from momentum.billing.models import Payment, Product, Subscription, SubscriptionStatus
 
@@ -55,7 +57,7 @@ def do_record_invoice_paid(
             provider_subscription_id=subscription.provider_subscription_id,
             provider_invoice_id=invoice_id,
         )
-        audit("payment.created", payment, subject=subscription.user, event_id=event_id,
+        audit(AuditAction.PAYMENT_CREATED, payment, subject=subscription.user, event_id=event_id,
               product=Product.PLAN, reason="renewal", amount_cents=amount_cents)  # fmt: skip
     if subscription.status != SubscriptionStatus.CANCELLED:
         previous_end = subscription.current_period_end
@@ -64,7 +66,7 @@ def do_record_invoice_paid(
             subscription.current_period_end = period_end
         subscription.save(update_fields=["status", "current_period_end", "updated_at"])
         if not first:
-            audit("subscription.renewed", subscription, subject=subscription.user, event_id=event_id,
+            audit(AuditAction.SUBSCRIPTION_RENEWED, subscription, subject=subscription.user, event_id=event_id,
                   previous_period_end=previous_end.isoformat(),
                   current_period_end=subscription.current_period_end.isoformat())  # fmt: skip
     payment = payments.do_complete_payment(
@@ -93,13 +95,13 @@ def do_record_invoice_failed(
         },
     )
     if created:
-        audit("payment.created", payment, subject=subscription.user, event_id=event_id,
+        audit(AuditAction.PAYMENT_CREATED, payment, subject=subscription.user, event_id=event_id,
               product=Product.PLAN, reason="renewal", amount_cents=amount_cents)  # fmt: skip
     payment = payments.do_fail_payment(payment, event_id=event_id, reason="renewal_declined")
     if subscription.status == SubscriptionStatus.ACTIVE:
         subscription.status = SubscriptionStatus.PAST_DUE
         subscription.save(update_fields=["status", "updated_at"])
-        audit("subscription.past_due", subscription, subject=subscription.user, event_id=event_id,
+        audit(AuditAction.SUBSCRIPTION_PAST_DUE, subscription, subject=subscription.user, event_id=event_id,
               invoice_id=invoice_id)  # fmt: skip
         _notify(
             subscription.user,
@@ -148,11 +150,11 @@ def do_update_subscription(
     if after == before:
         return subscription
     subscription.save(update_fields=["status", "current_period_end", "cancel_at_period_end", "updated_at"])
-    action = "subscription.updated"
+    action = AuditAction.SUBSCRIPTION_UPDATED
     if subscription.cancel_at_period_end and not before[2]:
-        action = "subscription.cancel_scheduled"
+        action = AuditAction.SUBSCRIPTION_CANCEL_SCHEDULED
     elif before[2] and not subscription.cancel_at_period_end:
-        action = "subscription.cancel_withdrawn"
+        action = AuditAction.SUBSCRIPTION_CANCEL_WITHDRAWN
     audit(action, subscription, subject=subscription.user, event_id=event_id,
           status=subscription.status, previous_status=before[0],
           current_period_end=subscription.current_period_end.isoformat(),
@@ -176,7 +178,7 @@ def _end_subscription(subscription: Subscription, *, event_id: str) -> Subscript
     subscription.status = SubscriptionStatus.CANCELLED
     subscription.cancelled_at = now
     subscription.save(update_fields=["status", "cancelled_at", "updated_at"])
-    audit("subscription.cancelled", subscription, subject=subscription.user, event_id=event_id,
+    audit(AuditAction.SUBSCRIPTION_CANCELLED, subscription, subject=subscription.user, event_id=event_id,
           previous_status=previous)  # fmt: skip
     entitlements.end_plan_access(subscription, at=now, event_id=event_id, reason="plan_ended")
     _notify(
@@ -189,4 +191,4 @@ def _end_subscription(subscription: Subscription, *, event_id: str) -> Subscript
 
 
 def _notify(user: User, kind: str, title: str, body: str) -> None:
-    Notification.objects.create(user=user, kind=kind, title=title, body=body, url=reverse("billing:payment_history"))
+    do_notify(user, kind=kind, title=title, body=body, url=reverse("billing:payment_history"))

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from momentum.accounts.policy import Access, page_access
+from momentum.accounts.policy import Access, caller, page_access
 from momentum.billing import provider_requests, providers, queries
 from momentum.billing.checkout import do_start_checkout, refuse_purchase
 from momentum.billing.models import PaymentStatus, Product
@@ -42,7 +42,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return render(request, "billing/checkout.html", {"offer": None, "plan": plan_offer()}, status=404)
     context: dict[str, Any] = {"offer": offer, "sandbox": providers.is_sandbox()}
     try:
-        refuse_purchase(request.user, offer)  # type: ignore[arg-type]
+        refuse_purchase(caller(request), offer)
     except Problem as problem:
         context["refusal"] = problem
     if request.method == "POST" and "refusal" not in context:
@@ -51,7 +51,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
         def work() -> tuple[int, Any]:
             _payment, session = do_start_checkout(
-                request.user,  # type: ignore[arg-type]
+                caller(request),
                 offer,
                 site_url=request.build_absolute_uri("/").rstrip("/"),
                 idempotency_key=key,
@@ -139,7 +139,7 @@ def cancel_plan(request: HttpRequest) -> HttpResponse:
         messages.error(request, "You have no premium plan to cancel.")
         return redirect("billing:payment_history")
     try:
-        provider_requests.do_request_plan_cancellation(request.user, subscription, request=request)  # type: ignore[arg-type]
+        provider_requests.do_request_plan_cancellation(caller(request), subscription, request=request)
     except Problem as problem:
         messages.error(request, problem.detail)
     else:

@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from momentum.accounts.models import User
 from momentum.audit.actions import do_record_audit
+from momentum.catalog.audit_actions import AuditAction
 from momentum.catalog.models import DURATIONS, Category, Course, Lesson, Level, Status
 from momentum.lib.problems import Conflict, Invalid
 from momentum.lib.slugs import unique_slug
@@ -30,7 +32,7 @@ def do_create_course(
     slug: str | None = None,
     metadata: dict[str, Any] | None = None,
     title_card: bool = False,
-    actor: Any = None,
+    actor: User | None = None,
     request: HttpRequest | None = None,
 ) -> Course:
     """A new draft. ``title_card``: give it the local thumbnail provider's title card, as generated
@@ -47,7 +49,9 @@ def do_create_course(
         metadata=metadata or {},
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    do_record_audit("course.created", actor=actor, resource=course, request=request, metadata={"title": title})
+    do_record_audit(
+        AuditAction.COURSE_CREATED, actor=actor, resource=course, request=request, metadata={"title": title}
+    )
     if title_card:
         course = do_set_thumbnail(course, render_course_title_card(course), actor=actor, request=request)
     return course
@@ -67,11 +71,11 @@ def render_course_title_card(course: Course) -> bytes:
 
 
 @transaction.atomic
-def do_upsert_lesson(course: Course, *, day: int, actor: Any = None, **fields: Any) -> Lesson:
+def do_upsert_lesson(course: Course, *, day: int, actor: User | None = None, **fields: Any) -> Lesson:
     """The course's lesson for ``day``, created or updated with ``fields``."""
     lesson, created = Lesson.objects.update_or_create(course=course, day=day, defaults=fields)
     do_record_audit(
-        "lesson.created" if created else "lesson.updated",
+        AuditAction.LESSON_CREATED if created else AuditAction.LESSON_UPDATED,
         actor=actor,
         resource=lesson,
         metadata={"course_id": course.pk, "day": day},
@@ -117,7 +121,7 @@ def missing_days(course: Course) -> list[int]:
 
 
 @transaction.atomic
-def do_publish_course(course: Course, *, actor: Any = None, request: HttpRequest | None = None) -> Course:
+def do_publish_course(course: Course, *, actor: User | None = None, request: HttpRequest | None = None) -> Course:
     """Publish a course that has exactly one lesson for each of its days."""
     course = Course.objects.select_for_update().get(pk=course.pk)
     gaps = missing_days(course)
@@ -134,18 +138,20 @@ def do_publish_course(course: Course, *, actor: Any = None, request: HttpRequest
         course.published_at = course.published_at or timezone.now()
         course.archived_at = None
         course.save(update_fields=["status", "published_at", "archived_at", "updated_at"])
-        do_record_audit("course.published", actor=actor, resource=course, request=request)
+        do_record_audit(AuditAction.COURSE_PUBLISHED, actor=actor, resource=course, request=request)
     return course
 
 
-def do_set_thumbnail(course: Course, png: bytes, *, actor: Any = None, request: HttpRequest | None = None) -> Course:
+def do_set_thumbnail(
+    course: Course, png: bytes, *, actor: User | None = None, request: HttpRequest | None = None
+) -> Course:
     """Store a new thumbnail image for the course (the old file is removed)."""
     old = course.thumbnail.name if course.thumbnail else None
     course.thumbnail.save(f"{course.slug}.png", ContentFile(png), save=False)
     course.save(update_fields=["thumbnail", "updated_at"])
     if old and old != course.thumbnail.name:
         course.thumbnail.storage.delete(old)
-    do_record_audit("course.thumbnail_changed", actor=actor, resource=course, request=request)
+    do_record_audit(AuditAction.COURSE_THUMBNAIL_CHANGED, actor=actor, resource=course, request=request)
     return course
 
 
@@ -169,7 +175,7 @@ def _check_course_fields(course: Course) -> None:
 
 @transaction.atomic
 def do_update_course(
-    course: Course, *, actor: Any = None, request: HttpRequest | None = None, **changes: Any
+    course: Course, *, actor: User | None = None, request: HttpRequest | None = None, **changes: Any
 ) -> Course:
     """Change a course's metadata. A course never shrinks below its lessons, and a published
     course never grows days that have no lesson (it would stop being complete)."""
@@ -206,7 +212,9 @@ def do_update_course(
     }
     if changed:
         course.save(update_fields=[*changed, "updated_at"])
-        do_record_audit("course.updated", actor=actor, resource=course, request=request, metadata={"changed": changed})
+        do_record_audit(
+            AuditAction.COURSE_UPDATED, actor=actor, resource=course, request=request, metadata={"changed": changed}
+        )
     return course
 
 
@@ -220,7 +228,7 @@ def _plain(value: Any) -> Any:
 
 
 @transaction.atomic
-def do_archive_course(course: Course, *, actor: Any = None, request: HttpRequest | None = None) -> Course:
+def do_archive_course(course: Course, *, actor: User | None = None, request: HttpRequest | None = None) -> Course:
     """Take a course out of the catalogue; enrolled learners keep their progress. Publishing it
     again brings it back."""
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -230,13 +238,17 @@ def do_archive_course(course: Course, *, actor: Any = None, request: HttpRequest
         course.archived_at = timezone.now()
         course.save(update_fields=["status", "archived_at", "updated_at"])
         do_record_audit(
-            "course.archived", actor=actor, resource=course, request=request, metadata={"previous_status": previous}
+            AuditAction.COURSE_ARCHIVED,
+            actor=actor,
+            resource=course,
+            request=request,
+            metadata={"previous_status": previous},
         )
     return course
 
 
 @transaction.atomic
-def do_delete_course(course: Course, *, actor: Any = None, request: HttpRequest | None = None) -> Course | None:
+def do_delete_course(course: Course, *, actor: User | None = None, request: HttpRequest | None = None) -> Course | None:
     """Remove a draft; a published course is archived instead (learners and payments refer to it).
     Returns the archived course, or None when the draft was removed."""
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -249,7 +261,7 @@ def do_delete_course(course: Course, *, actor: Any = None, request: HttpRequest 
     thumbnail = course.thumbnail.name if course.thumbnail else None
     videos = list(course.lessons.exclude(video="").values_list("video", flat=True))
     do_record_audit(
-        "course.deleted",
+        AuditAction.COURSE_DELETED,
         actor=actor,
         resource=course,
         request=request,
@@ -296,7 +308,7 @@ def do_create_lesson(
     video_url: str = "",
     duration_minutes: int = 10,
     is_preview: bool = False,
-    actor: Any = None,
+    actor: User | None = None,
     request: HttpRequest | None = None,
 ) -> Lesson:
     """A new lesson for a free day of the course (409 ``day_taken`` otherwise)."""
@@ -320,14 +332,18 @@ def do_create_lesson(
     except IntegrityError:  # another request took the day between the check and the insert
         raise _day_taken(course, day) from None
     do_record_audit(
-        "lesson.created", actor=actor, resource=lesson, request=request, metadata={"course_id": course.pk, "day": day}
+        AuditAction.LESSON_CREATED,
+        actor=actor,
+        resource=lesson,
+        request=request,
+        metadata={"course_id": course.pk, "day": day},
     )
     return lesson
 
 
 @transaction.atomic
 def do_update_lesson(
-    lesson: Lesson, *, actor: Any = None, request: HttpRequest | None = None, **changes: Any
+    lesson: Lesson, *, actor: User | None = None, request: HttpRequest | None = None, **changes: Any
 ) -> Lesson:
     """Change a lesson; a new ``day`` must be free (409 ``day_taken``)."""
     unknown = set(changes) - set(LESSON_FIELDS)
@@ -354,12 +370,12 @@ def do_update_lesson(
         metadata: dict[str, Any] = {"course_id": course.pk, "day": lesson.day, "changed": changed}
         if moved:
             metadata["moved_from_day"] = before["day"]
-        do_record_audit("lesson.updated", actor=actor, resource=lesson, request=request, metadata=metadata)
+        do_record_audit(AuditAction.LESSON_UPDATED, actor=actor, resource=lesson, request=request, metadata=metadata)
     return lesson
 
 
 @transaction.atomic
-def do_delete_lesson(lesson: Lesson, *, actor: Any = None, request: HttpRequest | None = None) -> None:
+def do_delete_lesson(lesson: Lesson, *, actor: User | None = None, request: HttpRequest | None = None) -> None:
     """Remove a lesson from a draft or archived course; a published course keeps one per day."""
     course = Course.objects.select_for_update().get(pk=lesson.course_id)
     if course.status == Status.PUBLISHED:
@@ -370,7 +386,7 @@ def do_delete_lesson(lesson: Lesson, *, actor: Any = None, request: HttpRequest 
         )
     video = lesson.video.name if lesson.video else None
     do_record_audit(
-        "lesson.deleted",
+        AuditAction.LESSON_DELETED,
         actor=actor,
         resource=lesson,
         request=request,
@@ -384,7 +400,7 @@ def do_delete_lesson(lesson: Lesson, *, actor: Any = None, request: HttpRequest 
 
 @transaction.atomic
 def do_set_lesson_video(
-    lesson: Lesson, upload: File[Any], *, actor: Any = None, request: HttpRequest | None = None
+    lesson: Lesson, upload: File[Any], *, actor: User | None = None, request: HttpRequest | None = None
 ) -> Lesson:
     """Store an uploaded video (already checked by catalog.media) for the lesson; an external
     URL it had is dropped, as is its previous file."""
@@ -398,7 +414,7 @@ def do_set_lesson_video(
         storage = lesson.video.storage
         transaction.on_commit(lambda: _delete_files(storage, [old]))
     do_record_audit(
-        "lesson.video_uploaded",
+        AuditAction.LESSON_VIDEO_UPLOADED,
         actor=actor,
         resource=lesson,
         request=request,
@@ -408,7 +424,7 @@ def do_set_lesson_video(
 
 
 @transaction.atomic
-def do_remove_lesson_video(lesson: Lesson, *, actor: Any = None, request: HttpRequest | None = None) -> Lesson:
+def do_remove_lesson_video(lesson: Lesson, *, actor: User | None = None, request: HttpRequest | None = None) -> Lesson:
     lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
     old = lesson.video.name if lesson.video else None
     if old or lesson.video_url:
@@ -419,7 +435,7 @@ def do_remove_lesson_video(lesson: Lesson, *, actor: Any = None, request: HttpRe
             storage = Lesson._meta.get_field("video").storage
             transaction.on_commit(lambda: _delete_files(storage, [old]))
         do_record_audit(
-            "lesson.video_removed",
+            AuditAction.LESSON_VIDEO_REMOVED,
             actor=actor,
             resource=lesson,
             request=request,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from momentum.catalog import search
@@ -69,6 +69,12 @@ def visible_course_or_404(user: Any, key: str | int, *, with_lessons: bool = Fal
     course = courses.first()
     if course is None:
         raise Http404("No such course")
+    return course
+
+
+def with_lessons(course: Course) -> Course:
+    """``course`` with its lessons loaded once, in day order (``course.lessons.all()`` reads them)."""
+    prefetch_related_objects([course], Prefetch("lessons", queryset=Lesson.objects.order_by("day")))
     return course
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from momentum.accounts.policy import Access, page_access
+from momentum.accounts.policy import Access, caller, page_access
 from momentum.catalog import actions, media, studio_queries
 from momentum.catalog.models import Course
 from momentum.catalog.studio_forms import MAX_MARKDOWN, CourseFilters, CourseForm, LessonForm, add_problem
@@ -48,7 +48,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
                     detail="price_cents: a premium course needs a price above 0",
                     errors=[{"field": "price_cents", "message": "A premium course needs a price above 0."}],
                 )
-            course = actions.do_create_course(actor=request.user, request=request, title_card=True, **changes)
+            course = actions.do_create_course(actor=caller(request), request=request, title_card=True, **changes)
         except Problem as problem:
             add_problem(form, problem)
         else:
@@ -83,7 +83,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CourseForm(request.POST)
     if form.is_valid():
         try:
-            course = actions.do_update_course(course, actor=request.user, request=request, **form.changes())
+            course = actions.do_update_course(course, actor=caller(request), request=request, **form.changes())
         except Problem as problem:
             add_problem(form, problem)
         else:
@@ -97,7 +97,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
     course = studio_queries.course(pk)
     try:
-        course = actions.do_publish_course(course, actor=request.user, request=request)
+        course = actions.do_publish_course(course, actor=caller(request), request=request)
     except Problem as problem:
         return _editor(request, course, status=problem.status, publish_error=problem.detail)
     messages.success(request, f"“{course.title}” is published: learners can find it in the catalogue.")
@@ -107,7 +107,7 @@ def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @page_access(Access.ADMIN)
 @require_POST
 def course_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    course = actions.do_archive_course(studio_queries.course(pk), actor=request.user, request=request)
+    course = actions.do_archive_course(studio_queries.course(pk), actor=caller(request), request=request)
     messages.success(request, f"“{course.title}” is archived: it left the catalogue; its learners keep their progress.")
     return redirect("catalog:studio_course", course.pk)
 
@@ -117,7 +117,7 @@ def course_archive(request: HttpRequest, pk: int) -> HttpResponse:
 def course_delete(request: HttpRequest, pk: int) -> HttpResponse:
     course = studio_queries.course(pk)
     try:
-        archived = actions.do_delete_course(course, actor=request.user, request=request)
+        archived = actions.do_delete_course(course, actor=caller(request), request=request)
     except Problem as problem:
         return _editor(request, course, status=problem.status, publish_error=problem.detail)
     if archived is not None:
@@ -136,7 +136,7 @@ def course_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
         if upload is None:
             raise Problem(422, detail="Choose an image to upload.")
         png = media.thumbnail_png(upload)
-        actions.do_set_thumbnail(course, png, actor=request.user, request=request)
+        actions.do_set_thumbnail(course, png, actor=caller(request), request=request)
     except Problem as problem:
         message = problem.errors[0]["message"] if problem.errors else problem.detail
         return _editor(request, course, status=problem.status, thumbnail_error=f"The thumbnail {message}.")
@@ -180,15 +180,15 @@ def lesson_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
 def _save_lesson(request: HttpRequest, course: Course, lesson: Any, form: LessonForm) -> Any:
     fields = form.fields_for_action()
     if lesson is None:
-        lesson = actions.do_create_lesson(course, actor=request.user, request=request, **fields)
+        lesson = actions.do_create_lesson(course, actor=caller(request), request=request, **fields)
     else:
-        lesson = actions.do_update_lesson(lesson, actor=request.user, request=request, **fields)
+        lesson = actions.do_update_lesson(lesson, actor=caller(request), request=request, **fields)
     upload = form.cleaned_data.get("video_file")
     if form.cleaned_data.get("remove_video"):
-        lesson = actions.do_remove_lesson_video(lesson, actor=request.user, request=request)
+        lesson = actions.do_remove_lesson_video(lesson, actor=caller(request), request=request)
     elif upload:
         media.check_video(upload, field="video_file")
-        lesson = actions.do_set_lesson_video(lesson, upload, actor=request.user, request=request)
+        lesson = actions.do_set_lesson_video(lesson, upload, actor=caller(request), request=request)
     return lesson
 
 
@@ -201,7 +201,7 @@ def lesson_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         messages.info(request, f"Day {day} has no lesson.")
         return redirect("catalog:studio_course", course.pk)
     try:
-        actions.do_delete_lesson(lesson, actor=request.user, request=request)
+        actions.do_delete_lesson(lesson, actor=caller(request), request=request)
     except Problem as problem:
         messages.error(request, problem.detail)
         return redirect("catalog:studio_lesson", course.pk, day)

@@ -13,9 +13,11 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from momentum.accounts.models import User
 from momentum.audit.actions import do_record_audit
 from momentum.catalog.models import Category, Level
 from momentum.generation import queries
+from momentum.generation.audit_actions import AuditAction
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
 from momentum.generation.providers import configured
 from momentum.generation.references.models import ReferenceDocument
@@ -157,7 +159,7 @@ def do_start_job(
                 for position, name in enumerate(step_names(job.duration_days))
             )
             do_record_audit(
-                "generation.job_started", actor=user, resource=job, request=request,
+                AuditAction.GENERATION_JOB_STARTED, actor=user, resource=job, request=request,
                 metadata={"topic": job.topic, "duration_days": job.duration_days, "category": spec.category.slug},
             )  # fmt: skip
             _enqueue_after_commit(job, str(job.pk))
@@ -199,7 +201,7 @@ def _initial_status(job: GenerationJob, name: str) -> str:
 
 
 @transaction.atomic
-def do_cancel_job(job: GenerationJob, *, actor: Any, request: HttpRequest | None = None) -> GenerationJob:
+def do_cancel_job(job: GenerationJob, *, actor: User | None, request: HttpRequest | None = None) -> GenerationJob:
     """Stop a queued or running job: no further step starts; what it made so far stays on the bill."""
     job = GenerationJob.objects.select_for_update().get(pk=job.pk)
     if job.status in FINISHED:
@@ -212,7 +214,7 @@ def do_cancel_job(job: GenerationJob, *, actor: Any, request: HttpRequest | None
     job.steps.filter(status__in=[StepStatus.PENDING, StepStatus.RUNNING]).update(
         status=StepStatus.SKIPPED, finished_at=timezone.now(), error="cancelled"
     )
-    do_record_audit("generation.job_cancelled", actor=actor, resource=job, request=request)
+    do_record_audit(AuditAction.GENERATION_JOB_CANCELLED, actor=actor, resource=job, request=request)
     metrics.GENERATION_JOBS.labels(JobStatus.CANCELLED).inc()
     # The workflow is not cancelled in DBOS: a run cancelled under it ends in DBOS's error log
     # (it awaits its own recorded outcome and gets DBOSAwaitedWorkflowCancelledError). Each step
@@ -222,7 +224,7 @@ def do_cancel_job(job: GenerationJob, *, actor: Any, request: HttpRequest | None
 
 
 @transaction.atomic
-def do_retry_job(job: GenerationJob, *, actor: Any, request: HttpRequest | None = None) -> GenerationJob:
+def do_retry_job(job: GenerationJob, *, actor: User | None, request: HttpRequest | None = None) -> GenerationJob:
     """Run a failed job again from its failed step: the steps that succeeded keep their results."""
     job = GenerationJob.objects.select_for_update().get(pk=job.pk)
     if job.status != JobStatus.FAILED:
@@ -235,7 +237,9 @@ def do_retry_job(job: GenerationJob, *, actor: Any, request: HttpRequest | None 
     job.save(update_fields=["status", "error", "finished_at", "providers", "updated_at"])
     job.steps.filter(status__in=[StepStatus.FAILED, StepStatus.RUNNING]).update(status=StepStatus.PENDING, error="")
     _add_missing_steps(job)
-    do_record_audit("generation.job_retried", actor=actor, resource=job, request=request, metadata={"retry": retries})
+    do_record_audit(
+        AuditAction.GENERATION_JOB_RETRIED, actor=actor, resource=job, request=request, metadata={"retry": retries}
+    )
     _enqueue_after_commit(job, queries.workflow_id(job))
     return job
 

@@ -15,17 +15,17 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import HeaderEx, P, QueryEx, Router, Status
 from ninja.responses import NinjaJSONEncoder
 
-from momentum.accounts.policy import Access, api_access
+from momentum.accounts.policy import Access, api_access, caller
 from momentum.catalog.queries import category_by_key
 from momentum.generation import actions, queries
 from momentum.generation.models import GenerationJob
 from momentum.generation.references.queries import reference_documents
 from momentum.generation.schemas import JobIn, JobOut, JobPage
 from momentum.lib.problems import Invalid, Problem
+from momentum.platform.api_problems import problems
 
 router = Router(tags=["generation"])
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 EVENT_POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0
 
@@ -89,16 +89,13 @@ def job_request(payload: JobIn) -> actions.JobRequest:
     auth=api_access(Access.ADMIN),
     response={202: JobOut},
     summary="Start generating a draft course",
-    openapi_extra={
-        "responses": {
-            422: {"description": "Invalid input (`validation_error`, `idempotency_key_reused`)", **PROBLEM},
-            429: {
-                "description": "`generation_quota_exceeded` past the per-admin daily quota; "
-                "`generation_budget_exhausted` when the daily or monthly AI budget is spent",
-                **PROBLEM,
-            },
+    openapi_extra=problems(
+        {
+            422: "Invalid input (`validation_error`, `idempotency_key_reused`)",
+            429: "`generation_quota_exceeded` past the per-admin daily quota; "
+            "`generation_budget_exhausted` when the daily or monthly AI budget is spent",
         }
-    },
+    ),
 )
 def start_job(
     request: HttpRequest,
@@ -131,7 +128,7 @@ def list_jobs(
     auth=api_access(Access.ADMIN),
     response=JobOut,
     summary="A generation job, its steps and its cost",
-    openapi_extra={"responses": {404: {"description": "No such job", **PROBLEM}}},
+    openapi_extra=problems({404: "No such job"}),
 )
 def get_job(request: HttpRequest, id: UUID) -> dict[str, Any]:
     return job_out(queries.job_or_404(id))
@@ -142,10 +139,10 @@ def get_job(request: HttpRequest, id: UUID) -> dict[str, Any]:
     auth=api_access(Access.ADMIN),
     response={202: JobOut},
     summary="Cancel a queued or running job",
-    openapi_extra={"responses": {409: {"description": "`job_finished`", **PROBLEM}}},
+    openapi_extra=problems({409: "`job_finished`"}),
 )
 def cancel_job(request: HttpRequest, id: UUID) -> Status[Any]:
-    job = actions.do_cancel_job(queries.job_or_404(id), actor=request.user, request=request)
+    job = actions.do_cancel_job(queries.job_or_404(id), actor=caller(request), request=request)
     return Status(202, job_out(queries.job_or_404(job.pk)))
 
 
@@ -154,10 +151,10 @@ def cancel_job(request: HttpRequest, id: UUID) -> Status[Any]:
     auth=api_access(Access.ADMIN),
     response={202: JobOut},
     summary="Retry a failed job from its failed step",
-    openapi_extra={"responses": {409: {"description": "`job_not_failed`", **PROBLEM}}},
+    openapi_extra=problems({409: "`job_not_failed`"}),
 )
 def retry_job(request: HttpRequest, id: UUID) -> Status[Any]:
-    job = actions.do_retry_job(queries.job_or_404(id), actor=request.user, request=request)
+    job = actions.do_retry_job(queries.job_or_404(id), actor=caller(request), request=request)
     return Status(202, job_out(queries.job_or_404(job.pk)))
 
 
@@ -208,16 +205,16 @@ async def job_events(job_id: UUID, first: dict[str, Any]) -> AsyncIterator[str]:
     "/generation-jobs/{id}/events",
     auth=api_access(Access.ADMIN),
     summary="Live step updates of a job (text/event-stream) until it ends",
-    openapi_extra={
-        "responses": {
+    openapi_extra=problems(
+        {404: "No such job"},
+        responses={
             200: {
                 "description": "Server-sent events: `job` (the job without its steps), `step` (one "
                 "step) and a final `end`; each event's `data` is JSON (schema below, one event)",
                 "content": {"text/event-stream": {"schema": {"type": "object"}}},
             },
-            404: {"description": "No such job", **PROBLEM},
-        }
-    },
+        },
+    ),
 )
 async def stream_job_events(request: HttpRequest, id: UUID) -> StreamingHttpResponse:
     """An async view (served by Django's ASGI handler) that holds no thread while it waits."""

@@ -8,6 +8,7 @@ from django import forms
 
 from momentum.catalog.models import DURATIONS, Category, Level
 from momentum.catalog.studio_forms import StudioForm
+from momentum.generation.actions import JobRequest
 
 MAX_PDFS = 5
 
@@ -46,3 +47,18 @@ class GenerateForm(StudioForm):
     )
     include_video = forms.BooleanField(label="Make a narrated video for each lesson", required=False, initial=True)
     include_thumbnail = forms.BooleanField(label="Make a thumbnail", required=False, initial=True)
+
+    def job_request(self, documents: list[Any]) -> JobRequest:
+        """The job the valid form asks for, with its stored reference ``documents``."""
+        data = self.cleaned_data
+        return JobRequest(
+            topic=" ".join(data["topic"].split()),
+            category=data["category"],
+            duration_days=data["duration_days"],
+            level=data["level"],
+            audience=data["audience"],
+            tone=data["tone"],
+            include_video=data["include_video"],
+            include_thumbnail=data["include_thumbnail"],
+            reference_documents=documents,
+        )

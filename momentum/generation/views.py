@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from momentum.accounts.policy import Access, page_access
+from momentum.accounts.policy import Access, caller, page_access
 from momentum.catalog.studio_forms import add_problem
 from momentum.generation import actions, queries
 from momentum.generation.forms import GenerateForm
@@ -27,28 +27,17 @@ def _store_pdfs(request: HttpRequest, files: list[Any]) -> list[Any]:
         return []
     from momentum.generation.references.actions import do_store_reference_document
 
-    return [do_store_reference_document(upload, actor=request.user, request=request).document for upload in files]
+    return [do_store_reference_document(upload, actor=caller(request), request=request).document for upload in files]
 
 
 @page_access(Access.ADMIN)
 def studio_generate(request: HttpRequest) -> HttpResponse:
     form = GenerateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            documents = _store_pdfs(request, data["pdfs"])
-            spec = actions.JobRequest(
-                topic=" ".join(data["topic"].split()),
-                category=data["category"],
-                duration_days=data["duration_days"],
-                level=data["level"],
-                audience=data["audience"],
-                tone=data["tone"],
-                include_video=data["include_video"],
-                include_thumbnail=data["include_thumbnail"],
-                reference_documents=documents,
+            job, _ = actions.do_start_job(
+                request.user, form.job_request(_store_pdfs(request, form.cleaned_data["pdfs"])), request=request
             )
-            job, _ = actions.do_start_job(request.user, spec, request=request)
         except Problem as problem:
             add_problem(form, problem)
             if not problem.errors:
@@ -56,18 +45,22 @@ def studio_generate(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Generating “{job.topic}”: follow it here.")
             return redirect("generation:studio_job", job.pk)
-    page = Paginator(queries.jobs(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = _generate_context(request, form)
+    return render(request, "generation/studio_generate.html", context, status=422 if form.errors else 200)
+
+
+def _generate_context(request: HttpRequest, form: GenerateForm) -> dict[str, Any]:
+    """The form, the jobs (a page of them), today's quota and spend, and the providers' status."""
     quota, started_today = site_settings().generation_daily_quota, queries.jobs_started_today(request.user)
-    context = {
+    return {
         "form": form,
-        "page": page,
+        "page": Paginator(queries.jobs(), PAGE_SIZE).get_page(request.GET.get("page")),
         "spend": ai_spend(),
         "quota": quota,
         "started_today": started_today,
         "jobs_left": max(0, quota - started_today),
         "providers": queries.provider_status(),
     }
-    return render(request, "generation/studio_generate.html", context, status=422 if form.errors else 200)
 
 
 def _job_context(job: GenerationJob) -> dict[str, Any]:
@@ -93,7 +86,7 @@ def studio_job_progress(request: HttpRequest, job: UUID) -> HttpResponse:
 def studio_job_cancel(request: HttpRequest, job: UUID) -> HttpResponse:
     found = queries.job_or_404_page(job)
     try:
-        actions.do_cancel_job(found, actor=request.user, request=request)
+        actions.do_cancel_job(found, actor=caller(request), request=request)
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
@@ -106,7 +99,7 @@ def studio_job_cancel(request: HttpRequest, job: UUID) -> HttpResponse:
 def studio_job_retry(request: HttpRequest, job: UUID) -> HttpResponse:
     found = queries.job_or_404_page(job)
     try:
-        actions.do_retry_job(found, actor=request.user, request=request)
+        actions.do_retry_job(found, actor=caller(request), request=request)
     except Problem as problem:
         messages.error(request, problem.detail)
     else:

@@ -37,6 +37,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from momentum.generation import actions, providers, resilience
+from momentum.generation.audit_actions import AuditAction
 from momentum.generation.models import (
     GenerationJob,
     GenerationStep,
@@ -464,7 +465,7 @@ def save_course(run: StepRun) -> int:
         job.course = course
         job.save(update_fields=["course", "updated_at"])
         do_record_audit(
-            "generation.course_saved", actor=job.created_by, resource=course,
+            AuditAction.GENERATION_COURSE_SAVED, actor=job.created_by, resource=course,
             metadata={"job_id": str(job.pk), "lessons": job.duration_days},
         )  # fmt: skip
         actions.do_finish_step(step, output={"course_id": course.pk})

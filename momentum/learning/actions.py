@@ -23,6 +23,7 @@ from momentum.audit.actions import do_record_audit
 from momentum.billing.queries import has_premium_access
 from momentum.catalog.models import Course, Lesson
 from momentum.learning import queries
+from momentum.learning.audit_actions import AuditAction
 from momentum.learning.models import Certificate, Enrollment, LessonProgress
 from momentum.learning.streaks import local_date
 from momentum.lib.problems import Problem
@@ -46,7 +47,7 @@ def do_enroll(
     except IntegrityError:  # a concurrent request enrolled first
         return Enrollment.objects.get(user=user, course=course), False
     do_record_event(EventKind.ENROLLED, user=user, course=course, occurred_at=enrollment.enrolled_at)
-    do_record_audit("enrollment.created", actor=user, resource=enrollment, request=request,
+    do_record_audit(AuditAction.ENROLLMENT_CREATED, actor=user, resource=enrollment, request=request,
                     metadata={"course_id": course.pk})  # fmt: skip
     transaction.on_commit(metrics.ENROLLMENTS.inc)
     return enrollment, True
@@ -58,7 +59,7 @@ def do_unenroll(user: Any, course: Course, *, request: HttpRequest | None = None
     enrollment = Enrollment.objects.filter(user=user, course=course).first()
     if enrollment is None:
         return False
-    do_record_audit("enrollment.deleted", actor=user, resource=enrollment, request=request,
+    do_record_audit(AuditAction.ENROLLMENT_DELETED, actor=user, resource=enrollment, request=request,
                     metadata={"course_id": course.pk})  # fmt: skip
     enrollment.delete()
     do_record_event(EventKind.UNENROLLED, user=user, course=course)
@@ -146,6 +147,6 @@ def do_set_reminders(user: Any, *, enabled: bool, request: HttpRequest | None = 
     user.reminder_emails = enabled
     user.save(update_fields=["reminder_emails", "updated_at"])
     do_record_audit(
-        "reminders.subscribed" if enabled else "reminders.unsubscribed", actor=user, subject=user, resource=user,
-        request=request,
+        AuditAction.REMINDERS_SUBSCRIBED if enabled else AuditAction.REMINDERS_UNSUBSCRIBED,
+        actor=user, subject=user, resource=user, request=request,
     )  # fmt: skip

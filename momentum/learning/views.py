@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,7 +12,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from momentum.accounts.policy import Access, page_access, refusal
-from momentum.achievements.queries import badge_shelf
 from momentum.catalog.queries import (
     course_and_lessons_or_404,
     first_lesson,
@@ -22,12 +20,8 @@ from momentum.catalog.queries import (
     visible_lesson_or_404,
 )
 from momentum.catalog.views import HtmxHttpRequest, course_cta
-from momentum.learning import actions, media, queries, reminders
-from momentum.learning.recommendations import recommended_for
-from momentum.lib import charts
-from momentum.lib.markdown import render_cached as render_markdown
+from momentum.learning import actions, media, page_contexts, queries, reminders
 from momentum.lib.problems import Problem
-from momentum.lib.video_embeds import embed_url
 
 if TYPE_CHECKING:  # annotations only: the web layer reaches other apps through their queries
     from momentum.accounts.models import User
@@ -36,9 +30,6 @@ if TYPE_CHECKING:  # annotations only: the web layer reaches other apps through 
 
 def _lesson_url(lesson: Lesson, slug: str) -> str:
     return reverse("learning:lesson", args=[slug, lesson.day])
-
-
-VIDEO_EXTENSIONS = (".mp4", ".webm", ".m4v", ".ogv", ".mov")
 
 
 @page_access(Access.PUBLIC)
@@ -54,20 +45,8 @@ def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
     problem = queries.lesson_refusal(request.user, current, enrolled=cta["enrollment"] is not None)
     if problem is None and cta["enrollment"] is not None:
         actions.do_record_lesson_view(request.user, current)
-    video_src = queries.video_url(request, current) if problem is None else None
-    index = lessons.index(current)
-    context = {
-        **cta,
-        "lesson": current,
-        "problem": problem,
-        "position": cta["progress"].get(current.pk),
-        "content": render_markdown(current.content_markdown) if problem is None else "",
-        "video_src": video_src,
-        "embed_src": embed_url(video_src) if video_src and not current.video else None,
-        "playable": bool(current.video) or (video_src or "").lower().split("?")[0].endswith(VIDEO_EXTENSIONS),
-        "previous": lessons[index - 1] if index > 0 else None,
-        "next": lessons[index + 1] if index + 1 < len(lessons) else None,
-    }
+    player = page_contexts.lesson_player(request, current, lessons, problem)
+    context = {**cta, **player, "position": cta["progress"].get(current.pk)}
     return render(request, "learning/lesson.html", context)
 
 
@@ -87,15 +66,20 @@ def complete_lesson(request: HtmxHttpRequest, slug: str, day: int) -> HttpRespon
         course, lessons = course_and_lessons_or_404(request.user, slug)
         context |= {**course_cta(request.user, course, lessons), "lesson": current}
         return render(request, "learning/partials/completion.html", context)
+    return _after_completion(request, slug, current, following, result)
+
+
+def _after_completion(
+    request: HttpRequest, slug: str, current: Lesson, following: Lesson | None, result: actions.ProgressResult
+) -> HttpResponse:
+    """Say what the completion earned, and go on: to the next lesson, or the dashboard at the end."""
     if result.course_completed_now:
         messages.success(request, f"You finished {current.course.title}. Well done!")
     for award in result.badges:
         messages.success(request, f"Badge earned: {award.badge.name}")
-    if following is not None and not result.course_completed_now:
-        return HttpResponseRedirect(_lesson_url(following, slug))
     if result.course_completed_now:
         return HttpResponseRedirect(reverse("learning:dashboard"))
-    return HttpResponseRedirect(_lesson_url(current, slug))
+    return HttpResponseRedirect(_lesson_url(following or current, slug))
 
 
 @page_access(Access.AUTHENTICATED)
@@ -141,70 +125,16 @@ def lesson_video(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return cast(HttpResponse, media.serve(request, current.video))  # a streamed 200/206, or a redirect
 
 
-def _today_lesson(enrollments: list[Any], done_today: bool) -> dict[str, Any] | None:
-    """The next lesson of the unfinished course the learner touched last."""
-    for enrollment in enrollments:
-        if enrollment.completed_at is None and enrollment.next_lesson_day:
-            return {"enrollment": enrollment, "day": enrollment.next_lesson_day, "done_today": done_today}
-    return None
-
-
 @page_access(Access.AUTHENTICATED)
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    stats = queries.progress_summary(user)
-    enrollments = queries.enrollment_summaries(user)
-    for enrollment in enrollments:
-        enrollment.percent = queries.progress_percent(enrollment)
-    in_progress = sorted(
-        (e for e in enrollments if e.completed_at is None),
-        key=lambda e: e.last_activity_at or e.enrolled_at,
-        reverse=True,
-    )
-    done_today = queries.daily_activity(user, start=stats.today, end=stats.today) != {}
-    context = {
-        "stats": stats,
-        "enrollments": enrollments,
-        "today": _today_lesson(in_progress, done_today),
-        "done_today": done_today,
-        "shelf": badge_shelf(user),
-        "recommended": recommended_for(user, limit=4),
-    }
-    return render(request, "learning/dashboard.html", context)
+    return render(request, "learning/dashboard.html", page_contexts.dashboard(request.user))
 
 
 @page_access(Access.AUTHENTICATED)
 @require_GET
 def analytics(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    stats = queries.progress_summary(user)
-    end = stats.today
-    month_start = end - timedelta(days=29)
-    calendar_start = end - timedelta(weeks=17) + timedelta(days=1)
-    activity = queries.daily_activity(user, start=calendar_start, end=end)
-    month = queries.days_between(month_start, end)
-    lessons_series = [(day.strftime("%d %b"), activity.get(day, {}).get("lessons", 0)) for day in month]
-    minutes_series = [(day.strftime("%d %b"), activity.get(day, {}).get("minutes", 0)) for day in month]
-    weeks = []
-    for n in range(7, -1, -1):
-        week_end = end - timedelta(weeks=n)
-        days = queries.days_between(week_end - timedelta(days=6), week_end)
-        weeks.append((f"w/e {week_end.strftime('%d %b')}", sum(activity.get(d, {}).get("minutes", 0) for d in days)))
-    context = {
-        "stats": stats,
-        "lessons_chart": charts.line(lessons_series, title="Lessons completed per day, last 30 days"),
-        "minutes_chart": charts.line(minutes_series, title="Minutes learned per day, last 30 days"),
-        "weeks_chart": charts.bars(weeks, title="Minutes learned per week", fmt=lambda v: f"{v:.0f} min"),
-        "calendar_chart": charts.calendar(
-            {day: row["lessons"] for day, row in activity.items()},
-            start=calendar_start,
-            end=end,
-            title="Streak calendar: days with a completed lesson",
-        ),
-        "rows": [(day, activity.get(day, {"lessons": 0, "minutes": 0})) for day in reversed(month)],
-    }
-    return render(request, "learning/analytics.html", context)
+    return render(request, "learning/analytics.html", page_contexts.analytics(request.user))
 
 
 @page_access(Access.PUBLIC)

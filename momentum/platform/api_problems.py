@@ -76,12 +76,14 @@ def document_problems(schema: dict[str, Any], problem_schema: dict[str, Any]) ->
     return schema
 
 
-def problems(described: dict[int, str]) -> dict[str, Any]:
-    """``openapi_extra`` for the problems particular to one operation: ``{409: "`day_taken`"}``."""
+def problems(described: dict[int, str], **openapi_extra: Any) -> dict[str, Any]:
+    """``openapi_extra`` for the problems particular to one operation: ``{409: "`day_taken`"}``.
+
+    Anything else the operation documents by hand (``requestBody=``, ``responses=`` with a non-problem
+    answer) passes through, the problems added to its responses.
+    """
     reference = {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA_NAME}"}
-    return {
-        "responses": {
-            status: {"description": text, "content": {PROBLEM_CONTENT_TYPE: {"schema": reference}}}
-            for status, text in described.items()
-        }
-    }
+    responses = dict(openapi_extra.pop("responses", {}))
+    for status, text in described.items():
+        responses[status] = {"description": text, "content": {PROBLEM_CONTENT_TYPE: {"schema": reference}}}
+    return {**openapi_extra, "responses": responses}

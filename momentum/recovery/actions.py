@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from momentum.audit.actions import do_record_audit
 from momentum.lib import request_context
-from momentum.recovery.audit_events import AuditAction
+from momentum.recovery.audit_actions import AuditAction
 from momentum.recovery.models import BackupRun, OperationKind, OperationStatus
 
 

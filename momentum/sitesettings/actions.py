@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from momentum.audit.actions import do_record_audit
-from momentum.sitesettings.audit_events import AuditAction
+from momentum.sitesettings.audit_actions import AuditAction
 from momentum.sitesettings.models import SiteSettings
 from momentum.sitesettings.queries import SITE_NAME_CACHE_KEY, email_transport
 

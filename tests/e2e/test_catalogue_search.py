@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from momentum.catalog.tests.factories import make_course
+from tests.factories import make_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

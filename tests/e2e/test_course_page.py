@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from momentum.catalog.actions import do_upsert_lesson
-from momentum.catalog.tests.factories import make_course
 from momentum.generation.providers.base import CourseBrief
 from momentum.generation.providers.offline.local_text import LocalTextProvider
+from tests.factories import make_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

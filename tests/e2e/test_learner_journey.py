@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from django.core.files import File
 
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.tests.conftest import mp4  # noqa: F401  (the ffmpeg-made video fixture)
+from tests.factories import make_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,8 +15,8 @@ import pytest
 
 from momentum.accounts.models import User
 from momentum.catalog.models import Course
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.actions import do_enroll
+from tests.factories import make_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

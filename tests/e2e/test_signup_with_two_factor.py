@@ -21,7 +21,7 @@ PASSWORD = "lantern-harbour-58"
 
 
 def totp_code(secret: str, *, offset: int = 0) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
+    return str(format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset)))
 
 
 def verification_link(mail_dir: Path) -> str:
@@ -65,7 +65,7 @@ def test_sign_up_verify_turn_on_totp_and_sign_in_with_a_code(
     screenshot(page, "2-confirm-email")
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url(f"{live_server.url}/dashboard/")  # a new learner lands on their dashboard
-    user.refresh_from_db()
+    user = User.objects.get(pk=user.pk)
     assert user.email_verified
 
     # Turn on two-factor authentication from the security page

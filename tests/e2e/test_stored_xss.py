@@ -15,11 +15,10 @@ import pytest
 from django.test import Client
 from django.urls import NoReverseMatch
 
-from conftest import make_user
 from momentum.accounts.models import Role, User
-from momentum.accounts.tests.factories import make_course
 from momentum.catalog.models import Course
 from momentum.learning.models import Enrollment
+from tests.factories import make_course, make_user
 from tests.test_access_matrix import Page, pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,7 +77,7 @@ def stored(db: None) -> dict[str, User]:
     """The payloads, stored through the models as an admin's edit or an AI draft would store them."""
     learner = make_user("xss.learner@example.com", display_name=DISPLAY_NAME)
     admin = make_user("xss.admin@example.com", role=Role.ADMIN, display_name=DISPLAY_NAME)
-    course = make_course("xss-course", title=TITLE)
+    course = make_course(TITLE, slug="xss-course")
     Course.objects.filter(pk=course.pk).update(description=MARKDOWN[:2000])
     for lesson in course.lessons.all():
         lesson.title = PAYLOADS[lesson.day % len(PAYLOADS)][:500]

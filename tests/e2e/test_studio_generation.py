@@ -22,7 +22,7 @@ def _orm_beside_playwright() -> Iterator[None]:
         yield
 
 
-def test_an_admin_generates_a_draft_and_reviews_it(live_server, admin, page: Any, screenshot: Any) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_generates_a_draft_and_reviews_it(live_server, admin, page: Any, screenshot: Any) -> None:
     sign_in(page, live_server, admin)
 
     # The generator, from the studio menu
@@ -49,6 +49,7 @@ def test_an_admin_generates_a_draft_and_reviews_it(live_server, admin, page: Any
 
     # "Review draft" opens the course editor of the draft
     page.get_by_role("link", name="Review draft").click()
+    assert job.course_id is not None
     course = Course.objects.get(pk=job.course_id)
     assert course.status == Status.DRAFT
     page.get_by_role("heading", name=course.title).first.wait_for()

@@ -16,7 +16,7 @@ from momentum.accounts.models import User
 from momentum.analytics.models import EventKind
 from momentum.analytics.tests.happenings import days_ago, event
 from momentum.billing.models import Payment
-from momentum.catalog.tests.factories import make_course
+from tests.factories import make_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,8 +15,8 @@ from django.db import OperationalError, connection
 
 from momentum.analytics.models import EventKind, LearningEvent
 from momentum.audit.models import AuditLog
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.models import Enrollment
+from tests.factories import make_course
 from tests.integration.cluster import Cluster, Web, free_port
 
 

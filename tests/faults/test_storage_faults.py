@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import MULTIPART_CONTENT as MULTIPART
 from PIL import Image
 
-from momentum.catalog.tests.factories import make_course
 from momentum.recovery import restore as recovery
 from momentum.recovery import service
 from momentum.recovery.models import BackupRun, OperationKind, OperationStatus
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

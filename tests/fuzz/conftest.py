@@ -36,8 +36,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from conftest import make_user
 from momentum.accounts.models import Role
+from tests.factories import make_user
 
 EXAMPLES = int(os.environ.get("MOMENTUM_FUZZ_EXAMPLES", "15"))
 EVERY_PERSONA = os.environ.get("MOMENTUM_FUZZ_EVERY_PERSONA") == "1"
@@ -94,9 +94,9 @@ def _in_process_app(settings: Any) -> Iterator[None]:
 def personas(db: None) -> dict[str, dict[str, str]]:
     """The headers each persona sends (none, a learner's bearer token, an admin's) over a small catalogue."""
     from momentum.accounts.tokens import issue_access_token
-    from momentum.catalog.tests.factories import make_course
     from momentum.learning.actions import do_enroll
     from momentum.recovery.models import BackupRun
+    from tests.factories import make_course
 
     learner = make_user("fuzz.learner@example.com", display_name="Fuzz Learner")
     admin = make_user("fuzz.admin@example.com", role=Role.ADMIN, display_name="Fuzz Admin")
@@ -176,7 +176,7 @@ def coverage_cases(operation: Any) -> list[Any]:
                 )
     if list(operation.body):
         for framing in MALFORMED_FRAMINGS:
-            headers = {**(valid.headers or {}), "Content-Type": framing}
+            headers = {**dict(valid.headers or {}), "Content-Type": framing}
             cases.append(
                 operation.Case(
                     path_parameters=valid.path_parameters,

@@ -140,7 +140,7 @@ def _worker(settings: Any, workflow_database: str, text: FakeServer, video: Fake
 
 def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_calls(
     transactional_db: None, admin, workflow_database: str, fakes: Any, settings: Any
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     text, video = fakes
     worker = _worker(settings, workflow_database, text, video)
     worker.start()
@@ -179,7 +179,7 @@ def test_a_worker_killed_mid_job_finishes_it_after_a_restart_without_repeating_c
 
 def test_a_worker_killed_while_heygen_holds_its_answer_has_that_video_made_once(
     transactional_db: None, admin, workflow_database: str, fakes: Any, settings: Any
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     text, video = fakes
     # HeyGen will make the first video it is asked for, and hold back its answer
     video.fail_next("held_answer", on="/v2/video/generate")

@@ -16,11 +16,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD, ApiClient
+from conftest import ApiClient
 from momentum.accounts import gdpr
 from momentum.accounts.policy import Access
 from momentum.catalog.models import Lesson
 from momentum.learning.models import LessonProgress
+from tests.factories import PASSWORD
 from tests.test_access_matrix import OPERATIONS, PAGES, World, fill
 
 pytestmark = pytest.mark.django_db
@@ -168,9 +169,9 @@ def test_a_stranger_cannot_record_progress_in_a_course_they_did_not_join(world: 
 
 def test_a_lesson_id_from_another_course_does_not_open_it(world: World, locked_lesson: Lesson) -> None:
     """Mixing a course the caller may read with a lesson of another: the pair must match."""
-    from momentum.accounts.tests.factories import make_course
+    from tests.factories import make_course
 
-    other = make_course("open-course", title="Open course")
+    other = make_course("Open course", slug="open-course")
     response = ApiClient(world.stranger).get(f"/courses/{other.slug}/lessons/{locked_lesson.pk}")
 
     assert response.status_code == 404

@@ -185,7 +185,9 @@ def caller(op: Operation, world: World) -> Client:
 
 def send(client: Client, op: Operation, attempt: Attempt) -> Any:
     url = attempt.path + (f"?{attempt.query}" if attempt.query else "")
-    headers = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in attempt.headers.items()}
+    headers: dict[str, Any] = {
+        f"HTTP_{name.upper().replace('-', '_')}": value for name, value in attempt.headers.items()
+    }
     if attempt.files is not None:
         return client.generic(
             op.method, url, multipart(attempt.files), f"multipart/form-data; boundary={BOUNDARY}", **headers

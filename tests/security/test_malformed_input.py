@@ -36,7 +36,7 @@ UNUSUAL_KEYS = ["³", "١٢", "9" * 30, "1²"]
 KEYED_PARAMETERS = re.compile(r"\{(course|lesson|id|user_id|run_id)\}")
 PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 NO_BOUNDARY = "multipart/form-data"
-BROKEN_FRAMINGS = {
+BROKEN_FRAMINGS: dict[str, dict[str, Any]] = {
     "multipart without a boundary": {"CONTENT_TYPE": NO_BOUNDARY},
     "multipart with an empty boundary": {"CONTENT_TYPE": "multipart/form-data; boundary="},
     "multipart with a boundary past 200 characters": {"CONTENT_TYPE": f"multipart/form-data; boundary={'b' * 300}"},

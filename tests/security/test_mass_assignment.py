@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD, ApiClient
+from conftest import ApiClient
 from momentum.accounts.models import Role, User
 from momentum.accounts.policy import Access
-from momentum.accounts.tests.factories import make_course
 from momentum.billing.models import Payment
 from momentum.catalog.models import Course
 from momentum.learning.models import Enrollment, LessonProgress
+from tests.factories import PASSWORD, make_course
 from tests.test_access_matrix import OPERATIONS, World, fill
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def _guarded(world: World) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("method", "path"), sorted(BODIES), ids=[f"{m} {p}" for m, p in sorted(BODIES)])
 def test_privileged_fields_in_a_learners_body_are_never_applied(world: World, method: str, path: str) -> None:
-    make_course("paid-course", title="Paid course", is_premium=True, price_cents=4900)
+    make_course("Paid course", slug="paid-course", is_premium=True, price_cents=4900)
     Course.objects.filter(slug="paid-course").update(is_premium=True, price_cents=4900)
     caller = ApiClient() if path.startswith("/api/v1/auth/") and "logout" not in path else ApiClient(world.owner)
     body = {**PRIVILEGED, "user": world.stranger.pk, "user_id": world.stranger.pk, "owner": world.stranger.pk,
@@ -152,7 +152,7 @@ def test_the_sign_up_page_ignores_privileged_fields(world: World) -> None:
 
 def test_a_checkout_from_a_forged_host_is_refused(world: World) -> None:
     """Return URLs are built from the request's host: an unknown Host header never gets that far."""
-    make_course("paid-course", title="Paid course", is_premium=True, price_cents=4900)
+    make_course("Paid course", slug="paid-course", is_premium=True, price_cents=4900)
     before = Payment.objects.count()
 
     response = ApiClient(world.owner).post("/checkout", {"course": "paid-course"}, HTTP_HOST="evil.example")

@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD, ApiClient
+from conftest import ApiClient
+from tests.factories import PASSWORD
 from tests.test_access_matrix import PAGES, Page, World
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +81,10 @@ def test_signing_in_up_and_out_never_follows_an_outside_next(world: World, targe
 
 
 def test_the_checkout_returns_to_the_site_itself(world: World) -> None:
-    from momentum.accounts.tests.factories import make_course
     from momentum.billing.models import Payment
+    from tests.factories import make_course
 
-    make_course("paid-course", title="Paid", is_premium=True, price_cents=4900)
+    make_course("Paid", slug="paid-course", is_premium=True, price_cents=4900)
     response = ApiClient(world.owner).post(
         "/checkout", {"course": "paid-course", "success_url": EVIL[0], "cancel_url": EVIL[1], "return_to": EVIL[0]}
     )

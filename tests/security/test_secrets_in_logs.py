@@ -20,7 +20,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.test import Client
 
-from conftest import PASSWORD, ApiClient
+from conftest import ApiClient
+from tests.factories import PASSWORD
 from tests.test_access_matrix import World
 
 pytestmark = pytest.mark.django_db

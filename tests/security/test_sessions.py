@@ -10,9 +10,9 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.test import Client
 
-from conftest import PASSWORD
 from momentum.accounts.admin_actions import do_change_user_role
 from momentum.accounts.models import Role
+from tests.factories import PASSWORD
 from tests.test_access_matrix import World
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def planted_session(client: Client) -> str:
     session = client.session
     session["planted"] = True
     session.save()
-    client.cookies["sessionid"] = session.session_key
+    client.cookies["sessionid"] = str(session.session_key)
     return str(session.session_key)
 
 

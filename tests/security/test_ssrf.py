@@ -37,7 +37,7 @@ HOSTILE_URLS = [
 
 def url_fields() -> list[tuple[str, str, str]]:
     """(method, path, field) of every API body field named like a URL."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     for op in ALL_OPERATIONS:
         body = op.body_schema()
         if body and body[0] == "application/json":

@@ -80,7 +80,7 @@ def api_targets() -> list[tuple[str, str, str]]:
     """(path, field, ) of every multipart API operation."""
     from tests.security.test_injection_api import ALL_OPERATIONS
 
-    targets = []
+    targets: list[tuple[str, str, str]] = []
     for op in ALL_OPERATIONS:
         body = op.body_schema()
         if body and body[0].startswith("multipart/"):

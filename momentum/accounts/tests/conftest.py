@@ -11,19 +11,19 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 
-from conftest import PASSWORD
 from momentum.accounts.models import User
+from tests.factories import PASSWORD
 
 
 def totp_code(secret: str, *, offset: int = 0) -> str:
     """The code an authenticator app shows now (offset: how many 30-second steps away)."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
+    return str(format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset)))
 
 
 @pytest.fixture
 def totp_secret(learner: User) -> str:
     """TOTP (and recovery codes) turned on for the learner; the shared secret."""
-    secret = generate_totp_secret()
+    secret: str = generate_totp_secret()
     TOTP.activate(learner, secret)
     RecoveryCodes.activate(learner)
     return secret

@@ -7,10 +7,10 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.test import Client
 
-from conftest import PASSWORD
 from momentum.accounts.models import RefreshToken, User
 from momentum.accounts.tests.conftest import totp_code
 from momentum.audit.models import AuditLog
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -6,14 +6,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client
 
-from conftest import PASSWORD
 from momentum.accounts.models import RefreshToken, User
-from momentum.accounts.tests.factories import History, make_history
 from momentum.achievements.models import BadgeAward
 from momentum.analytics.models import LearningEvent
 from momentum.audit.models import AuditLog
 from momentum.billing.models import Payment
 from momentum.learning.models import Certificate, Enrollment, LessonProgress
+from tests.factories import PASSWORD, History, make_history
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from momentum.accounts.models import User
-from momentum.accounts.policy import Access, page_access, refusal
+from momentum.accounts.policy import Access, caller, page_access, refusal
 from momentum.accounts.tokens import issue_access_token
+from momentum.lib.problems import Problem
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,20 @@ def test_a_session_needs_the_csrf_token_for_changes(learner: User) -> None:
     assert response.status_code == 403
     learner.refresh_from_db()
     assert learner.display_name == "Lee Learner"
+
+
+def test_the_caller_of_a_signed_in_request_is_its_account(learner: User) -> None:
+    request = RequestFactory().get("/")
+    request.user = learner
+
+    assert caller(request) == learner
+
+
+def test_an_anonymous_request_has_no_caller_and_is_told_to_sign_in() -> None:
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+
+    with pytest.raises(Problem) as refused:
+        caller(request)
+
+    assert (refused.value.status, refused.value.code) == (401, "not_authenticated")

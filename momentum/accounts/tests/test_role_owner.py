@@ -22,7 +22,7 @@ def role_writes(path: Path) -> list[int]:
             if isinstance(node, ast.AugAssign | ast.AnnAssign)
             else []
         )
-        if any(isinstance(target, ast.Attribute) and target.attr == "role" for target in targets):
+        if isinstance(node, ast.stmt) and any(isinstance(t, ast.Attribute) and t.attr == "role" for t in targets):
             lines.append(node.lineno)
         if (
             isinstance(node, ast.Call)

@@ -5,10 +5,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD, make_user
 from momentum.accounts.models import User
 from momentum.accounts.tests.conftest import totp_code
 from momentum.audit.models import AuditLog
+from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

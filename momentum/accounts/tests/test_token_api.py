@@ -4,10 +4,10 @@ from typing import Any
 
 import pytest
 
-from conftest import PASSWORD
 from momentum.accounts.models import RefreshToken, User
 from momentum.accounts.tests.conftest import recovery_codes, totp_code
 from momentum.audit.models import AuditLog
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from dbos import DBOS
@@ -105,7 +106,7 @@ def test_an_admin_runs_the_rollup_on_demand_as_a_workflow(workflows, admin, lear
     response = api_as(admin).post("/admin/analytics/rollup")
 
     assert response.status_code == 202
-    result = DBOS.retrieve_workflow(response.json()["workflow_id"]).get_result()
+    result: dict[str, Any] = DBOS.retrieve_workflow(response.json()["workflow_id"]).get_result()
     assert result["events_read"] == 2
     assert DailyMetric.objects.get(metric="signups", course__isnull=True).value == 2
 

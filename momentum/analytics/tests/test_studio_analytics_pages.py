@@ -24,7 +24,7 @@ def studio(admin) -> Client:
 
 
 @pytest.fixture
-def activity(admin, learner, premium_learner):  # type: ignore[no-untyped-def]
+def activity(admin, learner, premium_learner):
     course = published_course(title='=HYPERLINK("http://evil")')
     for person in (learner, premium_learner):
         event(EventKind.ENROLLED, user=person, course=course, ago=5)
@@ -73,7 +73,7 @@ def test_a_range_that_is_too_long_is_explained_and_replaced(studio, db) -> None:
     assert "That range cannot be shown" in response.content.decode()
 
 
-def read_csv(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode())))
 
 

@@ -43,7 +43,7 @@ def archived_lines(archive_dir: Path) -> list[dict[str, Any]]:
 
 def run(when: datetime) -> int:
     workflow_id = durable.enqueue(audit_retention.archive_audit_logs, when, None, queue="audit-retention")
-    return DBOS.retrieve_workflow(workflow_id).get_result()  # type: ignore[no-any-return]
+    return DBOS.retrieve_workflow(workflow_id).get_result()
 
 
 def test_events_past_retention_are_archived_and_deleted(workflows: None, archive_dir: Path, learner: User) -> None:

@@ -8,40 +8,36 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from momentum.accounts.models import User
 from momentum.billing.providers.signing import sign
 from momentum.billing.tests import fake_stripe
 from momentum.billing.tests.fake_stripe import FakeStripe
-from momentum.catalog.models import Category, Course, Status
+from momentum.catalog.models import Course
+from tests.factories import make_course
 
 
-def make_course(slug: str, *, price_cents: int = 3900, premium: bool = True) -> Course:
-    category, _ = Category.objects.get_or_create(
-        slug="business", defaults={"name": "Business", "color": "#3340d6", "accent": "#ff8a1f"}
-    )
-    return Course.objects.create(
+def _course(slug: str, *, premium: bool) -> Course:
+    """A 14-day business course, premium at $39 or free."""
+    return make_course(
+        slug.replace("-", " ").title(),
         slug=slug,
-        title=f"{slug.replace('-', ' ').title()}",
         description="Fourteen short lessons that make you better at it.",
-        category=category,
+        category="business",
         duration_days=14,
-        status=Status.PUBLISHED,
-        published_at=timezone.now(),
         is_premium=premium,
-        price_cents=price_cents if premium else 0,
+        price_cents=3900 if premium else 0,
     )
 
 
 @pytest.fixture
 def premium_course(db: None) -> Course:
-    return make_course("negotiation-at-work")
+    return _course("negotiation-at-work", premium=True)
 
 
 @pytest.fixture
 def free_course(db: None) -> Course:
-    return make_course("freelancing-basics", premium=False)
+    return _course("freelancing-basics", premium=False)
 
 
 @pytest.fixture
@@ -88,7 +84,7 @@ def deliver(client: Client) -> Any:
     ) -> Any:
         body = payload if payload is not None else json.dumps(event)
         signed = signature if signature is not None else sign(json.dumps(event), secret, timestamp=timestamp)
-        extra = {"HTTP_" + header.upper().replace("-", "_"): signed} if signed else {}
+        extra: dict[str, Any] = {"HTTP_" + header.upper().replace("-", "_"): signed} if signed else {}
         return client.post("/api/v1/payments/webhook", body, content_type="application/json", **extra)
 
     return post

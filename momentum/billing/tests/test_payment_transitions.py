@@ -63,7 +63,9 @@ def test_no_billing_code_sets_a_payment_status_but_the_table() -> None:
         if "tests" in path.parts or "migrations" in path.parts or path.name == "payments.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            targets = node.targets if isinstance(node, ast.Assign) else []
+            if not isinstance(node, ast.Assign):
+                continue
+            targets = node.targets
             if any(isinstance(target, ast.Attribute) and target.attr == "status" for target in targets):
                 source = ast.unparse(node)
                 if "PaymentStatus" in source or "payment" in source:

@@ -280,7 +280,7 @@ def test_the_webhook_endpoint_accepts_only_events_the_sandbox_signed(
 
 def refund_plan_payment(browser_of: Any, admin: User, subscription: Subscription) -> Client:
     payment = Payment.objects.get(provider_subscription_id=subscription.provider_subscription_id)
-    studio = browser_of(admin)
+    studio: Client = browser_of(admin)
     studio.post(f"/studio/payments/{payment.pk}/refund/")
     return studio
 

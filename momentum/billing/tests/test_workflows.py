@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def run_housekeeping() -> dict[str, int]:
     workflow_id = durable.enqueue(workflows.plan_housekeeping, timezone.now(), None, queue="billing")
-    return DBOS.retrieve_workflow(workflow_id).get_result()  # type: ignore[no-any-return]
+    return DBOS.retrieve_workflow(workflow_id).get_result()
 
 
 def test_a_plan_whose_access_ran_out_makes_the_learner_free_again(

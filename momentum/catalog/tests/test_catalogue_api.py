@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from momentum.catalog.models import Course, Status
-from momentum.catalog.tests.factories import make_course
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from momentum.catalog.actions import do_create_course
 from momentum.catalog.models import Category, Course, Status
 from momentum.catalog.search import did_you_mean, search, terms
-from momentum.catalog.tests.factories import make_course
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 

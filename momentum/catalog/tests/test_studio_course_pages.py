@@ -205,7 +205,7 @@ def test_a_video_is_uploaded_with_the_lesson(studio) -> None:
         {"title": "Day one", "day": "1", "duration_minutes": "10", "video_file": video},
     )
 
-    assert course.lessons.get().video.name.endswith(".mp4")
+    assert (course.lessons.get().video.name or "").endswith(".mp4")
 
 
 def test_a_fake_video_is_refused_and_no_lesson_is_saved(studio) -> None:

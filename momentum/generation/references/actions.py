@@ -14,7 +14,9 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
+from momentum.accounts.models import User
 from momentum.audit.actions import do_record_audit
+from momentum.generation.audit_actions import AuditAction
 from momentum.generation.references.extraction import (
     chunk_pages,
     extract_text,
@@ -57,7 +59,9 @@ def _local_copy(upload: Any) -> Iterator[tuple[Path, str, int]]:
         yield Path(copy.name), digest.hexdigest(), size
 
 
-def do_store_reference_document(upload: Any, *, actor: Any, request: HttpRequest | None = None) -> StoredReference:
+def do_store_reference_document(
+    upload: Any, *, actor: User | None, request: HttpRequest | None = None
+) -> StoredReference:
     """Check, read and keep an uploaded reference PDF with its passages; audit the upload."""
     limit = settings.MAX_REFERENCE_PDF_BYTES
     if upload.size is None or upload.size > limit:
@@ -100,7 +104,7 @@ def do_store_reference_document(upload: Any, *, actor: Any, request: HttpRequest
             for position, (page, passage) in enumerate(chunk_pages(extraction.page_texts))
         )
         do_record_audit(
-            "reference_document.uploaded",
+            AuditAction.REFERENCE_DOCUMENT_UPLOADED,
             actor=actor,
             resource=document,
             request=request,

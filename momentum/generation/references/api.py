@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from momentum.accounts.policy import Access, api_access
+from momentum.accounts.policy import Access, api_access, caller
 from momentum.generation.references.actions import do_store_reference_document
 
 router = Router(tags=["generation"])
@@ -35,7 +35,7 @@ def upload_reference_document(request: HttpRequest, file: File[UploadedFile]) ->
     same admin uploads the same file again; 413 past the size limit; 422 for a file that is not
     a readable PDF, is encrypted, or has no extractable text.
     """
-    stored = do_store_reference_document(file, actor=request.user, request=request)
+    stored = do_store_reference_document(file, actor=caller(request), request=request)
     document = stored.document
     body = {
         "id": document.pk,

@@ -468,6 +468,7 @@ class FakeProvider:
         names = [t.get("toolSpec", {}).get("name") for t in tool_config.get("tools", [])]
         choice = (tool_config.get("toolChoice") or {}).get("tool", {}).get("name")
         tool = choice if choice in names else None
+        content: list[dict[str, Any]]
         if tool and isinstance(answer, dict):
             content = [{"toolUse": {"toolUseId": f"tooluse_{secrets.token_hex(8)}", "name": tool, "input": answer}}]
             stop = "tool_use"

@@ -13,7 +13,7 @@ from momentum.generation.models import GenerationJob
 pytestmark = pytest.mark.integration
 
 
-def test_the_generate_command_prints_progress_and_the_drafts_url(workflows: None, admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_generate_command_prints_progress_and_the_drafts_url(workflows: None, admin) -> None:
     out = io.StringIO()
 
     call_command("generate", "--topic", "Knife skills", "--days", "7", "--category", "health-wellness",
@@ -28,7 +28,7 @@ def test_the_generate_command_prints_progress_and_the_drafts_url(workflows: None
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("topic", ["", "   ", "ab"])
-def test_the_generate_command_refuses_an_empty_topic_before_starting_a_job(admin, topic: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_generate_command_refuses_an_empty_topic_before_starting_a_job(admin, topic: str) -> None:
     with pytest.raises(CommandError, match="--topic: say what the course teaches"):
         call_command("generate", "--topic", topic, "--category", "health-wellness", stdout=io.StringIO())
 
@@ -36,7 +36,7 @@ def test_the_generate_command_refuses_an_empty_topic_before_starting_a_job(admin
 
 
 @pytest.mark.django_db
-def test_the_generate_command_asks_for_the_category_instead_of_choosing_one(admin) -> None:  # type: ignore[no-untyped-def]
+def test_the_generate_command_asks_for_the_category_instead_of_choosing_one(admin) -> None:
     with pytest.raises(CommandError, match=r"Choose the course's category with --category, one of: .*technology"):
         call_command("generate", "--topic", "Knife skills", stdout=io.StringIO())
 

@@ -18,12 +18,12 @@ async def _read(token: str, job_id: str) -> tuple[int, str, str]:
     )
     if response.status_code != 200:
         return response.status_code, response["Content-Type"], response.content.decode()
-    chunks = [chunk async for chunk in response.streaming_content]
+    chunks = [chunk async for chunk in response.streaming_content]  # type: ignore[attr-defined]
     body = "".join(chunk.decode() if isinstance(chunk, bytes) else chunk for chunk in chunks)
     return response.status_code, response["Content-Type"], body
 
 
-def test_the_event_stream_reports_each_step_and_ends_with_the_job(workflows: None, admin, api_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_event_stream_reports_each_step_and_ends_with_the_job(workflows: None, admin, api_as) -> None:
     from asgiref.sync import async_to_sync
 
     started = api_as(admin).post("/generation-jobs", job_body(include_video=False)).json()
@@ -39,7 +39,7 @@ def test_the_event_stream_reports_each_step_and_ends_with_the_job(workflows: Non
     assert wait_for_job(started["id"]).status == "SUCCEEDED"
 
 
-def test_the_event_stream_is_for_admins_only(learner, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_event_stream_is_for_admins_only(learner, db) -> None:
     from asgiref.sync import async_to_sync
 
     status, content_type, _ = async_to_sync(_read)(issue_access_token(learner), "00000000-0000-0000-0000-000000000000")
@@ -48,7 +48,7 @@ def test_the_event_stream_is_for_admins_only(learner, db) -> None:  # type: igno
     assert content_type == "application/problem+json"
 
 
-def test_every_event_the_stream_sends_is_as_the_openapi_document_describes(workflows: None, admin, api_as) -> None:  # type: ignore[no-untyped-def]
+def test_every_event_the_stream_sends_is_as_the_openapi_document_describes(workflows: None, admin, api_as) -> None:
     import json
 
     import jsonschema_rs

@@ -46,7 +46,7 @@ def spoken_seconds(text: str, tmp_path: Path) -> float:
     target = tmp_path / "reference.wav"
     subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(target), text], check=True)
     with wave.open(str(target)) as audio:
-        return audio.getnframes() / audio.getframerate()
+        return float(audio.getnframes() / audio.getframerate())
 
 
 def path_with_only(tmp_path: Path, *tools: str) -> str:

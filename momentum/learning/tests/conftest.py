@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from momentum.catalog.models import Course
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.actions import do_enroll
+from tests.factories import make_course
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def mp4(tmp_path_factory: Any) -> Path:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         pytest.fail("ffmpeg is needed for the video tests (make test installs it)")
-    path = tmp_path_factory.mktemp("video") / "lesson.mp4"
+    path: Path = tmp_path_factory.mktemp("video") / "lesson.mp4"
     subprocess.run(
         [ffmpeg, "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=6:size=320x180:rate=15",
          "-f", "lavfi", "-i", "sine=frequency=440:duration=6", "-c:v", "libx264", "-pix_fmt", "yuv420p",

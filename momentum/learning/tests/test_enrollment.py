@@ -8,8 +8,8 @@ import pytest
 
 from momentum.analytics.models import EventKind, LearningEvent
 from momentum.catalog.models import Status
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.models import Enrollment
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 

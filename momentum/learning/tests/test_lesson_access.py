@@ -9,7 +9,7 @@ import pytest
 from django.core.files import File
 
 from momentum.catalog.models import Lesson, Status
-from momentum.catalog.tests.factories import make_course
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_a_lesson_of_another_course_is_not_found(api: Any, course: Any) -> None:
 
 @pytest.fixture
 def video_lesson(course: Any, mp4: Path) -> Lesson:
-    lesson = course.lessons.get(day=2)
+    lesson: Lesson = course.lessons.get(day=2)
     with mp4.open("rb") as handle:
         lesson.video.save("lesson.mp4", File(handle))
     return lesson

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from momentum.catalog.models import Status
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.actions import do_enroll, do_record_progress
 from momentum.learning.models import Enrollment, LessonProgress
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 

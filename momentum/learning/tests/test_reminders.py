@@ -89,7 +89,7 @@ def test_a_forged_token_unsubscribes_nobody(client: Any, enrolled: Any) -> None:
 
 @pytest.mark.usefixtures("workflows")
 def test_the_scheduled_workflow_sends_the_days_reminders(learner: Any, eml_mail: Path) -> None:
-    from momentum.catalog.tests.factories import make_course
+    from tests.factories import make_course
 
     do_enroll(learner, make_course("Evening course"))
     handle = DBOS.start_workflow(daily_reminders, EVENING, None)

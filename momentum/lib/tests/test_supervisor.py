@@ -44,6 +44,17 @@ def cycle(running: Supervisor, clock: FakeClock) -> None:
     clock.advance(1)
 
 
+def _polled(running: Supervisor) -> bool:
+    """One turn of the loop, for a ``wait_for`` condition that then reads the state."""
+    running.poll()
+    return True
+
+
+def _cycled(running: Supervisor, clock: FakeClock) -> bool:
+    cycle(running, clock)
+    return True
+
+
 def pid_of(running: Supervisor, name: str) -> int | None:
     pid = running.state()["children"][name]["pid"]
     return int(pid) if pid is not None else None
@@ -67,7 +78,7 @@ def test_a_child_that_dies_is_restarted_after_its_back_off(clock: FakeClock) -> 
         first = pid_of(running, "worker")
 
         # When the child exits
-        wait_for(lambda: (running.poll(), state_of(running, "worker"))[1] == "restarting")
+        wait_for(lambda: _polled(running) and state_of(running, "worker") == "restarting")
         # Then it is reported with its exit status, and waits for its back-off (1 s, less half of it as jitter)
         assert restarts == [Restart("worker", "worker", first or 0, 3, 0.5, 1)]
         clock.advance(0.49)
@@ -113,7 +124,7 @@ def test_more_restarts_than_the_alarm_count_raise_the_alarm(clock: FakeClock) ->
                          clock=clock, on_alarm=lambda kind, recent: alarms.append((kind, recent)))  # fmt: skip
     running.start()
     try:
-        wait_for(lambda: cycle(running, clock) or running.recent_restarts("web") >= 2)
+        wait_for(lambda: _cycled(running, clock) and running.recent_restarts("web") >= 2)
     finally:
         running.stop()
 
@@ -158,7 +169,7 @@ def test_a_child_counts_as_down_until_it_says_it_is_ready(clock: FakeClock, tmp_
 
         go.touch()
 
-        wait_for(lambda: (running.poll(), state_of(running, "worker"))[1] == "running")
+        wait_for(lambda: _polled(running) and state_of(running, "worker") == "running")
     finally:
         running.stop()
 
@@ -201,7 +212,7 @@ def test_the_web_processes_read_that_the_worker_is_down_from_the_state_file(cloc
     )
     running.start()
     try:
-        wait_for(lambda: (running.poll(), state_of(running, "worker"))[1] == "restarting")
+        wait_for(lambda: _polled(running) and state_of(running, "worker") == "restarting")
     finally:
         running.stop()
     state = supervisor.read_state(tmp_path / "serve-1.json") or {}

@@ -57,7 +57,12 @@ def test_back_up_now_queues_a_backup(
     client: Any, admin: Any, backup_target: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queued: list[tuple[Any, ...]] = []
-    monkeypatch.setattr("momentum.platform.durable.enqueue", lambda *args, **options: queued.append(args) or "id")
+
+    def enqueue(*args: Any, **options: Any) -> str:
+        queued.append(args)
+        return "id"
+
+    monkeypatch.setattr("momentum.platform.durable.enqueue", enqueue)
     client.force_login(admin)
 
     response = client.post(reverse("observability:studio_ops_backup"), follow=True)

@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 
 from momentum.accounts.models import User
 from momentum.catalog.models import Course
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.actions import do_enroll
 from momentum.observability import metrics
 from momentum.platform import caching
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +173,7 @@ def test_admins_read_the_catalogue_uncached(api_as: Any, admin: User) -> None:
 @pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (the PostgreSQL + Redis pass)")
 def test_every_request_context_shares_one_redis_connection_pool() -> None:
     def client_of_a_new_request() -> int:  # each request runs in a fresh context: a new backend
-        return id(caches.create_connection("default")._cache.get_client())
+        return id(caches.create_connection("default")._cache.get_client())  # type: ignore[attr-defined]
 
     clients = {contextvars.Context().run(client_of_a_new_request) for _ in range(3)}
 

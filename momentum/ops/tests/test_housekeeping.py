@@ -11,7 +11,7 @@ from momentum.platform import durable
 from momentum.platform.models import IdempotencyRecord
 
 
-def test_expired_idempotency_records_are_purged_and_fresh_ones_kept(workflows: None, learner) -> None:  # type: ignore[no-untyped-def]
+def test_expired_idempotency_records_are_purged_and_fresh_ones_kept(workflows: None, learner) -> None:
     IdempotencyRecord.objects.create(user=learner, scope="checkout", key="old", request_hash="x")
     IdempotencyRecord.objects.filter(key="old").update(created_at=timezone.now() - timedelta(hours=25))
     IdempotencyRecord.objects.create(user=learner, scope="checkout", key="new", request_hash="x")

@@ -28,7 +28,9 @@ ORIGINALS = ["ada.admin@example.com", "lee.learner@example.com", "Lee Learner", 
 
 @pytest.fixture
 def production_data(admin: User, learner: User) -> Course:
-    course = Course.objects.create(slug="focus", title="Focus", category=Category.objects.first(), duration_days=7)
+    course = Course.objects.create(
+        slug="focus", title="Focus", category=Category.objects.get(slug="health-wellness"), duration_days=7
+    )
     Enrollment.objects.create(user=learner, course=course)
     AuditLog.objects.create(action="account.signed_in", actor=learner, ip_address="203.0.113.77",
                             user_agent="Mozilla/5.0 (Lee's laptop)",
@@ -46,7 +48,7 @@ def production_data(admin: User, learner: User) -> Course:
 
 def every_text_value() -> str:
     """All text of all tables of the live database, as one string to search."""
-    parts = []
+    parts: list[str] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f'SELECT * FROM "{table}"')

@@ -27,7 +27,7 @@ def test_an_admin_starts_a_backup_and_a_worker_makes_it(
     body = response.json()
     assert body["kind"] == "backup"
     assert body["status"] == "running"
-    location = DBOS.retrieve_workflow(f"ops-backup-{body['id']}").get_result()
+    location: str = DBOS.retrieve_workflow(f"ops-backup-{body['id']}").get_result()
     run = BackupRun.objects.get(pk=body["id"])
     assert run.status == OperationStatus.SUCCEEDED
     assert run.location == location

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def catalogue(admin: Any, learner: Any, media_root: Path) -> Course:
-    course = Course.objects.create(slug="sleep-better", title="Sleep better", category=Category.objects.first(),
+    category = Category.objects.get(slug="health-wellness")
+    course = Course.objects.create(slug="sleep-better", title="Sleep better", category=category,
                                    duration_days=7, created_by=admin)  # fmt: skip
     for day in range(1, 8):
         Lesson.objects.create(course=course, day=day, title=f"Day {day}", content_markdown=f"Lesson {day} ✓")

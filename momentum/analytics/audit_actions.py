@@ -1,0 +1,13 @@
+"""The audit actions of analytics: the ``action`` of their AuditLog rows.
+
+One member per audited change, so every place that records it is greppable; the values are the
+strings stored in the audit log (never rename one: existing rows and their filters keep them).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    ANALYTICS_ROLLUP_REQUESTED = "analytics.rollup_requested"
