@@ -43,6 +43,7 @@ class AdminLessonSummary(Schema):
     duration_minutes: int
     has_video: bool
     is_preview: bool
+    needs_review: bool
 
 
 class AdminCourseOut(Schema):
@@ -61,6 +62,7 @@ class AdminCourseOut(Schema):
     lesson_count: int
     enrollment_count: int
     missing_days: list[int]
+    unreviewed_days: list[int] = Field(description="days whose generated lesson or quiz awaits review")
     lessons: list[AdminLessonSummary]
     created_at: datetime
     updated_at: datetime
@@ -95,6 +97,7 @@ class LessonIn(Schema):
     video_url: str | None = Field(None, max_length=1000, description="http(s) URL of a public video")
     duration_minutes: int = Field(10, ge=0, le=600)
     is_preview: JsonBool = False
+    reviewed: JsonBool = Field(True, description="false marks the lesson as needing review")
 
 
 class LessonPatch(Schema):
@@ -104,6 +107,9 @@ class LessonPatch(Schema):
     video_url: str | None = Field(None, max_length=1000, description="http(s) URL; empty string removes it")
     duration_minutes: int | None = Field(None, ge=0, le=600)
     is_preview: JsonBool | None = None
+    reviewed: JsonBool | None = Field(
+        None, description="true: reviewed (lesson and quiz); false: needs review again. Any edit counts as a review."
+    )
 
 
 class AdminLessonOut(Schema):
@@ -117,6 +123,7 @@ class AdminLessonOut(Schema):
     has_video: bool
     duration_minutes: int
     is_preview: bool
+    needs_review: bool
     created_at: datetime
     updated_at: datetime
 
@@ -143,6 +150,7 @@ def course_out(course: Course) -> dict[str, Any]:
         "lesson_count": len(lessons),
         "enrollment_count": course.enrollment_count,
         "missing_days": [day for day in range(1, course.duration_days + 1) if day not in present],
+        "unreviewed_days": actions.unreviewed_days(course),
         "lessons": [
             {
                 "id": lesson.pk,
@@ -151,6 +159,7 @@ def course_out(course: Course) -> dict[str, Any]:
                 "duration_minutes": lesson.duration_minutes,
                 "has_video": lesson.has_video,
                 "is_preview": lesson.is_preview,
+                "needs_review": lesson.needs_review,
             }
             for lesson in lessons
         ],
@@ -179,6 +188,7 @@ def lesson_out(lesson: Lesson) -> dict[str, Any]:
         "has_video": lesson.has_video,
         "duration_minutes": lesson.duration_minutes,
         "is_preview": lesson.is_preview,
+        "needs_review": lesson.needs_review,
         "created_at": lesson.created_at,
         "updated_at": lesson.updated_at,
     }
@@ -273,11 +283,12 @@ def delete_course(request: HttpRequest, course: str) -> Status[None]:
 
 @router.post(
     "/courses/{course}/publish", response=AdminCourseOut, auth=ADMIN,
-    openapi_extra=problems({409: "`incomplete_course`"}),
+    openapi_extra=problems({409: "`incomplete_course`, `unreviewed_lessons`"}),
 )  # fmt: skip
 def publish_course(request: HttpRequest, course: str) -> dict[str, Any]:
     """Publish (or re-publish an archived course); 409 `incomplete_course` with `missing_days`
-    unless there is exactly one lesson for each day 1..duration_days."""
+    unless there is exactly one lesson for each day 1..duration_days; 409 `unreviewed_lessons`
+    with `days` while a generated lesson or quiz has not been reviewed."""
     return course_out(actions.do_publish_course(_course(request, course), actor=request.user, request=request))
 
 
@@ -311,6 +322,7 @@ def create_lesson(request: HttpRequest, course: str, payload: LessonIn) -> Statu
         video_url=(payload.video_url or "").strip(),
         duration_minutes=payload.duration_minutes,
         is_preview=payload.is_preview,
+        reviewed=payload.reviewed,
         actor=request.user,
         request=request,
     )
@@ -322,8 +334,10 @@ def create_lesson(request: HttpRequest, course: str, payload: LessonIn) -> Statu
     openapi_extra=problems({409: "`day_taken`"}),
 )  # fmt: skip
 def update_lesson(request: HttpRequest, course: str, lesson: int, payload: LessonPatch) -> dict[str, Any]:
-    """Change a lesson; moving it to a day that has a lesson is 409 `day_taken`."""
+    """Change a lesson; moving it to a day that has a lesson is 409 `day_taken`. An edit, or
+    `reviewed: true`, clears `needs_review` on the lesson and its quiz."""
     changes = payload.model_dump(exclude_unset=True)
+    reviewed = changes.pop("reviewed", None)
     for name in ("day", "title", "duration_minutes", "is_preview"):
         if name in changes and changes[name] is None:
             raise Invalid(name, "must not be null", rule="not_null")
@@ -333,7 +347,8 @@ def update_lesson(request: HttpRequest, course: str, lesson: int, payload: Lesso
     if "title" in changes:
         changes["title"] = changes["title"].strip()
     target = _lesson(_course(request, course), lesson)
-    return lesson_out(actions.do_update_lesson(target, actor=request.user, request=request, **changes))
+    updated = actions.do_update_lesson(target, reviewed=reviewed, actor=request.user, request=request, **changes)
+    return lesson_out(updated)
 
 
 @router.delete(
