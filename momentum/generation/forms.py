@@ -46,3 +46,4 @@ class GenerateForm(StudioForm):
     )
     include_video = forms.BooleanField(label="Make a narrated video for each lesson", required=False, initial=True)
     include_thumbnail = forms.BooleanField(label="Make a thumbnail", required=False, initial=True)
+    include_quizzes = forms.BooleanField(label="Write a quiz for each lesson", required=False, initial=True)

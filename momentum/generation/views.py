@@ -46,6 +46,7 @@ def studio_generate(request: HttpRequest) -> HttpResponse:
                 tone=data["tone"],
                 include_video=data["include_video"],
                 include_thumbnail=data["include_thumbnail"],
+                include_quizzes=data["include_quizzes"],
                 reference_documents=documents,
             )
             job, _ = actions.do_start_job(request.user, spec, request=request)
