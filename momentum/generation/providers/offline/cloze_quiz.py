@@ -31,6 +31,9 @@ BLANK = "_____"
 # Markdown that is not prose: heading marks, list bullets and numbers, quote marks, emphasis.
 _LINE_MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)+")
 _INLINE_MARKUP = re.compile(r"\*\*|__|[*_`]")
+# The offline lesson's own scaffolding: sentences about the lesson, not about the subject.
+_SCAFFOLD = ("reference puts it", "terms to remember", "term your reference material", "one-line definition")
+_SCAFFOLD_WORDS = ["reference puts it", "reference material"]
 
 
 def _prose(markdown: str) -> list[str]:
@@ -53,20 +56,22 @@ def _holds(sentence: str, term: str) -> re.Match[str] | None:
 def course_terms(brief: CourseBrief, outline: Outline, passages: Sequence[str]) -> list[str]:
     """The key terms of the whole course: its reference passages and its plan."""
     plan = [f"{day.title}. {day.summary}. {'. '.join(day.objectives)}." for day in outline.days]
-    return key_terms([*brief.passages, *passages, *plan], limit=30, exclude=[brief.topic])
+    return key_terms([*brief.passages, *passages, *plan], limit=30, exclude=[brief.topic, *_SCAFFOLD_WORDS])
 
 
 def cloze_quiz(
     brief: CourseBrief, outline: Outline, lesson: LessonDraft, day: int, passages: Sequence[str]
 ) -> QuizDraft:
     # The subject's own terms (from the references) come first, as keys and as distractors.
-    reference_terms = key_terms([*brief.passages, *passages], limit=30, exclude=[brief.topic]) if passages else []
-    lesson_terms = key_terms([lesson.content_markdown, *passages], limit=16, exclude=[brief.topic])
+    exclude = [brief.topic, *_SCAFFOLD_WORDS]
+    reference_terms = key_terms([*brief.passages, *passages], limit=30, exclude=exclude) if passages else []
+    lesson_terms = key_terms([lesson.content_markdown, *passages], limit=16, exclude=exclude)
     terms = _unique([*reference_terms, *lesson_terms, *course_terms(brief, outline, passages)])
+    # The subject's own prose first (the passages, which the lesson quotes), then the lesson's.
     candidates = [
-        s for s in _unique([*_prose(lesson.content_markdown), *_prose("\n".join(passages))])
+        s for s in _unique([*_prose("\n".join(passages)), *_prose(lesson.content_markdown)])
         if MIN_SENTENCE <= len(s) <= MAX_SENTENCE and len(s.split()) >= MIN_WORDS and BLANK not in s
-        and "reference puts it" not in s
+        and not any(phrase in s.lower() for phrase in _SCAFFOLD)
     ]  # fmt: skip
     questions: list[QuizQuestionDraft] = []
     used_terms: set[str] = set()
