@@ -84,7 +84,8 @@ def cloze_quiz(
         sentence = next((s for s in candidates if _holds(s, term) and not _repeats(s, asked)), None)
         if sentence is None:
             continue
-        questions.append(_question(sentence, term, terms, seed=f"{day}:{len(questions)}"))
+        pools = (reference_terms, terms) if reference_terms else (terms,)
+        questions.append(_question(sentence, term, pools, seed=f"{day}:{len(questions)}"))
         used_terms.add(term)
         asked.append(set(words(sentence)))
     return QuizDraft.model_construct(questions=questions)
@@ -96,13 +97,18 @@ def _repeats(sentence: str, asked: list[set[str]]) -> bool:
     return any(len(mine & other) >= 0.6 * max(1, min(len(mine), len(other))) for other in asked)
 
 
-def _question(sentence: str, term: str, terms: Sequence[str], *, seed: str) -> QuizQuestionDraft:
+def _question(sentence: str, term: str, pools: Sequence[Sequence[str]], *, seed: str) -> QuizQuestionDraft:
     match = _holds(sentence, term)
     assert match is not None  # noqa: S101  (the caller chose the sentence for holding the term)
     key = match.group(0)
     cloze = f"{sentence[: match.start()]}{BLANK}{sentence[match.end() :]}"
     explanation = f"The lesson says: “{normalise(sentence)}”"
-    distractors = _distractors(key, sentence, terms, seed)
+    distractors: list[str] = []
+    for pool in pools:  # the subject's own terms first: they make the closest distractors
+        more = _distractors(
+            key, sentence, [t for t in pool if t.casefold() not in {d.casefold() for d in distractors}], seed
+        )
+        distractors += more[: DISTRACTORS - len(distractors)]
     if len(distractors) < 2:
         return QuizQuestionDraft(
             kind="short_text",
