@@ -96,3 +96,83 @@ def last_attempt(user: Any, quiz: Quiz) -> Attempt | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Attempt.objects.filter(quiz=quiz, user=user).order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class ReviewedOption:
+    id: int
+    text: str
+    chosen: bool
+    correct: bool
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    number: int
+    prompt: str
+    kind: str
+    correct: bool
+    options: list[ReviewedOption]
+    typed: str
+    accepted_answers: list[str]
+    explanation: str
+
+
+def attempt_review(attempt: Attempt) -> list[ReviewedQuestion]:
+    """An attempt after it was graded, question by question: what the learner chose, what was
+    right and why (the key may be shown now: the learner has answered)."""
+    given = {int(answer["question_id"]): answer for answer in attempt.answers}
+    reviewed = []
+    for number, question in enumerate(attempt.quiz.questions.prefetch_related("options"), start=1):
+        answer = given.get(question.pk, {})
+        chosen = set(answer.get("option_ids", []))
+        reviewed.append(
+            ReviewedQuestion(
+                number=number,
+                prompt=question.prompt,
+                kind=question.kind,
+                correct=bool(answer.get("correct", False)),
+                options=[ReviewedOption(o.pk, o.text, o.pk in chosen, o.is_correct) for o in question.options.all()],
+                typed=str(answer.get("text", "")),
+                accepted_answers=list(question.accepted_answers),
+                explanation=question.explanation,
+            )
+        )
+    return reviewed
+
+
+@dataclass
+class QuizPanel:
+    """What the quiz under a lesson shows: the questions (no key), and the last attempt's review."""
+
+    quiz: LearnerQuiz
+    last: Attempt | None
+    review: list[ReviewedQuestion]
+    errors: list[dict[str, Any]]
+    chosen: dict[int, list[str]]
+
+    @property
+    def can_attempt(self) -> bool:
+        left = self.quiz.attempts_left
+        return not self.quiz.passed and (left is None or left > 0)
+
+    @property
+    def error_by_question(self) -> dict[int, str]:
+        return {int(error["field"].split(".")[-1]): error["message"] for error in self.errors}
+
+
+def quiz_panel(
+    user: Any, lesson: Lesson, *, errors: list[dict[str, Any]] | None = None, chosen: dict[int, list[str]] | None = None
+) -> QuizPanel | None:
+    """The lesson's quiz panel for ``user`` (None when the lesson has no quiz)."""
+    quiz = quiz_of(lesson)
+    if quiz is None:
+        return None
+    last = last_attempt(user, quiz)
+    return QuizPanel(
+        quiz=learner_quiz(user, quiz),
+        last=last,
+        review=attempt_review(last) if last is not None and not errors else [],
+        errors=errors or [],
+        chosen=chosen or {},
+    )
