@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
@@ -11,11 +11,13 @@ from momentum.accounts.policy import Access, api_access
 from momentum.api_problems import problems
 from momentum.assessments import actions, queries, stats
 from momentum.assessments.schemas import AttemptIn, AttemptOut, AuthorQuizOut, LearnerQuizOut, QuestionStatOut, QuizIn
-from momentum.catalog.models import Lesson
 from momentum.catalog.queries import lesson_of, visible_course_or_404, visible_lesson_or_404
 from momentum.learning.queries import ensure_lesson_open
 from momentum.lib.pagination import Page, PageParams
 from momentum.lib.problems import NotFound, Problem
+
+if TYPE_CHECKING:  # annotations only
+    from momentum.catalog.models import Lesson
 
 router = Router(tags=["quizzes"])
 ADMIN = api_access(Access.ADMIN)

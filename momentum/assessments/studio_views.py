@@ -33,21 +33,16 @@ def quiz_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         messages.error(request, f"Write day {day}'s lesson before its quiz.")
         return redirect("catalog:studio_course", course.pk)
     quiz = queries.quiz_of(lesson)
-    status = 200
-    if request.method == "POST":
-        draft = draft_from_post(request.POST)
+    draft = draft_from_post(request.POST) if request.method == "POST" else draft_from_quiz(quiz)
+    if request.POST.get("edit") == "save":
         spec = draft.spec()
-        if request.POST.get("edit") == "save":
-            draft.problems.extend(quiz_spec_problems(spec))
-            if not draft.problems:
-                actions.do_put_quiz(request.user, lesson, spec, request=request)
-                messages.success(request, f"Day {day}'s quiz saved ({len(spec.questions)} questions).")
-                return redirect(reverse("assessments:studio_quiz", args=[course.pk, day]))
-            status = 422
-    else:
-        draft = draft_from_quiz(quiz)
+        draft.problems.extend(quiz_spec_problems(spec))
+        if not draft.problems:
+            actions.do_put_quiz(request.user, lesson, spec, request=request)
+            messages.success(request, f"Day {day}'s quiz saved ({len(spec.questions)} questions).")
+            return redirect(reverse("assessments:studio_quiz", args=[course.pk, day]))
     context = {"course": course, "lesson": lesson, "day": day, "quiz": quiz, "draft": draft, "kinds": KINDS}
-    return render(request, "assessments/studio/quiz_edit.html", context, status=status)
+    return render(request, "assessments/studio/quiz_edit.html", context, status=422 if draft.problems else 200)
 
 
 @page_access(Access.ADMIN)

@@ -3,6 +3,8 @@ htmx enhances by swapping only the quiz panel."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -17,39 +19,41 @@ from momentum.catalog.views import HtmxHttpRequest
 from momentum.learning.queries import lesson_refusal
 from momentum.lib.problems import Problem
 
+if TYPE_CHECKING:  # annotations only
+    from momentum.catalog.models import Lesson
+
 
 @page_access(Access.OWNER)
 @require_http_methods(["GET", "POST"])
 def take_quiz(request: HtmxHttpRequest, slug: str, day: int) -> HttpResponse:
-    """GET: the quiz on its own page. POST: grade it; then the lesson page shows the results (or,
-    with htmx, just the panel). Answers that cannot be graded come back with an error summary."""
+    """GET: the quiz on its own page. POST: grade it, then the lesson page shows the results
+    (with htmx, just the panel); answers that cannot be graded come back with an error summary."""
     lesson = visible_lesson_or_404(request.user, slug, day=day)
     lesson_url = reverse("learning:lesson", args=[slug, day])
     refused = lesson_refusal(request.user, lesson)
-    if refused is not None:
-        messages.error(request, refused.detail)
-        return HttpResponseRedirect(lesson_url)
-    panel = queries.quiz_panel(request.user, lesson)
+    panel = queries.quiz_panel(request.user, lesson) if refused is None else None
     if panel is None:
-        messages.error(request, "This lesson has no quiz.")
+        messages.error(request, refused.detail if refused is not None else "This lesson has no quiz.")
         return HttpResponseRedirect(lesson_url)
-    status = 200
     if request.method == "POST":
-        answers, chosen = answers_from(panel.quiz, request.POST)
-        try:
-            result = actions.do_submit_attempt(request.user, lesson, answers, request=request)
-        except Problem as problem:
-            if problem.status != 422:
-                messages.error(request, problem.detail)
-                return HttpResponseRedirect(f"{lesson_url}#quiz")
-            panel = queries.quiz_panel(request.user, lesson, errors=problem.errors or [], chosen=chosen)
-            status = 200 if request.htmx else 422  # htmx swaps only 2xx answers
-        else:
-            if result.attempt.passed:
-                messages.success(request, f"Quiz passed with {result.attempt.score_percent} %. Day {day} is complete.")
-            if not request.htmx:
-                return HttpResponseRedirect(f"{lesson_url}#quiz")
-            panel = queries.quiz_panel(request.user, lesson)
-    context = {"course": lesson.course, "lesson": lesson, "quiz_panel": panel}
+        panel = _submit(request, lesson, panel)
+        if panel is None:
+            return HttpResponseRedirect(f"{lesson_url}#quiz")
+    status = 422 if panel.errors and not request.htmx else 200  # htmx swaps only 2xx answers
     template = "assessments/partials/quiz.html" if request.htmx else "assessments/take.html"
-    return render(request, template, context, status=status)
+    return render(request, template, {"course": lesson.course, "lesson": lesson, "quiz_panel": panel}, status=status)
+
+
+def _submit(request: HtmxHttpRequest, lesson: Lesson, panel: queries.QuizPanel) -> queries.QuizPanel | None:
+    """Grade the posted form: the panel to show, or None to go back to the lesson page."""
+    answers, chosen = answers_from(panel.quiz, request.POST)
+    try:
+        result = actions.do_submit_attempt(request.user, lesson, answers, request=request)
+    except Problem as problem:
+        if problem.status != 422:
+            messages.error(request, problem.detail)
+            return None
+        return queries.quiz_panel(request.user, lesson, errors=problem.errors or [], chosen=chosen)
+    if result.attempt.passed:
+        messages.success(request, f"Quiz passed with {result.attempt.score_percent} %. Day {lesson.day} is complete.")
+    return queries.quiz_panel(request.user, lesson) if request.htmx else None
