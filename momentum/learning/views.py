@@ -64,7 +64,10 @@ def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
         "position": cta["progress"].get(current.pk),
         "content": render_markdown(current.content_markdown) if problem is None else "",
         "video_src": video_src,
-        "quiz_panel": quiz_panel(request.user, current) if problem is None else None,
+        # has_quiz comes with the outline: a lesson without a quiz costs no query for it
+        "quiz_panel": quiz_panel(request.user, current)
+        if problem is None and getattr(current, "has_quiz", True)
+        else None,
         "embed_src": embed_url(video_src) if video_src and not current.video else None,
         "playable": bool(current.video) or (video_src or "").lower().split("?")[0].endswith(VIDEO_EXTENSIONS),
         "previous": lessons[index - 1] if index > 0 else None,
