@@ -80,7 +80,7 @@ def _admin_lesson(request: HttpRequest, course: str, lesson: int) -> Lesson:
 
 @router.put(
     "/courses/{course}/lessons/{lesson}/quiz", response=AuthorQuizOut, auth=ADMIN,
-    openapi_extra=problems({422: "`invalid_quiz`: each error names the question that breaks a rule"}),
+    openapi_extra=problems({422: "`validation_error`: each error names the question that breaks a rule"}),
 )  # fmt: skip
 def put_quiz(request: HttpRequest, course: str, lesson: int, body: QuizIn) -> Any:
     """Replace the lesson's quiz (answers included in the response: this is the author's view)."""
@@ -89,7 +89,7 @@ def put_quiz(request: HttpRequest, course: str, lesson: int, body: QuizIn) -> An
         return actions.do_put_quiz(request.user, found, body.spec(), request=request)
     except actions.InvalidQuiz as invalid:
         raise Problem(
-            422, "invalid_quiz", " ".join(invalid.problems),
+            422, "validation_error", " ".join(invalid.problems),
             errors=[{"field": "questions", "message": message, "rule": "invalid_quiz"} for message in invalid.problems],
         ) from None  # fmt: skip
 

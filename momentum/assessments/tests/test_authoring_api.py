@@ -48,7 +48,7 @@ def test_a_broken_quiz_is_422_naming_the_question(api_as: Any, admin: Any, cours
         {"text": "4", "correct": True}, {"text": "four", "correct": True}]}]}  # fmt: skip
     response = api_as(admin).put(url(course, lesson), broken)
     body = response.json()
-    assert (response.status_code, body["code"]) == (422, "invalid_quiz")
+    assert (response.status_code, body["code"]) == (422, "validation_error")
     assert [e["message"] for e in body["errors"]] == [
         "Question 2: a single-choice question needs exactly one right option"
     ]
