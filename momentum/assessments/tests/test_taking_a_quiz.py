@@ -173,3 +173,15 @@ def test_the_course_outline_and_the_lesson_say_which_lessons_have_a_quiz(
     outline = api_as(enrolled).get(f"/courses/{course.slug}").json()["lessons"]
     assert [item["has_quiz"] for item in outline[:3]] == [False, True, False]
     assert api_as(enrolled).get(f"/courses/{course.slug}/lessons/{lesson.pk}").json()["has_quiz"] is True
+
+
+def test_the_learners_attempts_are_in_their_data_export_and_go_with_their_account(
+    api_as: Any, enrolled: Any, course: Course, lesson: Lesson, quiz: Quiz
+) -> None:
+    from momentum.accounts import gdpr
+
+    api_as(enrolled).post(f"{quiz_url(course, lesson)}/attempts", {"answers": wrong_answers(quiz)})
+    exported = gdpr.export(enrolled)["quiz_attempts"]
+    assert [(a["course"], a["day"], a["score_percent"]) for a in exported] == [(course.slug, 2, 0)]
+    gdpr.erase(enrolled)
+    assert not Attempt.objects.filter(user=enrolled).exists()
