@@ -5,25 +5,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0003_rollup_state'),
-        ('catalog', '0008_reference_documents_move_to_generation'),
+        ("analytics", "0003_rollup_state"),
+        ("catalog", "0008_reference_documents_move_to_generation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='learningevent',
-            name='event_kind_valid',
+            model_name="learningevent",
+            name="event_kind_valid",
         ),
         migrations.AlterField(
-            model_name='learningevent',
-            name='kind',
-            field=models.CharField(choices=[('signed_up', 'Signed up'), ('enrolled', 'Enrolled'), ('unenrolled', 'Left a course'), ('lesson_viewed', 'Opened a lesson'), ('lesson_completed', 'Completed a lesson'), ('course_completed', 'Completed a course'), ('quiz_attempted', 'Took a quiz'), ('badge_awarded', 'Earned a badge'), ('payment_succeeded', 'Paid'), ('payment_refunded', 'Refunded'), ('generation_finished', 'Generated a course')], max_length=30),
+            model_name="learningevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("signed_up", "Signed up"),
+                    ("enrolled", "Enrolled"),
+                    ("unenrolled", "Left a course"),
+                    ("lesson_viewed", "Opened a lesson"),
+                    ("lesson_completed", "Completed a lesson"),
+                    ("course_completed", "Completed a course"),
+                    ("quiz_attempted", "Took a quiz"),
+                    ("badge_awarded", "Earned a badge"),
+                    ("payment_succeeded", "Paid"),
+                    ("payment_refunded", "Refunded"),
+                    ("generation_finished", "Generated a course"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='learningevent',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['signed_up', 'enrolled', 'unenrolled', 'lesson_viewed', 'lesson_completed', 'course_completed', 'quiz_attempted', 'badge_awarded', 'payment_succeeded', 'payment_refunded', 'generation_finished'])), name='event_kind_valid'),
+            model_name="learningevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "signed_up",
+                            "enrolled",
+                            "unenrolled",
+                            "lesson_viewed",
+                            "lesson_completed",
+                            "course_completed",
+                            "quiz_attempted",
+                            "badge_awarded",
+                            "payment_succeeded",
+                            "payment_refunded",
+                            "generation_finished",
+                        ],
+                    )
+                ),
+                name="event_kind_valid",
+            ),
         ),
     ]
