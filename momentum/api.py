@@ -204,6 +204,7 @@ def _mount_routers() -> None:
     from momentum.accounts.api import router as accounts
     from momentum.achievements.api import router as achievements
     from momentum.analytics.api import router as analytics
+    from momentum.assessments.api import router as assessments
     from momentum.billing.api import router as billing
     from momentum.catalog.api import router as catalog
     from momentum.generation.api import router as generation
@@ -213,7 +214,7 @@ def _mount_routers() -> None:
 
     # Each router is mounted here, not nested in another: django-ninja drops the leading slash of a
     # nested router's prefix, which breaks its paths in the OpenAPI document.
-    routers = (accounts, catalog, learning, achievements, billing, generation, references, analytics, ops)
+    routers = (accounts, catalog, learning, assessments, achievements, billing, generation, references, analytics, ops)
     for router in routers:
         api.add_router("/v1", router)
 

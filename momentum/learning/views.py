@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from momentum.accounts.policy import Access, page_access, refusal
 from momentum.achievements.queries import badge_shelf
+from momentum.assessments.queries import quiz_panel
 from momentum.catalog.queries import (
     course_and_lessons_or_404,
     first_lesson,
@@ -63,6 +64,10 @@ def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
         "position": cta["progress"].get(current.pk),
         "content": render_markdown(current.content_markdown) if problem is None else "",
         "video_src": video_src,
+        # has_quiz comes with the outline: a lesson without a quiz costs no query for it
+        "quiz_panel": quiz_panel(request.user, current)
+        if problem is None and getattr(current, "has_quiz", True)
+        else None,
         "embed_src": embed_url(video_src) if video_src and not current.video else None,
         "playable": bool(current.video) or (video_src or "").lower().split("?")[0].endswith(VIDEO_EXTENSIONS),
         "previous": lessons[index - 1] if index > 0 else None,

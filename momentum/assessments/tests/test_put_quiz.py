@@ -12,13 +12,7 @@ from momentum.assessments.queries import lesson_quiz_passed, lessons_with_unrevi
 from momentum.assessments.specs import QuizSpec
 from momentum.assessments.tests.factories import quiz_spec, short_text, single
 from momentum.catalog.models import Course
-from momentum.catalog.tests.factories import make_course
 from momentum.ops.models import AuditLog
-
-
-@pytest.fixture
-def course(db: None) -> Course:
-    return make_course("Seven days of Python", duration_days=7)
 
 
 def test_putting_a_quiz_stores_its_questions_and_options_in_order(admin: Any, course: Course) -> None:
