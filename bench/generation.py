@@ -92,6 +92,7 @@ def run_case(days: int, *, video: bool, admin: Any) -> dict[str, Any]:
             "references": single("references"),
             "outline": single("outline"),
             "lessons": _group(steps, "lesson-"),
+            "quizzes": _group(steps, "quiz-"),
             "videos": _group(steps, "video-"),
             "thumbnail": single("thumbnail"),
             "save": single("save"),

@@ -206,6 +206,7 @@ def _mount_routers() -> None:
     from momentum.accounts.api import router as accounts
     from momentum.achievements.api import router as achievements
     from momentum.analytics.api import router as analytics
+    from momentum.assessments.api import router as assessments
     from momentum.audit.api import router as audit
     from momentum.billing.api import router as billing
     from momentum.catalog.api import router as catalog
@@ -221,6 +222,7 @@ def _mount_routers() -> None:
         accounts,
         catalog,
         learning,
+        assessments,
         achievements,
         billing,
         generation,

@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "momentum.accounts",
     "momentum.catalog",
     "momentum.learning",
+    "momentum.assessments",
     "momentum.achievements",
     "momentum.billing",
     "momentum.generation",

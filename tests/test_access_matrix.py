@@ -36,6 +36,8 @@ from momentum.accounts import gdpr
 from momentum.accounts.models import Role, User
 from momentum.accounts.policy import SIGNED_IN, Access, declared_access
 from momentum.api import api
+from momentum.assessments.actions import do_put_quiz
+from momentum.assessments.specs import OptionSpec, QuestionKind, QuestionSpec, QuizSpec
 from momentum.billing.models import Payment, Subscription
 from momentum.catalog.models import Category, Course
 from momentum.generation.models import GenerationJob
@@ -96,6 +98,9 @@ def world(db: None) -> World:
     owner = make_user("owen.owner@example.com")
     course = make_course("Matrix course", slug="matrix-course")
     history = make_history(owner, course)
+    do_put_quiz(None, course.lessons.get(day=1), QuizSpec(questions=(QuestionSpec(
+        QuestionKind.TRUE_FALSE, "Is this a quiz?", "", (OptionSpec("True", True), OptionSpec("False", False))
+    ),)))  # fmt: skip
     draft = make_course("Draft course", slug="matrix-draft")
     Course.objects.filter(pk=draft.pk).update(status="DRAFT", published_at=None)
     job = GenerationJob.objects.create(

@@ -26,14 +26,15 @@ def test_the_generation_benchmark_times_each_step_of_a_seven_day_course_without_
     assert case["status"] == JobStatus.SUCCEEDED
     assert case["total_seconds"] > 0
     steps = case["steps"]
-    assert {"outline", "lessons", "videos", "thumbnail", "save"} <= set(steps)
+    assert {"outline", "lessons", "quizzes", "videos", "thumbnail", "save"} <= set(steps)
     for name in ("outline", "thumbnail", "save"):
         assert steps[name] is not None, name
     assert steps["lessons"]["count"] == 7
+    assert steps["quizzes"]["count"] == 7
     assert steps["lessons"]["max"] <= steps["lessons"]["sum"]
     assert steps["videos"] == {"count": 0, "sum": 0.0, "max": 0.0, "wall": 0.0, "attempts": 0}
-    assert case["attempts"] >= 9  # the outline, seven lessons and the thumbnail each called a provider once
-    assert len(case["per_step"]) == len(["validate", "references", "outline", "thumbnail", "save", "notify"]) + 14
+    assert case["attempts"] >= 16  # the outline, seven lessons, seven quizzes and the thumbnail: a call each
+    assert len(case["per_step"]) == len(["validate", "references", "outline", "thumbnail", "save", "notify"]) + 21
 
     json_path, md_path = generation.write_results([case], generation.machine(), directory=tmp_path / "results")
 

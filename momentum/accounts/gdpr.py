@@ -19,6 +19,7 @@ from momentum.accounts.models import User
 PERSONAL_DATA_MODULES = [
     "momentum.accounts.personal_data",
     "momentum.learning.personal_data",
+    "momentum.assessments.personal_data",
     "momentum.achievements.personal_data",
     "momentum.billing.personal_data",
     "momentum.generation.personal_data",

@@ -17,6 +17,7 @@ class EventKind(models.TextChoices):
     LESSON_VIEWED = "lesson_viewed", "Opened a lesson"
     LESSON_COMPLETED = "lesson_completed", "Completed a lesson"
     COURSE_COMPLETED = "course_completed", "Completed a course"
+    QUIZ_ATTEMPTED = "quiz_attempted", "Took a quiz"
     BADGE_AWARDED = "badge_awarded", "Earned a badge"
     PAYMENT_SUCCEEDED = "payment_succeeded", "Paid"
     PAYMENT_REFUNDED = "payment_refunded", "Refunded"

@@ -93,6 +93,7 @@ class NewLesson:
     duration_minutes: int
     is_preview: bool = False
     video: str = ""
+    needs_review: bool = False  # a generated lesson: True until an admin reviews it
 
 
 @transaction.atomic
@@ -107,6 +108,7 @@ def do_add_lessons(course: Course, lessons: Iterable[NewLesson]) -> list[Lesson]
             content_markdown=new.content_markdown,
             duration_minutes=new.duration_minutes,
             is_preview=new.is_preview,
+            needs_review=new.needs_review,
         )
         if new.video:
             lesson.video.name = new.video
@@ -120,9 +122,17 @@ def missing_days(course: Course) -> list[int]:
     return [day for day in range(1, course.duration_days + 1) if day not in present]
 
 
+def unreviewed_days(course: Course) -> list[int]:
+    """The days whose lesson or quiz was generated and has not been reviewed by an admin yet."""
+    from momentum.assessments.queries import lessons_with_unreviewed_quiz
+
+    days = set(course.lessons.filter(needs_review=True).values_list("day", flat=True))
+    return sorted(days | set(lessons_with_unreviewed_quiz(course)))
+
+
 @transaction.atomic
 def do_publish_course(course: Course, *, actor: User | None = None, request: HttpRequest | None = None) -> Course:
-    """Publish a course that has exactly one lesson for each of its days."""
+    """Publish a course that has exactly one lesson for each of its days, every one reviewed."""
     course = Course.objects.select_for_update().get(pk=course.pk)
     gaps = missing_days(course)
     if gaps:
@@ -132,6 +142,16 @@ def do_publish_course(course: Course, *, actor: User | None = None, request: Htt
             f"A {course.duration_days}-day course needs a lesson for every day; day{'s' if len(gaps) > 1 else ''} "
             f"{days} {'are' if len(gaps) > 1 else 'is'} missing.",
             missing_days=gaps,
+        )
+    unreviewed = unreviewed_days(course)
+    if unreviewed and course.status != Status.PUBLISHED:
+        listed = ", ".join(str(day) for day in unreviewed)
+        raise Conflict(
+            "unreviewed_lessons",
+            f"Generated drafts need an admin's review before learners see them; the lesson or quiz of "
+            f"day{'s' if len(unreviewed) > 1 else ''} {listed} {'have' if len(unreviewed) > 1 else 'has'} "
+            "not been reviewed. Edit them or mark them reviewed, then publish.",
+            days=unreviewed,
         )
     if course.status != Status.PUBLISHED:
         course.status = Status.PUBLISHED
@@ -308,10 +328,12 @@ def do_create_lesson(
     video_url: str = "",
     duration_minutes: int = 10,
     is_preview: bool = False,
+    reviewed: bool = True,
     actor: User | None = None,
     request: HttpRequest | None = None,
 ) -> Lesson:
-    """A new lesson for a free day of the course (409 ``day_taken`` otherwise)."""
+    """A new lesson for a free day of the course (409 ``day_taken`` otherwise); one an admin writes
+    is reviewed unless it says ``reviewed=False``."""
     course = Course.objects.select_for_update().get(pk=course.pk)
     _check_day(course, day)
     lesson = Lesson(
@@ -322,6 +344,7 @@ def do_create_lesson(
         video_url=video_url,
         duration_minutes=duration_minutes,
         is_preview=is_preview,
+        needs_review=not reviewed,
     )
     _check_lesson_fields(lesson)
     if course.lessons.filter(day=day).exists():
@@ -343,9 +366,16 @@ def do_create_lesson(
 
 @transaction.atomic
 def do_update_lesson(
-    lesson: Lesson, *, actor: User | None = None, request: HttpRequest | None = None, **changes: Any
+    lesson: Lesson,
+    *,
+    reviewed: bool | None = None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+    **changes: Any,
 ) -> Lesson:
-    """Change a lesson; a new ``day`` must be free (409 ``day_taken``)."""
+    """Change a lesson; a new ``day`` must be free (409 ``day_taken``). An admin's edit is a review:
+    it clears ``needs_review`` (and the quiz's), as ``reviewed=True`` does; ``reviewed=False``
+    asks for a review again."""
     unknown = set(changes) - set(LESSON_FIELDS)
     if unknown:
         raise ValueError(f"not lesson fields: {sorted(unknown)}")
@@ -371,6 +401,34 @@ def do_update_lesson(
         if moved:
             metadata["moved_from_day"] = before["day"]
         do_record_audit(AuditAction.LESSON_UPDATED, actor=actor, resource=lesson, request=request, metadata=metadata)
+    if reviewed is False:
+        if not lesson.needs_review:
+            lesson.needs_review = True
+            lesson.save(update_fields=["needs_review", "updated_at"])
+            do_record_audit(
+                AuditAction.LESSON_REVIEW_REQUESTED, actor=actor, resource=lesson, request=request,
+                metadata={"course_id": course.pk, "day": lesson.day},
+            )  # fmt: skip
+    elif changed or reviewed:
+        lesson = do_mark_lesson_reviewed(lesson, actor=actor, request=request)
+    return lesson
+
+
+@transaction.atomic
+def do_mark_lesson_reviewed(lesson: Lesson, *, actor: User | None = None, request: HttpRequest | None = None) -> Lesson:
+    """An admin has read the lesson and its quiz: neither needs review any more (audited once)."""
+    from momentum.assessments.actions import do_mark_quiz_reviewed
+    from momentum.assessments.queries import lessons_with_unreviewed_quiz
+
+    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    if lesson.needs_review or lesson.day in lessons_with_unreviewed_quiz(lesson.course):
+        lesson.needs_review = False
+        lesson.save(update_fields=["needs_review", "updated_at"])
+        do_mark_quiz_reviewed(actor, lesson)
+        do_record_audit(
+            AuditAction.LESSON_REVIEWED, actor=actor, resource=lesson, request=request,
+            metadata={"course_id": lesson.course_id, "day": lesson.day},
+        )  # fmt: skip
     return lesson
 
 

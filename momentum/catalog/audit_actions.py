@@ -18,6 +18,8 @@ class AuditAction(StrEnum):
     COURSE_UPDATED = "course.updated"
     LESSON_CREATED = "lesson.created"
     LESSON_DELETED = "lesson.deleted"
+    LESSON_REVIEW_REQUESTED = "lesson.review_requested"
+    LESSON_REVIEWED = "lesson.reviewed"
     LESSON_UPDATED = "lesson.updated"
     LESSON_VIDEO_REMOVED = "lesson.video_removed"
     LESSON_VIDEO_UPLOADED = "lesson.video_uploaded"

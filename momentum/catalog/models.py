@@ -118,6 +118,9 @@ class Lesson(Timestamped):
     video_url = models.URLField(max_length=1000, blank=True, help_text="An external video, when not uploaded")
     duration_minutes = models.PositiveSmallIntegerField(default=10)
     is_preview = models.BooleanField(default=False)
+    # A generated lesson (and its quiz) waits for an admin's review: an edit or "reviewed" clears it,
+    # and a course with any such lesson cannot be published.
+    needs_review = models.BooleanField(default=False)
 
     class Meta:
         ordering: ClassVar = ["course", "day"]

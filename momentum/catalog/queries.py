@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from momentum.catalog import search
@@ -65,7 +65,7 @@ def visible_course_or_404(user: Any, key: str | int, *, with_lessons: bool = Fal
     """A course by id or slug, or 404 when it does not exist or the caller may not see it."""
     courses = _by_key(visible_courses(user), key)
     if with_lessons:
-        courses = courses.prefetch_related(Prefetch("lessons", queryset=Lesson.objects.order_by("day")))
+        courses = courses.prefetch_related(Prefetch("lessons", queryset=with_has_quiz(Lesson.objects.order_by("day"))))
     course = courses.first()
     if course is None:
         raise Http404("No such course")
@@ -89,6 +89,15 @@ def course_and_lessons_or_404(user: Any, key: str | int) -> tuple[Course, list[L
     if is_admin(user):  # admins also see drafts: never cached
         return load()
     return CATALOGUE.get_or_build(f"course-and-lessons|{key}", load)
+
+
+def with_has_quiz(lessons: QuerySet[Lesson]) -> QuerySet[Lesson]:
+    """``lessons``, each with ``has_quiz`` (the assessments app's quiz, through its reverse relation)."""
+    return lessons.annotate(has_quiz=ExpressionWrapper(Q(quiz__isnull=False), output_field=BooleanField()))
+
+
+def lesson_has_quiz(lesson: Lesson) -> bool:
+    return Lesson.objects.filter(pk=lesson.pk, quiz__isnull=False).exists()
 
 
 def minutes_a_day(lessons: list[Lesson]) -> int | None:

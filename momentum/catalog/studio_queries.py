@@ -48,3 +48,38 @@ def days(course: Course) -> list[Day]:
 
 def lesson_on(course: Course, day: int) -> Lesson | None:
     return course.lessons.filter(day=day).first()
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One day of the review checklist: its lesson (None while missing) and whether the lesson and
+    its quiz still wait for an admin's review."""
+
+    day: int
+    lesson: Lesson | None
+    lesson_needs_review: bool
+    has_quiz: bool
+    quiz_needs_review: bool
+
+    @property
+    def done(self) -> bool:
+        return self.lesson is not None and not self.lesson_needs_review and not self.quiz_needs_review
+
+
+def review_checklist(course: Course) -> list[ReviewItem]:
+    """Every day of the course with what is left to review before it can be published."""
+    lessons = {lesson.day: lesson for lesson in course.lessons.select_related("quiz").order_by("day")}
+    items = []
+    for day in range(1, course.duration_days + 1):
+        lesson = lessons.get(day)
+        quiz = getattr(lesson, "quiz", None) if lesson is not None else None
+        items.append(
+            ReviewItem(
+                day=day,
+                lesson=lesson,
+                lesson_needs_review=bool(lesson and lesson.needs_review),
+                has_quiz=quiz is not None,
+                quiz_needs_review=bool(quiz and quiz.needs_review),
+            )
+        )
+    return items

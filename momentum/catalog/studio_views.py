@@ -68,6 +68,8 @@ def _editor(request: HttpRequest, course: Course, status: int = 200, **context: 
             "course": course,
             "days": days,
             "missing": [day.number for day in days if day.missing],
+            "unreviewed": actions.unreviewed_days(course),
+            "review_note": course.metadata.get("review_note", ""),
             "public_url": reverse("catalog:detail", args=[course.slug]),
             **context,
         },
@@ -182,7 +184,8 @@ def _save_lesson(request: HttpRequest, course: Course, lesson: Any, form: Lesson
     if lesson is None:
         lesson = actions.do_create_lesson(course, actor=caller(request), request=request, **fields)
     else:
-        lesson = actions.do_update_lesson(lesson, actor=caller(request), request=request, **fields)
+        # Saving the editor is the admin's review of a generated lesson, even with nothing changed.
+        lesson = actions.do_update_lesson(lesson, reviewed=True, actor=caller(request), request=request, **fields)
     upload = form.cleaned_data.get("video_file")
     if form.cleaned_data.get("remove_video"):
         lesson = actions.do_remove_lesson_video(lesson, actor=caller(request), request=request)
@@ -207,6 +210,37 @@ def lesson_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         return redirect("catalog:studio_lesson", course.pk, day)
     messages.success(request, f"Day {day}'s lesson was deleted.")
     return redirect("catalog:studio_course", course.pk)
+
+
+@page_access(Access.ADMIN)
+def course_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review checklist: each day's lesson and quiz, reviewed or not, with links to them."""
+    course = studio_queries.course(pk)
+    items = studio_queries.review_checklist(course)
+    return render(
+        request,
+        "catalog/studio/course_review.html",
+        {
+            "course": course,
+            "items": items,
+            "left": [item.day for item in items if not item.done],
+            "review_note": course.metadata.get("review_note", ""),
+        },
+    )
+
+
+@page_access(Access.ADMIN)
+@require_POST
+def lesson_reviewed(request: HttpRequest, pk: int, day: int) -> HttpResponse:
+    """ "Mark reviewed": the admin has read day ``day``'s lesson and quiz."""
+    course = studio_queries.course(pk)
+    lesson = studio_queries.lesson_on(course, day)
+    if lesson is None:
+        messages.info(request, f"Day {day} has no lesson to review yet.")
+    else:
+        actions.do_mark_lesson_reviewed(lesson, actor=caller(request), request=request)
+        messages.success(request, f"Day {day} is reviewed.")
+    return redirect(reverse("catalog:studio_course_review", args=[course.pk]) + f"#review-day-{day}")
 
 
 @page_access(Access.ADMIN)

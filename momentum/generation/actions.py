@@ -40,6 +40,7 @@ class JobRequest:
     tone: str = ""
     include_video: bool = True
     include_thumbnail: bool = True
+    include_quizzes: bool = True
     reference_documents: list[ReferenceDocument] = field(default_factory=list)
 
     def same_as(self, job: GenerationJob) -> bool:
@@ -50,6 +51,7 @@ class JobRequest:
             and job.level == self.level
             and job.include_video == self.include_video
             and job.include_thumbnail == self.include_thumbnail
+            and job.include_quizzes == self.include_quizzes
             and {str(d.pk) for d in job.reference_documents.all()} == {str(d.pk) for d in self.reference_documents}
         )
 
@@ -77,6 +79,7 @@ def step_names(duration_days: int) -> list[str]:
         str(StepName.REFERENCES),
         str(StepName.OUTLINE),
         *(StepName.LESSON.of_day(day) for day in days),
+        *(StepName.QUIZ.of_day(day) for day in days),
         *(StepName.VIDEO.of_day(day) for day in days),
         str(StepName.THUMBNAIL),
         str(StepName.SAVE),
@@ -150,6 +153,7 @@ def do_start_job(
                 tone=spec.tone,
                 include_video=spec.include_video,
                 include_thumbnail=spec.include_thumbnail,
+                include_quizzes=spec.include_quizzes,
                 providers=configured(),
                 request_id=request_context.current_request_id() or "",
             )
@@ -193,8 +197,10 @@ def _add_missing_steps(job: GenerationJob) -> None:
 
 
 def _initial_status(job: GenerationJob, name: str) -> str:
-    if (name.startswith(f"{StepName.VIDEO}-") and not job.include_video) or (
-        name == StepName.THUMBNAIL and not job.include_thumbnail
+    if (
+        (name.startswith(f"{StepName.VIDEO}-") and not job.include_video)
+        or (name.startswith(f"{StepName.QUIZ}-") and not job.include_quizzes)
+        or (name == StepName.THUMBNAIL and not job.include_thumbnail)
     ):
         return StepStatus.SKIPPED
     return StepStatus.PENDING

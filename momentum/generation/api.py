@@ -40,6 +40,7 @@ def job_out(job: GenerationJob) -> dict[str, Any]:
         "level": job.level,
         "include_video": job.include_video,
         "include_thumbnail": job.include_thumbnail,
+        "include_quizzes": job.include_quizzes,
         "warnings": list(job.warnings),
         "error": job.error,
         "steps": [
@@ -80,6 +81,7 @@ def job_request(payload: JobIn) -> actions.JobRequest:
         tone=payload.tone,
         include_video=payload.include_video,
         include_thumbnail=payload.include_thumbnail,
+        include_quizzes=payload.include_quizzes,
         reference_documents=documents,
     )
 

@@ -47,6 +47,7 @@ class GenerateForm(StudioForm):
     )
     include_video = forms.BooleanField(label="Make a narrated video for each lesson", required=False, initial=True)
     include_thumbnail = forms.BooleanField(label="Make a thumbnail", required=False, initial=True)
+    include_quizzes = forms.BooleanField(label="Write a quiz for each lesson", required=False, initial=True)
 
     def job_request(self, documents: list[Any]) -> JobRequest:
         """The job the valid form asks for, with its stored reference ``documents``."""
@@ -60,5 +61,6 @@ class GenerateForm(StudioForm):
             tone=data["tone"],
             include_video=data["include_video"],
             include_thumbnail=data["include_thumbnail"],
+            include_quizzes=data["include_quizzes"],
             reference_documents=documents,
         )

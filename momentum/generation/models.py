@@ -39,6 +39,7 @@ class GenerationJob(Timestamped):
     tone = models.CharField(max_length=100, blank=True)
     include_video = models.BooleanField(default=True)
     include_thumbnail = models.BooleanField(default=True)
+    include_quizzes = models.BooleanField(default=True)
     reference_documents = models.ManyToManyField(ReferenceDocument, blank=True, related_name="generation_jobs")
     status = models.CharField(max_length=9, choices=JobStatus, default=JobStatus.QUEUED)
     providers = models.JSONField(default=dict, blank=True, help_text="Which provider served text, video, thumbnail")
@@ -67,12 +68,13 @@ class GenerationJob(Timestamped):
 
 class StepName(StrEnum):
     """The steps of a job, by the name of their ``GenerationStep`` row. A per-day step's row is
-    named ``<step>-<day>`` ("lesson-3", "video-3")."""
+    named ``<step>-<day>`` ("lesson-3", "quiz-3", "video-3")."""
 
     VALIDATE = "validate"
     REFERENCES = "references"
     OUTLINE = "outline"
     LESSON = "lesson"
+    QUIZ = "quiz"
     VIDEO = "video"
     THUMBNAIL = "thumbnail"
     SAVE = "save"
@@ -80,7 +82,7 @@ class StepName(StrEnum):
 
     @property
     def per_day(self) -> bool:
-        return self in (StepName.LESSON, StepName.VIDEO)
+        return self in (StepName.LESSON, StepName.QUIZ, StepName.VIDEO)
 
     def of_day(self, day: int) -> str:
         """The row name of this per-day step for ``day``."""

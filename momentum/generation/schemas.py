@@ -24,6 +24,7 @@ class JobIn(Schema):
     reference_document_ids: list[UUID] = Field(default_factory=list, max_length=10)
     include_video: JsonBool = True
     include_thumbnail: JsonBool = True
+    include_quizzes: JsonBool = Field(True, description="a quiz per lesson, validated, for the admin to review")
 
     @field_validator("topic")
     @classmethod
@@ -53,6 +54,7 @@ class JobOut(Schema):
     level: str
     include_video: bool
     include_thumbnail: bool
+    include_quizzes: bool
     warnings: list[str]
     error: str
     steps: list[StepOut]

@@ -1,8 +1,10 @@
 """The course-generation workflow (DBOS): topic (and PDFs) in, a draft course out.
 
-    validate → references → outline → lesson per day (fan-out, text queue) → per lesson: video
+    validate → references → outline → lesson per day (fan-out, text queue) → quiz per lesson
+    (fan-out, text queue; validated, regenerated at most twice, else dropped) → per lesson: video
     submit → poll until ready (durable sleep) (fan-out, media queue) → thumbnail → save the draft
-    course with its lessons (one transaction) → notify the admin (email + in-app)
+    course with its lessons and quizzes, keys shuffled across the course (one transaction) →
+    notify the admin (email + in-app)
 
 Each box is a DBOS step: checkpointed, so a restarted worker resumes at the first unfinished one
 and a finished provider call is never made again. Steps take IDs and keep what they produce in
@@ -12,8 +14,8 @@ Provider calls go through ``resilience.call`` (circuit breaker, bounded retries,
 
 Text calls run as child workflows on the ``generation-text`` queue, whose limiter caps the
 requests per minute to the text provider across every worker. A failed outline or lesson fails
-the job; a failed video or thumbnail degrades it (no video / the title-card placeholder) and the
-job succeeds with warnings.
+the job; a failed quiz, video or thumbnail degrades it (no quiz / no video / the title-card
+placeholder) and the job succeeds with warnings. Everything generated is saved needing review.
 
 Beside it, ``narrate_demo_lesson`` renders a demo lesson's narrated video after seed-demo
 (``demo-media`` queue, one at a time; see generation.demo).
@@ -36,7 +38,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 
-from momentum.generation import actions, providers, resilience
+from momentum.generation import actions, providers, quiz_keys, resilience
 from momentum.generation.audit_actions import AuditAction
 from momentum.generation.models import (
     GenerationJob,
@@ -67,6 +69,7 @@ DEMO_MEDIA_QUEUE = "demo-media"
 VIDEO_MAX_WAIT_SECONDS = 6 * 3600  # a video not ready after six hours of polls is given up
 PASSAGES_FOR_OUTLINE = 6
 PASSAGES_PER_LESSON = 3
+QUIZ_RETRIES = 2  # a quiz that fails validation is written again at most this many times
 
 QUEUES: dict[str, dict[str, Any]] = {
     "generation": {"worker_concurrency": 2},
@@ -216,7 +219,7 @@ def begin(job_id: str) -> dict[str, Any]:
     if not actions.do_begin_job(job_id):
         return {}
     job = GenerationJob.objects.get(pk=job_id)
-    return {"days": job.duration_days, "video": job.include_video}
+    return {"days": job.duration_days, "video": job.include_video, "quizzes": job.include_quizzes}
 
 
 @durable.step()
@@ -259,6 +262,8 @@ def write_text_step(job_id: str, name: str) -> str:
     """
     if name == StepName.OUTLINE:
         return write_outline(job_id)
+    if name.startswith(f"{StepName.QUIZ}-"):
+        return write_quiz(job_id, StepName.QUIZ.day_of(name))
     return write_lesson(job_id, StepName.LESSON.day_of(name))
 
 
@@ -279,7 +284,16 @@ def write_outline(run: StepRun) -> str:
     except ProviderError as error:
         actions.do_fail_step(step, str(error))
         return f"{step.name}: {error}"
-    actions.do_finish_step(step, output={"outline": outline.model_dump(mode="json"), "model": result.model})
+    actions.do_finish_step(
+        step,
+        output={
+            "outline": outline.model_dump(mode="json"),
+            "model": result.model,
+            # What the admin should know about the draft (the offline generator's "review before
+            # publishing"): shown in the studio, never in the text learners read.
+            "review_note": getattr(text, "review_note", ""),
+        },
+    )
     return ""
 
 
@@ -290,14 +304,67 @@ def write_lesson(run: StepRun, day: int) -> str:
     brief = _brief(job)
     text = providers.text_provider()
     outline = _outline(str(job.pk))
-    plan = outline.days[day - 1]
-    passages = _passages(job, f"{plan.title} {plan.summary} {' '.join(plan.objectives)}", PASSAGES_PER_LESSON)
+    passages = _lesson_passages(job, outline, day)
     try:
         result = _provider_call(step, text.name, "text", lambda: text.lesson(brief, outline, day, passages))
     except ProviderError as error:
         actions.do_fail_step(step, str(error))
         return f"{step.name}: {error}"
     actions.do_finish_step(step, output={"lesson": result.value.model_dump(mode="json"), "model": result.model})
+    return ""
+
+
+def _lesson_passages(job: GenerationJob, outline: Outline, day: int) -> tuple[str, ...]:
+    plan = outline.days[day - 1]
+    return _passages(job, f"{plan.title} {plan.summary} {' '.join(plan.objectives)}", PASSAGES_PER_LESSON)
+
+
+@generation_step(StepName.QUIZ, done="", cancelled="cancelled", finished=_DONE_OR_SKIPPED, checkpointed=False)
+def write_quiz(run: StepRun, day: int) -> str:
+    """Day ``day``'s quiz, kept only when it passes ``quiz_keys.quiz_problems`` (the assessments
+    rules and keys stated in the lesson or its passages): written again with the reasons at most
+    QUIZ_RETRIES times, each a costed call, then dropped with a warning. Never fails the job."""
+    job, step, job_id = run.job, run.step, str(run.job.pk)
+    brief, outline, lesson = _brief(job), _outline(job_id), _lesson(job_id, day)
+    passages = _lesson_passages(job, outline, day)
+    sources = [lesson.content_markdown, *passages]
+    text = providers.text_provider()
+    rejections: list[dict[str, Any]] = []
+    feedback: tuple[str, ...] = ()
+    for attempt in range(1, QUIZ_RETRIES + 2):
+        try:
+            result = _provider_call(
+                step,
+                text.name,
+                "text",
+                lambda feedback=feedback: text.quiz(brief, outline, lesson, day, passages, feedback=feedback),
+            )
+        except ProviderError as error:
+            actions.do_update_step_output(step, {"rejections": rejections})
+            actions.do_fail_step(step, str(error))
+            actions.do_add_warning(job_id, f"Day {day} has no quiz: {error}")
+            return ""
+        spec = quiz_keys.spec_from_draft(result.value)
+        problems = quiz_keys.quiz_problems(spec, sources)
+        if not problems:
+            actions.do_finish_step(
+                step,
+                output={
+                    "quiz": quiz_keys.spec_to_json(spec),
+                    "model": result.model,
+                    "tries": attempt,
+                    "rejections": rejections,
+                },
+            )
+            return ""
+        rejections.append({"try": attempt, "problems": problems})
+        feedback = tuple(problems)
+    reasons = "; ".join(rejections[-1]["problems"])[:500]
+    actions.do_update_step_output(step, {"rejections": rejections})
+    actions.do_fail_step(step, f"{len(rejections)} drafts failed validation; the last: {reasons}")
+    actions.do_add_warning(
+        job_id, f"Day {day} has no quiz: {len(rejections)} drafts failed validation (the last: {reasons})"
+    )
     return ""
 
 
@@ -439,12 +506,17 @@ def save_course(run: StepRun) -> int:
             category=job.category,
             duration_days=job.duration_days,
             level=job.level,
-            metadata={"generated_by_job": str(job.pk), "providers": job.providers, "warnings": job.warnings},
+            metadata={
+                "generated_by_job": str(job.pk),
+                "providers": job.providers,
+                "warnings": job.warnings,
+                "review_note": _step(job_id, StepName.OUTLINE).output.get("review_note", ""),
+            },
             actor=job.created_by,
         )
         videos = {s.name: s.output.get("video") for s in job.steps.filter(name__startswith=f"{StepName.VIDEO}-")}
         drafts = {day: _lesson(job_id, day) for day in range(1, job.duration_days + 1)}
-        do_add_lessons(
+        lessons = do_add_lessons(
             course,
             (
                 NewLesson(
@@ -454,10 +526,12 @@ def save_course(run: StepRun) -> int:
                     duration_minutes=draft.duration_minutes,
                     is_preview=day == 1,
                     video=videos.get(StepName.VIDEO.of_day(day)) or "",
+                    needs_review=True,
                 )
                 for day, draft in drafts.items()
             ),
         )
+        quizzes = _save_quizzes(job, lessons) if job.include_quizzes else {}
         thumbnail = job.steps.get(name=StepName.THUMBNAIL).output.get("thumbnail")
         if thumbnail and default_storage.exists(thumbnail):
             with default_storage.open(thumbnail, "rb") as image:
@@ -466,10 +540,48 @@ def save_course(run: StepRun) -> int:
         job.save(update_fields=["course", "updated_at"])
         do_record_audit(
             AuditAction.GENERATION_COURSE_SAVED, actor=job.created_by, resource=course,
-            metadata={"job_id": str(job.pk), "lessons": job.duration_days},
+            metadata={"job_id": str(job.pk), "lessons": job.duration_days, "quizzes": quizzes.get("quizzes", 0)},
         )  # fmt: skip
-        actions.do_finish_step(step, output={"course_id": course.pk})
+        actions.do_finish_step(step, output={"course_id": course.pk, "quizzes": quizzes})
     return course.pk
+
+
+def _save_quizzes(job: GenerationJob, lessons: list[Any]) -> dict[str, Any]:
+    """The validated quizzes, their options shuffled across the course so that no position holds
+    more than 40 % of the keys, saved needing review. Returns the key-validation figures."""
+    from momentum.assessments.actions import do_put_quiz
+
+    steps = list(job.steps.filter(name__startswith=f"{StepName.QUIZ}-"))
+    specs = {
+        StepName.QUIZ.day_of(row.name): quiz_keys.spec_from_json(row.output["quiz"])
+        for row in steps
+        if row.status == StepStatus.SUCCEEDED and row.output.get("quiz")
+    }
+    balanced = quiz_keys.balanced_keys(specs, seed=str(job.pk))
+    if not balanced.balanced:
+        actions.do_add_warning(
+            str(job.pk),
+            f"The quizzes' right answers could not be spread over the option positions: {balanced.positions}.",
+        )
+    by_day = {lesson.day: lesson for lesson in lessons}
+    for day, spec in balanced.quizzes.items():
+        do_put_quiz(None, by_day[day], spec, needs_review=True)
+    rejected: dict[str, int] = {}
+    for row in steps:
+        for rejection in row.output.get("rejections", []):
+            for problem in rejection["problems"]:
+                kind = quiz_keys.problem_kind(problem)
+                rejected[kind] = rejected.get(kind, 0) + 1
+    return {
+        "quizzes": len(specs),
+        "questions": sum(len(spec.questions) for spec in specs.values()),
+        "drafts_rejected": sum(len(row.output.get("rejections", [])) for row in steps),
+        "rejected_because": dict(sorted(rejected.items(), key=lambda item: -item[1])),
+        "dropped_days": sorted(StepName.QUIZ.day_of(row.name) for row in steps if row.status == StepStatus.FAILED),
+        "key_positions_as_written": dict(sorted(quiz_keys.key_positions(specs.values()).items())),
+        "key_positions": balanced.positions,
+        "shuffles": balanced.shuffles,
+    }
 
 
 @generation_step(StepName.NOTIFY, done=None)
@@ -556,7 +668,9 @@ def generate_course(job_id: str, request_id: str = "") -> str:
         if not plan:
             return "ended"
         try:
-            return _pipeline(job_id, plan["days"], include_video=plan["video"])
+            return _pipeline(
+                job_id, plan["days"], include_video=plan["video"], include_quizzes=plan.get("quizzes", False)
+            )
         except Stop:
             return JobStatus.CANCELLED
 
@@ -569,7 +683,7 @@ def _text(job_id: str, names: list[str]) -> str:
     return "; ".join(errors)
 
 
-def _pipeline(job_id: str, days: int, *, include_video: bool) -> str:
+def _pipeline(job_id: str, days: int, *, include_video: bool, include_quizzes: bool = False) -> str:
     problem = validate(job_id)
     if problem == CANCELLED:
         raise Stop
@@ -581,6 +695,8 @@ def _pipeline(job_id: str, days: int, *, include_video: bool) -> str:
     )
     if error:
         return finish(job_id, JobStatus.FAILED, f"The text provider failed: {error}")
+    if include_quizzes:
+        _text(job_id, [StepName.QUIZ.of_day(day) for day in range(1, days + 1)])  # a lost quiz is a warning
     if include_video:
         handles = [DBOS.enqueue_workflow(MEDIA_QUEUE, make_video, job_id, day) for day in range(1, days + 1)]
         for handle in handles:

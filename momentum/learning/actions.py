@@ -19,6 +19,7 @@ from momentum.achievements.actions import do_award_badges
 from momentum.achievements.models import BadgeAward
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
+from momentum.assessments.queries import lesson_quiz_passed
 from momentum.audit.actions import do_record_audit
 from momentum.billing.queries import has_premium_access
 from momentum.catalog.models import Course, Lesson
@@ -104,6 +105,8 @@ def do_record_progress(
     if position_seconds is not None:
         progress.position_seconds = position_seconds
     if completed and not progress.completed:
+        if not lesson_quiz_passed(user, lesson):
+            raise Problem(409, "quiz_not_passed", "Pass this lesson's quiz to complete the lesson.")
         progress.completed = True
         progress.completed_at = now
         progress.completed_on = local_date(user, now)

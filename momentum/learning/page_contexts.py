@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest
 
 from momentum.achievements.queries import badge_shelf
+from momentum.assessments.queries import quiz_panel
 from momentum.learning import queries
 from momentum.learning.recommendations import recommended_for
 from momentum.lib import charts
@@ -92,6 +93,10 @@ def lesson_player(
         "problem": problem,
         "content": render_markdown(current.content_markdown) if problem is None else "",
         "video_src": video_src,
+        # has_quiz comes with the outline: a lesson without a quiz costs no query for it
+        "quiz_panel": quiz_panel(request.user, current)
+        if problem is None and getattr(current, "has_quiz", True)
+        else None,
         "embed_src": embed_url(video_src) if video_src and not current.video else None,
         "playable": bool(current.video) or (video_src or "").lower().split("?")[0].endswith(VIDEO_EXTENSIONS),
         "previous": lessons[index - 1] if index > 0 else None,

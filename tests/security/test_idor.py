@@ -178,6 +178,36 @@ def test_a_lesson_id_from_another_course_does_not_open_it(world: World, locked_l
     assert SECRET not in response.content.decode()
 
 
+def test_a_stranger_cannot_see_or_take_the_quiz_of_a_course_they_did_not_join(
+    world: World, locked_lesson: Lesson
+) -> None:
+    from momentum.assessments.actions import do_put_quiz
+    from momentum.assessments.models import Attempt
+    from momentum.assessments.specs import OptionSpec, QuestionKind, QuestionSpec, QuizSpec
+
+    key = QuestionSpec(QuestionKind.SINGLE, SECRET, "", (OptionSpec("yes", True), OptionSpec("no", False)))
+    quiz = do_put_quiz(None, locked_lesson, QuizSpec(questions=(key,)))
+    question = quiz.questions.get()
+    stranger = Client()
+    stranger.force_login(world.stranger)
+    url = f"/courses/{world.course.slug}/lessons/{locked_lesson.pk}/quiz"
+    answer = {"answers": [{"question_id": question.pk, "option_ids": [question.options.get(is_correct=True).pk]}]}
+
+    answers = [
+        ApiClient(world.stranger).get(url),
+        ApiClient().get(url),
+        ApiClient(world.stranger).post(f"{url}/attempts", answer),
+        stranger.get(f"/courses/{world.course.slug}/day/2/quiz/"),
+        stranger.post(f"/courses/{world.course.slug}/day/2/quiz/", {f"q{question.pk}": "1"}),
+    ]
+
+    for response in answers:
+        assert response.status_code in (302, 401, 403, 404), response.status_code
+        assert SECRET not in response.content.decode()
+    assert not Attempt.objects.exists()
+    assert not LessonProgress.objects.filter(user=world.stranger).exists()
+
+
 def _refresh_token(client: ApiClient, email: str) -> str:
     response = client.post("/auth/token", {"email": email, "password": PASSWORD})
     assert response.status_code == 200, response.content

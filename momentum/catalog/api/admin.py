@@ -109,11 +109,12 @@ def delete_course(request: HttpRequest, course: str) -> Status[None]:
 
 @router.post(
     "/courses/{course}/publish", response=AdminCourseOut, auth=ADMIN,
-    openapi_extra=problems({409: "`incomplete_course`"}),
+    openapi_extra=problems({409: "`incomplete_course`, `unreviewed_lessons`"}),
 )  # fmt: skip
 def publish_course(request: HttpRequest, course: str) -> Course:
     """Publish (or re-publish an archived course); 409 `incomplete_course` with `missing_days`
-    unless there is exactly one lesson for each day 1..duration_days."""
+    unless there is exactly one lesson for each day 1..duration_days; 409 `unreviewed_lessons`
+    with `days` while a generated lesson or quiz has not been reviewed."""
     return queries.with_lessons(
         actions.do_publish_course(_course(request, course), actor=caller(request), request=request)
     )
@@ -151,6 +152,7 @@ def create_lesson(request: HttpRequest, course: str, payload: LessonIn) -> Statu
         video_url=(payload.video_url or "").strip(),
         duration_minutes=payload.duration_minutes,
         is_preview=payload.is_preview,
+        reviewed=payload.reviewed,
         actor=caller(request),
         request=request,
     )
@@ -162,8 +164,10 @@ def create_lesson(request: HttpRequest, course: str, payload: LessonIn) -> Statu
     openapi_extra=problems({409: "`day_taken`"}),
 )  # fmt: skip
 def update_lesson(request: HttpRequest, course: str, lesson: int, payload: LessonPatch) -> Lesson:
-    """Change a lesson; moving it to a day that has a lesson is 409 `day_taken`."""
+    """Change a lesson; moving it to a day that has a lesson is 409 `day_taken`. An edit, or
+    `reviewed: true`, clears `needs_review` on the lesson and its quiz."""
     changes = payload.model_dump(exclude_unset=True)
+    reviewed = changes.pop("reviewed", None)
     for name in ("day", "title", "duration_minutes", "is_preview"):
         if name in changes and changes[name] is None:
             raise Invalid(name, "must not be null", rule="not_null")
@@ -173,7 +177,7 @@ def update_lesson(request: HttpRequest, course: str, lesson: int, payload: Lesso
     if "title" in changes:
         changes["title"] = changes["title"].strip()
     target = _lesson(_course(request, course), lesson)
-    return actions.do_update_lesson(target, actor=caller(request), request=request, **changes)
+    return actions.do_update_lesson(target, reviewed=reviewed, actor=caller(request), request=request, **changes)
 
 
 @router.delete(

@@ -32,6 +32,7 @@ class AdminLessonSummary(Schema):
     duration_minutes: int
     has_video: bool
     is_preview: bool
+    needs_review: bool
 
 
 class AdminCourseOut(Schema):
@@ -50,6 +51,7 @@ class AdminCourseOut(Schema):
     lesson_count: int
     enrollment_count: int
     missing_days: list[int]
+    unreviewed_days: list[int] = Field(description="days whose generated lesson or quiz awaits review")
     lessons: list[AdminLessonSummary]
     created_at: datetime
     updated_at: datetime
@@ -80,6 +82,14 @@ class AdminCourseOut(Schema):
         present = {lesson.day for lesson in course.lessons.all()}
         return [day for day in range(1, course.duration_days + 1) if day not in present]
 
+    @staticmethod
+    def resolve_unreviewed_days(course: Course | dict[str, Any]) -> list[int]:
+        if isinstance(course, dict):
+            return course["unreviewed_days"]  # type: ignore[no-any-return]
+        from momentum.catalog.actions import unreviewed_days
+
+        return unreviewed_days(course)
+
 
 class CourseIn(Schema):
     title: str = Field(min_length=1, max_length=500)
@@ -108,6 +118,7 @@ class LessonIn(Schema):
     video_url: str | None = Field(None, max_length=1000, description="http(s) URL of a public video")
     duration_minutes: int = Field(10, ge=0, le=600)
     is_preview: JsonBool = False
+    reviewed: JsonBool = Field(True, description="false marks the lesson as needing review")
 
 
 class LessonPatch(Schema):
@@ -117,6 +128,9 @@ class LessonPatch(Schema):
     video_url: str | None = Field(None, max_length=1000, description="http(s) URL; empty string removes it")
     duration_minutes: int | None = Field(None, ge=0, le=600)
     is_preview: JsonBool | None = None
+    reviewed: JsonBool | None = Field(
+        None, description="true: reviewed (lesson and quiz); false: needs review again. Any edit counts as a review."
+    )
 
 
 class AdminLessonOut(Schema):
@@ -130,6 +144,7 @@ class AdminLessonOut(Schema):
     has_video: bool
     duration_minutes: int
     is_preview: bool
+    needs_review: bool
     created_at: datetime
     updated_at: datetime
 

@@ -83,5 +83,6 @@ def get_lesson(request: HttpRequest, course: str, lesson: int) -> dict[str, Any]
         "content_html": str(render_cached(found.content_markdown)),
         "video_url": learning.video_url(request, found),
         "duration_minutes": found.duration_minutes,
+        "has_quiz": queries.lesson_has_quiz(found),
         "is_preview": found.is_preview,
     }

@@ -81,6 +81,7 @@ class LessonOutline(Schema):
     title: str
     duration_minutes: int
     has_video: bool
+    has_quiz: bool = False
     is_preview: bool
 
 
@@ -100,4 +101,5 @@ class LessonContent(Schema):
     content_html: str
     video_url: str | None
     duration_minutes: int
+    has_quiz: bool
     is_preview: bool

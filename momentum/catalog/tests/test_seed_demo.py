@@ -42,6 +42,13 @@ def test_every_demo_course_has_a_lesson_of_real_text_for_each_day_and_a_thumbnai
     assert shortest >= 150
 
 
+def test_the_demo_has_quizzes_on_its_lessons(seeded: str) -> None:
+    from momentum.assessments.models import Quiz
+
+    assert Quiz.objects.filter(lesson__course__slug="python-in-7-days").count() == 7
+    assert "Demo quizzes: 14 made." in seeded
+
+
 def test_the_demo_has_preview_lessons_and_premium_courses(seeded: str) -> None:
     assert Lesson.objects.filter(is_preview=True).count() >= 6
     assert Course.objects.filter(is_premium=True, price_cents__gt=0).count() >= 3
@@ -77,4 +84,9 @@ def test_seed_demo_refuses_a_production_profile(settings: object) -> None:
 def test_the_demo_seeds_every_app_that_has_a_demo_module_and_names_none_that_does_not() -> None:
     from momentum.catalog.management.commands.seed_demo import demo_modules
 
-    assert demo_modules() == ["momentum.learning.demo", "momentum.generation.demo", "momentum.analytics.demo"]
+    assert demo_modules() == [
+        "momentum.learning.demo",
+        "momentum.assessments.demo",
+        "momentum.generation.demo",
+        "momentum.analytics.demo",
+    ]

@@ -115,6 +115,29 @@ def without_title_heading(markdown: str, title: str) -> str:
     return markdown[match.end() :].lstrip("\n")
 
 
+class QuizOptionDraft(BaseModel):
+    text: str = Field(min_length=1, max_length=300)
+    correct: bool
+
+
+class QuizQuestionDraft(BaseModel):
+    """One question as a text provider writes it. The rules beyond the schema (one right option
+    for a single-choice question, distinct options, a key the lesson states...) are checked by
+    the workflow before anything is saved (generation.quiz_keys)."""
+
+    kind: Literal["single", "multiple", "short_text"]
+    prompt: str = Field(min_length=5, max_length=1000)
+    options: list[QuizOptionDraft] = Field(default_factory=list, max_length=6)
+    accepted_answers: list[str] = Field(default_factory=list, max_length=10)
+    explanation: str = Field(min_length=5, max_length=2000, description="Why the right answer is right")
+
+
+class QuizDraft(BaseModel):
+    """A lesson's quiz: 3 to 5 questions answered from the lesson's own text."""
+
+    questions: list[QuizQuestionDraft] = Field(min_length=3, max_length=5)
+
+
 @dataclass(frozen=True)
 class CourseBrief:
     """What the admin asked for, plus the reference passages that ground it."""
@@ -147,6 +170,20 @@ class TextProvider(Protocol):
         self, brief: CourseBrief, outline: Outline, day: int, passages: tuple[str, ...]
     ) -> TextResult[LessonDraft]:
         """The lesson of ``day`` (1-based), grounded in ``passages`` (reference chunks for that day)."""
+        ...
+
+    def quiz(
+        self,
+        brief: CourseBrief,
+        outline: Outline,
+        lesson: LessonDraft,
+        day: int,
+        passages: tuple[str, ...],
+        *,
+        feedback: tuple[str, ...] = (),
+    ) -> TextResult[QuizDraft]:
+        """A quiz on day ``day``'s ``lesson`` whose answers the lesson (or ``passages``) states;
+        ``feedback``: why an earlier quiz for this lesson was rejected."""
         ...
 
 

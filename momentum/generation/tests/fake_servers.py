@@ -9,11 +9,17 @@ each provider's wire format, so the adapters (and the whole pipeline) run agains
     heygen     POST /v2/video/generate, GET /v1/video_status.get?video_id=...,
                GET /v1/video.list?limit=..&token=.. (newest first), GET /files/{id}.mp4
 
-The LLM fakes answer with JSON valid for the schema the request asks for: a lesson when the
-request carries the ``LessonDraft`` schema (``content_markdown``), an outline when it carries
-the ``Outline`` schema, a short text otherwise (a probe). They read the day count from
-"N-day course", the lesson's day from "lesson for day N" and the topic from "Topic: ..." in
-the prompt (the wording of momentum/generation/prompts/).
+The LLM fakes answer with JSON valid for the schema the request asks for: a quiz when the
+request carries the ``QuizDraft`` schema (``accepted_answers``), a lesson when it carries the
+``LessonDraft`` schema (``content_markdown``), an outline when it carries the ``Outline``
+schema, a short text otherwise (a probe). They read the day count from "N-day course", the
+lesson's day from "lesson for day N" / "quiz for day N" and the topic from "Topic: ..." in the
+prompt (the wording of momentum/generation/prompts/).
+
+Their quizzes have the bias real models show: every key is option "B" (the second), which only
+the workflow's shuffle can undo. ``fail_quiz(day, mode, times)`` makes day ``day``'s next quizzes
+break a rule the schema cannot say (QUIZ_MODES): ``two_right`` (two right options on a
+single-choice question), ``key_absent`` (a key the lesson never states), ``repeated_options``.
 
 Failure modes, switchable per server (``fail_next`` in-process, ``POST /_faults`` from another
 process), each for the next ``times`` matching requests, then answers succeed again:
@@ -57,6 +63,7 @@ import tempfile
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -137,6 +144,7 @@ MODES = (
     "held_answer",
     "video_failed",
 )
+QUIZ_MODES = ("two_right", "key_absent", "repeated_options")
 FAKE_VIDEO_SECONDS = 2.0
 
 
@@ -169,6 +177,7 @@ class FakeProvider:
     calls: list[dict[str, Any]] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    quiz_faults: dict[int, list[str]] = field(default_factory=dict)
     videos: dict[str, dict[str, Any]] = field(default_factory=dict)
     bodies: list[Any] = field(default_factory=list)  # every request's JSON body, in-process only
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -214,8 +223,21 @@ class FakeProvider:
         with self._lock:
             self.faults.append(Fault(mode, times, on, retry_after))
 
+    def fail_quiz(self, day: int, mode: str, times: int = 1) -> None:
+        """Day ``day``'s next ``times`` quizzes break a rule the schema cannot say (QUIZ_MODES)."""
+        if mode not in QUIZ_MODES:
+            raise ValueError(f"unknown quiz failure mode {mode!r}; one of {', '.join(QUIZ_MODES)}")
+        with self._lock:
+            self.quiz_faults.setdefault(day, []).extend([mode] * times)
+
+    def _take_quiz_fault(self, day: int) -> str | None:
+        with self._lock:
+            pending = self.quiz_faults.get(day)
+            return pending.pop(0) if pending else None
+
     def reset(self) -> None:
         with self._lock:
+            self.quiz_faults.clear()
             self.calls.clear()
             self.requests.clear()
             self.bodies.clear()
@@ -408,7 +430,7 @@ class FakeProvider:
         if not body.get("model") or not body.get("max_tokens") or not body.get("messages"):
             return self._error(400, "invalid_request_error", "model, max_tokens and messages are required"), None
         text = json.dumps(body)
-        answer, call = _answer(text, mode, repair=len(body["messages"]) > 1)
+        answer, call = _answer(text, mode, repair=len(body["messages"]) > 1, quiz_fault=self._take_quiz_fault)
         tool = _forced_tool(body.get("tool_choice"), [t.get("name") for t in body.get("tools", [])])
         if tool and isinstance(answer, dict):
             content = [{"type": "tool_use", "id": f"toolu_{secrets.token_hex(8)}", "name": tool, "input": answer}]
@@ -435,7 +457,7 @@ class FakeProvider:
             return self._error(400, "invalid_request_error", "model and messages are required"), None
         text = json.dumps(body)
         user_turns = sum(1 for message in body["messages"] if message.get("role") == "user")
-        answer, call = _answer(text, mode, repair=user_turns > 1)
+        answer, call = _answer(text, mode, repair=user_turns > 1, quiz_fault=self._take_quiz_fault)
         content = answer if isinstance(answer, str) else json.dumps(answer)
         usage = {"prompt_tokens": _tokens(text), "completion_tokens": _tokens(content)}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
@@ -463,7 +485,7 @@ class FakeProvider:
         if not body.get("messages"):
             return self._error(400, "ValidationException", "messages is required"), None
         text = json.dumps(body)
-        answer, call = _answer(text, mode, repair=len(body["messages"]) > 1)
+        answer, call = _answer(text, mode, repair=len(body["messages"]) > 1, quiz_fault=self._take_quiz_fault)
         tool_config = body.get("toolConfig") or {}
         names = [t.get("toolSpec", {}).get("name") for t in tool_config.get("tools", [])]
         choice = (tool_config.get("toolChoice") or {}).get("tool", {}).get("name")
@@ -624,11 +646,19 @@ def _forced_tool(choice: Any, names: list[Any]) -> str | None:
     return None
 
 
-def _answer(text: str, mode: str | None, *, repair: bool) -> tuple[dict[str, Any] | str, dict[str, Any]]:
+def _answer(
+    text: str, mode: str | None, *, repair: bool, quiz_fault: Callable[[int], str | None] = lambda _day: None
+) -> tuple[dict[str, Any] | str, dict[str, Any]]:
     """The model's answer to a request whose full JSON is ``text``, and the call's record."""
     topic_match = re.search(r"Topic: ([^\\\n]+)", text)
     topic = topic_match[1].strip() if topic_match else "the subject"
-    if "content_markdown" in text:
+    if "accepted_answers" in text:
+        day_match = re.search(r"quiz for day (\d+)", text, re.IGNORECASE)
+        day = int(day_match[1]) if day_match else 1
+        fault = quiz_fault(day)
+        call = {"purpose": "quiz", "day": day, "topic": topic, "repair": repair, "fault": fault}
+        answer = fake_quiz(topic, day, fault)
+    elif "content_markdown" in text:
         day_match = re.search(r"lesson for day (\d+)", text, re.IGNORECASE)
         day = int(day_match[1]) if day_match else 1
         call: dict[str, Any] = {"purpose": "lesson", "day": day, "topic": topic, "repair": repair}
@@ -661,6 +691,59 @@ def fake_outline(topic: str, days: int) -> dict[str, Any]:
             }
             for day in range(1, days + 1)
         ],
+    }
+
+
+def fake_quiz(topic: str, day: int, fault: str | None = None) -> dict[str, Any]:
+    """A quiz on ``fake_lesson``'s text whose keys are all option "B", broken as ``fault`` says."""
+    first = {
+        "kind": "single",
+        "prompt": f"According to day {day}, what does every practice start with?",
+        "options": [
+            {"text": "A long warm-up", "correct": False},
+            {"text": "A clear mental model", "correct": True},
+            {"text": "A finished project", "correct": False},
+            {"text": "A timed test", "correct": False},
+        ],
+        "explanation": "The lesson says every practice starts with a clear mental model.",
+    }
+    if fault == "two_right":
+        first["options"][0]["correct"] = True
+    elif fault == "key_absent":
+        first["options"][1]["text"] = "A strong cup of coffee"
+    elif fault == "repeated_options":
+        first["options"][2]["text"] = "a clear  mental model"
+    return {
+        "questions": [
+            first,
+            {
+                "kind": "multiple",
+                "prompt": "Which of these does the exercise ask you to do?",
+                "options": [
+                    {"text": "Skip the example", "correct": False},
+                    {"text": "Try the technique once", "correct": True},
+                    {"text": "Memorise the summary", "correct": False},
+                    {"text": "Read it aloud twice", "correct": False},
+                ],
+                "explanation": "The exercise: try the technique once, note what surprised you, try again.",
+            },
+            {
+                "kind": "single",
+                "prompt": "How long should the short exercise take?",
+                "options": [
+                    {"text": "An hour", "correct": False},
+                    {"text": "Ten minutes", "correct": True},
+                    {"text": "A whole day", "correct": False},
+                ],
+                "explanation": "The lesson offers a short exercise you can do in ten minutes.",
+            },
+            {
+                "kind": "short_text",
+                "prompt": "Before you try it, what do you write down in one sentence?",
+                "accepted_answers": ["what you expect to happen", "what you expect"],
+                "explanation": "Write down in one sentence what you expect to happen before you try it.",
+            },
+        ]
     }
 
 

@@ -91,16 +91,18 @@ def test_without_references_the_lessons_are_scaffolds_that_say_so() -> None:
     assert len(lesson.content_markdown) >= 200
 
 
-def test_the_draft_says_it_was_generated_offline_and_must_be_reviewed() -> None:
+def test_the_review_note_is_for_the_admin_and_not_in_the_text_learners_read() -> None:
     provider = LocalTextProvider()
     given = brief(7)
 
     outline = provider.outline(given).value
     lesson = provider.lesson(given, outline, 1, ()).value
 
-    for text in (outline.description, lesson.content_markdown):
-        assert "generated offline" in text
-        assert "Review" in text
+    assert "generated offline" in provider.review_note
+    assert "Review" in provider.review_note
+    for text in (outline.description, lesson.content_markdown, lesson.narration):
+        assert "generated offline" not in text
+        assert "before publishing" not in text
 
 
 def test_the_narration_is_spoken_prose_within_the_limits() -> None:
@@ -139,3 +141,48 @@ def test_a_very_long_topic_still_gives_titles_within_the_limits() -> None:
 
 def test_the_provider_describes_itself_as_an_offline_draft_generator() -> None:
     assert LocalTextProvider().probe() == "offline draft generator"
+
+
+@pytest.mark.parametrize("days", [7, 14, 21])
+@pytest.mark.parametrize("passages", [PASSAGES, ()], ids=["with references", "without references"])
+def test_every_offline_quiz_passes_the_same_validation_as_a_remote_one(days: int, passages: tuple[str, ...]) -> None:
+    from momentum.generation import quiz_keys
+
+    provider = LocalTextProvider()
+    given = brief(days, passages=passages)
+    outline = provider.outline(given).value
+    quizzes = {}
+    for day in range(1, days + 1):
+        lesson = provider.lesson(given, outline, day, passages[:1]).value
+
+        quiz = quiz_keys.spec_from_draft(provider.quiz(given, outline, lesson, day, passages[:1]).value)
+
+        assert quiz_keys.quiz_problems(quiz, [lesson.content_markdown, *passages[:1]]) == [], day
+        quizzes[day] = quiz
+    assert quiz_keys.balanced_keys(quizzes, seed="offline").balanced
+
+
+def test_an_offline_question_blanks_a_key_term_of_a_lesson_sentence_and_offers_other_terms() -> None:
+    provider = LocalTextProvider()
+    given = brief(7, passages=PASSAGES)
+    outline = provider.outline(given).value
+    lesson = provider.lesson(given, outline, 2, PASSAGES).value
+
+    questions = provider.quiz(given, outline, lesson, 2, PASSAGES).value.questions
+
+    assert 3 <= len(questions) <= 5
+    for question in questions:
+        assert "_____" in question.prompt
+        key = next(option.text for option in question.options if option.correct)
+        sentence = question.prompt.split("“", 1)[1].rstrip("”").replace("_____", key)
+        assert sentence.lower() in (lesson.content_markdown + " ".join(PASSAGES)).replace("**", "").lower()
+        assert all(option.text.lower() not in sentence.lower() for option in question.options if not option.correct)
+
+
+def test_the_offline_quiz_is_the_same_every_time() -> None:
+    provider = LocalTextProvider()
+    given = brief(7, passages=PASSAGES)
+    outline = provider.outline(given).value
+    lesson = provider.lesson(given, outline, 3, PASSAGES).value
+
+    assert provider.quiz(given, outline, lesson, 3, PASSAGES) == provider.quiz(given, outline, lesson, 3, PASSAGES)

@@ -50,7 +50,7 @@ def test_a_seven_day_course_is_generated_offline_with_lessons_videos_and_a_thumb
         assert thumbnail.read(8) == b"\x89PNG\r\n\x1a\n"
     # Every step is done, each provider call recorded; the admin was told, in the app and by email
     assert set(GenerationStep.objects.filter(job=job).values_list("status", flat=True)) == {"SUCCEEDED"}
-    assert ProviderCall.objects.filter(job=job, kind="text", ok=True).count() == 8
+    assert ProviderCall.objects.filter(job=job, kind="text", ok=True).count() == 15  # outline, lessons, quizzes
     assert Notification.objects.filter(user=admin, kind="generation_finished").count() == 1
     # A video made on the first try shows one attempt (its status polls are not attempts)
     assert set(
@@ -58,7 +58,10 @@ def test_a_seven_day_course_is_generated_offline_with_lessons_videos_and_a_thumb
     ) == {1}
     assert [message.subject for message in mail.outbox if "Draft ready" in message.subject]
 
-    # And the draft can be published as it is
+    # And the draft is published once an admin has reviewed every lesson (and its quiz)
+    assert client.post(f"/courses/{course.slug}/publish").json()["code"] == "unreviewed_lessons"
+    for lesson in lessons:
+        client.patch(f"/courses/{course.slug}/lessons/{lesson.pk}", {"reviewed": True})
     published = client.post(f"/courses/{course.slug}/publish")
     assert published.status_code == 200, published.content
     assert published.json()["status"] == "PUBLISHED"

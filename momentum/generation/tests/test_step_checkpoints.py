@@ -14,7 +14,8 @@ from momentum.generation.tests.pipeline import job_body, wait_for_job
 pytestmark = pytest.mark.integration
 
 # The names DBOS recorded for the generation steps before @generation_step took their preamble
-# and write_text_step's body was split into write_outline and write_lesson.
+# and write_text_step's body was split into write_outline and write_lesson (a quiz, added later,
+# is a text request under the same write_text_step).
 EARLIER_STEP_NAMES = {
     "begin",
     "still_running",
@@ -55,4 +56,4 @@ def test_a_job_records_its_steps_under_the_names_earlier_releases_gave_them(
     recorded = _recorded_steps(str(job.pk))
 
     assert {name for name in recorded if not name.startswith("DBOS.")} <= EARLIER_STEP_NAMES
-    assert recorded.count("write_text_step") == 8  # the outline and seven lessons
+    assert recorded.count("write_text_step") == 15  # the outline, seven lessons and seven quizzes

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from momentum.generation.providers.base import CourseBrief, Outline, ProviderError
+from momentum.generation.providers.base import CourseBrief, LessonDraft, Outline, ProviderError
 from momentum.generation.providers.remote.anthropic import AnthropicTextProvider
 from momentum.generation.providers.remote.bedrock import BedrockTextProvider
 from momentum.generation.providers.remote.llm_json import (
@@ -20,7 +20,7 @@ from momentum.generation.providers.remote.llm_json import (
     parse_answer,
 )
 from momentum.generation.providers.remote.openai_compat import OpenAITextProvider
-from momentum.generation.tests.fake_servers import FakeProvider, fake_outline
+from momentum.generation.tests.fake_servers import FakeProvider, fake_lesson, fake_outline
 
 BRIEF = CourseBrief(
     topic="Sourdough baking",
@@ -86,6 +86,25 @@ def test_a_lesson_is_written_for_the_day_it_was_asked_for(remote: Remote) -> Non
     assert result.usage.output_tokens > 0
     (call,) = remote.fake.calls
     assert (call["purpose"], call["day"], call["repair"]) == ("lesson", 3, False)
+
+
+def test_a_quiz_is_asked_through_the_quiz_schema_with_the_lesson_and_the_reasons_of_a_rejected_one(
+    remote: Remote,
+) -> None:
+    lesson = LessonDraft.model_validate(fake_lesson(BRIEF.topic, 4))
+
+    result = remote.make().quiz(
+        BRIEF, _outline(), lesson, 4, (), feedback=("Question 1: two options say the same thing",)
+    )
+
+    assert 3 <= len(result.value.questions) <= 5
+    assert result.model.endswith("(quiz.v1)")
+    assert result.usage.output_tokens > 0
+    (call,) = remote.fake.calls
+    assert (call["purpose"], call["day"]) == ("quiz", 4)
+    sent = json.dumps(remote.fake.bodies[-1])
+    assert "Every practice starts with a clear mental model" in sent
+    assert "Question 1: two options say the same thing" in sent
 
 
 def test_a_lesson_that_opens_with_its_title_as_a_heading_loses_that_heading(remote: Remote) -> None:

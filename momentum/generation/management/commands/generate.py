@@ -44,6 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--pdf", action="append", default=[], help="a reference PDF (repeatable)")
         parser.add_argument("--no-video", action="store_true")
         parser.add_argument("--no-thumbnail", action="store_true")
+        parser.add_argument("--no-quizzes", action="store_true", help="write no quiz for the lessons")
         parser.add_argument("--admin", default="", help="the admin's email (default: the first admin)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -58,7 +59,8 @@ class Command(BaseCommand):
             spec = actions.JobRequest(
                 topic=topic, category=category, duration_days=options["days"], level=options["level"],
                 audience=options["audience"], tone=options["tone"], include_video=not options["no_video"],
-                include_thumbnail=not options["no_thumbnail"], reference_documents=documents,
+                include_thumbnail=not options["no_thumbnail"], include_quizzes=not options["no_quizzes"],
+                reference_documents=documents,
             )  # fmt: skip
             launched_here = not durable.is_launched()  # in a worker's process (or a test), DBOS runs already
             if launched_here:

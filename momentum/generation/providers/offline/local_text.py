@@ -3,8 +3,9 @@
 It writes no prose it cannot stand behind: the plan follows a fixed progression (foundations,
 guided practice, a small project, review) sized to the course length and pitched at its level,
 and every subject-specific statement comes from the reference passages, quoted as such. Without
-references the lessons are scaffolds with exercises the admin fills in. Each draft says that it
-was generated offline and is meant to be reviewed. Same brief, same passages, same course.
+references the lessons are scaffolds with exercises the admin fills in. The note that the draft
+was generated offline and must be reviewed (``review_note``) is for the admin, who sees it in the
+studio; it is never part of the text learners read. Same brief, same passages, same course.
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ from momentum.generation.providers.base import (
     LessonDraft,
     Outline,
     OutlineDay,
+    QuizDraft,
     TextResult,
     Usage,
 )
+from momentum.generation.providers.offline.cloze_quiz import cloze_quiz
 from momentum.lib.terms import bm25_scores, key_terms, normalise, sentences
 
 MODEL = "local-draft-v1"
-DRAFT_NOTE = (
-    "Draft generated offline by Momentum's local generator{grounding}. Review, correct and extend it before publishing."
+REVIEW_NOTE = (
+    "Draft generated offline by Momentum's local generator from the course brief and any reference passages. "
+    "Review, correct and extend it before publishing."
 )
 
 # Days per phase for each course length: foundations, practice, project, review.
@@ -159,6 +163,7 @@ class LocalTextProvider:
     """The ``local`` text provider. Offline, free, deterministic."""
 
     name = "local"
+    review_note = REVIEW_NOTE
 
     def probe(self) -> str:
         return "offline draft generator"
@@ -192,9 +197,6 @@ class LocalTextProvider:
             parts.append(f"It is grounded in your reference material, around {', '.join(terms[:5])}.")
         if brief.tone.strip():
             parts.append(f"Intended tone: {_clip(brief.tone, 100)}.")
-        parts.append(
-            DRAFT_NOTE.format(grounding=" from the course brief" + (" and reference passages" if terms else ""))
-        )
         outline = Outline(
             title=_clip(f"{topic}: a {brief.duration_days}-day {level.label} course", 200),
             description=_clip(" ".join(parts), 2000),
@@ -311,8 +313,7 @@ class LocalTextProvider:
         terms = key_terms(grounding, limit=5, exclude=[brief.topic]) if grounding else []
 
         # No title heading: the lesson page shows the title above the text.
-        note = DRAFT_NOTE.format(grounding=" from the course brief" + (" and reference passages" if quotes else ""))
-        lines = [f"*{note}*", "", entry.summary, ""]
+        lines = [entry.summary, ""]
         lines += ["## What you will learn", "", *[f"- {objective}" for objective in entry.objectives], ""]
         lines += ["## Why it matters", "", self._why(phase, topic, level, brief, day=day, total=len(outline.days)), ""]
         lines += ["## Key ideas", ""]
@@ -337,6 +338,22 @@ class LocalTextProvider:
             duration_minutes=minutes,
         )
         return TextResult(value=draft, usage=Usage(), model=MODEL)
+
+    # --- A quiz -----------------------------------------------------------------------------
+
+    def quiz(
+        self,
+        brief: CourseBrief,
+        outline: Outline,
+        lesson: LessonDraft,
+        day: int,
+        passages: tuple[str, ...],
+        *,
+        feedback: tuple[str, ...] = (),
+    ) -> TextResult[QuizDraft]:
+        """Cloze questions from the lesson's sentences and passages (see cloze_quiz); ``feedback``
+        changes nothing: the same lesson gives the same quiz."""
+        return TextResult(value=cloze_quiz(brief, outline, lesson, day, passages), usage=Usage(), model=MODEL)
 
     @staticmethod
     def _quotes(passages: tuple[str, ...], query: str, limit: int = 4) -> list[str]:

@@ -28,14 +28,23 @@ from momentum.generation.providers.base import (
     LessonDraft,
     Outline,
     ProviderError,
+    QuizDraft,
     TextResult,
     Usage,
 )
 from momentum.generation.providers.remote import add_usage
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
-PROMPT_VERSIONS = {"system": "system.v1", "outline": "outline.v1", "lesson": "lesson.v2", "repair": "repair.v1"}
-MAX_TOKENS = {"outline": 4096, "lesson": 8192}
+PROMPT_VERSIONS = {
+    "system": "system.v1",
+    "outline": "outline.v1",
+    "lesson": "lesson.v2",
+    "quiz": "quiz.v1",
+    "repair": "repair.v1",
+}
+MAX_TOKENS = {"outline": 4096, "lesson": 8192, "quiz": 4096}
+QUIZ_QUESTIONS = 4
+MAX_LESSON_CHARS = 20_000
 # Reference passages are bounded so a prompt stays well inside every model's context window.
 MAX_PASSAGE_CHARS = 2500
 MAX_PASSAGES_CHARS = 12_000
@@ -151,6 +160,36 @@ def lesson_prompt(brief: CourseBrief, outline: Outline, day: int, passages: tupl
     return Prompt("lesson", template("system").template.strip(), text, LessonDraft, MAX_TOKENS["lesson"], lambda _: [])
 
 
+def quiz_prompt(
+    brief: CourseBrief,
+    outline: Outline,
+    lesson: LessonDraft,
+    day: int,
+    passages: tuple[str, ...],
+    *,
+    feedback: tuple[str, ...] = (),
+) -> Prompt[QuizDraft]:
+    rejected = (
+        "\nAn earlier quiz for this lesson was rejected for these reasons; do not repeat them:\n"
+        + "\n".join(f"- {reason}" for reason in feedback[:MAX_ERRORS_LISTED])
+        + "\n"
+        if feedback
+        else ""
+    )
+    text = template("quiz").substitute(
+        **_brief_fields(brief),
+        day=day,
+        course_title=outline.title,
+        question_count=QUIZ_QUESTIONS,
+        lesson_title=lesson.title,
+        lesson=lesson.content_markdown[:MAX_LESSON_CHARS],
+        passages=_passages_block(passages),
+        feedback=rejected,
+        schema=json.dumps(json_schema(QuizDraft), indent=1),
+    )
+    return Prompt("quiz", template("system").template.strip(), text, QuizDraft, MAX_TOKENS["quiz"], lambda _: [])
+
+
 class InvalidAnswer(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
@@ -224,6 +263,20 @@ class StructuredTextProvider(ABC):
         if not 1 <= day <= len(outline.days):
             raise ProviderError(f"{self.name}: day {day} is not in the outline", provider=self.name, retryable=False)
         prompt = lesson_prompt(brief, outline, day, passages)
+        value, usage = self._structured(prompt)
+        return TextResult(value=value, usage=usage, model=self._model_label(prompt))
+
+    def quiz(
+        self,
+        brief: CourseBrief,
+        outline: Outline,
+        lesson: LessonDraft,
+        day: int,
+        passages: tuple[str, ...],
+        *,
+        feedback: tuple[str, ...] = (),
+    ) -> TextResult[QuizDraft]:
+        prompt = quiz_prompt(brief, outline, lesson, day, passages, feedback=feedback)
         value, usage = self._structured(prompt)
         return TextResult(value=value, usage=usage, model=self._model_label(prompt))
 

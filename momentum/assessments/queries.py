@@ -1,0 +1,178 @@
+"""Reading quizzes: whether a learner passed a lesson's quiz, which lessons still need review."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from momentum.assessments.models import Attempt, Question, Quiz
+from momentum.catalog.models import Course, Lesson
+
+
+def lesson_quiz_passed(user: Any, lesson: Lesson) -> bool:
+    """True when the lesson has no quiz or ``user`` has passed it."""
+    quiz = Quiz.objects.filter(lesson=lesson).first()
+    if quiz is None:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Attempt.objects.filter(quiz=quiz, user=user, passed=True).exists()
+
+
+def lessons_with_unreviewed_quiz(course: Course) -> list[int]:
+    """The days of ``course`` whose quiz still needs review, in order."""
+    return list(
+        Quiz.objects.filter(lesson__course=course, needs_review=True)
+        .order_by("lesson__day")
+        .values_list("lesson__day", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class LearnerOption:
+    id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class LearnerQuestion:
+    id: int
+    number: int
+    kind: str
+    prompt: str
+    options: list[LearnerOption]
+
+
+@dataclass(frozen=True)
+class LearnerQuiz:
+    """A quiz as a learner sees it before answering: no key, options in the learner's own order."""
+
+    quiz: Quiz
+    lesson_id: int
+    pass_percent: int
+    max_attempts: int | None
+    attempts_used: int
+    passed: bool
+    questions: list[LearnerQuestion]
+
+    @property
+    def attempts_left(self) -> int | None:
+        return None if self.max_attempts is None else max(self.max_attempts - self.attempts_used, 0)
+
+
+def quiz_of(lesson: Lesson) -> Quiz | None:
+    return Quiz.objects.filter(lesson=lesson).first()
+
+
+def shuffled_options(user: Any, question: Question) -> list[LearnerOption]:
+    """The question's options in this learner's order: shuffled, and the same on every visit
+    (seeded by the learner and the question). True/false keeps True before False."""
+    options = [LearnerOption(option.pk, option.text) for option in question.options.all()]
+    if question.kind != "true_false":
+        user_id = user.pk if getattr(user, "is_authenticated", False) else 0
+        random.Random(f"{user_id}:{question.pk}").shuffle(options)  # noqa: S311 - an order, not a secret
+    return options
+
+
+def learner_quiz(user: Any, quiz: Quiz) -> LearnerQuiz:
+    questions = quiz.questions.prefetch_related("options")
+    attempts = Attempt.objects.filter(quiz=quiz, user=user) if getattr(user, "is_authenticated", False) else None
+    return LearnerQuiz(
+        quiz=quiz,
+        lesson_id=quiz.lesson_id,
+        pass_percent=quiz.pass_percent,
+        max_attempts=quiz.max_attempts,
+        attempts_used=attempts.count() if attempts is not None else 0,
+        passed=attempts is not None and attempts.filter(passed=True).exists(),
+        questions=[
+            LearnerQuestion(q.pk, number, q.kind, q.prompt, shuffled_options(user, q))
+            for number, q in enumerate(questions, start=1)
+        ],
+    )
+
+
+def last_attempt(user: Any, quiz: Quiz) -> Attempt | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Attempt.objects.filter(quiz=quiz, user=user).order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class ReviewedOption:
+    id: int
+    text: str
+    chosen: bool
+    correct: bool
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    number: int
+    prompt: str
+    kind: str
+    correct: bool
+    options: list[ReviewedOption]
+    typed: str
+    accepted_answers: list[str]
+    explanation: str
+
+
+def attempt_review(attempt: Attempt) -> list[ReviewedQuestion]:
+    """An attempt after it was graded, question by question: what the learner chose, what was
+    right and why (the key may be shown now: the learner has answered)."""
+    given = {int(answer["question_id"]): answer for answer in attempt.answers}
+    reviewed = []
+    for number, question in enumerate(attempt.quiz.questions.prefetch_related("options"), start=1):
+        answer = given.get(question.pk, {})
+        chosen = set(answer.get("option_ids", []))
+        reviewed.append(
+            ReviewedQuestion(
+                number=number,
+                prompt=question.prompt,
+                kind=question.kind,
+                correct=bool(answer.get("correct", False)),
+                options=[ReviewedOption(o.pk, o.text, o.pk in chosen, o.is_correct) for o in question.options.all()],
+                typed=str(answer.get("text", "")),
+                accepted_answers=list(question.accepted_answers),
+                explanation=question.explanation,
+            )
+        )
+    return reviewed
+
+
+@dataclass
+class QuizPanel:
+    """What the quiz under a lesson shows: the questions (no key), and the last attempt's review."""
+
+    quiz: LearnerQuiz
+    last: Attempt | None
+    review: list[ReviewedQuestion]
+    errors: list[dict[str, Any]]
+    chosen: dict[int, list[str]]
+
+    @property
+    def can_attempt(self) -> bool:
+        left = self.quiz.attempts_left
+        return not self.quiz.passed and (left is None or left > 0)
+
+    @property
+    def error_by_question(self) -> dict[int, str]:
+        return {int(error["field"].split(".")[-1]): error["message"] for error in self.errors}
+
+
+def quiz_panel(
+    user: Any, lesson: Lesson, *, errors: list[dict[str, Any]] | None = None, chosen: dict[int, list[str]] | None = None
+) -> QuizPanel | None:
+    """The lesson's quiz panel for ``user`` (None when the lesson has no quiz)."""
+    quiz = quiz_of(lesson)
+    if quiz is None:
+        return None
+    last = last_attempt(user, quiz)
+    return QuizPanel(
+        quiz=learner_quiz(user, quiz),
+        last=last,
+        review=attempt_review(last) if last is not None and not errors else [],
+        errors=errors or [],
+        chosen=chosen or {},
+    )

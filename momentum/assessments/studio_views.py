@@ -1,0 +1,65 @@
+"""Studio pages of the assessments app: the quiz editor beside a lesson, and the course's question report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from momentum.accounts.policy import Access, page_access
+from momentum.assessments import actions, queries, stats
+from momentum.assessments.specs import QuestionKind, quiz_spec_problems
+from momentum.assessments.studio_forms import draft_from_post, draft_from_quiz
+from momentum.catalog import studio_queries
+
+KINDS = [
+    (QuestionKind.SINGLE.value, "Single choice"),
+    (QuestionKind.MULTIPLE.value, "Multiple choice"),
+    (QuestionKind.TRUE_FALSE.value, "True or false"),
+    (QuestionKind.SHORT_TEXT.value, "Short text"),
+]
+
+
+@page_access(Access.ADMIN)
+@require_http_methods(["GET", "POST"])
+def quiz_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
+    """Write or change the quiz of a lesson. The editor's add/remove buttons and "Preview" post the
+    form back with the change; "Save" replaces the lesson's quiz (422 with the problems listed)."""
+    course = studio_queries.course(pk)
+    lesson = studio_queries.lesson_on(course, day)
+    if lesson is None:
+        messages.error(request, f"Write day {day}'s lesson before its quiz.")
+        return redirect("catalog:studio_course", course.pk)
+    quiz = queries.quiz_of(lesson)
+    draft = draft_from_post(request.POST) if request.method == "POST" else draft_from_quiz(quiz)
+    if request.POST.get("edit") == "save":
+        spec = draft.spec()
+        draft.problems.extend(quiz_spec_problems(spec))
+        if not draft.problems:
+            actions.do_put_quiz(request.user, lesson, spec, request=request)
+            messages.success(request, f"Day {day}'s quiz saved ({len(spec.questions)} questions).")
+            return redirect(reverse("assessments:studio_quiz", args=[course.pk, day]))
+    context = {"course": course, "lesson": lesson, "day": day, "quiz": quiz, "draft": draft, "kinds": KINDS}
+    return render(request, "assessments/studio/quiz_edit.html", context, status=422 if draft.problems else 200)
+
+
+@page_access(Access.ADMIN)
+@require_POST
+def quiz_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
+    course = studio_queries.course(pk)
+    lesson = studio_queries.lesson_on(course, day)
+    if lesson is not None and actions.do_delete_quiz(request.user, lesson, request=request):
+        messages.success(request, f"Day {day}'s quiz removed.")
+    return redirect(reverse("catalog:studio_course", args=[course.pk]) + f"#day-{day}")
+
+
+@page_access(Access.ADMIN)
+@require_http_methods(["GET"])
+def quiz_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """How each quiz question of the course performs, with the ones to look at flagged."""
+    course = studio_queries.course(pk)
+    rows = stats.question_stats(course)
+    context = {"course": course, "rows": rows, "flagged": sum(1 for row in rows if row.needs_attention)}
+    return render(request, "assessments/studio/quiz_report.html", context)
