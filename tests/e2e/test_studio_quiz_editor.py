@@ -53,7 +53,7 @@ def test_an_admin_writes_a_quiz_by_keyboard_and_previews_it(
     assert preview.get_by_text("lambda").is_visible()
     page.get_by_role("button", name="Save the quiz").focus()
     page.keyboard.press("Enter")
-    page.get_by_text("Day 1's quiz saved (1 questions).").wait_for()
+    page.get_by_text("Day 1's quiz saved (1 question).").wait_for()
 
     quiz = Quiz.objects.get(lesson__course=course, lesson__day=1)
     options = quiz.questions.get().options.all()
