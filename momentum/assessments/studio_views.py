@@ -39,7 +39,8 @@ def quiz_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         draft.problems.extend(quiz_spec_problems(spec))
         if not draft.problems:
             actions.do_put_quiz(request.user, lesson, spec, request=request)
-            messages.success(request, f"Day {day}'s quiz saved ({len(spec.questions)} questions).")
+            count = len(spec.questions)
+            messages.success(request, f"Day {day}'s quiz saved ({count} question{'' if count == 1 else 's'}).")
             return redirect(reverse("assessments:studio_quiz", args=[course.pk, day]))
     context = {"course": course, "lesson": lesson, "day": day, "quiz": quiz, "draft": draft, "kinds": KINDS}
     return render(request, "assessments/studio/quiz_edit.html", context, status=422 if draft.problems else 200)
