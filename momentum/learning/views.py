@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.timesince import timeuntil
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
@@ -24,7 +26,8 @@ from momentum.catalog.queries import (
 from momentum.catalog.views import HtmxHttpRequest, course_cta
 from momentum.learning import actions, media, queries, reminders
 from momentum.learning.recommendations import recommended_for
-from momentum.lib import charts
+from momentum.learning.streaks import zone_of
+from momentum.lib import charts, clock
 from momentum.lib.markdown import render_cached as render_markdown
 from momentum.lib.problems import Problem
 from momentum.lib.video_embeds import embed_url
@@ -51,13 +54,14 @@ def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
         return render(request, "errors/404.html", {"detail": f"This course has no day {day}."}, status=404)
     current.course = course
     cta = course_cta(request.user, course, lessons)
-    problem = queries.lesson_refusal(request.user, current, enrolled=cta["enrollment"] is not None)
+    problem = queries.lesson_refusal(request.user, current, enrollment=cta["enrollment"])
     if problem is None and cta["enrollment"] is not None:
         actions.do_record_lesson_view(request.user, current)
     video_src = queries.video_url(request, current) if problem is None else None
     index = lessons.index(current)
     context = {
         **cta,
+        "opening": _opening(request.user, problem) if problem is not None else None,
         "lesson": current,
         "problem": problem,
         "position": cta["progress"].get(current.pk),
@@ -69,6 +73,23 @@ def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,
     }
     return render(request, "learning/lesson.html", context)
+
+
+def _opening(user: Any, problem: Problem) -> dict[str, str] | None:
+    """How a locked day's opening reads on the page: "opens Tuesday at 00:00", and the time left."""
+    if problem.code != "lesson_locked":
+        return None
+    opens = datetime.fromisoformat(problem.extra["available_at"])
+    zone = zone_of(user)
+    local = opens.astimezone(zone)
+    return {
+        "weekday": dateformat.format(local, "l"),
+        "time": dateformat.format(local, "H:i"),
+        "date": dateformat.format(local, "j F Y"),
+        "zone": str(zone),
+        "left": timeuntil(opens, clock.now()),
+        "at_iso": problem.extra["available_at"],
+    }
 
 
 @page_access(Access.OWNER)

@@ -18,7 +18,7 @@ from momentum.accounts.policy import Access, api_access
 from momentum.api_problems import problems
 from momentum.catalog import actions, media, queries
 from momentum.catalog.api import router
-from momentum.catalog.models import Category, Course, Lesson, Level
+from momentum.catalog.models import Category, Course, Lesson, Level, Pacing
 from momentum.catalog.models import Status as CourseStatus
 from momentum.lib.input_types import JsonBool
 from momentum.lib.markdown import render
@@ -53,6 +53,7 @@ class AdminCourseOut(Schema):
     category: CategoryRef
     duration_days: int
     level: str
+    pacing: Pacing
     status: CourseStatus
     is_premium: bool
     price_cents: int
@@ -74,6 +75,7 @@ class CourseIn(Schema):
     category: str | int = Field(description="slug or id")
     duration_days: Literal[7, 14, 21]
     level: Level = Level.BEGINNER
+    pacing: Pacing = Field(Pacing.DAILY, description="DAILY: one day opens a day; SELF_PACED: every day open")
     is_premium: JsonBool = False
     price_cents: int = Field(0, ge=0, le=10_000_000)
 
@@ -84,6 +86,7 @@ class CoursePatch(Schema):
     category: str | int | None = Field(None, description="slug or id")
     duration_days: Literal[7, 14, 21] | None = None
     level: Level | None = None
+    pacing: Pacing | None = None
     is_premium: JsonBool | None = None
     price_cents: int | None = Field(None, ge=0, le=10_000_000)
 
@@ -135,6 +138,7 @@ def course_out(course: Course) -> dict[str, Any]:
         "category": {"id": course.category.pk, "slug": course.category.slug, "name": course.category.name},
         "duration_days": course.duration_days,
         "level": course.level,
+        "pacing": course.pacing,
         "status": course.status,
         "is_premium": course.is_premium,
         "price_cents": course.price_cents,
@@ -222,6 +226,7 @@ def create_course(request: HttpRequest, payload: CourseIn) -> Status[dict[str, A
             category=category_from(payload.category),
             duration_days=payload.duration_days,
             level=payload.level,
+            pacing=payload.pacing,
             is_premium=payload.is_premium,
             price_cents=payload.price_cents,
             title_card=True,
@@ -248,7 +253,7 @@ def create_course(request: HttpRequest, payload: CourseIn) -> Status[dict[str, A
 )  # fmt: skip
 def update_course(request: HttpRequest, course: str, payload: CoursePatch) -> dict[str, Any]:
     changes = payload.model_dump(exclude_unset=True)
-    for name in ("title", "duration_days", "level", "is_premium", "price_cents", "category"):
+    for name in ("title", "duration_days", "level", "pacing", "is_premium", "price_cents", "category"):
         if name in changes and changes[name] is None:
             raise Invalid(name, "must not be null", rule="not_null")
     if "category" in changes:

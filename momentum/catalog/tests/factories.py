@@ -1,4 +1,8 @@
-"""Courses for tests, made through the catalogue's own actions."""
+"""Courses for tests, made through the catalogue's own actions.
+
+``make_course`` makes SELF_PACED courses (every day open at enrolment) although new courses default
+to DAILY: a test about pacing asks for ``pacing=Pacing.DAILY``; the others need not move a clock.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from momentum.catalog.actions import do_create_course, do_publish_course, do_upsert_lesson
-from momentum.catalog.models import Category, Course, Status
+from momentum.catalog.models import Category, Course, Pacing, Status
 
 
 def make_course(
@@ -16,6 +20,7 @@ def make_course(
     category: str = "technology",
     duration_days: int = 7,
     level: str = "BEGINNER",
+    pacing: str = Pacing.SELF_PACED,
     status: str = Status.PUBLISHED,
     is_premium: bool = False,
     price_cents: int = 0,
@@ -29,6 +34,7 @@ def make_course(
         category=Category.objects.get(slug=category),
         duration_days=duration_days,
         level=level,
+        pacing=pacing,
         is_premium=is_premium,
         price_cents=price_cents or (4900 if is_premium else 0),
     )
