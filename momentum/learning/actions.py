@@ -7,7 +7,7 @@ earns through an explicit call to the achievements app.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -194,3 +194,41 @@ def do_set_reminders(user: Any, *, enabled: bool, request: HttpRequest | None = 
         "reminders.subscribed" if enabled else "reminders.unsubscribed", actor=user, subject=user, resource=user,
         request=request,
     )  # fmt: skip
+
+
+@transaction.atomic
+def do_create_cohort(
+    course: Course,
+    *,
+    name: str,
+    starts_on: date,
+    capacity: int | None = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> Cohort:
+    """A new cohort of ``course``; 409 ``cohort_name_taken`` when the course has one of that name."""
+    try:
+        with transaction.atomic():
+            cohort = Cohort.objects.create(course=course, name=name, starts_on=starts_on, capacity=capacity)
+    except IntegrityError:
+        raise Conflict("cohort_name_taken", f"This course already has a cohort named {name!r}.") from None
+    do_record_audit("cohort.created", actor=actor, resource=cohort, request=request,
+                    metadata={"course_id": course.pk, "name": name, "starts_on": starts_on.isoformat(),
+                              "capacity": capacity})  # fmt: skip
+    return cohort
+
+
+@transaction.atomic
+def do_open_all_days(
+    enrollment: Enrollment, *, actor: Any = None, request: HttpRequest | None = None, now: datetime | None = None
+) -> Enrollment:
+    """Open every day of the course for one learner (an admin's decision, e.g. a learner who asks to go
+    faster). Idempotent: a second call keeps the first moment and records nothing."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.all_days_open_since is not None:
+        return enrollment
+    enrollment.all_days_open_since = now or clock.now()
+    enrollment.save(update_fields=["all_days_open_since", "updated_at"])
+    do_record_audit("enrollment.all_days_opened", actor=actor, subject=enrollment.user, resource=enrollment,
+                    request=request, metadata={"course_id": enrollment.course_id})  # fmt: skip
+    return enrollment

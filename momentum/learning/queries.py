@@ -152,6 +152,48 @@ def enrollments_with_progress(user: Any) -> QuerySet[Any]:
     )
 
 
+def course_enrollments(course: Course) -> QuerySet[Enrollment]:
+    """A course's learners (the studio's and the admin API's enrolment list), newest first, each with
+    ``lessons_completed`` counted by the database."""
+    done = (
+        LessonProgress.objects.filter(user=OuterRef("user"), course=OuterRef("course"), completed=True)
+        .values("course")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Enrollment.objects.filter(course=course)
+        .select_related("user", "course", "cohort")
+        .annotate(lessons_completed=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)))
+        .order_by("-enrolled_at", "-pk")
+    )
+
+
+def enrollment_of_course_or_404(enrollment_id: int) -> Enrollment:
+    enrollment = Enrollment.objects.select_related("user", "course", "cohort").filter(pk=enrollment_id).first()
+    if enrollment is None:
+        raise Problem(404, "not_found", "No such enrolment.")
+    return enrollment
+
+
+def cohort_progress(course: Course, now: datetime) -> list[dict[str, Any]]:
+    """For each cohort, how many of its learners are on each day (the furthest day open to them, in
+    their own time zone), for the studio course page: ``[{cohort, learners, days: {day: count}}]``."""
+    rows = []
+    enrollments = Enrollment.objects.filter(course=course, cohort__isnull=False).select_related("user", "cohort")
+    by_cohort: dict[int, list[Enrollment]] = {}
+    for enrollment in enrollments:
+        by_cohort.setdefault(enrollment.cohort_id or 0, []).append(enrollment)
+    for cohort in cohorts_of(course):
+        days: dict[int, int] = {}
+        for enrollment in by_cohort.get(cohort.pk, []):
+            open_day = schedule_of(enrollment.user, course, enrollment).open_day(now)
+            day = course.duration_days if open_day is None else min(open_day, course.duration_days)
+            days[day] = days.get(day, 0) + 1
+        rows.append({"cohort": cohort, "learners": cohort.learners, "days": dict(sorted(days.items()))})  # type: ignore[attr-defined]
+    return rows
+
+
 def progress_percent(enrollment: Any) -> int:
     total = enrollment.course.lesson_count
     if enrollment.completed_at is not None:
