@@ -143,7 +143,7 @@ def enrollments_with_progress(user: Any) -> QuerySet[Any]:
     )
     return (
         Enrollment.objects.filter(user=user, course__in=visible_courses(user).values("pk"))
-        .select_related("course", "course__category")
+        .select_related("course", "course__category", "cohort")
         .annotate(
             lessons_completed=Coalesce(Subquery(done_in_course, output_field=IntegerField()), Value(0)),
             next_lesson_day=Subquery(next_day, output_field=IntegerField()),
