@@ -68,7 +68,8 @@ class Course(Timestamped):
     duration_days = models.PositiveSmallIntegerField(choices=[(d, f"{d} days") for d in DURATIONS])
     level = models.CharField(max_length=12, choices=Level, default=Level.BEGINNER)
     status = models.CharField(max_length=9, choices=Status, default=Status.DRAFT)
-    pacing = models.CharField(max_length=10, choices=Pacing, default=Pacing.DAILY)
+    # db_default too: rows written by raw SQL or a restore of an older dump get the same pacing.
+    pacing = models.CharField(max_length=10, choices=Pacing, default=Pacing.DAILY, db_default=Pacing.DAILY)
     is_premium = models.BooleanField(default=False)
     price_cents = models.PositiveIntegerField(default=0, help_text="One-time price of a premium course")
     currency = models.CharField(max_length=3, default="usd")

@@ -24,12 +24,15 @@ class Migration(migrations.Migration):
                 choices=[("DAILY", "One day a day"), ("SELF_PACED", "Self-paced")], default="SELF_PACED", max_length=10
             ),
         ),
-        # ... and courses made from now on are DAILY.
+        # ... and courses made from now on are DAILY, whatever writes them.
         migrations.AlterField(
             model_name="course",
             name="pacing",
             field=models.CharField(
-                choices=[("DAILY", "One day a day"), ("SELF_PACED", "Self-paced")], default="DAILY", max_length=10
+                choices=[("DAILY", "One day a day"), ("SELF_PACED", "Self-paced")],
+                db_default="DAILY",
+                default="DAILY",
+                max_length=10,
             ),
         ),
         migrations.AddConstraint(
