@@ -13,7 +13,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from momentum.catalog.models import Category, Level
+from momentum.catalog.models import Category, Level, Pacing
 from momentum.generation import queries
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
 from momentum.generation.providers import configured
@@ -34,6 +34,7 @@ class JobRequest:
     category: Category
     duration_days: int
     level: str = Level.BEGINNER
+    pacing: str = Pacing.DAILY
     audience: str = ""
     tone: str = ""
     include_video: bool = True
@@ -46,6 +47,7 @@ class JobRequest:
             and job.category_id == self.category.pk
             and job.duration_days == self.duration_days
             and job.level == self.level
+            and job.pacing == self.pacing
             and job.include_video == self.include_video
             and job.include_thumbnail == self.include_thumbnail
             and {str(d.pk) for d in job.reference_documents.all()} == {str(d.pk) for d in self.reference_documents}
@@ -144,6 +146,7 @@ def do_start_job(
                 category=spec.category,
                 duration_days=spec.duration_days,
                 level=spec.level,
+                pacing=spec.pacing,
                 audience=spec.audience,
                 tone=spec.tone,
                 include_video=spec.include_video,
