@@ -55,10 +55,10 @@ def do_enroll(
         with transaction.atomic():
             enrollment = Enrollment.objects.create(user=user, course=course, cohort=cohort, enrolled_at=now)
     except IntegrityError:  # a concurrent request enrolled first (or the database found the cohort full)
-        enrollment = Enrollment.objects.filter(user=user, course=course).first()
-        if enrollment is None:
+        first = Enrollment.objects.filter(user=user, course=course).first()
+        if first is None:
             raise _cohort_full(cohort) from None
-        return enrollment, False
+        return first, False
     do_record_event(EventKind.ENROLLED, user=user, course=course, occurred_at=enrollment.enrolled_at)
     do_record_audit("enrollment.created", actor=user, resource=enrollment, request=request,
                     metadata={"course_id": course.pk, "cohort_id": enrollment.cohort_id})  # fmt: skip
