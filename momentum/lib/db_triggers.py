@@ -335,7 +335,7 @@ class SetRulesAside(migrations.operations.base.Operation):
     def database_backwards(
         self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: Any, to_state: Any
     ) -> None:
-        restore_missing(schema_editor.connection)
+        pass  # ``restore_missing`` after migrate puts back the rules of the migrations still applied
 
     def describe(self) -> str:
         return f"Database rules naming {self.table} set aside for a rebuild"

@@ -12,12 +12,14 @@ from momentum.achievements.models import Badge, BadgeAward, Rule
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
 from momentum.billing.models import Payment, PaymentStatus, Product, Provider
-from momentum.catalog.models import Category, Course, Lesson, Status
+from momentum.catalog.models import Category, Course, Lesson, Pacing, Status
 from momentum.learning.models import Certificate, Enrollment, LessonProgress
 
 
 def make_course(slug: str = "sleep-better", *, title: str = "Sleep better", days: int = 7, **fields: Any) -> Course:
-    """A published course with one lesson per day; day 1 is a free preview."""
+    """A published course with one lesson per day; day 1 is a free preview. Self-paced unless
+    ``pacing`` says otherwise (new courses default to DAILY; these tests are not about pacing)."""
+    fields.setdefault("pacing", Pacing.SELF_PACED)
     course = Course.objects.create(
         slug=slug,
         title=title,

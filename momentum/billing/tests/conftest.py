@@ -14,7 +14,7 @@ from momentum.accounts.models import User
 from momentum.billing.providers.signing import sign
 from momentum.billing.tests import fake_stripe
 from momentum.billing.tests.fake_stripe import FakeStripe
-from momentum.catalog.models import Category, Course, Status
+from momentum.catalog.models import Category, Course, Pacing, Status
 
 
 def make_course(slug: str, *, price_cents: int = 3900, premium: bool = True) -> Course:
@@ -27,6 +27,7 @@ def make_course(slug: str, *, price_cents: int = 3900, premium: bool = True) -> 
         description="Fourteen short lessons that make you better at it.",
         category=category,
         duration_days=14,
+        pacing=Pacing.SELF_PACED,  # these tests are about buying, not pacing
         status=Status.PUBLISHED,
         published_at=timezone.now(),
         is_premium=premium,

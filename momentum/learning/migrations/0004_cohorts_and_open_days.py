@@ -10,7 +10,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-from momentum.lib.db_triggers import RestoreLostRules, RunVendorSQL, VendorSQL, revision_on_write
+from momentum.lib.db_triggers import RestoreLostRules, RunVendorSQL, SetRulesAside, VendorSQL, revision_on_write
 
 _SQLITE_WRONG_COURSE = (
     "NEW.cohort_id IS NOT NULL AND (SELECT course_id FROM learning_cohort WHERE id = NEW.cohort_id) != NEW.course_id"
@@ -83,6 +83,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        SetRulesAside("learning_enrollment"),
         migrations.AddField(
             model_name="enrollment",
             name="all_days_open_since",
