@@ -16,7 +16,7 @@ from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
 from momentum.billing.models import Payment, PaymentStatus, Product, Provider
 from momentum.catalog.actions import do_create_course, do_publish_course, do_upsert_lesson
-from momentum.catalog.models import Category, Course, Status
+from momentum.catalog.models import Category, Course, Pacing, Status
 from momentum.learning.models import Certificate, Enrollment, LessonProgress
 
 PASSWORD = "correct-horse-42"
@@ -36,6 +36,7 @@ def make_course(
     category: str = "technology",
     duration_days: int = 7,
     level: str = "BEGINNER",
+    pacing: str = Pacing.SELF_PACED,
     status: str = Status.PUBLISHED,
     is_premium: bool = False,
     price_cents: int = 0,
@@ -44,13 +45,15 @@ def make_course(
     **lesson_fields: Any,
 ) -> Course:
     """A course with one lesson per day (day 1 a free preview), published unless ``status`` says
-    otherwise; its slug comes from the title unless ``slug`` is given."""
+    otherwise; its slug comes from the title unless ``slug`` is given. Self-paced unless ``pacing``
+    says otherwise (new courses default to DAILY; most tests are not about pacing)."""
     course = do_create_course(
         title=title,
         description=description,
         category=Category.objects.get(slug=category),
         duration_days=duration_days,
         level=level,
+        pacing=pacing,
         is_premium=is_premium,
         price_cents=price_cents or (4900 if is_premium else 0),
     )

@@ -157,6 +157,8 @@ PARAMETERS: list[tuple[str, str, Callable[[World], object]]] = [
     (r"/admin/users/", "user_id", lambda w: w.owner.pk),
     (r"/studio/users/", "pk", lambda w: w.owner.pk),
     (r"/studio/courses/", "pk", lambda w: w.course.pk),
+    (r"/studio/enrollments/", "pk", lambda w: w.owner.enrollments.get().pk),
+    (r"/enrollments/", "id", lambda w: w.owner.enrollments.get().pk),
     (r"/studio/generate/", "job", lambda w: w.job.pk),
     (r"/studio/analytics/", "table", lambda w: "daily"),
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from momentum.accounts.models import User
 from momentum.audit.actions import do_record_audit
 from momentum.catalog.audit_actions import AuditAction
-from momentum.catalog.models import DURATIONS, Category, Course, Lesson, Level, Status
+from momentum.catalog.models import DURATIONS, Category, Course, Lesson, Level, Pacing, Status
 from momentum.lib.problems import Conflict, Invalid
 from momentum.lib.slugs import unique_slug
 
@@ -27,6 +27,7 @@ def do_create_course(
     duration_days: int,
     description: str = "",
     level: Level | str = Level.BEGINNER,
+    pacing: Pacing | str = Pacing.DAILY,
     is_premium: bool = False,
     price_cents: int = 0,
     slug: str | None = None,
@@ -44,6 +45,7 @@ def do_create_course(
         category=category,
         duration_days=duration_days,
         level=level,
+        pacing=pacing,
         is_premium=is_premium,
         price_cents=price_cents,
         metadata=metadata or {},
@@ -177,7 +179,7 @@ def do_set_thumbnail(
 
 # --- Authoring: update, archive, delete, lessons by day -------------------------------------
 
-COURSE_FIELDS = ("title", "description", "category", "duration_days", "level", "is_premium", "price_cents")
+COURSE_FIELDS = ("title", "description", "category", "duration_days", "level", "pacing", "is_premium", "price_cents")
 LESSON_FIELDS = ("day", "title", "content_markdown", "video_url", "duration_minutes", "is_preview")
 
 

@@ -52,6 +52,14 @@ class Status(models.TextChoices):
     ARCHIVED = "ARCHIVED", "Archived"
 
 
+class Pacing(models.TextChoices):
+    """DAILY: day N opens at the learner's local midnight N-1 days after their start
+    (momentum/learning/pacing.py); SELF_PACED: every day is open from enrolment."""
+
+    DAILY = "DAILY", "One day a day"
+    SELF_PACED = "SELF_PACED", "Self-paced"
+
+
 class Course(Timestamped):
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=500)
@@ -60,6 +68,8 @@ class Course(Timestamped):
     duration_days = models.PositiveSmallIntegerField(choices=[(d, f"{d} days") for d in DURATIONS])
     level = models.CharField(max_length=12, choices=Level, default=Level.BEGINNER)
     status = models.CharField(max_length=9, choices=Status, default=Status.DRAFT)
+    # db_default too: rows written by raw SQL or a restore of an older dump get the same pacing.
+    pacing = models.CharField(max_length=10, choices=Pacing, default=Pacing.DAILY, db_default=Pacing.DAILY)
     is_premium = models.BooleanField(default=False)
     price_cents = models.PositiveIntegerField(default=0, help_text="One-time price of a premium course")
     currency = models.CharField(max_length=3, default="usd")
@@ -79,6 +89,7 @@ class Course(Timestamped):
             models.CheckConstraint(condition=Q(duration_days__in=DURATIONS), name="course_duration_7_14_21"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="course_status_valid"),
             models.CheckConstraint(condition=Q(level__in=Level.values), name="course_level_valid"),
+            models.CheckConstraint(condition=Q(pacing__in=Pacing.values), name="course_pacing_valid"),
             models.CheckConstraint(condition=Q(price_cents__gte=0), name="course_price_not_negative"),
             models.CheckConstraint(
                 condition=Q(is_premium=False) | Q(price_cents__gt=0), name="course_premium_has_price"

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from momentum.catalog.models import DURATIONS, Category, Level, Status
+from momentum.catalog.models import DURATIONS, Category, Level, Pacing, Status
 from momentum.lib.problems import Problem
 
 MAX_MARKDOWN = 200_000
@@ -29,6 +29,10 @@ class CourseForm(StudioForm):
         label="Length", choices=[(d, f"{d} days") for d in DURATIONS], coerce=int, initial=7
     )
     level = forms.ChoiceField(choices=Level.choices, initial=Level.BEGINNER)
+    pacing = forms.ChoiceField(
+        label="Pacing", choices=Pacing.choices, initial=Pacing.DAILY, required=False,
+        help_text="One day a day: day N opens at the learner's midnight N-1 days after they start.",
+    )  # fmt: skip
     is_premium = forms.BooleanField(label="Premium course (paid)", required=False)
     price = forms.DecimalField(
         label="Price (USD)",
@@ -47,6 +51,7 @@ class CourseForm(StudioForm):
             "category": course.category.slug,
             "duration_days": course.duration_days,
             "level": course.level,
+            "pacing": course.pacing,
             "is_premium": course.is_premium,
             "price": Decimal(course.price_cents) / 100 if course.price_cents else None,
         }
@@ -61,7 +66,7 @@ class CourseForm(StudioForm):
             "level": data["level"],
             "is_premium": data["is_premium"],
             "price_cents": int((data["price"] or Decimal(0)) * 100),
-        }
+        } | ({"pacing": data["pacing"]} if data.get("pacing") else {})
 
 
 class LessonForm(StudioForm):

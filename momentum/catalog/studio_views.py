@@ -16,10 +16,13 @@ from momentum.accounts.policy import Access, caller, page_access
 from momentum.catalog import actions, media, studio_queries
 from momentum.catalog.models import Course
 from momentum.catalog.studio_forms import MAX_MARKDOWN, CourseFilters, CourseForm, LessonForm, add_problem
+from momentum.learning import queries as learning
+from momentum.lib import clock
 from momentum.lib.markdown import render as render_markdown
 from momentum.lib.problems import Problem
 
 PAGE_SIZE = 20
+ENROLLMENTS_SHOWN = 50  # the newest; GET /courses/{course}/enrollments pages through all of them
 
 
 @page_access(Access.ADMIN)
@@ -71,6 +74,8 @@ def _editor(request: HttpRequest, course: Course, status: int = 200, **context: 
             "unreviewed": actions.unreviewed_days(course),
             "review_note": course.metadata.get("review_note", ""),
             "public_url": reverse("catalog:detail", args=[course.slug]),
+            "cohorts": learning.cohort_progress(course, clock.now()),
+            "enrollments": learning.course_enrollments(course)[:ENROLLMENTS_SHOWN],
             **context,
         },
         status=status,

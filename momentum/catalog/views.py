@@ -113,6 +113,7 @@ def course_cta(user: Any, course: Course, lessons: list[Any]) -> dict[str, Any]:
     """What the course's call to action needs: enrolment, progress, access, price (the course page
     and the locked lesson page show it)."""
     enrollment = learning.enrollment_of(user, course)
+    open_day = learning.open_day_of(user, course, enrollment)
     progress = learning.course_progress(user, course)
     completed_days = {lesson.day for lesson in lessons if (p := progress.get(lesson.pk)) and p.completed}
     next_lesson = next((lesson for lesson in lessons if lesson.day not in completed_days), None)
@@ -130,6 +131,10 @@ def course_cta(user: Any, course: Course, lessons: list[Any]) -> dict[str, Any]:
         "previews": [lesson for lesson in lessons if lesson.is_preview],
         "minutes_a_day": queries.minutes_a_day(lessons),
         "certificate": getattr(enrollment, "certificate", None) if enrollment and enrollment.completed_at else None,
+        "open_day": open_day,
+        "locked_days": {
+            lesson.day for lesson in lessons if open_day is not None and lesson.day > open_day and not lesson.is_preview
+        },
     }
 
 

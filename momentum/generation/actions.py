@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from momentum.accounts.models import User
 from momentum.audit.actions import do_record_audit
-from momentum.catalog.models import Category, Level
+from momentum.catalog.models import Category, Level, Pacing
 from momentum.generation import queries
 from momentum.generation.audit_actions import AuditAction
 from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
@@ -36,6 +36,7 @@ class JobRequest:
     category: Category
     duration_days: int
     level: str = Level.BEGINNER
+    pacing: str = Pacing.DAILY
     audience: str = ""
     tone: str = ""
     include_video: bool = True
@@ -49,6 +50,7 @@ class JobRequest:
             and job.category_id == self.category.pk
             and job.duration_days == self.duration_days
             and job.level == self.level
+            and job.pacing == self.pacing
             and job.include_video == self.include_video
             and job.include_thumbnail == self.include_thumbnail
             and job.include_quizzes == self.include_quizzes
@@ -149,6 +151,7 @@ def do_start_job(
                 category=spec.category,
                 duration_days=spec.duration_days,
                 level=spec.level,
+                pacing=spec.pacing,
                 audience=spec.audience,
                 tone=spec.tone,
                 include_video=spec.include_video,

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from momentum.catalog.models import DURATIONS, Category, Course, Level
+from momentum.catalog.models import DURATIONS, Category, Course, Level, Pacing
 from momentum.generation.references.models import ReferenceDocument
 from momentum.lib.durations import short_duration
 from momentum.lib.timestamps import Timestamped
@@ -36,6 +36,7 @@ class GenerationJob(Timestamped):
     duration_days = models.PositiveSmallIntegerField()
     audience = models.CharField(max_length=300, blank=True)
     level = models.CharField(max_length=12, choices=Level, default=Level.BEGINNER)
+    pacing = models.CharField(max_length=10, choices=Pacing, default=Pacing.DAILY, db_default=Pacing.DAILY)
     tone = models.CharField(max_length=100, blank=True)
     include_video = models.BooleanField(default=True)
     include_thumbnail = models.BooleanField(default=True)
@@ -54,6 +55,7 @@ class GenerationJob(Timestamped):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(duration_days__in=DURATIONS), name="job_duration_7_14_21"),
+            models.CheckConstraint(condition=Q(pacing__in=Pacing.values), name="job_pacing_valid"),
             models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="job_status_valid"),
             models.CheckConstraint(condition=Q(cost_usd__gte=0), name="job_cost_not_negative"),
             models.UniqueConstraint(

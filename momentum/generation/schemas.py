@@ -10,7 +10,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field, field_validator
 
-from momentum.catalog.models import Level
+from momentum.catalog.models import Level, Pacing
 from momentum.lib.input_types import JsonBool
 
 
@@ -20,6 +20,7 @@ class JobIn(Schema):
     duration_days: Literal[7, 14, 21]
     audience: str = Field("", max_length=300)
     level: Level = Level.BEGINNER
+    pacing: Pacing = Field(Pacing.DAILY, description="The draft course's pacing: DAILY (default) or SELF_PACED")
     tone: str = Field("", max_length=100)
     reference_document_ids: list[UUID] = Field(default_factory=list, max_length=10)
     include_video: JsonBool = True
@@ -52,6 +53,7 @@ class JobOut(Schema):
     category: str = Field(description="The category's slug")
     duration_days: int
     level: str
+    pacing: str
     include_video: bool
     include_thumbnail: bool
     include_quizzes: bool

@@ -506,6 +506,7 @@ def save_course(run: StepRun) -> int:
             category=job.category,
             duration_days=job.duration_days,
             level=job.level,
+            pacing=job.pacing,
             metadata={
                 "generated_by_job": str(job.pk),
                 "providers": job.providers,

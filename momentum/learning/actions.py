@@ -7,13 +7,12 @@ earns through an explicit call to the achievements app.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
-from django.utils import timezone
 
 from momentum.achievements.actions import do_award_badges
 from momentum.achievements.models import BadgeAward
@@ -25,33 +24,74 @@ from momentum.billing.queries import has_premium_access
 from momentum.catalog.models import Course, Lesson
 from momentum.learning import queries
 from momentum.learning.audit_actions import AuditAction
-from momentum.learning.models import Certificate, Enrollment, LessonProgress
+from momentum.learning.models import Certificate, Cohort, Enrollment, LessonProgress
 from momentum.learning.streaks import local_date
-from momentum.lib.problems import Problem
+from momentum.lib import clock
+from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.observability import metrics
 
 
-@transaction.atomic
 @transaction.atomic  # the enrolment, its event and its audit record are written together or not at all
 def do_enroll(
-    user: Any, course: Course, *, request: HttpRequest | None = None, now: datetime | None = None
+    user: Any,
+    course: Course,
+    *,
+    cohort_id: int | None = None,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
 ) -> tuple[Enrollment, bool]:
-    """Enrol ``user`` (idempotent): returns the enrolment and whether it was created now."""
+    """Enrol ``user`` (idempotent): returns the enrolment and whether it was created now.
+
+    In the cohort ``cohort_id`` when given (422 when it is not one of the course's, 409 ``cohort_full``
+    at capacity); otherwise in the next upcoming cohort of the course with room, if there is one.
+    The cohort row is locked while its learners are counted, so two learners never take its last place.
+    """
     existing = Enrollment.objects.filter(user=user, course=course).first()
     if existing is not None:
         return existing, False
     if not has_premium_access(user, course):
         raise Problem(402, "payment_required", "This premium course needs a purchase or a premium plan.")
+    now = now or clock.now()
+    cohort = _cohort_for(user, course, cohort_id, now)
     try:
         with transaction.atomic():
-            enrollment = Enrollment.objects.create(user=user, course=course, enrolled_at=now or timezone.now())
-    except IntegrityError:  # a concurrent request enrolled first
-        return Enrollment.objects.get(user=user, course=course), False
+            enrollment = Enrollment.objects.create(user=user, course=course, cohort=cohort, enrolled_at=now)
+    except IntegrityError:  # a concurrent request enrolled first (or the database found the cohort full)
+        first = Enrollment.objects.filter(user=user, course=course).first()
+        if first is None:
+            raise _cohort_full(cohort) from None
+        return first, False
     do_record_event(EventKind.ENROLLED, user=user, course=course, occurred_at=enrollment.enrolled_at)
     do_record_audit(AuditAction.ENROLLMENT_CREATED, actor=user, resource=enrollment, request=request,
-                    metadata={"course_id": course.pk})  # fmt: skip
+                    metadata={"course_id": course.pk, "cohort_id": enrollment.cohort_id})  # fmt: skip
     transaction.on_commit(metrics.ENROLLMENTS.inc)
     return enrollment, True
+
+
+def _cohort_full(cohort: Cohort | None) -> Problem:
+    name = cohort.name if cohort is not None else "This cohort"
+    return Conflict("cohort_full", f"{name} is full: choose another cohort.", cohort_id=getattr(cohort, "pk", None))
+
+
+def _has_room(cohort: Cohort) -> bool:
+    return cohort.capacity is None or Enrollment.objects.filter(cohort=cohort).count() < cohort.capacity
+
+
+def _cohort_for(user: Any, course: Course, cohort_id: int | None, now: datetime) -> Cohort | None:
+    """The cohort a new enrolment joins, its row locked (FOR UPDATE) until the enrolment commits."""
+    cohorts = Cohort.objects.select_for_update().filter(course=course)
+    if cohort_id is not None:
+        chosen = cohorts.filter(pk=cohort_id).first()
+        if chosen is None:
+            raise Invalid("cohort_id", "is not a cohort of this course", rule="cohort")
+        if not _has_room(chosen):
+            raise _cohort_full(chosen)
+        return chosen
+    today = local_date(user, now)
+    for upcoming in cohorts.filter(starts_on__gte=today).order_by("starts_on", "pk"):
+        if _has_room(upcoming):
+            return upcoming
+    return None
 
 
 @transaction.atomic
@@ -94,10 +134,15 @@ def do_record_progress(
     only moves the position); the first completion records the event, may complete the course
     and award badges. The enrolment row is locked, so concurrent requests for one course take
     turns and only one of them sees the lesson become complete."""
-    now = now or timezone.now()
+    now = now or clock.now()
     enrollment = Enrollment.objects.select_for_update().filter(user=user, course_id=lesson.course_id).first()
     if enrollment is None:
         raise Problem(403, "not_enrolled", "Enrol in this course before recording progress.")
+    opens = queries.schedule_of(user, lesson.course, enrollment).available_at(
+        lesson.day, now=now, is_preview=lesson.is_preview
+    )
+    if opens is not None:
+        raise queries.lesson_locked(lesson, opens)
     progress, _ = LessonProgress.objects.get_or_create(
         user=user, lesson=lesson, defaults={"course_id": lesson.course_id, "created_at": now}
     )
@@ -153,3 +198,41 @@ def do_set_reminders(user: Any, *, enabled: bool, request: HttpRequest | None = 
         AuditAction.REMINDERS_SUBSCRIBED if enabled else AuditAction.REMINDERS_UNSUBSCRIBED,
         actor=user, subject=user, resource=user, request=request,
     )  # fmt: skip
+
+
+@transaction.atomic
+def do_create_cohort(
+    course: Course,
+    *,
+    name: str,
+    starts_on: date,
+    capacity: int | None = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> Cohort:
+    """A new cohort of ``course``; 409 ``cohort_name_taken`` when the course has one of that name."""
+    try:
+        with transaction.atomic():
+            cohort = Cohort.objects.create(course=course, name=name, starts_on=starts_on, capacity=capacity)
+    except IntegrityError:
+        raise Conflict("cohort_name_taken", f"This course already has a cohort named {name!r}.") from None
+    do_record_audit("cohort.created", actor=actor, resource=cohort, request=request,
+                    metadata={"course_id": course.pk, "name": name, "starts_on": starts_on.isoformat(),
+                              "capacity": capacity})  # fmt: skip
+    return cohort
+
+
+@transaction.atomic
+def do_open_all_days(
+    enrollment: Enrollment, *, actor: Any = None, request: HttpRequest | None = None, now: datetime | None = None
+) -> Enrollment:
+    """Open every day of the course for one learner (an admin's decision, e.g. a learner who asks to go
+    faster). Idempotent: a second call keeps the first moment and records nothing."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.all_days_open_since is not None:
+        return enrollment
+    enrollment.all_days_open_since = now or clock.now()
+    enrollment.save(update_fields=["all_days_open_since", "updated_at"])
+    do_record_audit("enrollment.all_days_opened", actor=actor, subject=enrollment.user, resource=enrollment,
+                    request=request, metadata={"course_id": enrollment.course_id})  # fmt: skip
+    return enrollment

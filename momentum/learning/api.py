@@ -11,7 +11,7 @@ from ninja.responses import Status
 from momentum.accounts.policy import Access, api_access
 from momentum.catalog.queries import visible_course_or_404, visible_lesson_or_404
 from momentum.learning import actions, queries
-from momentum.learning.schemas import EnrollmentOut, ProgressIn, ProgressOut, StatsOut
+from momentum.learning.schemas import EnrollmentIn, EnrollmentOut, ProgressIn, ProgressOut, StatsOut
 from momentum.lib.pagination import Page, PageParams, paginate
 from momentum.platform.api_problems import problems
 
@@ -26,13 +26,18 @@ def _enrollment_body(user: Any, course_id: int) -> Any:
     "/courses/{course}/enrollment",
     response={200: EnrollmentOut, 201: EnrollmentOut},
     auth=api_access(Access.VERIFIED),
-    openapi_extra=problems({402: "`payment_required`: a premium course"}),
-)
-def enroll(request: HttpRequest, course: str) -> Status[Any]:
+    openapi_extra=problems({
+        402: "`payment_required`: a premium course",
+        409: "`cohort_full`: the chosen cohort has no place left",
+    }),
+)  # fmt: skip
+def enroll(request: HttpRequest, course: str, body: EnrollmentIn | None = None) -> Status[Any]:
     """Enrol the caller: 201 the first time, 200 with the same body after (402 for a premium course
-    without access)."""
+    without access). In the cohort ``cohort_id`` when given, else in the course's next upcoming cohort
+    with room (when it has one)."""
     found = visible_course_or_404(request.user, course)
-    _, created = actions.do_enroll(request.user, found, request=request)
+    cohort_id = body.cohort_id if body is not None else None
+    _, created = actions.do_enroll(request.user, found, cohort_id=cohort_id, request=request)
     return Status(201 if created else 200, _enrollment_body(request.user, found.pk))
 
 
@@ -71,3 +76,6 @@ def my_enrollments(request: HttpRequest, paging: Query[PageParams]) -> dict[str,
 def my_stats(request: HttpRequest) -> queries.LearnerStats:
     """Lessons and courses completed, minutes learned, current and longest streak."""
     return queries.progress_summary(request.user)
+
+
+from momentum.learning import admin_api  # noqa: E402, F401  (registers its operations)

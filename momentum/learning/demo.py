@@ -1,7 +1,8 @@
 """The demo learner's history (called by `momentum seed-demo`): a finished 7-day course three weeks
 ago, a 14-day course followed every day up to yesterday (a 5-day streak, today's lesson still to
 do), a 21-day course just started; the badges this earns. Idempotent: once the learner has an
-enrolment, nothing more is done."""
+enrolment, nothing more is done. Each daily-paced demo course gets a cohort starting next Monday
+(once)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from typing import Any
 
 from django.utils import timezone
 
-from momentum.catalog.models import Course, Status
-from momentum.learning.actions import do_enroll, do_record_progress
-from momentum.learning.models import Enrollment
+from momentum.catalog.models import Course, Pacing, Status
+from momentum.learning.actions import do_create_cohort, do_enroll, do_record_progress
+from momentum.learning.models import Cohort, Enrollment
 
 
 def _pick(duration_days: int, *, exclude: list[int]) -> Course | None:
-    courses = Course.objects.filter(status=Status.PUBLISHED, is_premium=False, duration_days=duration_days)
+    """A self-paced course: the history is written in the past, a day a day or faster."""
+    courses = Course.objects.filter(
+        status=Status.PUBLISHED, is_premium=False, duration_days=duration_days, pacing=Pacing.SELF_PACED
+    )
     return courses.exclude(pk__in=exclude).order_by("-enrollment_count", "slug").first()
 
 
@@ -31,7 +35,17 @@ def _follow(learner: Any, course: Course, *, start: Any, days: int, position_on_
                            now=start + timedelta(days=max(days - 1, 0), hours=1))  # fmt: skip
 
 
+def _next_week_cohorts(admin: Any, stdout: Any) -> None:
+    today = timezone.now().date()
+    next_monday = today + timedelta(days=7 - today.weekday())
+    for course in Course.objects.filter(status=Status.PUBLISHED, pacing=Pacing.DAILY, metadata__demo=True):
+        if not Cohort.objects.filter(course=course).exists():
+            do_create_cohort(course, name="Next week", starts_on=next_monday, capacity=30, actor=admin)
+            stdout.write(f"Demo cohort: {course.title} starts {next_monday.isoformat()} (30 places).")
+
+
 def seed(*, admin: Any, learner: Any, stdout: Any) -> None:
+    _next_week_cohorts(admin, stdout)
     if Enrollment.objects.filter(user=learner).exists():
         stdout.write("The demo learner's history is already there.")
         return

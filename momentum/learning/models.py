@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -12,12 +13,41 @@ from django.utils import timezone
 from momentum.catalog.models import Course, Lesson
 
 
+class Cohort(models.Model):
+    """A group of learners who start a course together: everyone's day 1 opens on ``starts_on``
+    (local midnight in each learner's time zone). ``capacity`` None: no limit."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "name"], name="cohort_name_unique_per_course"),
+            models.CheckConstraint(condition=~Q(name=""), name="cohort_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1, capacity__lte=100_000),
+                name="cohort_capacity_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "starts_on"], name="cohort_by_course_start")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.starts_on.isoformat()})"
+
+
 class Enrollment(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
     enrolled_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="enrollments")
+    # Set when an admin opened every day of a daily-paced course for this learner.
+    all_days_open_since = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum, Value
@@ -13,10 +13,12 @@ from django.urls import reverse
 
 from momentum.achievements.rules import Facts
 from momentum.billing.queries import has_premium_access
-from momentum.catalog.models import Course, Lesson
+from momentum.catalog.models import Course, Lesson, Pacing
 from momentum.catalog.queries import is_admin, visible_courses
-from momentum.learning.models import Enrollment, LessonProgress
-from momentum.learning.streaks import Streak, local_date, streak
+from momentum.learning import pacing
+from momentum.learning.models import Cohort, Enrollment, LessonProgress
+from momentum.learning.streaks import Streak, local_date, streak, zone_of
+from momentum.lib import clock, object_keys
 from momentum.lib.problems import Problem
 from momentum.platform.caching import LEARNER
 
@@ -24,14 +26,74 @@ from momentum.platform.caching import LEARNER
 def enrollment_of(user: Any, course: Course) -> Enrollment | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return Enrollment.objects.filter(user=user, course=course).first()
+    return Enrollment.objects.select_related("cohort").filter(user=user, course=course).first()
 
 
-def lesson_refusal(user: Any, lesson: Lesson, *, enrolled: bool | None = None) -> Problem | None:
-    """Why ``user`` may not open ``lesson`` (401 anonymous, 403 not enrolled, 402 premium lapsed), or None.
+_UNSET: Any = object()
+
+
+def schedule_of(user: Any, course: Course, enrollment: Enrollment | None) -> pacing.Schedule:
+    """When each day of ``course`` opens for ``user``. Only an enrolled learner of a daily-paced course
+    has days that are not open yet; admins, and callers not enrolled (anonymous included), see every
+    day as open: their days start counting when they enrol."""
+    if enrollment is None or is_admin(user):
+        return pacing.OPEN
+    cohort = enrollment.cohort if enrollment.cohort_id is not None else None
+    return pacing.schedule(
+        daily=course.pacing == Pacing.DAILY,
+        zone=zone_of(user),
+        enrolled_at=enrollment.enrolled_at,
+        cohort_starts_on=cohort.starts_on if cohort is not None else None,
+        all_open=enrollment.all_days_open_since is not None,
+    )
+
+
+def cohorts_of(course: Course) -> QuerySet[Cohort]:
+    """The course's cohorts, soonest first, each with ``learners`` (enrolments) counted by the database."""
+    return Cohort.objects.filter(course=course).annotate(learners=Count("enrollments")).order_by("starts_on", "pk")
+
+
+def upcoming_cohorts(course: Course, today: date) -> list[Cohort]:
+    """Cohorts starting on ``today`` or later, with ``learners`` and ``has_room``."""
+    cohorts = list(cohorts_of(course).filter(starts_on__gte=today))
+    for cohort in cohorts:
+        cohort.has_room = cohort.capacity is None or cohort.learners < cohort.capacity  # type: ignore[attr-defined]
+    return cohorts
+
+
+def open_day_of(user: Any, course: Course, enrollment: Enrollment | None, now: datetime | None = None) -> int | None:
+    """The latest day open for ``user`` (None when every day is open): the outline marks the rest."""
+    return schedule_of(user, course, enrollment).open_day(now or clock.now())
+
+
+def lesson_locked(lesson: Lesson, available_at: Any) -> Problem:
+    return Problem(
+        403,
+        "lesson_locked",
+        f"Day {lesson.day} is not open yet: it opens at {available_at.isoformat()}.",
+        extra={"available_at": available_at.isoformat().replace("+00:00", "Z")},
+    )
+
+
+def enrollment_by_key(user: Any, course_key: str) -> Enrollment | None:
+    """The caller's enrolment in the course whose id or slug is ``course_key`` (with course and cohort)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    enrollments = Enrollment.objects.select_related("course", "cohort").filter(user=user)
+    id_or_slug = object_keys.id_or_slug(course_key)
+    if isinstance(id_or_slug, int):
+        return enrollments.filter(course_id=id_or_slug).first()
+    return enrollments.filter(course__slug=id_or_slug).first()
+
+
+def lesson_refusal(
+    user: Any, lesson: Lesson, *, enrollment: Enrollment | None = _UNSET, now: datetime | None = None
+) -> Problem | None:
+    """Why ``user`` may not open ``lesson`` (401 anonymous, 403 not enrolled, 402 premium lapsed,
+    403 ``lesson_locked`` while its day of a daily-paced course is not open yet), or None.
 
     Preview lessons are open to anyone who can see the course; the rest to admins and to
-    enrolled learners (with access to the course when it is premium).
+    enrolled learners (with access to the course when it is premium) once the day is open.
     """
     if lesson.is_preview:
         return None
@@ -39,13 +101,14 @@ def lesson_refusal(user: Any, lesson: Lesson, *, enrolled: bool | None = None) -
         return Problem(401, "not_authenticated", "Sign in and enrol in this course to open this lesson.")
     if is_admin(user):
         return None
-    if enrolled is None:
-        enrolled = Enrollment.objects.filter(user=user, course_id=lesson.course_id).exists()
-    if not enrolled:
+    if enrollment is _UNSET:
+        enrollment = Enrollment.objects.select_related("cohort").filter(user=user, course_id=lesson.course_id).first()
+    if enrollment is None:
         return Problem(403, "not_enrolled", "Enrol in this course to open this lesson.")
     if not has_premium_access(user, lesson.course):
         return Problem(402, "payment_required", "This premium course needs a purchase or a premium plan.")
-    return None
+    opens = schedule_of(user, lesson.course, enrollment).available_at(lesson.day, now=now or clock.now())
+    return lesson_locked(lesson, opens) if opens is not None else None
 
 
 def ensure_lesson_open(user: Any, lesson: Lesson) -> None:
@@ -80,13 +143,55 @@ def enrollments_with_progress(user: Any) -> QuerySet[Any]:
     )
     return (
         Enrollment.objects.filter(user=user, course__in=visible_courses(user).values("pk"))
-        .select_related("course", "course__category")
+        .select_related("course", "course__category", "cohort")
         .annotate(
             lessons_completed=Coalesce(Subquery(done_in_course, output_field=IntegerField()), Value(0)),
             next_lesson_day=Subquery(next_day, output_field=IntegerField()),
         )
         .order_by("completed_at", "-last_activity_at", "-enrolled_at")
     )
+
+
+def course_enrollments(course: Course) -> QuerySet[Enrollment]:
+    """A course's learners (the studio's and the admin API's enrolment list), newest first, each with
+    ``lessons_completed`` counted by the database."""
+    done = (
+        LessonProgress.objects.filter(user=OuterRef("user"), course=OuterRef("course"), completed=True)
+        .values("course")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Enrollment.objects.filter(course=course)
+        .select_related("user", "course", "cohort")
+        .annotate(lessons_completed=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)))
+        .order_by("-enrolled_at", "-pk")
+    )
+
+
+def enrollment_of_course_or_404(enrollment_id: int) -> Enrollment:
+    enrollment = Enrollment.objects.select_related("user", "course", "cohort").filter(pk=enrollment_id).first()
+    if enrollment is None:
+        raise Problem(404, "not_found", "No such enrolment.")
+    return enrollment
+
+
+def cohort_progress(course: Course, now: datetime) -> list[dict[str, Any]]:
+    """For each cohort, how many of its learners are on each day (the furthest day open to them, in
+    their own time zone), for the studio course page: ``[{cohort, learners, days: {day: count}}]``."""
+    rows = []
+    enrollments = Enrollment.objects.filter(course=course, cohort__isnull=False).select_related("user", "cohort")
+    by_cohort: dict[int, list[Enrollment]] = {}
+    for enrollment in enrollments:
+        by_cohort.setdefault(enrollment.cohort_id or 0, []).append(enrollment)
+    for cohort in cohorts_of(course):
+        days: dict[int, int] = {}
+        for enrollment in by_cohort.get(cohort.pk, []):
+            open_day = schedule_of(enrollment.user, course, enrollment).open_day(now)
+            day = course.duration_days if open_day is None else min(open_day, course.duration_days)
+            days[day] = days.get(day, 0) + 1
+        rows.append({"cohort": cohort, "learners": cohort.learners, "days": dict(sorted(days.items()))})  # type: ignore[attr-defined]
+    return rows
 
 
 def progress_percent(enrollment: Any) -> int:

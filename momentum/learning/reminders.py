@@ -76,31 +76,52 @@ def send_reminder(user_id: int, moment: datetime) -> bool:
         return False
     today: date = local_date(user, moment)
     enrollments = [e for e in queries.enrollments_with_progress(user) if e.completed_at is None and e.next_lesson_day]
-    if not enrollments:
+    due = [(e, *named) for e in enrollments if (named := _day_to_name(user, e, moment)) is not None]
+    if not due:
         return False
     try:
         with transaction.atomic():
             ReminderDelivery.objects.create(user=user, local_date=today)
-            _send(user, enrollments[0])
+            _send(user, *due[0])
     except IntegrityError:
         return False  # already reminded today
     return True
 
 
-def _send(user: User, enrollment: Any) -> None:
+def _day_to_name(user: User, enrollment: Any, moment: datetime) -> tuple[int, bool] | None:
+    """The day a reminder names, and whether it opened today: in a daily-paced course the latest open
+    day, and no reminder while no day is open yet or the learner has done every open day; otherwise
+    (self-paced, or every day opened for them) the learner's next lesson."""
+    open_day = queries.schedule_of(user, enrollment.course, enrollment).open_day(moment)
+    if open_day is None:
+        return int(enrollment.next_lesson_day), False
+    opened = min(open_day, enrollment.course.duration_days)
+    if opened < 1 or enrollment.next_lesson_day > opened:
+        return None
+    return opened, open_day == opened
+
+
+def _send(user: User, enrollment: Any, day: int, daily: bool) -> None:
     site = settings.SITE_URL
     token = unsubscribe_token(user)
     unsubscribe = site + reverse("learning:unsubscribe", args=[token])
     context = {
         "user": user,
         "course": enrollment.course,
-        "day": enrollment.next_lesson_day,
+        "day": day,
+        "opened_today": daily,
+        "next_day": enrollment.next_lesson_day,
         "lesson_url": site + reverse("learning:lesson", args=[enrollment.course.slug, enrollment.next_lesson_day]),
         "unsubscribe_url": unsubscribe,
         "site_name": settings.SITE_NAME,
     }
+    subject = (
+        f"Day {day} of {enrollment.course.title} is open"
+        if daily
+        else f"Day {day} of {enrollment.course.title} is waiting for you"
+    )
     message = EmailMultiAlternatives(
-        subject=f"Day {enrollment.next_lesson_day} of {enrollment.course.title} is waiting for you",
+        subject=subject,
         body=render_to_string("learning/email/reminder.txt", context),
         to=[user.email],
         headers={

@@ -18,6 +18,10 @@ class CourseRef(Schema):
     title: str
 
 
+class EnrollmentIn(Schema):
+    cohort_id: int | None = Field(None, ge=1, description="A cohort of the course; omitted: the next one with room")
+
+
 class EnrollmentOut(Schema):
     course: CourseRef
     enrolled_at: datetime
@@ -25,6 +29,7 @@ class EnrollmentOut(Schema):
     progress_percent: int
     lessons_completed: int
     next_lesson_day: int | None
+    cohort_id: int | None = None
 
     @staticmethod
     def resolve_progress_percent(enrollment: Any) -> int:

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from momentum.learning import views
+from momentum.learning import studio_views, views
 
 app_name = "learning"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,4 +14,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("courses/<slug:slug>/day/<int:day>/complete/", views.complete_lesson, name="complete_lesson"),
     path("lessons/<int:lesson_id>/video", views.lesson_video, name="lesson_video"),
     path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("studio/courses/<int:pk>/cohorts/", studio_views.cohort_new, name="studio_cohort_new"),
+    path("studio/enrollments/<int:pk>/open-all-days/", studio_views.open_all_days, name="studio_open_all_days"),
 ]

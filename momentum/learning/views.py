@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.timesince import timeuntil
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
@@ -21,6 +24,8 @@ from momentum.catalog.queries import (
 )
 from momentum.catalog.views import HtmxHttpRequest, course_cta
 from momentum.learning import actions, media, page_contexts, queries, reminders
+from momentum.learning.streaks import zone_of
+from momentum.lib import clock
 from momentum.lib.problems import Problem
 
 if TYPE_CHECKING:  # annotations only: the web layer reaches other apps through their queries
@@ -42,12 +47,30 @@ def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
         return render(request, "errors/404.html", {"detail": f"This course has no day {day}."}, status=404)
     current.course = course
     cta = course_cta(request.user, course, lessons)
-    problem = queries.lesson_refusal(request.user, current, enrolled=cta["enrollment"] is not None)
+    problem = queries.lesson_refusal(request.user, current, enrollment=cta["enrollment"])
     if problem is None and cta["enrollment"] is not None:
         actions.do_record_lesson_view(request.user, current)
     player = page_contexts.lesson_player(request, current, lessons, problem)
-    context = {**cta, **player, "position": cta["progress"].get(current.pk)}
+    opening = _opening(request.user, problem) if problem is not None else None
+    context = {**cta, **player, "opening": opening, "position": cta["progress"].get(current.pk)}
     return render(request, "learning/lesson.html", context)
+
+
+def _opening(user: Any, problem: Problem) -> dict[str, str] | None:
+    """How a locked day's opening reads on the page: "opens Tuesday at 00:00", and the time left."""
+    if problem.code != "lesson_locked":
+        return None
+    opens = datetime.fromisoformat(problem.extra["available_at"])
+    zone = zone_of(user)
+    local = opens.astimezone(zone)
+    return {
+        "weekday": dateformat.format(local, "l"),
+        "time": dateformat.format(local, "H:i"),
+        "date": dateformat.format(local, "j F Y"),
+        "zone": str(zone),
+        "left": timeuntil(opens, clock.now()),
+        "at_iso": problem.extra["available_at"],
+    }
 
 
 @page_access(Access.OWNER)

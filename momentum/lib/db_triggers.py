@@ -299,3 +299,81 @@ def revision_on_write(*, table: str, revisions: str, scope: str, user_column: st
             postgresql_backward=[f"DROP TRIGGER IF EXISTS {name} ON {table}"],
         ),
     )
+
+
+class SetRulesAside(migrations.operations.base.Operation):
+    """The first operation of a migration that makes Django rebuild ``table`` on SQLite: drops every
+    trigger whose SQL names the table (its own and other tables' that read it), since SQLite refuses
+    to drop and rename a table that other tables' triggers refer to. ``RestoreLostRules`` at the end
+    of the migration creates them again. PostgreSQL alters in place: nothing is done.
+    """
+
+    reversible = True
+    reduces_to_sql = False
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        pass
+
+    def _drop(self, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        word = re.compile(rf"\b{re.escape(self.table)}\b")
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            names = [name for name, sql in cursor.fetchall() if word.search(sql or "")]
+            for name in names:
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+    def database_forwards(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: Any, to_state: Any
+    ) -> None:
+        self._drop(schema_editor)
+
+    def database_backwards(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: Any, to_state: Any
+    ) -> None:
+        pass  # ``restore_missing`` after migrate puts back the rules of the migrations still applied
+
+    def describe(self) -> str:
+        return f"Database rules naming {self.table} set aside for a rebuild"
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__qualname__, [self.table], {})
+
+
+class RestoreLostRules(migrations.operations.base.Operation):
+    """The last operation of a migration that makes Django rebuild ``table`` on SQLite (an added NOT
+    NULL column, a new CHECK): every declared rule whose trigger the rebuild dropped is created again.
+
+    ``reinstate`` does the same for one named rule; this covers every rule on a table with many
+    (search, counters, touch, cache revisions), including those of other apps' migrations.
+    PostgreSQL alters in place: nothing is lost, nothing is done.
+    """
+
+    reversible = True
+    reduces_to_sql = False
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
+        pass
+
+    def database_forwards(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: Any, to_state: Any
+    ) -> None:
+        restore_missing(schema_editor.connection)
+
+    def database_backwards(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: Any, to_state: Any
+    ) -> None:
+        SetRulesAside(self.table)._drop(schema_editor)  # the rebuild that undoes the ALTER comes next
+
+    def describe(self) -> str:
+        return f"Database rules of {self.table} restored after a rebuild"
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return (self.__class__.__qualname__, [self.table], {})

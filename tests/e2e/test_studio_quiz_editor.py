@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from momentum.assessments.models import Quiz
-from momentum.catalog.tests.factories import make_course
 from tests.e2e.test_studio_authoring import sign_in
+from tests.factories import make_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

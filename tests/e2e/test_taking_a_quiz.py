@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from momentum.catalog.tests.factories import make_course
 
 from momentum.assessments.actions import do_put_quiz
 from momentum.assessments.tests.factories import quiz_spec
 from momentum.learning.actions import do_enroll
 from momentum.learning.models import LessonProgress
 from tests.e2e.test_studio_authoring import sign_in
+from tests.factories import make_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

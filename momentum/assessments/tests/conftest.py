@@ -10,8 +10,8 @@ from momentum.assessments.actions import do_put_quiz
 from momentum.assessments.models import Quiz
 from momentum.assessments.tests.factories import quiz_spec
 from momentum.catalog.models import Course, Lesson
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.actions import do_enroll
+from tests.factories import make_course
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from momentum.assessments.actions import do_put_quiz
 from momentum.assessments.models import Attempt
 from momentum.assessments.tests.conftest import wrong_answers
 from momentum.assessments.tests.factories import quiz_spec
-from momentum.catalog.tests.factories import make_course
 from momentum.learning.actions import do_enroll
+from tests.factories import make_course
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,7 +10,7 @@ import pytest
 from momentum.assessments import demo
 from momentum.assessments.models import Quiz
 from momentum.assessments.specs import quiz_spec_problems
-from momentum.catalog.tests.factories import make_course
+from tests.factories import make_course
 
 
 @pytest.mark.parametrize("course", demo.demo_quizzes(), ids=lambda course: course["course"])

@@ -13,7 +13,7 @@ from momentum.accounts.models import User
 from momentum.billing.providers.signing import sign
 from momentum.billing.tests import fake_stripe
 from momentum.billing.tests.fake_stripe import FakeStripe
-from momentum.catalog.models import Course
+from momentum.catalog.models import Course, Pacing
 from tests.factories import make_course
 
 
@@ -25,6 +25,7 @@ def _course(slug: str, *, premium: bool) -> Course:
         description="Fourteen short lessons that make you better at it.",
         category="business",
         duration_days=14,
+        pacing=Pacing.SELF_PACED,  # these tests are about buying, not pacing
         is_premium=premium,
         price_cents=3900 if premium else 0,
     )

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from momentum.catalog.models import Course, Lesson, Level
+from momentum.catalog.models import Course, Lesson, Level, Pacing
 from momentum.catalog.models import Status as CourseStatus
 from momentum.lib.input_types import JsonBool
 from momentum.lib.markdown import render
@@ -43,6 +43,7 @@ class AdminCourseOut(Schema):
     category: CategoryRef
     duration_days: int
     level: str
+    pacing: Pacing
     status: CourseStatus
     is_premium: bool
     price_cents: int
@@ -97,6 +98,7 @@ class CourseIn(Schema):
     category: str | int = Field(description="slug or id")
     duration_days: Literal[7, 14, 21]
     level: Level = Level.BEGINNER
+    pacing: Pacing = Field(Pacing.DAILY, description="DAILY: one day opens a day; SELF_PACED: every day open")
     is_premium: JsonBool = False
     price_cents: int = Field(0, ge=0, le=10_000_000)
 
@@ -107,6 +109,7 @@ class CoursePatch(Schema):
     category: str | int | None = Field(None, description="slug or id")
     duration_days: Literal[7, 14, 21] | None = None
     level: Level | None = None
+    pacing: Pacing | None = None
     is_premium: JsonBool | None = None
     price_cents: int | None = Field(None, ge=0, le=10_000_000)
 

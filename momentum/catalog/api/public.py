@@ -11,7 +11,9 @@ from momentum.accounts.policy import Access, api_access
 from momentum.catalog import queries
 from momentum.catalog.api import router
 from momentum.catalog.api.public_schemas import CategoryOut, CourseDetail, CourseFilters, CourseItem, LessonContent
+from momentum.catalog.models import Pacing
 from momentum.learning import queries as learning
+from momentum.lib import clock
 from momentum.lib.markdown import render_cached
 from momentum.lib.pagination import Page, PageParams, paginate
 from momentum.platform import project_api
@@ -19,9 +21,11 @@ from momentum.platform.api_problems import problems
 from momentum.platform.caching import CATALOGUE, CATEGORIES, cached_response
 
 
-def _json(request: HttpRequest, schema: type[Schema], value: Any) -> HttpResponse:
+def _json(
+    request: HttpRequest, schema: type[Schema], value: Any, context: dict[str, Any] | None = None
+) -> HttpResponse:
     """``value`` rendered exactly as ninja renders a ``response=schema`` operation."""
-    data = schema.model_validate(value, context={"request": request}).model_dump()
+    data = schema.model_validate(value, context={"request": request, **(context or {})}).model_dump()
     return project_api.render(request, data)
 
 
@@ -52,15 +56,24 @@ def list_courses(
 
 @router.get("/courses/{course}", response=CourseDetail, auth=api_access(Access.PUBLIC))
 def get_course(request: HttpRequest, course: str) -> Any:
-    """A course with its outline; drafts and archived courses are 404 except to admins."""
+    """A course with its outline and upcoming cohorts; drafts and archived courses are 404 except to
+    admins. ``available_at`` is the caller's: in a daily-paced course a learner's days open one a day
+    from their start; to anyone not enrolled (anonymous too) every day reads open (null), since their
+    days start counting when they enrol."""
+    now = clock.now()
+    today = now.date()
+
+    def detail(schedule: Any = None) -> HttpResponse:
+        found = queries.visible_course_or_404(request.user, course, with_lessons=True)
+        context = {"schedule": schedule, "now": now, "cohorts": learning.upcoming_cohorts(found, today)}
+        return _json(request, CourseDetail, found, context)
+
     if queries.is_admin(request.user):
-        return queries.visible_course_or_404(request.user, course, with_lessons=True)
-    return cached_response(
-        CATALOGUE,
-        request,
-        f"course|{course}",
-        lambda: _json(request, CourseDetail, queries.visible_course_or_404(request.user, course, with_lessons=True)),
-    )
+        return detail()
+    enrollment = learning.enrollment_by_key(request.user, course)
+    if enrollment is not None and enrollment.course.pacing == Pacing.DAILY:
+        return detail(learning.schedule_of(request.user, enrollment.course, enrollment))
+    return cached_response(CATALOGUE, request, f"course|{course}|{today.isoformat()}", detail)
 
 
 @router.get(
@@ -68,7 +81,7 @@ def get_course(request: HttpRequest, course: str) -> Any:
     openapi_extra=problems({
         401: "`not_authenticated`: sign in to open a lesson that is not a preview",
         402: "`payment_required`: a premium course",
-        403: "`not_enrolled`",
+        403: "`not_enrolled`; `lesson_locked` with `available_at` while a daily-paced day is not open yet",
     }),
 )  # fmt: skip
 def get_lesson(request: HttpRequest, course: str, lesson: int) -> dict[str, Any]:

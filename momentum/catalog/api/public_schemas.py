@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Schema
@@ -57,6 +57,7 @@ class CourseItem(Schema):
     category: CategoryOut
     duration_days: int
     level: str
+    pacing: str
     status: str
     is_premium: bool
     price_cents: int
@@ -83,14 +84,39 @@ class LessonOutline(Schema):
     has_video: bool
     has_quiz: bool = False
     is_preview: bool
+    available_at: datetime | None = Field(
+        None, description="When this day opens for the caller (a daily-paced course); null when open"
+    )
+
+
+class CohortOut(Schema):
+    id: int
+    name: str
+    starts_on: date
+    capacity: int | None
+    learners: int
+    has_room: bool
 
 
 class CourseDetail(CourseItem):
     lessons: list[LessonOutline]
+    cohorts: list[CohortOut] = Field(description="Upcoming cohorts, soonest first")
 
     @staticmethod
-    def resolve_lessons(course: Any) -> list[Any]:
-        return list(course.lessons.all())
+    def resolve_lessons(course: Any, context: Any) -> list[Any]:
+        """Each lesson with ``available_at`` from the caller's schedule (context ``schedule``, ``now``);
+        callers without one (not enrolled, anonymous, admins) see every day open."""
+        schedule, now = context.get("schedule"), context.get("now")
+        lessons = list(course.lessons.all())
+        for lesson in lessons:
+            lesson.available_at = (
+                schedule.available_at(lesson.day, now=now, is_preview=lesson.is_preview) if schedule else None
+            )
+        return lessons
+
+    @staticmethod
+    def resolve_cohorts(course: Any, context: Any) -> list[Any]:
+        return list(context.get("cohorts", []))
 
 
 class LessonContent(Schema):

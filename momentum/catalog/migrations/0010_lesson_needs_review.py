@@ -12,7 +12,7 @@ from momentum.lib.db_triggers import RunVendorSQL, VendorSQL
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0008_reference_documents_move_to_generation"),
+        ("catalog", "0009_course_pacing"),
     ]
 
     operations = [

@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from momentum.accounts.models import Role, User
-from momentum.catalog.models import Course, Lesson, Status
+from momentum.catalog.models import Course, Lesson, Pacing, Status
+from momentum.learning.models import Cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +92,12 @@ def test_the_demo_seeds_every_app_that_has_a_demo_module_and_names_none_that_doe
         "momentum.generation.demo",
         "momentum.analytics.demo",
     ]
+
+
+def test_the_demo_has_a_daily_paced_course_with_a_cohort_starting_next_week(seeded: str) -> None:
+    daily = Course.objects.get(metadata__demo=True, pacing=Pacing.DAILY)
+    [cohort] = Cohort.objects.filter(course=daily)
+    today = timezone.now().date()
+    assert cohort.starts_on.weekday() == 0
+    assert 1 <= (cohort.starts_on - today).days <= 7
+    assert Course.objects.filter(metadata__demo=True, pacing=Pacing.SELF_PACED).count() == 23

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import email
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,9 +12,11 @@ import pytest
 from dbos import DBOS
 from django.conf import settings
 
-from momentum.learning.actions import do_enroll, do_record_progress
+from momentum.catalog.models import Pacing
+from momentum.learning.actions import do_create_cohort, do_enroll, do_record_progress
 from momentum.learning.reminders import due_learner_ids, send_reminder, unsubscribe_token
 from momentum.learning.workflows import daily_reminders
+from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,30 @@ def test_the_scheduled_workflow_sends_the_days_reminders(learner: Any, eml_mail:
     handle = DBOS.start_workflow(daily_reminders, EVENING, None)
     assert handle.get_result() == 1
     assert len(messages(eml_mail)) == 1
+
+
+def test_a_daily_course_reminder_names_the_day_that_opened_today(learner: Any, eml_mail: Path) -> None:
+    # given a learner who enrolled in a daily-paced course two days ago and did day 1 and day 2
+    course = make_course("Daily habits", duration_days=7, pacing=Pacing.DAILY)
+    do_enroll(learner, course, now=EVENING - timedelta(days=2))
+    for day in (1, 2):
+        do_record_progress(learner, course.lessons.get(day=day), completed=True, now=EVENING - timedelta(days=3 - day))
+    # when the evening reminder goes out on day 3
+    assert send_reminder(learner.pk, EVENING) is True
+    # then it names day 3, which opened today
+    [message] = messages(eml_mail)
+    assert message["Subject"] == "Day 3 of Daily habits is open"
+
+
+def test_no_reminder_when_every_open_day_of_a_daily_course_is_done(learner: Any, eml_mail: Path) -> None:
+    course = make_course("Daily habits", duration_days=7, pacing=Pacing.DAILY)
+    do_enroll(learner, course, now=EVENING.replace(hour=8))
+    do_record_progress(learner, course.lessons.get(day=1), completed=True, now=EVENING.replace(hour=9))
+    assert send_reminder(learner.pk, EVENING + timedelta(hours=1)) is False  # day 2 opens tomorrow
+
+
+def test_no_reminder_before_a_cohort_starts(learner: Any, eml_mail: Path) -> None:
+    course = make_course("Daily habits", duration_days=7, pacing=Pacing.DAILY)
+    cohort = do_create_cohort(course, name="Later", starts_on=EVENING.date() + timedelta(days=7))
+    do_enroll(learner, course, cohort_id=cohort.pk, now=EVENING.replace(hour=8))
+    assert send_reminder(learner.pk, EVENING) is False

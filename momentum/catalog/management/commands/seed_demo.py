@@ -24,7 +24,7 @@ from django.utils import timezone
 from momentum.accounts.actions import do_create_user, do_ensure_admin
 from momentum.accounts.models import User
 from momentum.catalog.actions import do_create_course, do_publish_course, do_set_thumbnail, do_upsert_lesson
-from momentum.catalog.models import Category, Course, Level
+from momentum.catalog.models import Category, Course, Level, Pacing
 from momentum.generation.providers.offline.title_card import render_title_card
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -102,6 +102,9 @@ class Command(BaseCommand):
             "description": spec["description"],
             "duration_days": spec["duration_days"],
             "level": spec["level"],
+            # Demo courses follow at the learner's pace unless their file says DAILY (the demo's
+            # daily-paced course, whose cohort learning/demo.py opens for next week).
+            "pacing": spec.get("pacing", Pacing.SELF_PACED),
             "is_premium": spec["is_premium"],
             "price_cents": spec["price_cents"],
         }
