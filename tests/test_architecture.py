@@ -87,6 +87,24 @@ def test_every_app_is_in_the_import_contracts() -> None:
     assert apps == set(layers["containers"])
 
 
+def test_every_web_module_is_held_by_the_web_contracts() -> None:
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    no_workflows = next(c for c in contracts if c["name"] == "web modules import no workflows module")
+    own_models = {
+        module for c in contracts if c["name"].endswith("web modules import no other app's models")
+        for module in c["source_modules"]
+    }  # fmt: skip
+    modules = {
+        ".".join(path.relative_to(ROOT).parts[:3]) if path.relative_to(PACKAGE).parts[1] == "api"
+        else ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in web_modules()
+        if path.relative_to(PACKAGE).parts[0] != "platform"
+    }  # fmt: skip
+
+    assert sorted(modules - set(no_workflows["source_modules"])) == []
+    assert sorted(modules - own_models) == []
+
+
 def test_the_map_in_the_architecture_page_names_every_app_and_only_apps() -> None:
     from django.apps import apps as installed
 

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from momentum.accounts.models import User
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
+from momentum.assessments.audit_actions import AuditAction
 from momentum.assessments.models import Attempt, Option, Question, Quiz
 from momentum.assessments.specs import QuestionKind, QuizSpec, normalise_answer, quiz_spec_problems
 from momentum.audit.actions import do_record_audit
@@ -32,7 +34,12 @@ class InvalidQuiz(ValueError):
 
 @transaction.atomic
 def do_put_quiz(
-    actor: Any, lesson: Lesson, spec: QuizSpec, *, needs_review: bool = False, request: HttpRequest | None = None
+    actor: User | None,
+    lesson: Lesson,
+    spec: QuizSpec,
+    *,
+    needs_review: bool = False,
+    request: HttpRequest | None = None,
 ) -> Quiz:
     """Make ``spec`` the lesson's quiz, replacing any quiz it had (its questions and options; the
     attempts made so far are kept with the quiz row). Raises ``InvalidQuiz`` on a broken spec."""
@@ -64,25 +71,30 @@ def do_put_quiz(
         )
     if actor is not None:
         do_record_audit(
-            "quiz.created" if created else "quiz.updated", actor=actor, resource=quiz, request=request,
+            AuditAction.QUIZ_CREATED if created else AuditAction.QUIZ_UPDATED,
+            actor=actor,
+            resource=quiz,
+            request=request,
             metadata={"lesson_id": lesson.pk, "questions": len(spec.questions), "needs_review": needs_review},
-        )  # fmt: skip
+        )
     return quiz
 
 
 @transaction.atomic
-def do_delete_quiz(actor: Any, lesson: Lesson, *, request: HttpRequest | None = None) -> bool:
+def do_delete_quiz(actor: User | None, lesson: Lesson, *, request: HttpRequest | None = None) -> bool:
     """Remove the lesson's quiz (and its attempts). False when it had none."""
     quiz = Quiz.objects.filter(lesson=lesson).first()
     if quiz is None:
         return False
-    do_record_audit("quiz.deleted", actor=actor, resource=quiz, request=request, metadata={"lesson_id": lesson.pk})
+    do_record_audit(
+        AuditAction.QUIZ_DELETED, actor=actor, resource=quiz, request=request, metadata={"lesson_id": lesson.pk}
+    )
     quiz.delete()
     return True
 
 
 @transaction.atomic
-def do_mark_quiz_reviewed(actor: Any, lesson: Lesson, *, request: HttpRequest | None = None) -> None:
+def do_mark_quiz_reviewed(actor: User | None, lesson: Lesson, *, request: HttpRequest | None = None) -> None:
     """A person has looked at the lesson's quiz: clear ``needs_review`` (nothing when no quiz)."""
     quiz = Quiz.objects.select_for_update().filter(lesson=lesson, needs_review=True).first()
     if quiz is None:
@@ -90,7 +102,9 @@ def do_mark_quiz_reviewed(actor: Any, lesson: Lesson, *, request: HttpRequest | 
     quiz.needs_review = False
     quiz.save(update_fields=["needs_review", "updated_at"])
     if actor is not None:
-        do_record_audit("quiz.reviewed", actor=actor, resource=quiz, request=request, metadata={"lesson_id": lesson.pk})
+        do_record_audit(
+            AuditAction.QUIZ_REVIEWED, actor=actor, resource=quiz, request=request, metadata={"lesson_id": lesson.pk}
+        )
 
 
 @dataclass(frozen=True)

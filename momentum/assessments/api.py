@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from momentum.accounts.policy import Access, api_access
+from momentum.accounts.policy import Access, api_access, caller
 from momentum.assessments import actions, queries, stats
 from momentum.assessments.schemas import AttemptIn, AttemptOut, AuthorQuizOut, LearnerQuizOut, QuestionStatOut, QuizIn
 from momentum.catalog.queries import lesson_of, visible_course_or_404, visible_lesson_or_404
@@ -86,7 +86,7 @@ def put_quiz(request: HttpRequest, course: str, lesson: int, body: QuizIn) -> An
     """Replace the lesson's quiz (answers included in the response: this is the author's view)."""
     found = _admin_lesson(request, course, lesson)
     try:
-        return actions.do_put_quiz(request.user, found, body.spec(), request=request)
+        return actions.do_put_quiz(caller(request), found, body.spec(), request=request)
     except actions.InvalidQuiz as invalid:
         raise Problem(
             422, "validation_error", " ".join(invalid.problems),
@@ -105,7 +105,7 @@ def get_quiz_key(request: HttpRequest, course: str, lesson: int) -> Any:
                openapi_extra=problems({404: NO_QUIZ}))  # fmt: skip
 def delete_quiz(request: HttpRequest, course: str, lesson: int) -> Status[None]:
     """Remove the lesson's quiz and its attempts."""
-    if not actions.do_delete_quiz(request.user, _admin_lesson(request, course, lesson), request=request):
+    if not actions.do_delete_quiz(caller(request), _admin_lesson(request, course, lesson), request=request):
         raise Problem(404, "no_quiz", "This lesson has no quiz.")
     return Status(204, None)
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from momentum.accounts.policy import Access, page_access
+from momentum.accounts.policy import Access, caller, page_access
 from momentum.assessments import actions, queries, stats
 from momentum.assessments.specs import QuestionKind, quiz_spec_problems
 from momentum.assessments.studio_forms import draft_from_post, draft_from_quiz
@@ -38,7 +38,7 @@ def quiz_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         spec = draft.spec()
         draft.problems.extend(quiz_spec_problems(spec))
         if not draft.problems:
-            actions.do_put_quiz(request.user, lesson, spec, request=request)
+            actions.do_put_quiz(caller(request), lesson, spec, request=request)
             count = len(spec.questions)
             messages.success(request, f"Day {day}'s quiz saved ({count} question{'' if count == 1 else 's'}).")
             return redirect(reverse("assessments:studio_quiz", args=[course.pk, day]))
@@ -51,7 +51,7 @@ def quiz_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
 def quiz_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     course = studio_queries.course(pk)
     lesson = studio_queries.lesson_on(course, day)
-    if lesson is not None and actions.do_delete_quiz(request.user, lesson, request=request):
+    if lesson is not None and actions.do_delete_quiz(caller(request), lesson, request=request):
         messages.success(request, f"Day {day}'s quiz removed.")
     return redirect(reverse("catalog:studio_course", args=[course.pk]) + f"#day-{day}")
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
+from momentum.accounts.models import User
 from momentum.achievements.actions import do_award_badges
 from momentum.achievements.models import BadgeAward
 from momentum.analytics.actions import do_record_event
@@ -207,7 +208,7 @@ def do_create_cohort(
     name: str,
     starts_on: date,
     capacity: int | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     request: HttpRequest | None = None,
 ) -> Cohort:
     """A new cohort of ``course``; 409 ``cohort_name_taken`` when the course has one of that name."""
@@ -216,7 +217,7 @@ def do_create_cohort(
             cohort = Cohort.objects.create(course=course, name=name, starts_on=starts_on, capacity=capacity)
     except IntegrityError:
         raise Conflict("cohort_name_taken", f"This course already has a cohort named {name!r}.") from None
-    do_record_audit("cohort.created", actor=actor, resource=cohort, request=request,
+    do_record_audit(AuditAction.COHORT_CREATED, actor=actor, resource=cohort, request=request,
                     metadata={"course_id": course.pk, "name": name, "starts_on": starts_on.isoformat(),
                               "capacity": capacity})  # fmt: skip
     return cohort
@@ -224,7 +225,11 @@ def do_create_cohort(
 
 @transaction.atomic
 def do_open_all_days(
-    enrollment: Enrollment, *, actor: Any = None, request: HttpRequest | None = None, now: datetime | None = None
+    enrollment: Enrollment,
+    *,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
 ) -> Enrollment:
     """Open every day of the course for one learner (an admin's decision, e.g. a learner who asks to go
     faster). Idempotent: a second call keeps the first moment and records nothing."""
@@ -233,6 +238,6 @@ def do_open_all_days(
         return enrollment
     enrollment.all_days_open_since = now or clock.now()
     enrollment.save(update_fields=["all_days_open_since", "updated_at"])
-    do_record_audit("enrollment.all_days_opened", actor=actor, subject=enrollment.user, resource=enrollment,
+    do_record_audit(AuditAction.ENROLLMENT_ALL_DAYS_OPENED, actor=actor, subject=enrollment.user, resource=enrollment,
                     request=request, metadata={"course_id": enrollment.course_id})  # fmt: skip
     return enrollment

@@ -10,6 +10,8 @@ from enum import StrEnum
 
 
 class AuditAction(StrEnum):
+    COHORT_CREATED = "cohort.created"
+    ENROLLMENT_ALL_DAYS_OPENED = "enrollment.all_days_opened"
     ENROLLMENT_CREATED = "enrollment.created"
     ENROLLMENT_DELETED = "enrollment.deleted"
     REMINDERS_SUBSCRIBED = "reminders.subscribed"

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from momentum.accounts.policy import Access, page_access
+from momentum.accounts.policy import Access, caller, page_access
 from momentum.catalog.queries import visible_course_or_404
 from momentum.learning import actions, queries
 from momentum.lib.problems import Problem
@@ -45,7 +45,7 @@ def cohort_new(request: HttpRequest, pk: int) -> HttpResponse:
         return _course_page(course.pk, "#cohorts")
     name, starts_on, capacity = fields
     try:
-        actions.do_create_cohort(course, name=name, starts_on=starts_on, capacity=capacity, actor=request.user,
+        actions.do_create_cohort(course, name=name, starts_on=starts_on, capacity=capacity, actor=caller(request),
                                  request=request)  # fmt: skip
     except Problem as problem:
         messages.error(request, problem.detail)
@@ -62,6 +62,6 @@ def open_all_days(request: HttpRequest, pk: int) -> HttpResponse:
     except Problem as problem:
         messages.error(request, problem.detail)
         return redirect("catalog:studio_courses")
-    actions.do_open_all_days(enrollment, actor=request.user, request=request)
+    actions.do_open_all_days(enrollment, actor=caller(request), request=request)
     messages.success(request, f"Every day of {enrollment.course.title} is open for {enrollment.user.email}.")
     return _course_page(enrollment.course_id, "#learners")

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from momentum.accounts.policy import Access, page_access
+from momentum.accounts.policy import Access, caller, page_access
 from momentum.observability import alarms, dashboard
 from momentum.recovery import actions
 
@@ -28,7 +28,7 @@ def studio_ops_runs(request: HttpRequest) -> HttpResponse:
 @page_access(Access.ADMIN)
 @require_POST
 def studio_ops_backup(request: HttpRequest) -> HttpResponse:
-    run = actions.do_request_backup(actor=request.user, request=request)
+    run = actions.do_request_backup(actor=caller(request), request=request)
     messages.success(request, f"Backup #{run.pk} is queued; a worker is making it.")
     return redirect("observability:studio_ops")
 
@@ -36,7 +36,7 @@ def studio_ops_backup(request: HttpRequest) -> HttpResponse:
 @page_access(Access.ADMIN)
 @require_POST
 def studio_ops_drill(request: HttpRequest) -> HttpResponse:
-    run = actions.do_request_drill(actor=request.user, request=request)
+    run = actions.do_request_drill(actor=caller(request), request=request)
     messages.success(
         request, f"Restore drill #{run.pk} is queued: it restores the latest backup into a scratch database."
     )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.http import HttpRequest
 
+from momentum.accounts.models import User
 from momentum.audit.actions import do_record_audit
 from momentum.lib import request_context
 from momentum.recovery.audit_actions import AuditAction
@@ -25,7 +24,7 @@ def _enqueue_after_commit(workflow_name: str, run: BackupRun) -> None:
 
 
 @transaction.atomic
-def do_request_backup(*, actor: Any, request: HttpRequest | None = None) -> BackupRun:
+def do_request_backup(*, actor: User | None, request: HttpRequest | None = None) -> BackupRun:
     """Queue a backup now (the same as the scheduled ones); a worker makes it."""
     run = BackupRun.objects.create(kind=OperationKind.BACKUP, status=OperationStatus.RUNNING)
     do_record_audit(AuditAction.BACKUP_REQUESTED, actor=actor, resource=run, request=request)
@@ -34,7 +33,7 @@ def do_request_backup(*, actor: Any, request: HttpRequest | None = None) -> Back
 
 
 @transaction.atomic
-def do_request_drill(*, actor: Any, request: HttpRequest | None = None) -> BackupRun:
+def do_request_drill(*, actor: User | None, request: HttpRequest | None = None) -> BackupRun:
     """Queue a restore drill of the latest backup; a worker runs it."""
     run = BackupRun.objects.create(kind=OperationKind.DRILL, status=OperationStatus.RUNNING)
     do_record_audit(AuditAction.DRILL_REQUESTED, actor=actor, resource=run, request=request)

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 
-from momentum.accounts.policy import Access, api_access
+from momentum.accounts.policy import Access, api_access, caller
 from momentum.recovery import actions, queries
 from momentum.recovery.models import BackupRun
 from momentum.recovery.schemas import BackupRunAccepted, BackupRunOut, BackupRunPage
@@ -41,7 +41,7 @@ def list_backup_runs(
              operation_id=kept_id("request_backup"),
              summary="Back up now (a worker makes the backup)")  # fmt: skip
 def request_backup(request: HttpRequest) -> tuple[int, BackupRun]:
-    return 202, actions.do_request_backup(actor=request.user, request=request)
+    return 202, actions.do_request_backup(actor=caller(request), request=request)
 
 
 @router.get("/admin/backups/{run_id}", response=BackupRunOut, auth=api_access(Access.ADMIN),
@@ -55,4 +55,4 @@ def get_backup_run(request: HttpRequest, run_id: int) -> BackupRun:
              operation_id=kept_id("request_drill"),
              summary="Restore the latest backup into a scratch database and check it")  # fmt: skip
 def request_drill(request: HttpRequest) -> tuple[int, BackupRun]:
-    return 202, actions.do_request_drill(actor=request.user, request=request)
+    return 202, actions.do_request_drill(actor=caller(request), request=request)

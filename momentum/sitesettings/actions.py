@@ -10,6 +10,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
 
+from momentum.accounts.models import User
 from momentum.audit.actions import do_record_audit
 from momentum.sitesettings.audit_actions import AuditAction
 from momentum.sitesettings.models import SiteSettings
@@ -24,7 +25,7 @@ SETTINGS_FIELDS = (
 
 
 @transaction.atomic
-def do_update_site_settings(*, actor: Any, request: HttpRequest | None = None, **changes: Any) -> SiteSettings:
+def do_update_site_settings(*, actor: User | None, request: HttpRequest | None = None, **changes: Any) -> SiteSettings:
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"not site settings: {sorted(unknown)}")
@@ -42,7 +43,7 @@ def do_update_site_settings(*, actor: Any, request: HttpRequest | None = None, *
     return row
 
 
-def do_send_test_email(*, actor: Any, request: HttpRequest | None = None) -> tuple[bool, str]:
+def do_send_test_email(*, actor: User, request: HttpRequest | None = None) -> tuple[bool, str]:
     """Send a short message to the admin through the configured transport; (sent, what happened)."""
     transport = email_transport()
     message = EmailMessage(

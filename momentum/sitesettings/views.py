@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from momentum.accounts.policy import Access, page_access
+from momentum.accounts.policy import Access, caller, page_access
 from momentum.sitesettings import queries as settings_queries
 from momentum.sitesettings.actions import do_send_test_email, do_update_site_settings
 from momentum.sitesettings.models import SiteSettings
@@ -64,7 +64,7 @@ def site_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SiteSettingsForm(request.POST)
         if form.is_valid():
-            do_update_site_settings(actor=request.user, request=request, **form.cleaned_data)
+            do_update_site_settings(actor=caller(request), request=request, **form.cleaned_data)
             messages.success(request, "Settings saved.")
             return redirect("sitesettings:studio_settings")
         return _page(request, form, status=422)
@@ -77,6 +77,6 @@ def site_settings(request: HttpRequest) -> HttpResponse:
 @page_access(Access.ADMIN)
 @require_POST
 def email_check(request: HttpRequest) -> HttpResponse:
-    sent, what = do_send_test_email(actor=request.user, request=request)
+    sent, what = do_send_test_email(actor=caller(request), request=request)
     (messages.success if sent else messages.error)(request, what)
     return redirect("sitesettings:studio_settings")
