@@ -17,6 +17,21 @@ from momentum.accounts.models import Role, User
 from tests.factories import make_user
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files that start real processes, then files that drive Chromium, run first (a stable sort:
+    each group keeps its order). pytest-xdist hands out whole files in this order, so the longest
+    ones start while the other worker works through the many short files, instead of one worker
+    finishing a two-minute process test alone at the end of the run."""
+
+    def weight(item: pytest.Item) -> int:
+        if item.get_closest_marker("integration"):
+            return 0
+        return 1 if item.get_closest_marker("browser") else 2
+
+    items.sort(key=weight)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _metrics_folder_claimed() -> Iterator[None]:
     """This process writes metrics too: it holds the metrics folder as `momentum serve` does, so a
