@@ -37,7 +37,7 @@ def sign_in(page: Any, live_server: Any, user: User) -> None:
 # live_server first: the test database must exist before Playwright starts its event loop.
 def test_an_admin_reviews_a_generated_draft_with_the_checklist_then_publishes(
     live_server, admin, page, screenshot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     course = generated_course(with_quizzes=True, review_note=NOTE)
     sign_in(page, live_server, admin)
 

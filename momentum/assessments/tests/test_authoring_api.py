@@ -16,7 +16,7 @@ from momentum.learning.actions import do_enroll
 
 pytestmark = pytest.mark.django_db
 
-BODY = {
+BODY: dict[str, Any] = {
     "pass_percent": 60,
     "max_attempts": 3,
     "questions": [

@@ -652,6 +652,8 @@ def _answer(
     """The model's answer to a request whose full JSON is ``text``, and the call's record."""
     topic_match = re.search(r"Topic: ([^\\\n]+)", text)
     topic = topic_match[1].strip() if topic_match else "the subject"
+    call: dict[str, Any]
+    answer: dict[str, Any] | str
     if "accepted_answers" in text:
         day_match = re.search(r"quiz for day (\d+)", text, re.IGNORECASE)
         day = int(day_match[1]) if day_match else 1
@@ -661,8 +663,8 @@ def _answer(
     elif "content_markdown" in text:
         day_match = re.search(r"lesson for day (\d+)", text, re.IGNORECASE)
         day = int(day_match[1]) if day_match else 1
-        call: dict[str, Any] = {"purpose": "lesson", "day": day, "topic": topic, "repair": repair}
-        answer: dict[str, Any] | str = fake_lesson(topic, day)
+        call = {"purpose": "lesson", "day": day, "topic": topic, "repair": repair}
+        answer = fake_lesson(topic, day)
     elif '"days"' in text or '\\"days\\"' in text:
         days_match = re.search(r"(\d+)-day course", text)
         days = int(days_match[1]) if days_match else 7
@@ -696,7 +698,7 @@ def fake_outline(topic: str, days: int) -> dict[str, Any]:
 
 def fake_quiz(topic: str, day: int, fault: str | None = None) -> dict[str, Any]:
     """A quiz on ``fake_lesson``'s text whose keys are all option "B", broken as ``fault`` says."""
-    first = {
+    first: dict[str, Any] = {
         "kind": "single",
         "prompt": f"According to day {day}, what does every practice start with?",
         "options": [

@@ -43,12 +43,13 @@ def key_shares(course: Course) -> dict[int, float]:
 
 def test_an_offline_course_gets_a_working_quiz_for_every_lesson_waiting_for_review(
     workflows: None, admin, api_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = api_as(admin)
 
     job = wait_for_job(client.post("/generation-jobs", job_body(**NO_MEDIA)).json()["id"])
 
     assert job.status == JobStatus.SUCCEEDED, (job.error, job.warnings)
+    assert job.course_id is not None
     course = Course.objects.get(pk=job.course_id)
     quizzes = Quiz.objects.filter(lesson__course=course)
     assert quizzes.count() == 7
@@ -64,20 +65,22 @@ def test_an_offline_course_gets_a_working_quiz_for_every_lesson_waiting_for_revi
     assert refused.json()["days"] == [1, 2, 3, 4, 5, 6, 7]
 
 
-def test_a_job_without_quizzes_writes_none(workflows: None, admin, api_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_job_without_quizzes_writes_none(workflows: None, admin, api_as) -> None:
     job = wait_for_job(api_as(admin).post("/generation-jobs", job_body(include_quizzes=False, **NO_MEDIA)).json()["id"])
 
     assert job.status == JobStatus.SUCCEEDED
+    assert job.course_id is not None
     assert not Quiz.objects.filter(lesson__course_id=job.course_id).exists()
     assert set(job.steps.filter(name__startswith="quiz-").values_list("status", flat=True)) == {"SKIPPED"}
 
 
 def test_a_remote_models_keys_all_at_b_are_spread_over_the_positions(
     workflows: None, admin, api_as, openai: FakeProvider
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     job = wait_for_job(api_as(admin).post("/generation-jobs", job_body(**NO_MEDIA)).json()["id"])
 
     assert job.status == JobStatus.SUCCEEDED, (job.error, job.warnings)
+    assert job.course_id is not None
     course = Course.objects.get(pk=job.course_id)
     assert Quiz.objects.filter(lesson__course=course).count() == 7
     figures = job.steps.get(name="save").output["quizzes"]
@@ -88,7 +91,7 @@ def test_a_remote_models_keys_all_at_b_are_spread_over_the_positions(
 
 def test_a_quiz_that_fails_validation_is_written_again_and_each_try_is_costed(
     workflows: None, admin, api_as, openai: FakeProvider
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # Given a model that answers day 2 with two right options, and day 3 with a repeated option
     openai.fail_quiz(2, "two_right")
     openai.fail_quiz(3, "repeated_options")
@@ -106,6 +109,7 @@ def test_a_quiz_that_fails_validation_is_written_again_and_each_try_is_costed(
         "Question 1: the right answer 'A long warm-up' is not stated in the lesson",
     ]
     assert ProviderCall.objects.filter(step=day_2, kind="text").count() == 2
+    assert job.course_id is not None
     assert Quiz.objects.filter(lesson__course_id=job.course_id).count() == 7
     figures = job.steps.get(name="save").output["quizzes"]
     assert figures["drafts_rejected"] == 2
@@ -118,7 +122,7 @@ def test_a_quiz_that_fails_validation_is_written_again_and_each_try_is_costed(
 
 def test_a_quiz_whose_key_the_lesson_never_states_is_dropped_after_three_tries_with_a_warning(
     workflows: None, admin, api_as, openai: FakeProvider
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     openai.fail_quiz(4, "key_absent", times=3)
 
     job = wait_for_job(api_as(admin).post("/generation-jobs", job_body(**NO_MEDIA)).json()["id"])
@@ -128,6 +132,7 @@ def test_a_quiz_whose_key_the_lesson_never_states_is_dropped_after_three_tries_w
     assert len(job.warnings) == 1
     assert job.warnings[0].startswith("Day 4 has no quiz: 3 drafts failed validation")
     assert "'A strong cup of coffee' is not stated in the lesson" in job.warnings[0]
+    assert job.course_id is not None
     saved_days = sorted(Quiz.objects.filter(lesson__course_id=job.course_id).values_list("lesson__day", flat=True))
     assert saved_days == [1, 2, 3, 5, 6, 7]
     assert job.steps.get(name="save").output["quizzes"]["dropped_days"] == [4]

@@ -3,6 +3,7 @@ and spread over the option positions across the course."""
 
 from __future__ import annotations
 
+from momentum.assessments.specs import QuizSpec
 from momentum.generation import quiz_keys
 from momentum.generation.providers.base import QuizDraft
 from momentum.generation.tests.fake_servers import fake_lesson, fake_quiz
@@ -10,7 +11,7 @@ from momentum.generation.tests.fake_servers import fake_lesson, fake_quiz
 LESSON = fake_lesson("Knife skills", 1)["content_markdown"]
 
 
-def spec(fault: str | None = None):  # type: ignore[no-untyped-def]
+def spec(fault: str | None = None) -> QuizSpec:
     return quiz_keys.spec_from_draft(QuizDraft.model_validate(fake_quiz("Knife skills", 1, fault)))
 
 

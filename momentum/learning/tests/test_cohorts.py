@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from conftest import make_user
 from momentum.accounts.models import User
 from momentum.audit.models import AuditLog
 from momentum.catalog.models import Course, Pacing
 from momentum.learning.actions import do_create_cohort, do_enroll
 from momentum.learning.models import Cohort, Enrollment
 from momentum.lib.clock import travel_to
-from tests.factories import make_course
+from tests.factories import make_course, make_user
 
 pytestmark = pytest.mark.django_db
 
