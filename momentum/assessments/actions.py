@@ -56,8 +56,10 @@ def do_put_quiz(
         quiz.needs_review = needs_review
         quiz.save()
         quiz.questions.all().delete()
-    for position, question_spec in enumerate(spec.questions):
-        question = Question.objects.create(
+    # Two inserts, whatever the length of the quiz (bulk_create sets the questions' keys on
+    # PostgreSQL and SQLite >= 3.35): seed-demo saves hundreds of quizzes.
+    questions = Question.objects.bulk_create(
+        Question(
             quiz=quiz,
             position=position,
             kind=question_spec.kind.value,
@@ -65,10 +67,13 @@ def do_put_quiz(
             explanation=question_spec.explanation.strip(),
             accepted_answers=[answer.strip() for answer in question_spec.accepted_answers if answer.strip()],
         )
-        Option.objects.bulk_create(
-            Option(question=question, position=index, text=option.text.strip(), is_correct=option.correct)
-            for index, option in enumerate(question_spec.options)
-        )
+        for position, question_spec in enumerate(spec.questions)
+    )
+    Option.objects.bulk_create(
+        Option(question=question, position=index, text=option.text.strip(), is_correct=option.correct)
+        for question, question_spec in zip(questions, spec.questions, strict=True)
+        for index, option in enumerate(question_spec.options)
+    )
     if actor is not None:
         do_record_audit(
             AuditAction.QUIZ_CREATED if created else AuditAction.QUIZ_UPDATED,

@@ -1,12 +1,14 @@
-"""Narrated videos for a few demo courses, so that a new user meets the video player at once.
+"""The generator's part of the demo: quizzes on the demo lessons, and narrated videos for a few
+demo courses, so that a new user meets the quiz and the video player at once.
 
-``seed`` (called by ``momentum seed-demo``) only queues one durable workflow per lesson and
-returns: ``make run`` does not wait. The worker renders each video with the offline ``slides``
-provider (Pillow slides, espeak-ng narration, ffmpeg), whatever video provider the site is set
-to use for generation, and stores it as the lesson's video. The narration is the lesson's own
-text, its first sentences; its section headings are the slides. The workflow ID names the lesson
-and its text, so seeding again queues nothing new, and a lesson that already has a video, or no
-longer exists, is left alone.
+``seed`` (called by ``momentum seed-demo``, after ``assessments.demo``) first gives every demo
+lesson that has no quiz one written by the offline quiz writer (see ``demo_quizzes``), then only
+queues one durable workflow per video lesson and returns: ``make run`` does not wait. The worker
+renders each video with the offline ``slides`` provider (Pillow slides, espeak-ng narration,
+ffmpeg), whatever video provider the site is set to use for generation, and stores it as the
+lesson's video. The narration is the lesson's own text, its first sentences; its section headings
+are the slides. The workflow ID names the lesson and its text, so seeding again queues nothing
+new, and a lesson that already has a video, or no longer exists, is left alone.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.core.files import File
 from django.db import transaction
 
 from momentum.catalog.models import Lesson
+from momentum.generation.demo_quizzes import seed_quizzes
 from momentum.generation.providers.base import ProviderError, VideoRequest
 from momentum.lib.logs import get_logger
 from momentum.lib.terms import sentences
@@ -37,8 +40,16 @@ _HEADING = re.compile(r"^#{2,3}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
 def seed(*, admin: Any, learner: Any, stdout: Any) -> None:
-    if not settings.DEMO_VIDEOS:
-        return
+    quizzes = seed_quizzes(admin)
+    if quizzes.made or quizzes.without:
+        stdout.write(
+            f"Demo quizzes written offline: {quizzes.made} made, {len(quizzes.without)} lessons without a valid one."
+        )
+    if settings.DEMO_VIDEOS:
+        seed_videos(stdout)
+
+
+def seed_videos(stdout: Any) -> None:
     lessons = list(
         Lesson.objects.filter(course__slug__in=DEMO_VIDEO_COURSES, course__metadata__demo=True, video="")
         .select_related("course")

@@ -101,3 +101,84 @@ def test_the_demo_has_a_daily_paced_course_with_a_cohort_starting_next_week(seed
     assert cohort.starts_on.weekday() == 0
     assert 1 <= (cohort.starts_on - today).days <= 7
     assert Course.objects.filter(metadata__demo=True, pacing=Pacing.SELF_PACED).count() == 23
+
+
+# --- Quizzes on every demo lesson ---------------------------------------------------------------
+
+HAND_WRITTEN = ("cybersecurity-hygiene-in-7-days", "python-in-7-days")  # assessments/demo_quizzes/
+# Demo lessons the offline quiz writer makes no valid quiz for (course slug, day): they go without.
+WITHOUT_A_QUIZ: list[tuple[str, int]] = []
+
+
+def spec_of(quiz: Any) -> Any:
+    from momentum.assessments.specs import OptionSpec, QuestionKind, QuestionSpec, QuizSpec
+
+    return QuizSpec(
+        questions=tuple(
+            QuestionSpec(
+                kind=QuestionKind(question.kind),
+                prompt=question.prompt,
+                explanation=question.explanation,
+                options=tuple(
+                    OptionSpec(option.text, option.is_correct) for option in question.options.order_by("position")
+                ),
+                accepted_answers=tuple(question.accepted_answers),
+            )
+            for question in sorted(quiz.questions.all(), key=lambda question: question.position)
+        ),
+        pass_percent=quiz.pass_percent,
+        max_attempts=quiz.max_attempts,
+    )
+
+
+def test_every_other_demo_lesson_has_a_reviewed_written_quiz_whose_keys_hold(seeded: str) -> None:
+    from momentum.assessments.models import Quiz
+    from momentum.generation import quiz_keys
+
+    courses = Course.objects.filter(metadata__demo=True, status=Status.PUBLISHED).exclude(slug__in=HAND_WRITTEN)
+    without = []
+    for course in courses:
+        specs = []
+        for lesson in course.lessons.order_by("day"):
+            quiz = Quiz.objects.prefetch_related("questions__options").filter(lesson=lesson).first()
+            if quiz is None:
+                without.append((course.slug, lesson.day))
+                continue
+            spec = spec_of(quiz)
+            assert not quiz.needs_review
+            assert quiz_keys.quiz_problems(spec, [lesson.content_markdown]) == [], (course.slug, lesson.day)
+            specs.append(spec)
+        positions = quiz_keys.key_positions(specs)
+        assert quiz_keys.largest_share(positions) <= quiz_keys.MAX_POSITION_SHARE, (course.slug, positions)
+    assert courses.count() == 22
+    assert without == WITHOUT_A_QUIZ
+    made = Lesson.objects.filter(course__in=courses).count() - len(WITHOUT_A_QUIZ)
+    assert f"Demo quizzes written offline: {made} made, {len(WITHOUT_A_QUIZ)} lessons without a valid one." in seeded
+
+
+def test_the_two_hand_written_demo_courses_keep_their_quizzes_as_written(seeded: str) -> None:
+    from momentum.assessments.demo import demo_quizzes, spec_from
+    from momentum.assessments.models import Quiz
+
+    written = {course["course"]: course["quizzes"] for course in demo_quizzes()}
+    assert sorted(written) == sorted(HAND_WRITTEN)
+    for slug, quizzes in written.items():
+        for quiz in quizzes:
+            saved = Quiz.objects.get(lesson__course__slug=slug, lesson__day=quiz["day"])
+            assert spec_of(saved) == spec_from(quiz)
+
+
+def test_seeding_again_keeps_one_quiz_per_demo_lesson_and_the_same_questions(seeded: str) -> None:
+    from momentum.assessments.models import Option, Quiz
+
+    def quizzes() -> dict[int, Any]:
+        return {
+            quiz.lesson_id: (quiz.pk, spec_of(quiz)) for quiz in Quiz.objects.prefetch_related("questions__options")
+        }
+
+    before, options = quizzes(), Option.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+
+    assert quizzes() == before
+    assert Option.objects.count() == options
+    assert len(before) == Lesson.objects.filter(course__metadata__demo=True).count() - len(WITHOUT_A_QUIZ)

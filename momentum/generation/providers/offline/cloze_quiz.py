@@ -9,6 +9,7 @@ construction. Deterministic: the same lesson gives the same quiz.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Iterable, Sequence
@@ -50,13 +51,26 @@ def _prose(markdown: str) -> list[str]:
 
 
 def _holds(sentence: str, term: str) -> re.Match[str] | None:
-    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", sentence, re.IGNORECASE)
+    return _term_pattern(term).search(sentence)
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    # Compiled once per term: a course asks tens of thousands of sentence/term pairs, more
+    # patterns than the re module's own cache keeps.
+    return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE)
 
 
 def course_terms(brief: CourseBrief, outline: Outline, passages: Sequence[str]) -> list[str]:
     """The key terms of the whole course: its reference passages and its plan."""
     plan = [f"{day.title}. {day.summary}. {'. '.join(day.objectives)}." for day in outline.days]
-    return key_terms([*brief.passages, *passages, *plan], limit=30, exclude=[brief.topic, *_SCAFFOLD_WORDS])
+    return list(_key_terms_of((*brief.passages, *passages, *plan), brief.topic))
+
+
+@functools.lru_cache(maxsize=32)
+def _key_terms_of(texts: tuple[str, ...], topic: str) -> tuple[str, ...]:
+    # The same for every lesson of a course: computed once per course, not once per quiz.
+    return tuple(key_terms(texts, limit=30, exclude=[topic, *_SCAFFOLD_WORDS]))
 
 
 def cloze_quiz(
