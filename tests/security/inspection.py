@@ -10,8 +10,8 @@ from django.apps import apps
 
 # Rows these tables gain on a refused call are the record of the refusal, not a change it made.
 RECORDS_OF_REFUSALS = {
-    "ops.auditlog",  # sign-in failures and the like are audited
-    "ops.metricsample",
+    "audit.auditlog",  # sign-in failures and the like are audited
+    "observability.metricsample",
     "analytics.learningevent",
     "analytics.activeuserday",
     "sessions.session",
