@@ -149,4 +149,4 @@ def test_metrics_add_up_the_requests_of_every_web_process_and_the_workers_work(
     assert scraped(second, "momentum_http_requests_total", **labels) == before + 12
     # the backup ran in a worker process; its workflow and steps count here too
     assert scraped(second, "momentum_workflow_runs_total", workflow="ops.backup", outcome="succeeded") >= 1
-    assert scraped(first, "momentum_workflow_step_runs_total", step="ops.perform_backup", outcome="succeeded") >= 1
+    assert scraped(first, "momentum_workflow_step_runs_total", step="recovery.perform_backup", outcome="succeeded") >= 1
