@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "momentum.learning",
     "momentum.assessments",
     "momentum.achievements",
+    "momentum.credentials",
     "momentum.billing",
     "momentum.generation",
     "momentum.analytics",
