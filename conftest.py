@@ -17,6 +17,17 @@ from momentum.accounts.models import Role, User
 from tests.factories import make_user
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers per core (at most six). Half of a worker's time goes to waiting (on
+    the processes, servers and browsers a test starts, on the database), so two per core keep the
+    cores busy; MOMENTUM_TEST_WORKERS overrides. Each worker has its own test database and Redis
+    database (momentum/test_settings.py), so the cap also bounds PostgreSQL connections."""
+    explicit = os.environ.get("MOMENTUM_TEST_WORKERS", "")
+    if explicit:
+        return int(explicit)
+    return min(2 * len(os.sched_getaffinity(0)), 6)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Files that start real processes, then files that drive Chromium, run first (a stable sort:

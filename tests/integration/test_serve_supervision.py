@@ -142,7 +142,7 @@ def metric(text: str, name: str, **labels: str) -> float:
 
 @pytest.fixture
 def fakes() -> Iterator[tuple[FakeServer, FakeServer]]:
-    text, video = FakeServer("openai"), FakeServer("heygen", "--processing-polls", "20")
+    text, video = FakeServer("openai"), FakeServer("heygen", "--processing-polls", "8")
     yield text, video
     text.stop()
     video.stop()
@@ -162,7 +162,7 @@ def test_killed_processes_come_back_and_the_site_answers_throughout(tmp_path: Pa
         "MOMENTUM_LOG_LEVEL": "WARNING",
         "MOMENTUM_WEB_WORKERS": "2",
         "MOMENTUM_QUEUE_POLL_SECONDS": "0.1",
-        "MOMENTUM_VIDEO_POLL_SECONDS": "0.5",
+        "MOMENTUM_VIDEO_POLL_SECONDS": "0.3",
         "MOMENTUM_RESTART_ALARM_COUNT": "0",  # the first restart fires the alarm, so this test sees it
         # The pollers ask several times a second, and the web processes now count requests in one
         # shared cache: rate limits are not what this test is about.
