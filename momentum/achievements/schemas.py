@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ninja import Schema
+
+from momentum.credentials.queries import credential_url
 
 
 class BadgeOut(Schema):
@@ -24,3 +27,9 @@ class BadgeSummary(Schema):
 class AwardOut(Schema):
     badge: BadgeSummary
     awarded_at: datetime
+    credential_url: str | None  # the award's Open Badges 3.0 credential (None for an award made before them)
+
+    @staticmethod
+    def resolve_credential_url(award: Any) -> str | None:
+        credential = getattr(award, "credential", None)
+        return credential_url(credential.id) if credential is not None else None
