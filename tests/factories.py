@@ -17,7 +17,9 @@ from momentum.analytics.models import EventKind
 from momentum.billing.models import Payment, PaymentStatus, Product, Provider
 from momentum.catalog.actions import do_create_course, do_publish_course, do_upsert_lesson
 from momentum.catalog.models import Category, Course, Pacing, Status
-from momentum.learning.models import Certificate, Enrollment, LessonProgress
+from momentum.credentials.actions import do_issue_badge_credential, do_issue_certificate
+from momentum.credentials.models import Credential
+from momentum.learning.models import Enrollment, LessonProgress
 
 PASSWORD = "correct-horse-42"
 
@@ -89,6 +91,8 @@ class History:
     progress: LessonProgress
     award: BadgeAward
     payment: Payment
+    certificate: Credential
+    badge_credential: Credential
 
 
 def make_history(user: User, course: Course | None = None) -> History:
@@ -100,7 +104,7 @@ def make_history(user: User, course: Course | None = None) -> History:
     progress = LessonProgress.objects.create(
         user=user, lesson=lesson, course=course, completed=True, completed_at=now, completed_on=now.date()
     )
-    Certificate.objects.create(enrollment=enrollment)
+    certificate, _ = do_issue_certificate(enrollment)
     badge, _ = Badge.objects.get_or_create(
         code="first-lesson",
         defaults={
@@ -109,10 +113,26 @@ def make_history(user: User, course: Course | None = None) -> History:
         },
     )  # fmt: skip
     award = BadgeAward.objects.create(user=user, badge=badge)
+    badge_credential, _ = do_issue_badge_credential(award)
     payment = Payment.objects.create(
         user=user, product=Product.COURSE, course=course, amount_cents=900, status=PaymentStatus.SUCCEEDED,
         provider=Provider.SANDBOX, paid_at=now,
     )  # fmt: skip
     do_record_event(EventKind.ENROLLED, user=user, course=course)
     do_record_event(EventKind.LESSON_COMPLETED, user=user, course=course, lesson=lesson, value=10)
-    return History(course=course, enrollment=enrollment, progress=progress, award=award, payment=payment)
+    return History(
+        course=course, enrollment=enrollment, progress=progress, award=award, payment=payment,
+        certificate=certificate, badge_credential=badge_credential,
+    )  # fmt: skip
+
+
+def make_certificate(user: User, course: Course | None = None, *, completed_at: datetime | None = None) -> Credential:
+    """A certificate of ``user`` for ``course`` (made when omitted), issued as completing it does:
+    a completed enrolment and its credential (through the credentials app's own action)."""
+    course = course or make_course(f"Certified course of {user.pk}", slug=f"certified-{user.pk}")
+    when = completed_at or timezone.now()
+    enrollment, _ = Enrollment.objects.update_or_create(
+        user=user, course=course, defaults={"enrolled_at": when, "completed_at": when}
+    )
+    credential, _ = do_issue_certificate(enrollment)
+    return credential

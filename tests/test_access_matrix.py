@@ -141,7 +141,7 @@ PARAMETERS: list[tuple[str, str, Callable[[World], object]]] = [
     (r"/reference-documents/", "id", lambda w: w.document.pk),
     (r"/reference-documents/", "document", lambda w: w.document.pk),
     (r"/payments/", "id", lambda w: w.owner.payments.get().pk),
-    (r"/certificates/", "serial", lambda w: w.owner.enrollments.get().certificate.serial),
+    (r"/certificates/", "id", lambda w: w.owner.enrollments.get().certificate.id),
     (r"", "badge", lambda w: "first-lesson"),
     (r"", "code", lambda w: "first-lesson"),
     (r"", "category", lambda w: w.course.category.slug),

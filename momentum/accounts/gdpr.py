@@ -18,6 +18,7 @@ from momentum.accounts.models import User
 
 PERSONAL_DATA_MODULES = [
     "momentum.accounts.personal_data",
+    "momentum.credentials.personal_data",  # before learning and achievements: it detaches from their rows
     "momentum.learning.personal_data",
     "momentum.assessments.personal_data",
     "momentum.achievements.personal_data",

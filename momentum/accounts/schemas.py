@@ -109,6 +109,7 @@ class PersonalDataOut(Schema):
     enrollments: list[dict[str, Any]]
     progress: list[dict[str, Any]]
     certificates: list[dict[str, Any]]
+    badge_credentials: list[dict[str, Any]]
     quiz_attempts: list[dict[str, Any]]
     badges: list[dict[str, Any]]
     payments: list[dict[str, Any]]

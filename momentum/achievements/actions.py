@@ -13,6 +13,7 @@ from momentum.achievements.models import Badge, BadgeAward
 from momentum.achievements.rules import BADGES, Facts
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
+from momentum.credentials.actions import do_issue_badge_credential
 from momentum.observability import metrics
 
 
@@ -35,8 +36,9 @@ def sync_badges(badge_model: Any = Badge) -> None:
 
 
 def do_award_badges(user: Any, facts: Facts, *, now: datetime | None = None) -> list[BadgeAward]:
-    """Award every badge ``facts`` earn that ``user`` lacks. The unique (user, badge) constraint
-    decides races: of two concurrent requests, one inserts and the other finds the award there."""
+    """Award every badge ``facts`` earn that ``user`` lacks, each with its credential (Open Badges).
+    The unique (user, badge) constraint decides races: of two concurrent requests, one inserts and
+    the other finds the award there."""
     awarded = []
     for badge in Badge.objects.exclude(awards__user=user):
         if not facts.meets(badge.rule, badge.threshold):
@@ -48,6 +50,7 @@ def do_award_badges(user: Any, facts: Facts, *, now: datetime | None = None) -> 
                 )
         except IntegrityError:
             continue  # awarded by a concurrent request
+        do_issue_badge_credential(award)
         do_record_event(EventKind.BADGE_AWARDED, user=user, properties={"badge": badge.code})
         transaction.on_commit(metrics.BADGES_AWARDED.labels(badge=badge.code).inc)
         awarded.append(award)

@@ -23,9 +23,10 @@ from momentum.assessments.queries import lesson_quiz_passed
 from momentum.audit.actions import do_record_audit
 from momentum.billing.queries import has_premium_access
 from momentum.catalog.models import Course, Lesson
+from momentum.credentials.actions import do_issue_certificate
 from momentum.learning import queries
 from momentum.learning.audit_actions import AuditAction
-from momentum.learning.models import Certificate, Cohort, Enrollment, LessonProgress
+from momentum.learning.models import Cohort, Enrollment, LessonProgress
 from momentum.learning.streaks import local_date
 from momentum.lib import clock
 from momentum.lib.problems import Conflict, Invalid, Problem
@@ -183,7 +184,7 @@ def _every_lesson_done(user: Any, course_id: int) -> bool:
 
 def _complete(enrollment: Enrollment, user: Any, course: Course, now: datetime) -> None:
     enrollment.completed_at = max(now, enrollment.enrolled_at)
-    Certificate.objects.get_or_create(enrollment=enrollment, defaults={"issued_at": enrollment.completed_at})
+    do_issue_certificate(enrollment)
     do_record_event(EventKind.COURSE_COMPLETED, user=user, course=course, occurred_at=enrollment.completed_at)
     transaction.on_commit(metrics.COURSE_COMPLETIONS.inc)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import ClassVar
 
 from django.conf import settings
@@ -97,14 +96,6 @@ class LessonProgress(models.Model):
             models.Index(fields=["user", "completed_on"], name="progress_user_day"),
             models.Index(fields=["completed_at"], name="progress_completed_at"),
         ]
-
-
-class Certificate(models.Model):
-    """Proof that a learner finished a course; its serial can be checked publicly."""
-
-    enrollment = models.OneToOneField(Enrollment, on_delete=models.CASCADE, related_name="certificate")
-    serial = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    issued_at = models.DateTimeField(default=timezone.now)
 
 
 class ReminderDelivery(models.Model):

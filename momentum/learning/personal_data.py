@@ -1,10 +1,11 @@
-"""Personal data of the learning app: enrolments, lesson progress, certificates (GDPR export and erasure)."""
+"""Personal data of the learning app: enrolments and lesson progress (GDPR export and erasure); the
+certificates are the credentials app's."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from momentum.learning.models import Certificate, Enrollment, LessonProgress
+from momentum.learning.models import Enrollment, LessonProgress
 
 
 def _iso(value: Any) -> str | None:
@@ -14,7 +15,6 @@ def _iso(value: Any) -> str | None:
 def export(user: Any) -> dict[str, Any]:
     enrollments = Enrollment.objects.filter(user=user).select_related("course").order_by("enrolled_at")
     progress = LessonProgress.objects.filter(user=user).select_related("lesson", "course").order_by("created_at")
-    certificates = Certificate.objects.filter(enrollment__user=user).select_related("enrollment__course")
     return {
         "enrollments": [
             {
@@ -37,15 +37,10 @@ def export(user: Any) -> dict[str, Any]:
             }
             for p in progress
         ],
-        "certificates": [
-            {"serial": str(c.serial), "course": c.enrollment.course.slug, "issued_at": _iso(c.issued_at)}
-            for c in certificates
-        ],
     }
 
 
 def erase(user: Any) -> None:
     """Personal learning records go; the aggregates live on in analytics (events without a person)."""
-    Certificate.objects.filter(enrollment__user=user).delete()
     LessonProgress.objects.filter(user=user).delete()
     Enrollment.objects.filter(user=user).delete()

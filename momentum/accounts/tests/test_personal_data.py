@@ -11,7 +11,8 @@ from momentum.achievements.models import BadgeAward
 from momentum.analytics.models import LearningEvent
 from momentum.audit.models import AuditLog
 from momentum.billing.models import Payment
-from momentum.learning.models import Certificate, Enrollment, LessonProgress
+from momentum.credentials.models import Credential
+from momentum.learning.models import Enrollment, LessonProgress
 from tests.factories import PASSWORD, History, make_history
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,8 @@ def test_the_export_holds_profile_learning_payments_badges_and_audit_events(
     assert data["profile"]["email"] == learner.email
     assert [e["course"]["slug"] for e in data["enrollments"]] == [history.course.slug]
     assert [p["lesson_id"] for p in data["progress"]] == [history.progress.lesson_id]
-    assert len(data["certificates"]) == 1
+    assert [c["id"] for c in data["certificates"]] == [str(history.certificate.id)]
+    assert [c["badge"]["code"] for c in data["badge_credentials"]] == ["first-lesson"]
     assert [b["badge"]["code"] for b in data["badges"]] == ["first-lesson"]
     assert [p["id"] for p in data["payments"]] == [str(history.payment.id)]
     assert {e["kind"] for e in data["learning_events"]} >= {"enrolled", "lesson_completed"}
@@ -105,7 +107,10 @@ def test_deletion_erases_personal_data(api_as: Any, learner: User, history: Hist
     assert learner.erased_at
     for model in (Enrollment, LessonProgress, BadgeAward, RefreshToken, EmailAddress):
         assert not model.objects.filter(user=learner).exists(), model.__name__
-    assert not Certificate.objects.exists()
+    # the credentials stay only as revoked, detached positions of the status list
+    assert not Credential.objects.filter(user=learner, erased_at__isnull=True).exists()
+    assert not Credential.objects.filter(user=learner, revoked_at__isnull=True).exists()
+    assert not Credential.objects.filter(user=learner, enrollment__isnull=False).exists()
     assert not AuditLog.objects.filter(subject=learner, ip_address__isnull=False).exists()
     assert not AuditLog.objects.filter(actor=learner, ip_address__isnull=False).exists()
 

@@ -12,8 +12,9 @@ from django.db import connection
 
 from momentum.achievements.models import BadgeAward
 from momentum.analytics.models import EventKind, LearningEvent
+from momentum.credentials.models import Credential
 from momentum.learning.actions import do_enroll, do_record_progress
-from momentum.learning.models import Certificate, Enrollment, LessonProgress
+from momentum.learning.models import Enrollment, LessonProgress
 from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_completing_every_lesson_completes_the_enrollment(api_as: Any, enrolled:
     assert last["course_completed"] is True
     enrollment = Enrollment.objects.get(user=enrolled, course=course)
     assert enrollment.completed_at is not None
-    assert Certificate.objects.filter(enrollment=enrollment).exists()
+    assert Credential.objects.filter(enrollment=enrollment, kind=Credential.Kind.CERTIFICATE).count() == 1
     assert LearningEvent.objects.filter(user=enrolled, kind=EventKind.COURSE_COMPLETED).count() == 1
     assert "first-course" in last["badges_awarded"]
     stats = client.get("/me/stats").json()
