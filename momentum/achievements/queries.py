@@ -14,7 +14,7 @@ def badges() -> QuerySet[Badge]:
 
 
 def awards_of(user: Any) -> QuerySet[BadgeAward]:
-    return BadgeAward.objects.filter(user=user).select_related("badge").order_by("-awarded_at", "-id")
+    return BadgeAward.objects.filter(user=user).select_related("badge", "credential").order_by("-awarded_at", "-id")
 
 
 def badge_shelf(user: Any) -> list[dict[str, Any]]:

@@ -6,33 +6,29 @@
 
 A credential is signed once, when it is issued (``actions.do_sign_credential``), and read from
 its row afterwards: no request re-canonicalises it. Revocation never touches the signed
-document: it sets the credential's bit in the status list, which is signed again only when the
-set of revoked positions changes.
+document: it sets the credential's bit in the status list (``queries.signed_status_list``), which
+is signed again only when the set of revoked positions changes.
 """
 
-import hashlib
 import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
 from momentum.credentials import signing
 from momentum.credentials.models import Credential
 from momentum.credentials.openbadges import statuslist
 from momentum.credentials.openbadges.credential import Achievement, open_badge_credential
-from momentum.lib import clock
-
-STATUS_LIST_CACHE_SECONDS = 24 * 3600
 
 
 def status_list_url(number: int) -> str:
-    return settings.SITE_URL + reverse("api-1.0.0:credential_status_list", kwargs={"number": number})
+    return settings.SITE_URL + reverse("api:credential_status_list", kwargs={"number": number})
 
 
 def _certificate_achievement(credential: Credential) -> tuple[Achievement, str]:
-    assert credential.enrollment is not None
+    if credential.enrollment is None:
+        raise ValueError(f"credential {credential.pk} has no enrolment to certify")
     course = credential.enrollment.course
     lessons = list(course.lessons.order_by("day").values_list("day", "title", "quiz__id"))
     quizzes = sum(1 for *_, quiz in lessons if quiz is not None)
@@ -52,10 +48,11 @@ def _certificate_achievement(credential: Credential) -> tuple[Achievement, str]:
 
 
 def _badge_achievement(credential: Credential) -> tuple[Achievement, str]:
-    assert credential.badge_award is not None
+    if credential.badge_award is None:
+        raise ValueError(f"credential {credential.pk} has no badge award")
     badge = credential.badge_award.badge
     achievement = Achievement(
-        id=settings.SITE_URL + reverse("api-1.0.0:list_badges") + f"#{badge.code}",
+        id=settings.SITE_URL + reverse("api:list_badges") + f"#{badge.code}",
         name=badge.name,
         description=badge.description,
         criteria=badge.criteria,
@@ -81,26 +78,3 @@ def build(credential: Credential) -> dict[str, Any]:
         credential_status=statuslist.entry(status_list_url(number), index),
         name=name,
     )
-
-
-def signed_status_list(number: int) -> dict[str, Any]:
-    """The signed BitstringStatusListCredential of list ``number``, signed again only when its
-    revoked positions change (cached under their digest)."""
-    first = number * statuslist.LIST_SIZE
-    revoked = sorted(
-        index - first
-        for index in Credential.objects.filter(
-            revoked_at__isnull=False, status_index__gte=first, status_index__lt=first + statuslist.LIST_SIZE
-        ).values_list("status_index", flat=True)
-    )
-    ring = signing.key_ring()
-    digest = hashlib.sha256(f"{number}:{ring.current.kid}:{settings.SITE_URL}:{revoked}".encode()).hexdigest()
-    key = f"credentials:status-list:{digest}"
-    document: dict[str, Any] | None = cache.get(key)
-    if document is None:
-        unsigned = statuslist.list_credential(
-            list_url=status_list_url(number), issuer_id=signing.issuer_id(), set_bits=revoked, valid_from=clock.now()
-        )
-        document, _jwt = signing.sign(unsigned)
-        cache.set(key, document, STATUS_LIST_CACHE_SECONDS)
-    return document

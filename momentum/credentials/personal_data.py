@@ -49,4 +49,12 @@ def erase(user: Any) -> None:
     now = clock.now()
     live = Credential.objects.filter(user=user, erased_at__isnull=True)
     live.filter(revoked_at__isnull=True).update(revoked_at=now, revoke_reason=ERASED_REASON, updated_at=now)
-    live.update(erased_at=now, enrollment=None, badge_award=None, pdf="", updated_at=now)
+    live.update(
+        erased_at=now,
+        enrollment=None,
+        badge_award=None,
+        pdf="",
+        signed_credential=None,
+        credential_jwt="",
+        updated_at=now,
+    )
