@@ -43,4 +43,4 @@ def _credential_link(award: Any, context: Any, url_name: str) -> str | None:
     credential = getattr(award, "credential", None)
     if credential is None:
         return None
-    return str(context["request"].build_absolute_uri(reverse(url_name, kwargs={"id": credential.pk})))
+    return str(context["request"].build_absolute_uri(reverse(url_name, kwargs={"credential_id": credential.pk})))

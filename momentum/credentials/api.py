@@ -71,63 +71,63 @@ def _jwt(credential: Credential) -> HttpResponse:
 
 
 @router.get(
-    "/certificates/{id}/credential",
+    "/certificates/{credential_id}/credential",
     auth=api_access(Access.PUBLIC),
     operation_id="certificate_credential",
     url_name="certificate_credential",
     summary="A certificate as an Open Badges 3.0 credential (JSON-LD, embedded eddsa-rdfc-2022 proof)",
     openapi_extra=_described(LD_JSON, "The OpenBadgeCredential, with credentialStatus and proof"),
 )
-def certificate_credential(request: HttpRequest, id: UUID) -> HttpResponse:
-    return _ld_json(_signed(id, Credential.Kind.CERTIFICATE).signed_credential)
+def certificate_credential(request: HttpRequest, credential_id: UUID) -> HttpResponse:
+    return _ld_json(_signed(credential_id, Credential.Kind.CERTIFICATE).signed_credential)
 
 
 @router.get(
-    "/certificates/{id}/credential.jwt",
+    "/certificates/{credential_id}/credential.jwt",
     auth=api_access(Access.PUBLIC),
     operation_id="certificate_credential_jwt",
     url_name="certificate_credential_jwt",
     summary="A certificate as a VC-JWT (EdDSA; its kid is in /.well-known/jwks.json)",
     openapi_extra=_described(vcjwt.MEDIA_TYPE, "The credential as a compact JWS"),
 )
-def certificate_credential_jwt(request: HttpRequest, id: UUID) -> HttpResponse:
-    return _jwt(_signed(id, Credential.Kind.CERTIFICATE))
+def certificate_credential_jwt(request: HttpRequest, credential_id: UUID) -> HttpResponse:
+    return _jwt(_signed(credential_id, Credential.Kind.CERTIFICATE))
 
 
 @router.get(
-    "/badge-credentials/{id}/credential",
+    "/badge-credentials/{credential_id}/credential",
     auth=api_access(Access.PUBLIC),
     operation_id="badge_credential",
     url_name="badge_credential",
     summary="A badge award as an Open Badges 3.0 credential (JSON-LD, embedded eddsa-rdfc-2022 proof)",
     openapi_extra=_described(LD_JSON, "The OpenBadgeCredential, with credentialStatus and proof"),
 )
-def badge_credential(request: HttpRequest, id: UUID) -> HttpResponse:
-    return _ld_json(_signed(id, Credential.Kind.BADGE).signed_credential)
+def badge_credential(request: HttpRequest, credential_id: UUID) -> HttpResponse:
+    return _ld_json(_signed(credential_id, Credential.Kind.BADGE).signed_credential)
 
 
 @router.get(
-    "/badge-credentials/{id}/credential.jwt",
+    "/badge-credentials/{credential_id}/credential.jwt",
     auth=api_access(Access.PUBLIC),
     operation_id="badge_credential_jwt",
     url_name="badge_credential_jwt",
     summary="A badge award as a VC-JWT",
     openapi_extra=_described(vcjwt.MEDIA_TYPE, "The credential as a compact JWS"),
 )
-def badge_credential_jwt(request: HttpRequest, id: UUID) -> HttpResponse:
-    return _jwt(_signed(id, Credential.Kind.BADGE))
+def badge_credential_jwt(request: HttpRequest, credential_id: UUID) -> HttpResponse:
+    return _jwt(_signed(credential_id, Credential.Kind.BADGE))
 
 
 @router.get(
-    "/badge-credentials/{id}/image.png",
+    "/badge-credentials/{credential_id}/image.png",
     auth=api_access(Access.PUBLIC),
     operation_id="badge_credential_image",
     url_name="badge_credential_image",
     summary="The badge's image with its signed credential baked in (iTXt chunk `openbadgecredential`)",
     openapi_extra=_described(PNG, "A PNG carrying the credential"),
 )
-def badge_credential_image(request: HttpRequest, id: UUID) -> HttpResponse:
-    credential = _signed(id, Credential.Kind.BADGE)
+def badge_credential_image(request: HttpRequest, credential_id: UUID) -> HttpResponse:
+    credential = _signed(credential_id, Credential.Kind.BADGE)
     if credential.badge_award is None:  # erased meanwhile
         raise NotFound("No such credential.")
     badge = credential.badge_award.badge

@@ -30,13 +30,17 @@ pytestmark = pytest.mark.django_db
 #   catalogue    a published course, lesson, badge or category: the same for everyone; what a
 #                caller may read of it (non-preview lessons) is tested below
 #   owned        one person's object: strangers must get nothing
-#   capability   a secret token that is itself the credential (an emailed key, a signed link)
+#   capability   a secret token that is itself the credential (an emailed key, a signed link; a
+#                certificate's or badge's random public id, which its learner shares for anyone
+#                to verify: the Open Badges forms answer everyone, and nothing for an erased one)
+#   public       the same document for everyone (a revocation status list, by its number)
 #   admin        only on admin routes (the access matrix holds non-admins off them)
 OBJECT_PARAMETERS = {
     "course": "catalogue", "slug": "catalogue", "lesson": "catalogue", "day": "catalogue",
     "badge": "catalogue", "code": "catalogue", "category": "catalogue", "lesson_id": "catalogue",
     "payment_id": "owned", "session_id": "owned", "subscription_id": "owned", "serial": "owned",
-    "key": "capability", "uidb36": "capability", "token": "capability",
+    "key": "capability", "uidb36": "capability", "token": "capability", "credential_id": "capability",
+    "number": "public",
     "id": "admin", "user": "admin", "user_id": "admin", "pk": "admin", "run_id": "admin", "table": "admin",
     "job": "admin", "document": "admin",
 }  # fmt: skip
