@@ -39,6 +39,7 @@ STUDIO = [
     Entry("Users", "accounts:studio_users", Access.ADMIN),
     Entry("Analytics", "analytics:studio_analytics", Access.ADMIN),
     Entry("Payments", "billing:studio_payments", Access.ADMIN),
+    Entry("Certificates", "credentials:studio_certificates", Access.ADMIN),
     Entry("Audit log", "audit:studio_audit", Access.ADMIN),
     Entry("Operations", "observability:studio_ops", Access.ADMIN),
     Entry("Settings", "sitesettings:studio_settings", Access.ADMIN),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.urls import reverse
 from ninja import Schema
+
+from momentum.credentials.queries import badge_credential_url, badge_image_url
 
 
 class BadgeOut(Schema):
@@ -26,21 +27,15 @@ class BadgeSummary(Schema):
 class AwardOut(Schema):
     badge: BadgeSummary
     awarded_at: datetime
-    credential_url: str | None
-    credential_image_url: str | None
+    credential_url: str | None  # the award's Open Badges 3.0 credential (None for an award made before them)
+    credential_image_url: str | None  # the badge's PNG with that credential baked in
 
     @staticmethod
-    def resolve_credential_url(award: Any, context: Any) -> str | None:
-        return _credential_link(award, context, "api:badge_credential")
+    def resolve_credential_url(award: Any) -> str | None:
+        credential = getattr(award, "credential", None)
+        return badge_credential_url(credential.id) if credential is not None else None
 
     @staticmethod
-    def resolve_credential_image_url(award: Any, context: Any) -> str | None:
-        return _credential_link(award, context, "api:badge_credential_image")
-
-
-def _credential_link(award: Any, context: Any, url_name: str) -> str | None:
-    """The award's Open Badges credential (credentials app), when it has one."""
-    credential = getattr(award, "credential", None)
-    if credential is None:
-        return None
-    return str(context["request"].build_absolute_uri(reverse(url_name, kwargs={"credential_id": credential.pk})))
+    def resolve_credential_image_url(award: Any) -> str | None:
+        credential = getattr(award, "credential", None)
+        return badge_image_url(credential.id) if credential is not None else None

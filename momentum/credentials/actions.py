@@ -1,21 +1,37 @@
-"""Writes of the credentials app: issuing a certificate or a badge credential (exactly once), and
-allocating each one's position in the site's revocation status list."""
+"""Writes of the credentials app: issuing a certificate or a badge credential (exactly once, inside
+the caller's transaction), its position in the site's revocation status list, its stored PDF, and
+revocation by an admin.
+
+Issuing a certificate notifies the learner (a notice linking to the verify page, and an email sent
+after the commit). The PDF is made the first time it is asked for and kept in the media storage;
+revoking makes it again, saying REVOKED.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest
 
+from momentum.accounts.actions import do_notify
 from momentum.achievements.models import BadgeAward
-from momentum.credentials import openbadge_documents, signing
+from momentum.audit.actions import do_record_audit
+from momentum.credentials import openbadge_documents, pdf, queries, signing
+from momentum.credentials.audit_actions import AuditAction
 from momentum.credentials.models import Credential, StatusListCounter
 from momentum.learning.models import Enrollment
 from momentum.lib import clock
 from momentum.lib.logs import get_logger
+from momentum.lib.problems import Invalid
+from momentum.sitesettings.site_mail import send_site_mail
 
-log = get_logger(__name__)
+log = get_logger("momentum.credentials")
+REASON_MAX_LENGTH = 1000
 
 
 def allocate_status_index() -> int:
@@ -57,7 +73,29 @@ def do_issue_certificate(enrollment: Enrollment, *, now: datetime | None = None)
     except IntegrityError:  # issued by a concurrent transaction that committed first
         return Credential.objects.get(enrollment=enrollment), False
     _sign_at_issue(credential)
+    _announce_certificate(credential, enrollment)
     return credential, True
+
+
+def _announce_certificate(credential: Credential, enrollment: Enrollment) -> None:
+    user, course = enrollment.user, enrollment.course
+    url = queries.verify_url(credential.id)
+    do_notify(
+        user, kind="certificate_issued", title=f"Your certificate for {course.title}", url=url,
+        body="You completed every day of the course. Share your certificate or download it as a PDF.",
+    )  # fmt: skip
+    context = {"name": user.name, "course_title": course.title, "verify_url": url,
+               "pdf_url": queries.pdf_url(credential.id)}  # fmt: skip
+    address = user.email
+    transaction.on_commit(
+        lambda: send_site_mail(
+            to=address,
+            subject=f"Your certificate for {course.title}",
+            template="credentials/email/certificate_issued.txt",
+            context=context,
+            kind="certificate_issued",
+        )
+    )
 
 
 @transaction.atomic
@@ -103,3 +141,91 @@ def _sign_at_issue(credential: Credential) -> None:
         do_sign_credential(credential)
     except signing.CredentialKeysMissing as error:
         log.error("credential_unsigned", credential=str(credential.pk), error=str(error))
+
+
+@transaction.atomic
+def do_revoke_credential(
+    credential: Credential, *, reason: str, actor: Any, request: HttpRequest | None = None
+) -> Credential:
+    """Revoke ``credential`` with ``reason`` (audited). Revoking again changes nothing: the first
+    revocation, its date and its reason, stay. The PDF is made again, saying REVOKED."""
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("reason", "Give the reason for revoking this credential.", rule="required")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise Invalid("reason", f"Keep the reason to {REASON_MAX_LENGTH} characters.", rule="max_length")
+    locked = Credential.objects.select_for_update().get(pk=credential.pk)
+    if locked.revoked_at is not None:
+        return locked
+    locked.revoked_at = max(clock.now(), locked.issued_at)
+    locked.revoke_reason = reason
+    locked.revoked_by = actor
+    locked.save(update_fields=["revoked_at", "revoke_reason", "revoked_by", "updated_at"])
+    do_record_audit(
+        AuditAction.CREDENTIAL_REVOKED, actor=actor, subject=locked.user, resource=locked, request=request,
+        metadata={"kind": locked.kind, "reason": reason, "status_index": locked.status_index},
+    )  # fmt: skip
+    if locked.kind == Credential.Kind.CERTIFICATE:
+        transaction.on_commit(lambda: _redraw_after_revocation(locked.pk))
+    return locked
+
+
+def _redraw_after_revocation(credential_id: Any) -> None:
+    """Replace the stored PDF with one that says REVOKED (a failure here is logged: the next
+    download draws it, as ``certificate_pdf`` never serves a valid-looking file of a revoked one)."""
+    try:
+        do_store_certificate_pdf(Credential.objects.select_related("user", "enrollment__course").get(pk=credential_id))
+    except Exception as error:  # storage or rendering: the revocation itself has committed
+        log.error(
+            "certificate_pdf_not_redrawn", credential=str(credential_id), error=f"{type(error).__name__}: {error}"
+        )
+
+
+def certificate_pdf(credential: Credential) -> bytes:
+    """The certificate's PDF: read from storage when it was made, else made now and stored."""
+    drawn_revoked = f"{credential.id}-revoked" in credential.pdf
+    if credential.pdf and drawn_revoked == (credential.revoked_at is not None):
+        try:
+            with default_storage.open(credential.pdf, "rb") as stored:
+                content: bytes = stored.read()
+                return content
+        except FileNotFoundError:
+            log.warning("certificate_pdf_missing", credential=str(credential.id), name=credential.pdf)
+    return do_store_certificate_pdf(credential)
+
+
+def do_store_certificate_pdf(credential: Credential) -> bytes:
+    """Draw the certificate's PDF as it stands (valid or revoked) and keep it in the media storage."""
+    view = queries.public_view(credential)
+    content = pdf.render(
+        pdf.CertificateDrawing(
+            learner_name=view.learner_name, course_title=view.course_title, duration_days=view.duration_days,
+            issued_on=view.issued_at.date(), issuer=view.issuer, verify_url=view.verify_url,
+            certificate_id=str(view.id), paper=queries.paper_for(credential.user),
+            revoked_on=view.revoked_at.date() if view.revoked_at else None,
+        )
+    )  # fmt: skip
+    state = "revoked" if view.is_revoked else "valid"
+    name = default_storage.save(f"certificates/{credential.id}-{state}.pdf", ContentFile(content))
+    with transaction.atomic():
+        current = Credential.objects.select_for_update().get(pk=credential.pk)
+        if current.revoked_at != credential.revoked_at:  # revoked meanwhile: draw it as it is now
+            transaction.on_commit(lambda: _forget_file(name))
+            redraw = True
+        else:
+            redraw = False
+            stale = current.pdf
+            Credential.objects.filter(pk=credential.pk).update(pdf=name, updated_at=clock.now())
+    if redraw:
+        return do_store_certificate_pdf(current)
+    credential.pdf = name
+    if stale and stale != name:
+        _forget_file(stale)
+    return content
+
+
+def _forget_file(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except OSError as error:  # a file left behind costs space, never correctness
+        log.warning("certificate_pdf_not_deleted", name=name, error=f"{type(error).__name__}: {error}")

@@ -1,29 +1,103 @@
-"""The credentials app's API operations (mounted under /api/v1 by momentum/api.py).
+"""The credentials app's API operations (mounted under /api/v1 by momentum/api.py): a learner's
+certificates, the public check of one certificate and its PDF, and revocation by an admin.
 
-Open Badges 3.0 forms, public to anyone holding the link (a credential's id is a random UUID):
-a certificate's or badge's credential as JSON-LD with its embedded proof and as a VC-JWT, a
-badge's PNG with the credential baked in, and the revocation status lists. Every answer is what
-was signed at issue, read from the row.
+The Open Badges 3.0 forms are public to anyone holding the link (a credential's id is a random
+UUID): a certificate's or badge's credential as JSON-LD with its embedded proof
+(``certificate_credential``, ``badge_credential``) and as a VC-JWT (``..._jwt``), a badge's PNG
+with the credential baked in, and the revocation status lists. Every answer is what was signed at
+issue, read from the row.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Annotated, Any
-from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Path, Router
+from ninja import Path, Query, Router
 from pydantic import Field
 
-from momentum.accounts.policy import Access, api_access
+from momentum.accounts.policy import Access, api_access, caller
 from momentum.credentials import actions, badge_images, queries, signing
 from momentum.credentials.models import Credential
 from momentum.credentials.openbadges import baking, vcjwt
+from momentum.credentials.schemas import CertificateOut, MyCertificateOut, RevokedOut, RevokeIn
+from momentum.lib.pagination import Page, PageParams, paginate
 from momentum.lib.problems import NotFound, Problem
 from momentum.platform.api_problems import problems
 
 router = Router(tags=["credentials"])
+NOT_FOUND = {404: "`not_found`: no certificate has this id (unknown, malformed, or its learner's account was erased)"}
+
+
+def _mine(credential: Any) -> dict[str, Any]:
+    course = credential.enrollment.course
+    return {
+        "id": credential.id,
+        "course": {"id": course.pk, "slug": course.slug, "title": course.title},
+        "issued_at": credential.issued_at,
+        "revoked_at": credential.revoked_at,
+        "verify_url": queries.verify_url(credential.id),
+        "pdf_url": queries.pdf_url(credential.id),
+        "credential_url": queries.credential_url(credential.id),
+        "credential_jwt_url": queries.credential_jwt_url(credential.id),
+    }
+
+
+@router.get("/me/certificates", response=Page[MyCertificateOut], auth=api_access(Access.AUTHENTICATED))
+def my_certificates(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
+    """The caller's certificates, newest first, with where to check, download and share each."""
+    page = paginate(queries.certificates_of(caller(request)), paging)
+    page["items"] = [_mine(credential) for credential in page["items"]]
+    return page
+
+
+@router.get(
+    "/certificates/{id}", response=CertificateOut, auth=api_access(Access.PUBLIC), url_name="certificate",
+    openapi_extra=problems(NOT_FOUND),
+)  # fmt: skip
+def get_certificate(request: HttpRequest, id: str) -> dict[str, Any]:
+    """Whether a certificate is valid or revoked, whose it is and for which course: anyone may ask."""
+    view = queries.public_view(queries.certificate(id))
+    return {
+        "id": view.id, "status": view.status, "learner_name": view.learner_name, "course_title": view.course_title,
+        "issued_at": view.issued_at, "revoked_at": view.revoked_at,
+    }  # fmt: skip
+
+
+@router.get(
+    "/certificates/{id}/pdf", auth=api_access(Access.PUBLIC), url_name="certificate_pdf",
+    openapi_extra=problems(NOT_FOUND, responses={200: {
+        "description": "The certificate as a PDF (says REVOKED once revoked)",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }}),
+)  # fmt: skip
+def get_certificate_pdf(request: HttpRequest, id: str) -> HttpResponse:
+    """The certificate's PDF: the learner's name, the course, its length, the date, the issuer and a
+    QR code of the verify page."""
+    credential = queries.certificate(id)
+    response = HttpResponse(actions.certificate_pdf(credential), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{credential.id}.pdf"'
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@router.post(
+    "/certificates/{id}/revoke", response=RevokedOut, auth=api_access(Access.ADMIN), url_name="certificate_revoke",
+    openapi_extra=problems({404: "`not_found`: no credential has this id",
+                            422: "`validation_error`: the reason is missing, blank or too long"}),
+)  # fmt: skip
+def revoke_certificate(request: HttpRequest, id: str, body: RevokeIn) -> dict[str, Any]:
+    """Revoke a certificate (or a badge credential) with a reason; audited. Revoking again is
+    harmless: the first revocation stays."""
+    credential = actions.do_revoke_credential(
+        queries.credential(id), reason=body.reason, actor=caller(request), request=request
+    )
+    return {
+        "id": credential.id, "kind": credential.kind, "status": "revoked" if credential.is_revoked else "valid",
+        "revoked_at": credential.revoked_at, "revoke_reason": credential.revoke_reason,
+    }  # fmt: skip
+
 
 LD_JSON = "application/ld+json"
 PNG = "image/png"
@@ -44,10 +118,8 @@ def _described(media_type: str, text: str, **extra: Any) -> dict[str, Any]:
     )
 
 
-def _signed(credential_id: UUID, kind: Credential.Kind) -> Credential:
-    credential = queries.public_credential(credential_id, kind)
-    if credential is None:
-        raise NotFound("No such credential.")
+def _signed(credential: Credential) -> Credential:
+    """The credential with its signed forms (signed now if issuing could not: no key then)."""
     try:
         return actions.do_sign_credential(credential)
     except signing.CredentialKeysMissing as error:
@@ -71,63 +143,63 @@ def _jwt(credential: Credential) -> HttpResponse:
 
 
 @router.get(
-    "/certificates/{credential_id}/credential",
+    "/certificates/{id}/credential",
     auth=api_access(Access.PUBLIC),
     operation_id="certificate_credential",
     url_name="certificate_credential",
     summary="A certificate as an Open Badges 3.0 credential (JSON-LD, embedded eddsa-rdfc-2022 proof)",
     openapi_extra=_described(LD_JSON, "The OpenBadgeCredential, with credentialStatus and proof"),
 )
-def certificate_credential(request: HttpRequest, credential_id: UUID) -> HttpResponse:
-    return _ld_json(_signed(credential_id, Credential.Kind.CERTIFICATE).signed_credential)
+def certificate_credential(request: HttpRequest, id: str) -> HttpResponse:
+    return _ld_json(_signed(queries.certificate(id)).signed_credential)
 
 
 @router.get(
-    "/certificates/{credential_id}/credential.jwt",
+    "/certificates/{id}/credential.jwt",
     auth=api_access(Access.PUBLIC),
     operation_id="certificate_credential_jwt",
     url_name="certificate_credential_jwt",
     summary="A certificate as a VC-JWT (EdDSA; its kid is in /.well-known/jwks.json)",
     openapi_extra=_described(vcjwt.MEDIA_TYPE, "The credential as a compact JWS"),
 )
-def certificate_credential_jwt(request: HttpRequest, credential_id: UUID) -> HttpResponse:
-    return _jwt(_signed(credential_id, Credential.Kind.CERTIFICATE))
+def certificate_credential_jwt(request: HttpRequest, id: str) -> HttpResponse:
+    return _jwt(_signed(queries.certificate(id)))
 
 
 @router.get(
-    "/badge-credentials/{credential_id}/credential",
+    "/badge-credentials/{id}/credential",
     auth=api_access(Access.PUBLIC),
     operation_id="badge_credential",
     url_name="badge_credential",
     summary="A badge award as an Open Badges 3.0 credential (JSON-LD, embedded eddsa-rdfc-2022 proof)",
     openapi_extra=_described(LD_JSON, "The OpenBadgeCredential, with credentialStatus and proof"),
 )
-def badge_credential(request: HttpRequest, credential_id: UUID) -> HttpResponse:
-    return _ld_json(_signed(credential_id, Credential.Kind.BADGE).signed_credential)
+def badge_credential(request: HttpRequest, id: str) -> HttpResponse:
+    return _ld_json(_signed(queries.badge_credential(id)).signed_credential)
 
 
 @router.get(
-    "/badge-credentials/{credential_id}/credential.jwt",
+    "/badge-credentials/{id}/credential.jwt",
     auth=api_access(Access.PUBLIC),
     operation_id="badge_credential_jwt",
     url_name="badge_credential_jwt",
     summary="A badge award as a VC-JWT",
     openapi_extra=_described(vcjwt.MEDIA_TYPE, "The credential as a compact JWS"),
 )
-def badge_credential_jwt(request: HttpRequest, credential_id: UUID) -> HttpResponse:
-    return _jwt(_signed(credential_id, Credential.Kind.BADGE))
+def badge_credential_jwt(request: HttpRequest, id: str) -> HttpResponse:
+    return _jwt(_signed(queries.badge_credential(id)))
 
 
 @router.get(
-    "/badge-credentials/{credential_id}/image.png",
+    "/badge-credentials/{id}/image.png",
     auth=api_access(Access.PUBLIC),
     operation_id="badge_credential_image",
     url_name="badge_credential_image",
     summary="The badge's image with its signed credential baked in (iTXt chunk `openbadgecredential`)",
     openapi_extra=_described(PNG, "A PNG carrying the credential"),
 )
-def badge_credential_image(request: HttpRequest, credential_id: UUID) -> HttpResponse:
-    credential = _signed(credential_id, Credential.Kind.BADGE)
+def badge_credential_image(request: HttpRequest, id: str) -> HttpResponse:
+    credential = _signed(queries.badge_credential(id))
     if credential.badge_award is None:  # erased meanwhile
         raise NotFound("No such credential.")
     badge = credential.badge_award.badge

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.storage import default_storage
+from django.db import transaction
+
 from momentum.credentials.models import Credential
 from momentum.lib import clock
 
@@ -48,6 +51,8 @@ def export(user: Any) -> dict[str, Any]:
 def erase(user: Any) -> None:
     now = clock.now()
     live = Credential.objects.filter(user=user, erased_at__isnull=True)
+    stored = list(live.exclude(pdf="").values_list("pdf", flat=True))
+    transaction.on_commit(lambda: _delete_files(stored))
     live.filter(revoked_at__isnull=True).update(revoked_at=now, revoke_reason=ERASED_REASON, updated_at=now)
     live.update(
         erased_at=now,
@@ -58,3 +63,9 @@ def erase(user: Any) -> None:
         credential_jwt="",
         updated_at=now,
     )
+
+
+def _delete_files(names: list[str]) -> None:
+    """The stored PDFs carry the learner's name: they go with the account."""
+    for name in names:
+        default_storage.delete(name)

@@ -1,15 +1,46 @@
-"""Public documents of the credentials app outside the API: the issuer's DID document and JWK Set
-at the well-known addresses verifiers look them up (did:web; JOSE)."""
+"""Public pages of the credentials app: a certificate's verify page (no sign-in), the picture a
+shared link previews with, and the issuer's DID document and JWK Set at the well-known addresses
+verifiers look them up (did:web; JOSE)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from momentum.accounts.policy import Access, page_access
-from momentum.credentials import signing
+from momentum.credentials import cards, queries, signing
+from momentum.lib.problems import NotFound
+
+
+@page_access(Access.PUBLIC)
+@require_safe
+def verify(request: HttpRequest, id: str) -> HttpResponse:
+    """Who earned the certificate, for what, from whom, when, and whether it still holds."""
+    try:
+        certificate = queries.public_view(queries.certificate(id))
+    except NotFound:
+        return render(request, "errors/404.html", {"detail": "No certificate has this id."}, status=404)
+    image_url = certificate.course_thumbnail or queries.card_url(certificate.id)
+    context = {"certificate": certificate, "image_url": image_url}
+    response = render(request, "credentials/verify.html", context)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@page_access(Access.PUBLIC)
+@require_safe
+def card(request: HttpRequest, id: str) -> HttpResponse:
+    """The certificate as a 1200 x 630 PNG: the Open Graph and Twitter card image of the verify page."""
+    try:
+        certificate = queries.public_view(queries.certificate(id))
+    except NotFound:
+        return render(request, "errors/404.html", {"detail": "No certificate has this id."}, status=404)
+    response = HttpResponse(cards.render_card(cards.card_of(certificate)), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 def _public_json(document: dict[str, Any]) -> JsonResponse:
@@ -24,8 +55,8 @@ def _keys_missing() -> JsonResponse:
     return JsonResponse({"detail": "The site has no credential signing key yet."}, status=503)
 
 
-@require_GET
 @page_access(Access.PUBLIC)
+@require_safe
 def did_document(request: HttpRequest) -> JsonResponse:
     """did:web resolution: every key of the ring (old ones verify what they signed), newest last."""
     try:
@@ -34,8 +65,8 @@ def did_document(request: HttpRequest) -> JsonResponse:
         return _keys_missing()
 
 
-@require_GET
 @page_access(Access.PUBLIC)
+@require_safe
 def jwks(request: HttpRequest) -> JsonResponse:
     """The same keys as a JWK Set: a VC-JWT's ``kid`` is the ``kid`` of one of them."""
     try:

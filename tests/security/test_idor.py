@@ -30,20 +30,32 @@ pytestmark = pytest.mark.django_db
 #   catalogue    a published course, lesson, badge or category: the same for everyone; what a
 #                caller may read of it (non-preview lessons) is tested below
 #   owned        one person's object: strangers must get nothing
-#   capability   a secret token that is itself the credential (an emailed key, a signed link; a
-#                certificate's or badge's random public id, which its learner shares for anyone
-#                to verify: the Open Badges forms answer everyone, and nothing for an erased one)
+#   capability   a secret token that is itself the credential (an emailed key, a signed link)
+#   shared       a public id made to be handed out: a certificate's or a badge credential's (its
+#                verify page, PDF and Open Badges forms answer anyone holding the link; erasing the
+#                learner turns it off)
 #   public       the same document for everyone (a revocation status list, by its number)
 #   admin        only on admin routes (the access matrix holds non-admins off them)
 OBJECT_PARAMETERS = {
     "course": "catalogue", "slug": "catalogue", "lesson": "catalogue", "day": "catalogue",
     "badge": "catalogue", "code": "catalogue", "category": "catalogue", "lesson_id": "catalogue",
-    "payment_id": "owned", "session_id": "owned", "subscription_id": "owned", "serial": "owned",
-    "key": "capability", "uidb36": "capability", "token": "capability", "credential_id": "capability",
-    "number": "public",
+    "payment_id": "owned", "session_id": "owned", "subscription_id": "owned",
+    "key": "capability", "uidb36": "capability", "token": "capability", "number": "public",
     "id": "admin", "user": "admin", "user_id": "admin", "pk": "admin", "run_id": "admin", "table": "admin",
     "job": "admin", "document": "admin",
 }  # fmt: skip
+# Parameters whose name means something else on some paths: (path pattern, name) -> kind.
+PATH_PARAMETERS = {
+    (r"^(/api/v1)?/certificates/", "id"): "shared",
+    (r"^/api/v1/badge-credentials/", "id"): "shared",
+}
+
+
+def kind_of(path: str, name: str) -> str | None:
+    for (pattern, parameter), kind in PATH_PARAMETERS.items():
+        if parameter == name and re.search(pattern, path):
+            return kind
+    return OBJECT_PARAMETERS.get(name)
 
 
 def routes() -> list[tuple[str, str, Access, tuple[str, ...]]]:
@@ -72,14 +84,14 @@ def test_admin_parameters_appear_only_on_admin_routes() -> None:
     open_routes = [
         f"{kind} {path}"
         for kind, path, access, names in ROUTES
-        if access is not Access.ADMIN and any(OBJECT_PARAMETERS.get(n) == "admin" for n in names)
+        if access is not Access.ADMIN and any(kind_of(path, n) == "admin" for n in names)
     ]
     assert not open_routes
 
 
 OWNED_ROUTES = [
     (kind, path) for kind, path, access, names in ROUTES
-    if access is not Access.ADMIN and any(OBJECT_PARAMETERS.get(name) == "owned" for name in names)
+    if access is not Access.ADMIN and any(kind_of(path, name) == "owned" for name in names)
 ]  # fmt: skip
 
 

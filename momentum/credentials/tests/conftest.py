@@ -1,5 +1,5 @@
-"""Fixtures of the credentials tests: the published standards' artefacts, a key ring in a
-temporary folder, an issuer and a signed credential."""
+"""Fixtures of the credentials tests: a learner's certificate; the published standards' artefacts,
+a key ring in a temporary folder, an issuer and a signed credential."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
+from momentum.catalog.models import Course
+from momentum.credentials.models import Credential
 from momentum.credentials.openbadges import credential, dataintegrity, did, keys, statuslist
+from tests.factories import make_certificate, make_course
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SITE = "https://learn.example.org:8443"
@@ -76,3 +79,13 @@ def unsigned_credential(issuer: credential.Issuer, *, email: str = "ada@example.
 def signed(ring: keys.KeyRing, issuer: credential.Issuer) -> dict[str, Any]:
     method = did.verification_method(issuer.id, ring.current.kid)
     return dataintegrity.add_proof(unsigned_credential(issuer), ring.current, method, ISSUED)
+
+
+@pytest.fixture
+def course(db: None) -> Course:
+    return make_course("Sleep Better in Seven Days", slug="sleep-better", duration_days=7)
+
+
+@pytest.fixture
+def certificate(learner: Any, course: Course) -> Credential:
+    return make_certificate(learner, course)
