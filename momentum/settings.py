@@ -66,6 +66,14 @@ def _served_url() -> str:
 SITE_URL = env.str("MOMENTUM_SITE_URL", _served_url() if not DEPLOYED else "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("MOMENTUM_SITE_NAME", "Momentum")
 
+# Open Badges 3.0 credentials are signed with Ed25519 keys kept outside the database (and so
+# outside its backups and dumps): a key ring file (mode 0600) or, for containers, its JSON in
+# MOMENTUM_CREDENTIAL_KEYS. Dev and test make a key on first use; staging and prod refuse to
+# issue until `momentum credential-keys generate` has made one (check-config says so).
+CREDENTIAL_KEYS_FILE = env.path("MOMENTUM_CREDENTIAL_KEYS_FILE", DATA_DIR / "secrets" / "credential-keys.json")
+CREDENTIAL_KEYS = env.str("MOMENTUM_CREDENTIAL_KEYS", "")
+CREDENTIAL_KEYS_AUTOCREATE = not DEPLOYED
+
 
 def _refuse_unsafe_deployment() -> None:
     """A deployed profile must not run with development defaults."""

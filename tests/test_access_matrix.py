@@ -142,6 +142,8 @@ PARAMETERS: list[tuple[str, str, Callable[[World], object]]] = [
     (r"/reference-documents/", "document", lambda w: w.document.pk),
     (r"/payments/", "id", lambda w: w.owner.payments.get().pk),
     (r"/certificates/", "id", lambda w: w.owner.enrollments.get().certificate.id),
+    (r"/badge-credentials/", "id", lambda w: w.owner.badge_awards.get().credential.id),
+    (r"/credentials/status-lists/", "number", lambda w: 0),
     (r"", "badge", lambda w: "first-lesson"),
     (r"", "code", lambda w: "first-lesson"),
     (r"", "category", lambda w: w.course.category.slug),

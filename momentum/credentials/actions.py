@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from momentum.accounts.actions import do_notify
 from momentum.achievements.models import BadgeAward
 from momentum.audit.actions import do_record_audit
-from momentum.credentials import pdf, queries
+from momentum.credentials import openbadge_documents, pdf, queries, signing
 from momentum.credentials.audit_actions import AuditAction
 from momentum.credentials.models import Credential, StatusListCounter
 from momentum.learning.models import Enrollment
@@ -72,6 +72,7 @@ def do_issue_certificate(enrollment: Enrollment, *, now: datetime | None = None)
             )
     except IntegrityError:  # issued by a concurrent transaction that committed first
         return Credential.objects.get(enrollment=enrollment), False
+    _sign_at_issue(credential)
     _announce_certificate(credential, enrollment)
     return credential, True
 
@@ -114,7 +115,32 @@ def do_issue_badge_credential(award: BadgeAward) -> tuple[Credential, bool]:
             )
     except IntegrityError:
         return Credential.objects.get(badge_award=award), False
+    _sign_at_issue(credential)
     return credential, True
+
+
+def do_sign_credential(credential: Credential) -> Credential:
+    """Sign the credential's Open Badges forms (embedded proof and VC-JWT) and store them, once:
+    a credential already signed is returned as it is. Raises signing.CredentialKeysMissing when the
+    site has no key and may not make one (staging, prod)."""
+    if credential.signed_credential is not None or credential.erased_at is not None:
+        return credential
+    signed, jwt = signing.sign(openbadge_documents.build(credential))
+    credential.signed_credential, credential.credential_jwt = signed, jwt
+    Credential.objects.filter(pk=credential.pk, signed_credential__isnull=True).update(
+        signed_credential=signed, credential_jwt=jwt, updated_at=clock.now()
+    )
+    return credential
+
+
+def _sign_at_issue(credential: Credential) -> None:
+    """Issuing never fails for want of a key: the credential stays unsigned (the API answers 503
+    ``credential_keys_missing`` for its forms, check-config names the missing key) and is signed on
+    its first read once an operator has made the key."""
+    try:
+        do_sign_credential(credential)
+    except signing.CredentialKeysMissing as error:
+        log.error("credential_unsigned", credential=str(credential.pk), error=str(error))
 
 
 @transaction.atomic

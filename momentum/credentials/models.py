@@ -53,6 +53,11 @@ class Credential(models.Model):
     erased_at = models.DateTimeField(null=True, blank=True)
     # The stored PDF's storage name (default storage); blank until it is made.
     pdf = models.CharField(max_length=300, blank=True, default="")
+    # The Open Badges 3.0 forms, signed once at issue (openbadge_documents, actions.do_sign_credential):
+    # the OpenBadgeCredential with its DataIntegrityProof, and the same credential as a VC-JWT.
+    # Both or neither; erasure clears them (they hold the salted hash of the learner's email).
+    signed_credential = models.JSONField(null=True, blank=True)
+    credential_jwt = models.TextField(blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -79,6 +84,11 @@ class Credential(models.Model):
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=False) | Q(revoke_reason=""),
                 name="credential_reason_only_when_revoked",
+            ),
+            models.CheckConstraint(
+                condition=(Q(signed_credential__isnull=True) & Q(credential_jwt=""))
+                | (Q(signed_credential__isnull=False) & ~Q(credential_jwt="") & Q(erased_at__isnull=True)),
+                name="credential_signed_forms_together",
             ),
         ]
         indexes = [models.Index(fields=["user", "kind", "-issued_at"], name="credential_by_user")]

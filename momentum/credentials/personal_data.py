@@ -54,7 +54,15 @@ def erase(user: Any) -> None:
     stored = list(live.exclude(pdf="").values_list("pdf", flat=True))
     transaction.on_commit(lambda: _delete_files(stored))
     live.filter(revoked_at__isnull=True).update(revoked_at=now, revoke_reason=ERASED_REASON, updated_at=now)
-    live.update(erased_at=now, enrollment=None, badge_award=None, pdf="", updated_at=now)
+    live.update(
+        erased_at=now,
+        enrollment=None,
+        badge_award=None,
+        pdf="",
+        signed_credential=None,
+        credential_jwt="",
+        updated_at=now,
+    )
 
 
 def _delete_files(names: list[str]) -> None:

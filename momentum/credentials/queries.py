@@ -1,8 +1,10 @@
 """Reads of the credentials app: a learner's certificates, the public view of one certificate, the
-addresses each is found at, and the "Add to LinkedIn profile" link."""
+addresses each is found at, the "Add to LinkedIn profile" link, and the signed revocation status
+lists (Open Badges)."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,10 +12,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from momentum.credentials.models import Credential
+from momentum.credentials import openbadge_documents, signing
+from momentum.credentials.models import Credential, StatusListCounter
+from momentum.credentials.openbadges import statuslist
+from momentum.lib import clock
 from momentum.lib.problems import NotFound
 from momentum.sitesettings.queries import site_name
 
@@ -21,6 +27,7 @@ from momentum.sitesettings.queries import site_name
 LETTER_COUNTRIES = frozenset({"BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"})
 LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
 UNNAMED_LEARNER = "A learner"
+STATUS_LIST_CACHE_SECONDS = 24 * 3600
 
 
 def _absolute(path: str) -> str:
@@ -54,6 +61,14 @@ def credential_url(credential_id: uuid.UUID) -> str:
 
 def credential_jwt_url(credential_id: uuid.UUID) -> str:
     return _api_url("certificate_credential_jwt", credential_id, "credential.jwt")
+
+
+def badge_credential_url(credential_id: uuid.UUID) -> str:
+    return _absolute(reverse("api:badge_credential", args=[str(credential_id)]))
+
+
+def badge_image_url(credential_id: uuid.UUID) -> str:
+    return _absolute(reverse("api:badge_credential_image", args=[str(credential_id)]))
 
 
 def certificates_of(user: Any) -> QuerySet[Credential]:
@@ -91,6 +106,18 @@ def credential(credential_id: uuid.UUID | str) -> Credential:
         )
     if found is None:
         raise NotFound("No credential has this id.")
+    return found
+
+
+def badge_credential(credential_id: uuid.UUID | str) -> Credential:
+    """The badge credential with this public id, or 404 ``not_found`` (unknown, malformed, a
+    certificate's id, or its learner erased)."""
+    try:
+        found = credential(credential_id)
+    except NotFound:
+        found = None
+    if found is None or found.kind != Credential.Kind.BADGE:
+        raise NotFound("No badge credential has this id.")
     return found
 
 
@@ -191,3 +218,37 @@ def public_view(credential: Credential) -> PublicCertificate:
 def paper_for(user: Any) -> str:
     """ "letter" for a learner in a US Letter country (their profile's country), else "a4"."""
     return "letter" if str(getattr(user, "country", "")).upper() in LETTER_COUNTRIES else "a4"
+
+
+def revoked_positions(first: int, count: int) -> list[int]:
+    """The revoked status indexes in [first, first + count), relative to ``first``."""
+    indexes = Credential.objects.filter(
+        revoked_at__isnull=False, status_index__gte=first, status_index__lt=first + count
+    ).values_list("status_index", flat=True)
+    return sorted(index - first for index in indexes)
+
+
+def last_status_list() -> int:
+    """The number of the last status list in use (0 before any credential: list 0 exists, empty)."""
+    taken = StatusListCounter.objects.filter(pk=1).values_list("next_index", flat=True).first() or 0
+    return max(taken - 1, 0) // statuslist.LIST_SIZE
+
+
+def signed_status_list(number: int) -> dict[str, Any]:
+    """The signed BitstringStatusListCredential of list ``number``. Signed again only when its
+    revoked positions (or the signing key) change: cached under their digest."""
+    revoked = revoked_positions(number * statuslist.LIST_SIZE, statuslist.LIST_SIZE)
+    kid = signing.key_ring().current.kid
+    digest = hashlib.sha256(f"{number}:{kid}:{settings.SITE_URL}:{revoked}".encode()).hexdigest()
+    key = f"credentials:status-list:{digest}"
+    document: dict[str, Any] | None = cache.get(key)
+    if document is None:
+        unsigned = statuslist.list_credential(
+            list_url=openbadge_documents.status_list_url(number),
+            issuer_id=signing.issuer_id(),
+            set_bits=revoked,
+            valid_from=clock.now(),
+        )
+        document, _jwt = signing.sign(unsigned)
+        cache.set(key, document, STATUS_LIST_CACHE_SECONDS)
+    return document

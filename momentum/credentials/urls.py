@@ -10,4 +10,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("certificates/<str:id>/card.png", views.card, name="card"),
     path("studio/certificates/", studio_views.certificates, name="studio_certificates"),
     path("studio/certificates/<str:id>/revoke/", studio_views.revoke, name="studio_revoke"),
+    path(".well-known/did.json", views.did_document, name="did_document"),
+    path(".well-known/jwks.json", views.jwks, name="jwks"),
 ]

@@ -1,14 +1,17 @@
-"""Public pages of the credentials app: a certificate's verify page (no sign-in) and the picture a
-shared link previews with."""
+"""Public pages of the credentials app: a certificate's verify page (no sign-in), the picture a
+shared link previews with, and the issuer's DID document and JWK Set at the well-known addresses
+verifiers look them up (did:web; JOSE)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from momentum.accounts.policy import Access, page_access
-from momentum.credentials import cards, queries
+from momentum.credentials import cards, queries, signing
 from momentum.lib.problems import NotFound
 
 
@@ -38,3 +41,35 @@ def card(request: HttpRequest, id: str) -> HttpResponse:
     response = HttpResponse(cards.card_png(cards.card_of(certificate)), content_type="image/png")
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def _public_json(document: dict[str, Any]) -> JsonResponse:
+    response = JsonResponse(document, json_dumps_params={"indent": 2})
+    # Verifiers run in other sites' pages too; these documents hold only public keys.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _keys_missing() -> JsonResponse:
+    return JsonResponse({"detail": "The site has no credential signing key yet."}, status=503)
+
+
+@page_access(Access.PUBLIC)
+@require_safe
+def did_document(request: HttpRequest) -> JsonResponse:
+    """did:web resolution: every key of the ring (old ones verify what they signed), newest last."""
+    try:
+        return _public_json(signing.did_document())
+    except signing.CredentialKeysMissing:
+        return _keys_missing()
+
+
+@page_access(Access.PUBLIC)
+@require_safe
+def jwks(request: HttpRequest) -> JsonResponse:
+    """The same keys as a JWK Set: a VC-JWT's ``kid`` is the ``kid`` of one of them."""
+    try:
+        return _public_json(signing.jwks())
+    except signing.CredentialKeysMissing:
+        return _keys_missing()

@@ -104,11 +104,30 @@ def _host_matches(host: str, allowed: str) -> bool:
     return host == allowed
 
 
+def credential_keys() -> dict[str, Any]:
+    """Open Badges credentials need a signing key: staging and prod never make one by themselves."""
+    from momentum.credentials import signing
+    from momentum.credentials.openbadges.keys import KeyRingError
+
+    where = "MOMENTUM_CREDENTIAL_KEYS" if settings.CREDENTIAL_KEYS else str(settings.CREDENTIAL_KEYS_FILE)
+    try:
+        ring = signing.key_ring()
+    except (signing.CredentialKeysMissing, KeyRingError) as error:
+        return check(where, False, str(error))
+    return check(where, True, f"{len(ring.keys)} key(s); {ring.current.kid} signs")
+
+
 def all_checks() -> dict[str, Any]:
-    return {"ai_providers": ai_providers(), "payments": payments(), "mail": mail(), "site_url": site_url()}
+    return {
+        "ai_providers": ai_providers(),
+        "payments": payments(),
+        "mail": mail(),
+        "site_url": site_url(),
+        "credential_keys": credential_keys(),
+    }
 
 
 def failures(checks: dict[str, Any]) -> list[str]:
     """The names of the checks that failed ("ai_providers.text", "mail", ...)."""
     failed = [f"ai_providers.{kind}" for kind, item in checks["ai_providers"].items() if not item["ok"]]
-    return failed + [name for name in ("payments", "mail", "site_url") if not checks[name]["ok"]]
+    return failed + [name for name in ("payments", "mail", "site_url", "credential_keys") if not checks[name]["ok"]]

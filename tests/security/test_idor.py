@@ -31,19 +31,24 @@ pytestmark = pytest.mark.django_db
 #                caller may read of it (non-preview lessons) is tested below
 #   owned        one person's object: strangers must get nothing
 #   capability   a secret token that is itself the credential (an emailed key, a signed link)
-#   shared       a public id made to be handed out: a certificate's (its verify page, PDF and
-#                credentials answer anyone holding the link; erasing the learner turns it off)
+#   shared       a public id made to be handed out: a certificate's or a badge credential's (its
+#                verify page, PDF and Open Badges forms answer anyone holding the link; erasing the
+#                learner turns it off)
+#   public       the same document for everyone (a revocation status list, by its number)
 #   admin        only on admin routes (the access matrix holds non-admins off them)
 OBJECT_PARAMETERS = {
     "course": "catalogue", "slug": "catalogue", "lesson": "catalogue", "day": "catalogue",
     "badge": "catalogue", "code": "catalogue", "category": "catalogue", "lesson_id": "catalogue",
     "payment_id": "owned", "session_id": "owned", "subscription_id": "owned",
-    "key": "capability", "uidb36": "capability", "token": "capability",
+    "key": "capability", "uidb36": "capability", "token": "capability", "number": "public",
     "id": "admin", "user": "admin", "user_id": "admin", "pk": "admin", "run_id": "admin", "table": "admin",
     "job": "admin", "document": "admin",
 }  # fmt: skip
 # Parameters whose name means something else on some paths: (path pattern, name) -> kind.
-PATH_PARAMETERS = {(r"^(/api/v1)?/certificates/", "id"): "shared"}
+PATH_PARAMETERS = {
+    (r"^(/api/v1)?/certificates/", "id"): "shared",
+    (r"^/api/v1/badge-credentials/", "id"): "shared",
+}
 
 
 def kind_of(path: str, name: str) -> str | None:

@@ -134,7 +134,8 @@ def test_my_badges_link_each_award_to_its_credential(api_as: Any, learner: Any) 
 
     [item] = api_as(learner).get("/me/badges").json()["items"]
 
-    assert item["credential_url"] == f"{_site()}/api/v1/certificates/{history.badge_credential.id}/credential"
+    assert item["credential_url"] == f"{_site()}/api/v1/badge-credentials/{history.badge_credential.id}/credential"
+    assert item["credential_image_url"] == f"{_site()}/api/v1/badge-credentials/{history.badge_credential.id}/image.png"
 
 
 def test_an_erased_learners_certificate_is_not_found(
