@@ -17,12 +17,15 @@ class Entry:
     label: str
     url_name: str
     access: Access = Access.PUBLIC
+    unless: Access | None = None  # hidden from whoever passes this access (an admin has their own entry)
 
 
 MAIN = [
     Entry("Courses", "catalog:list"),
     Entry("Dashboard", "learning:dashboard", Access.AUTHENTICATED),
     Entry("Studio", "analytics:studio_dashboard", Access.ADMIN),
+    # An instructor's studio is their courses (and generating them): the rest is the admins'.
+    Entry("Studio", "catalog:studio_courses", Access.COURSE_STAFF, unless=Access.ADMIN),
 ]
 
 PROFILE = [
@@ -34,8 +37,8 @@ PROFILE = [
 
 STUDIO = [
     Entry("Dashboard", "analytics:studio_dashboard", Access.ADMIN),
-    Entry("Courses", "catalog:studio_courses", Access.ADMIN),
-    Entry("Generate", "generation:studio_generate", Access.ADMIN),
+    Entry("Courses", "catalog:studio_courses", Access.COURSE_STAFF),
+    Entry("Generate", "generation:studio_generate", Access.COURSE_STAFF),
     Entry("Users", "accounts:studio_users", Access.ADMIN),
     Entry("Analytics", "analytics:studio_analytics", Access.ADMIN),
     Entry("Payments", "billing:studio_payments", Access.ADMIN),
@@ -62,6 +65,8 @@ def _visible(request: HttpRequest, entries: list[Entry]) -> list[dict[str, Any]]
         if url is None:
             continue
         if entry.access is not Access.PUBLIC and (not user.is_authenticated or refusal(user, entry.access)):
+            continue
+        if entry.unless is not None and user.is_authenticated and refusal(user, entry.unless) is None:
             continue
         current = request.path == url or (url not in ("/", "/studio/") and request.path.startswith(url))
         items.append({"label": entry.label, "url": url, "current": current})

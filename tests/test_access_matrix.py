@@ -1,4 +1,4 @@
-"""The authorisation matrix: every page and every API operation, called as five personas, answers
+"""The authorisation matrix: every page and every API operation, called as six personas, answers
 as the access it declares (momentum/accounts/policy.py) says it must.
 
 Data-driven: operations and pages are discovered from the URL configuration and the API, their
@@ -11,11 +11,13 @@ parameter nobody has given a value yet: then the test says which one to add to P
     free         FREE, verified
     premium      PREMIUM, verified
     admin        ADMIN, verified
+    instructor   INSTRUCTOR, verified, owner of the world's courses, generation job and reference document
 
 "Denied" is 401 (API) or a redirect to the sign-in page (pages) for anonymous callers, and 403
 for signed-in callers whose account does not qualify. "Allowed" is any answer that is neither
 and is not a server error (a 404, 409 or 422 means the caller was let in and the input judged).
-Object-level rules (OWNER) and guessing other people's IDs have their own tests below.
+Object-level rules (OWNER) and guessing other people's IDs have their own tests below; another
+instructor's course (COURSE_STAFF) has its own in tests/security/test_idor.py.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from momentum.api import api
 from momentum.assessments.actions import do_put_quiz
 from momentum.assessments.specs import OptionSpec, QuestionKind, QuestionSpec, QuizSpec
 from momentum.billing.models import Payment, Subscription
-from momentum.catalog.models import Category, Course
+from momentum.catalog.models import Category, Course, CourseInstructor
 from momentum.generation.models import GenerationJob
 from momentum.generation.references.models import ReferenceDocument
 from momentum.learning.reminders import unsubscribe_token
@@ -50,7 +52,7 @@ from tests.test_access_declared import page_access as declared_page_access
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ("anonymous", "unverified", "free", "premium", "admin")
+PERSONAS = ("anonymous", "unverified", "free", "premium", "admin", "instructor")
 
 
 # --- Who is let in, by declared access ------------------------------------------------------
@@ -70,6 +72,8 @@ def admitted(access: Access, persona: str) -> bool | None:
         Access.VERIFIED: persona != "unverified",
         Access.PREMIUM: persona in ("premium", "admin"),
         Access.ADMIN: persona == "admin",
+        # the instructor persona runs the world's courses: the course-level check lets them in too
+        Access.COURSE_STAFF: persona in ("admin", "instructor"),
     }[access]
 
 
@@ -85,6 +89,7 @@ class World:
     document: ReferenceDocument
     owner: User  # a learner whose objects strangers try to reach
     stranger: User
+    co_instructor: User  # teaches the world's course with the instructor persona
 
 
 @pytest.fixture
@@ -94,23 +99,30 @@ def world(db: None) -> World:
         "free": make_user("fred@example.com"),
         "premium": make_user("pia@example.com", role=Role.PREMIUM),
         "admin": make_user("ada@example.com", role=Role.ADMIN),
+        "instructor": make_user("ines.instructor@example.com", role=Role.INSTRUCTOR),
     }
     owner = make_user("owen.owner@example.com")
     course = make_course("Matrix course", slug="matrix-course")
+    co_instructor = make_user("cora.coinstructor@example.com", role=Role.INSTRUCTOR)
     history = make_history(owner, course)
     do_put_quiz(None, course.lessons.get(day=1), QuizSpec(questions=(QuestionSpec(
         QuestionKind.TRUE_FALSE, "Is this a quiz?", "", (OptionSpec("True", True), OptionSpec("False", False))
     ),)))  # fmt: skip
     draft = make_course("Draft course", slug="matrix-draft")
     Course.objects.filter(pk=draft.pk).update(status="DRAFT", published_at=None)
+    Course.objects.filter(pk__in=[course.pk, draft.pk]).update(owner=users["instructor"])
+    course.refresh_from_db()
+    CourseInstructor.objects.create(course=course, user=co_instructor, added_by=users["instructor"])
     job = GenerationJob.objects.create(
-        created_by=users["admin"], topic="Sleep", category=Category.objects.earliest("pk"), duration_days=7
+        created_by=users["instructor"], topic="Sleep", category=Category.objects.earliest("pk"), duration_days=7
     )
     document = ReferenceDocument.objects.create(
-        file="references/matrix.pdf", filename="matrix.pdf", size_bytes=10, sha256="0" * 64, uploaded_by=users["admin"]
-    )
+        file="references/matrix.pdf", filename="matrix.pdf", size_bytes=10, sha256="0" * 64,
+        uploaded_by=users["instructor"],
+    )  # fmt: skip
     del history
-    return World(users, course, draft, job, document, owner, make_user("sam.stranger@example.com"))
+    stranger = make_user("sam.stranger@example.com")
+    return World(users, course, draft, job, document, owner, stranger, co_instructor)
 
 
 def _sandbox_session(world: World) -> str:
@@ -163,6 +175,7 @@ PARAMETERS: list[tuple[str, str, Callable[[World], object]]] = [
     (r"/enrollments/", "id", lambda w: w.owner.enrollments.get().pk),
     (r"/studio/generate/", "job", lambda w: w.job.pk),
     (r"/studio/analytics/", "table", lambda w: "daily"),
+    (r"/instructors/", "instructor", lambda w: w.co_instructor.pk),
 ]
 
 
@@ -326,10 +339,22 @@ def _comparable(export: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in export.items() if key != "exported_at"}
 
 
+# A course's staff name its co-instructors by ID to remove them: the ID only ever selects a row of
+# the course's own staff (catalog.actions.do_remove_co_instructor), never reads or changes the person.
+COURSE_STAFF_PEOPLE = {("DELETE", "/api/v1/courses/{course}/instructors/{instructor}")}
+
+
 def test_people_are_addressed_by_id_only_in_admin_operations() -> None:
-    """Personal resources live under /me; an operation naming a person by ID must be an admin one."""
-    personal = re.compile(r"/(users|accounts|people|learners)/\{|\{(user|user_id|account)\}")
-    open_to_others = [f"{m} {p} ({a})" for m, p, a in OPERATIONS if personal.search(p) and a is not Access.ADMIN]
+    """Personal resources live under /me; an operation naming a person by ID must be an admin one
+    (or one of a course's staff acting on that course's own staff list)."""
+    personal = re.compile(r"/(users|accounts|people|learners|instructors)/\{|\{(user|user_id|account|instructor)\}")
+    open_to_others = [
+        f"{m} {p} ({a})"
+        for m, p, a in OPERATIONS
+        if personal.search(p)
+        and a is not Access.ADMIN
+        and not (a is Access.COURSE_STAFF and (m, p) in COURSE_STAFF_PEOPLE)
+    ]
 
     assert not open_to_others
 
@@ -352,3 +377,5 @@ def test_every_persona_is_who_the_matrix_says(world: World) -> None:
     assert (users["free"].email_verified, users["free"].role) == (True, Role.FREE)
     assert users["premium"].role == Role.PREMIUM
     assert users["admin"].role == Role.ADMIN
+    assert users["instructor"].role == Role.INSTRUCTOR
+    assert world.course.owner == users["instructor"]

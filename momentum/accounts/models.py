@@ -18,6 +18,7 @@ from momentum.lib.timestamps import Timestamped
 
 class Role(models.TextChoices):
     ADMIN = "ADMIN", "Admin"
+    INSTRUCTOR = "INSTRUCTOR", "Instructor"
     PREMIUM = "PREMIUM", "Premium learner"
     FREE = "FREE", "Learner"
 
@@ -134,6 +135,10 @@ class User(AbstractBaseUser, Timestamped):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.role == Role.INSTRUCTOR
 
     @property
     def is_premium(self) -> bool:

@@ -8,6 +8,10 @@ A test walks every URL pattern and every OpenAPI operation and fails on an undec
     VERIFIED       signed in with a verified email address (enrol, buy)
     PREMIUM        signed in with the PREMIUM or ADMIN role
     ADMIN          signed in with the ADMIN role
+    COURSE_STAFF   signed in with the ADMIN or INSTRUCTOR role; the operation then names its course
+                   with ``momentum.catalog.queries.staffed_course_or_404`` (or, holding the course,
+                   ``momentum.catalog.staff.require_course_staff``), which answers 403
+                   ``not_course_owner`` to anyone but an admin, the course's owner or a co-instructor
     OWNER          signed in; the action itself checks the object belongs to the caller
     PROVIDER       no account: the request proves itself with a provider signature
 """
@@ -41,17 +45,35 @@ class Access(StrEnum):
     VERIFIED = "verified"
     PREMIUM = "premium"
     ADMIN = "admin"
+    COURSE_STAFF = "course_staff"
     OWNER = "owner"
     PROVIDER = "provider"
 
 
-SIGNED_IN = {Access.AUTHENTICATED, Access.VERIFIED, Access.PREMIUM, Access.ADMIN, Access.OWNER}
+SIGNED_IN = {
+    Access.AUTHENTICATED, Access.VERIFIED, Access.PREMIUM, Access.ADMIN, Access.COURSE_STAFF, Access.OWNER
+}  # fmt: skip
+STAFF = {Access.ADMIN, Access.COURSE_STAFF}  # the studio's accesses: rate-limited per account
+
+
+class NotCourseOwner(Problem):
+    """403 ``not_course_owner``: a course-staff operation on a course the caller does not run.
+
+    Raised by ``momentum.catalog.staff.require_course_staff``; an API operation answers it as
+    problem+json, a page (``page_access``) as the 403 page."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            403, "not_course_owner", "Only this course's owner, its co-instructors and admins may do this."
+        )
 
 
 def refusal(user: User, access: Access) -> Problem | None:
     """Why a signed-in user may not pass ``access``, or None when they may."""
     if access is Access.ADMIN and not user.is_admin:
         return Problem(403, "admin_required", "This needs an admin account.")
+    if access is Access.COURSE_STAFF and not (user.is_admin or user.is_instructor):
+        return Problem(403, "instructor_required", "This needs an instructor or admin account.")
     if access is Access.PREMIUM and not user.is_premium:
         return Problem(403, "premium_required", "This needs a premium plan.")
     if access is Access.VERIFIED and not user.email_verified:
@@ -64,7 +86,7 @@ def _authorise(request: HttpRequest, user: User, access: Access) -> User:
     problem = refusal(user, access)
     if problem is not None:
         raise problem
-    if access is Access.ADMIN:
+    if access in STAFF:
         retry_after = request_limits.admin_retry_after(user.pk)
         if retry_after is not None:
             raise request_limits.rate_limited_problem(retry_after)
@@ -206,11 +228,14 @@ def page_access(access: Access) -> Callable[[View], View]:
                 problem = refusal(user, access)
                 if problem is not None:
                     return render(request, "errors/403.html", {"problem": problem}, status=403)
-                if access is Access.ADMIN:
+                if access in STAFF:
                     retry_after = request_limits.admin_retry_after(user.pk)
                     if retry_after is not None:
                         return request_limits.too_many_requests(request, retry_after)
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except NotCourseOwner as refused:
+                return render(request, "errors/403.html", {"problem": refused}, status=403)
 
         wrapper.momentum_access = access  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]

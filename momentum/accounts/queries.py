@@ -51,3 +51,17 @@ def active_api_sessions(user: User) -> int:
         .distinct()
         .count()
     )
+
+
+def active_admins() -> list[User]:
+    """The accounts told when something waits for an admin (a course to approve)."""
+    from momentum.accounts.models import Role
+
+    return list(User.objects.filter(role=Role.ADMIN, is_active=True, erased_at__isnull=True).order_by("pk"))
+
+
+def active_instructor_by_email(email: str) -> User | None:
+    """The active INSTRUCTOR account with this address (a course owner adding a co-instructor)."""
+    from momentum.accounts.models import Role
+
+    return User.objects.filter(email=email.strip().lower(), role=Role.INSTRUCTOR, is_active=True).first()

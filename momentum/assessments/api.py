@@ -10,7 +10,7 @@ from ninja import Query, Router, Status
 from momentum.accounts.policy import Access, api_access, caller
 from momentum.assessments import actions, queries, stats
 from momentum.assessments.schemas import AttemptIn, AttemptOut, AuthorQuizOut, LearnerQuizOut, QuestionStatOut, QuizIn
-from momentum.catalog.queries import lesson_of, visible_course_or_404, visible_lesson_or_404
+from momentum.catalog.queries import lesson_of, staffed_course_or_404, visible_lesson_or_404
 from momentum.learning.queries import ensure_lesson_open
 from momentum.lib.pagination import Page, PageParams
 from momentum.lib.problems import NotFound, Problem
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # annotations only
     from momentum.catalog.models import Lesson
 
 router = Router(tags=["quizzes"])
-ADMIN = api_access(Access.ADMIN)
+STAFF = api_access(Access.COURSE_STAFF)
 NO_QUIZ = "`no_quiz`: the lesson has no quiz"
 
 
@@ -72,14 +72,14 @@ def submit_attempt(request: HttpRequest, course: str, lesson: int, body: Attempt
 
 
 def _admin_lesson(request: HttpRequest, course: str, lesson: int) -> Lesson:
-    found = lesson_of(visible_course_or_404(request.user, course), lesson)
+    found = lesson_of(staffed_course_or_404(request.user, course), lesson)
     if found is None:
         raise NotFound("This course has no such lesson.")
     return found
 
 
 @router.put(
-    "/courses/{course}/lessons/{lesson}/quiz", response=AuthorQuizOut, auth=ADMIN,
+    "/courses/{course}/lessons/{lesson}/quiz", response=AuthorQuizOut, auth=STAFF,
     openapi_extra=problems({422: "`validation_error`: each error names the question that breaks a rule"}),
 )  # fmt: skip
 def put_quiz(request: HttpRequest, course: str, lesson: int, body: QuizIn) -> Any:
@@ -94,14 +94,14 @@ def put_quiz(request: HttpRequest, course: str, lesson: int, body: QuizIn) -> An
         ) from None  # fmt: skip
 
 
-@router.get("/courses/{course}/lessons/{lesson}/quiz/key", response=AuthorQuizOut, auth=ADMIN,
+@router.get("/courses/{course}/lessons/{lesson}/quiz/key", response=AuthorQuizOut, auth=STAFF,
             openapi_extra=problems({404: NO_QUIZ}))  # fmt: skip
 def get_quiz_key(request: HttpRequest, course: str, lesson: int) -> Any:
     """The lesson's quiz with its answers, as its author edits it."""
     return _quiz_or_404(_admin_lesson(request, course, lesson))
 
 
-@router.delete("/courses/{course}/lessons/{lesson}/quiz", response={204: None}, auth=ADMIN,
+@router.delete("/courses/{course}/lessons/{lesson}/quiz", response={204: None}, auth=STAFF,
                openapi_extra=problems({404: NO_QUIZ}))  # fmt: skip
 def delete_quiz(request: HttpRequest, course: str, lesson: int) -> Status[None]:
     """Remove the lesson's quiz and its attempts."""
@@ -110,11 +110,11 @@ def delete_quiz(request: HttpRequest, course: str, lesson: int) -> Status[None]:
     return Status(204, None)
 
 
-@router.get("/courses/{course}/quiz-stats", response=Page[QuestionStatOut], auth=ADMIN)
+@router.get("/courses/{course}/quiz-stats", response=Page[QuestionStatOut], auth=STAFF)
 def quiz_stats(request: HttpRequest, course: str, paging: Query[PageParams]) -> dict[str, Any]:
     """Every quiz question of the course in day order: attempts, % correct, discrimination,
     needs_attention (percent_correct < 50 or discrimination < 0)."""
-    rows = stats.question_stats(visible_course_or_404(request.user, course))
+    rows = stats.question_stats(staffed_course_or_404(request.user, course))
     start = (paging.page - 1) * paging.page_size
     return {"items": rows[start : start + paging.page_size], "count": len(rows), "page": paging.page,
             "page_size": paging.page_size}  # fmt: skip

@@ -22,12 +22,12 @@ KINDS = [
 ]
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_http_methods(["GET", "POST"])
 def quiz_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     """Write or change the quiz of a lesson. The editor's add/remove buttons and "Preview" post the
     form back with the change; "Save" replaces the lesson's quiz (422 with the problems listed)."""
-    course = studio_queries.course(pk)
+    course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is None:
         messages.error(request, f"Write day {day}'s lesson before its quiz.")
@@ -46,21 +46,21 @@ def quiz_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     return render(request, "assessments/studio/quiz_edit.html", context, status=422 if draft.problems else 200)
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def quiz_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
-    course = studio_queries.course(pk)
+    course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is not None and actions.do_delete_quiz(caller(request), lesson, request=request):
         messages.success(request, f"Day {day}'s quiz removed.")
     return redirect(reverse("catalog:studio_course", args=[course.pk]) + f"#day-{day}")
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_http_methods(["GET"])
 def quiz_report(request: HttpRequest, pk: int) -> HttpResponse:
     """How each quiz question of the course performs, with the ones to look at flagged."""
-    course = studio_queries.course(pk)
+    course = studio_queries.course(pk, request.user)
     rows = stats.question_stats(course)
     context = {"course": course, "rows": rows, "flagged": sum(1 for row in rows if row.needs_attention)}
     return render(request, "assessments/studio/quiz_report.html", context)

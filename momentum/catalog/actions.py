@@ -9,14 +9,17 @@ from typing import Any
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from momentum.accounts.models import User
+from momentum.accounts.models import Role, User
 from momentum.audit.actions import do_record_audit
 from momentum.catalog.audit_actions import AuditAction
-from momentum.catalog.models import DURATIONS, Category, Course, Lesson, Level, Pacing, Status
-from momentum.lib.problems import Conflict, Invalid
+from momentum.catalog.models import DURATIONS, Category, Course, CourseInstructor, Lesson, Level, Pacing, Status
+from momentum.lib.problems import Conflict, Invalid, NotFound
 from momentum.lib.slugs import unique_slug
+from momentum.sitesettings.models import InstructorPublishing
+from momentum.sitesettings.queries import site_settings
 
 
 @transaction.atomic
@@ -50,6 +53,7 @@ def do_create_course(
         price_cents=price_cents,
         metadata=metadata or {},
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        owner=actor if getattr(actor, "is_authenticated", False) else None,
     )
     do_record_audit(
         AuditAction.COURSE_CREATED, actor=actor, resource=course, request=request, metadata={"title": title}
@@ -132,9 +136,20 @@ def unreviewed_days(course: Course) -> list[int]:
     return sorted(days | set(lessons_with_unreviewed_quiz(course)))
 
 
+def needs_approval(actor: User | None) -> bool:
+    """Whether ``actor``'s publish only asks an admin to publish (the site's instructor setting)."""
+    if actor is None or actor.is_admin:
+        return False
+    return site_settings().instructor_publishing == InstructorPublishing.APPROVAL
+
+
 @transaction.atomic
 def do_publish_course(course: Course, *, actor: User | None = None, request: HttpRequest | None = None) -> Course:
-    """Publish a course that has exactly one lesson for each of its days, every one reviewed."""
+    """Publish a course that has exactly one lesson for each of its days, every one reviewed.
+
+    An instructor on a site where an admin approves asks instead: the course (checked the same
+    way) keeps its status and waits in the admins' approval queue (``publish_requested_at``);
+    the admins are notified; an admin's publish approves it."""
     course = Course.objects.select_for_update().get(pk=course.pk)
     gaps = missing_days(course)
     if gaps:
@@ -155,13 +170,76 @@ def do_publish_course(course: Course, *, actor: User | None = None, request: Htt
             "not been reviewed. Edit them or mark them reviewed, then publish.",
             days=unreviewed,
         )
+    if course.status != Status.PUBLISHED and needs_approval(actor):
+        if course.publish_requested_at is None:
+            course.publish_requested_at = timezone.now()
+            course.save(update_fields=["publish_requested_at", "updated_at"])
+            do_record_audit(AuditAction.COURSE_PUBLISH_REQUESTED, actor=actor, resource=course, request=request)
+            _tell_admins_of_request(course, actor)
+        return course
     if course.status != Status.PUBLISHED:
         course.status = Status.PUBLISHED
         course.published_at = course.published_at or timezone.now()
         course.archived_at = None
-        course.save(update_fields=["status", "published_at", "archived_at", "updated_at"])
+        course.publish_requested_at = None
+        course.save(update_fields=["status", "published_at", "archived_at", "publish_requested_at", "updated_at"])
         do_record_audit(AuditAction.COURSE_PUBLISHED, actor=actor, resource=course, request=request)
     return course
+
+
+def _tell_admins_of_request(course: Course, actor: User | None) -> None:
+    from momentum.accounts.actions import do_notify
+    from momentum.accounts.queries import active_admins
+
+    url = reverse("catalog:studio_course", args=[course.pk])
+    who = actor.name if actor is not None else "An instructor"
+    for admin in active_admins():
+        do_notify(
+            admin, kind="course_publish_requested", title=f"“{course.title}” awaits your approval",
+            body=f"{who} asked to publish it. Publishing it approves it.", url=url, once=True,
+        )  # fmt: skip
+
+
+@transaction.atomic
+def do_add_co_instructor(
+    course: Course, user: User, *, actor: User | None = None, request: HttpRequest | None = None
+) -> CourseInstructor:
+    """Let another INSTRUCTOR run ``course`` too (audited, and they are told); 422 for an account
+    that is not an active instructor, 409 ``already_course_staff`` for its owner or a co-instructor."""
+    if not (user.is_active and user.role == Role.INSTRUCTOR):
+        raise Invalid("email", "no active instructor account has this address", rule="instructor")
+    if course.owner_id == user.pk:
+        raise Conflict("already_course_staff", "This instructor owns the course.")
+    try:
+        with transaction.atomic():
+            row = CourseInstructor.objects.create(course=course, user=user, added_by=actor)
+    except IntegrityError:
+        raise Conflict("already_course_staff", "This instructor already teaches this course.") from None
+    do_record_audit(
+        AuditAction.COURSE_CO_INSTRUCTOR_ADDED, actor=actor, resource=course, request=request,
+        metadata={"user_id": user.pk},
+    )  # fmt: skip
+    from momentum.accounts.actions import do_notify
+
+    do_notify(
+        user, kind="course_co_instructor_added", title=f"You now teach “{course.title}”",
+        body="It is in your studio's course list.", url=reverse("catalog:studio_course", args=[course.pk]),
+    )  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def do_remove_co_instructor(
+    course: Course, user_id: int, *, actor: User | None = None, request: HttpRequest | None = None
+) -> None:
+    """Take ``course`` out of a co-instructor's hands (audited); 404 when they are not one."""
+    deleted, _ = CourseInstructor.objects.filter(course=course, user_id=user_id).delete()
+    if not deleted:
+        raise NotFound("This account is not a co-instructor of this course.")
+    do_record_audit(
+        AuditAction.COURSE_CO_INSTRUCTOR_REMOVED, actor=actor, resource=course, request=request,
+        metadata={"user_id": user_id},
+    )  # fmt: skip
 
 
 def do_set_thumbnail(

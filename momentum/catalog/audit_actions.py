@@ -11,8 +11,11 @@ from enum import StrEnum
 
 class AuditAction(StrEnum):
     COURSE_ARCHIVED = "course.archived"
+    COURSE_CO_INSTRUCTOR_ADDED = "course.co_instructor_added"
+    COURSE_CO_INSTRUCTOR_REMOVED = "course.co_instructor_removed"
     COURSE_CREATED = "course.created"
     COURSE_DELETED = "course.deleted"
+    COURSE_PUBLISH_REQUESTED = "course.publish_requested"
     COURSE_PUBLISHED = "course.published"
     COURSE_THUMBNAIL_CHANGED = "course.thumbnail_changed"
     COURSE_UPDATED = "course.updated"

@@ -78,6 +78,15 @@ class Course(Timestamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who runs the course with the admins: its creator (null: site-owned, admins only) and the
+    # co-instructors the owner adds (CourseInstructor). momentum/catalog/staff.py decides from these.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_courses"
+    )
+    # An instructor asked to publish on a site where an admin approves: the course waits, still a
+    # draft (or archived), in the admins' approval queue until an admin publishes it or it is edited
+    # back out of it by a new request. Never set on a published course.
+    publish_requested_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     # Kept by database triggers on lesson and enrollment inserts and deletes.
@@ -100,6 +109,10 @@ class Course(Timestamped):
                 condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
                 name="course_published_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(publish_requested_at__isnull=True) | ~Q(status=Status.PUBLISHED),
+                name="course_published_not_awaiting_approval",
+            ),
         ]
         indexes = [
             # The catalogue lists published courses filtered by category/duration/level and
@@ -118,6 +131,27 @@ class Course(Timestamped):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+
+class CourseInstructor(models.Model):
+    """A co-instructor of a course: an INSTRUCTOR the course's owner (or an admin) added to run it too."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="co_instructors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="co_instructed")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["course", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="course_instructor_once"),
+        ]
+        indexes = [models.Index(fields=["user", "course"], name="course_instructor_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} teaches {self.course_id}"
 
 
 class Lesson(Timestamped):

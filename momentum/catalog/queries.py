@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
-from momentum.catalog import search
-from momentum.catalog.models import Category, Course, Lesson, Level, Status
+from momentum.catalog import search, staff
+from momentum.catalog.models import Category, Course, CourseInstructor, Lesson, Level, Status
 from momentum.lib import object_keys
 from momentum.platform.caching import CATALOGUE, CATEGORIES
 
@@ -70,6 +70,15 @@ def visible_course_or_404(user: Any, key: str | int, *, with_lessons: bool = Fal
     if course is None:
         raise Http404("No such course")
     return course
+
+
+def staffed_course_or_404(user: Any, key: str | int) -> Course:
+    """A course by id or slug, whatever its status, for an operation only its staff may use: 404 when
+    there is no such course, 403 ``not_course_owner`` when ``user`` does not run it (catalog/staff.py)."""
+    course = _by_key(Course.objects.select_related("category"), key).first()
+    if course is None:
+        raise Http404("No such course")
+    return staff.require_course_staff(user, course)
 
 
 def with_lessons(course: Course) -> Course:
@@ -216,3 +225,26 @@ def first_lesson(course: Course) -> Lesson | None:
 def lesson_of(course: Course, pk: int) -> Lesson | None:
     """The lesson ``pk`` of ``course`` (``None``: the course has no such lesson)."""
     return course.lessons.filter(pk=pk).first()
+
+
+def course_instructors(course: Course) -> list[dict[str, Any]]:
+    """The course's owner (when it has one) then its co-instructors, oldest first."""
+    people: list[dict[str, Any]] = []
+    if course.owner is not None:
+        people.append(_person(course.owner, "owner"))
+    for row in CourseInstructor.objects.filter(course=course).select_related("user"):
+        people.append(_person(row.user, "co_instructor"))
+    return people
+
+
+def _person(user: Any, role: str) -> dict[str, Any]:
+    return {"id": user.pk, "display_name": user.name, "email": user.email, "role": role}
+
+
+def awaiting_approval() -> QuerySet[Course]:
+    """Courses an instructor asked to publish, waiting for an admin, the oldest request first."""
+    return (
+        Course.objects.filter(publish_requested_at__isnull=False)
+        .select_related("category", "owner")
+        .order_by("publish_requested_at", "pk")
+    )

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from momentum.catalog import staff
 from momentum.catalog.models import Course, Lesson
 
 
-def courses(*, q: str = "", status: str = "", category: str = "", duration: int | None = None) -> QuerySet[Course]:
+def courses(
+    user: Any, *, q: str = "", status: str = "", category: str = "", duration: int | None = None
+) -> QuerySet[Course]:
     """Courses for the studio's list, most recently changed first."""
-    found = Course.objects.select_related("category")
+    found = staff.staffed_courses(user, Course.objects.select_related("category", "owner"))
     if q.strip():
         found = found.filter(Q(title__icontains=q.strip()) | Q(slug__icontains=q.strip()))
     if status:
@@ -24,8 +28,10 @@ def courses(*, q: str = "", status: str = "", category: str = "", duration: int 
     return found.order_by("-updated_at", "-pk")
 
 
-def course(pk: int) -> Course:
-    return get_object_or_404(Course.objects.select_related("category"), pk=pk)
+def course(pk: int, user: Any) -> Course:
+    """The course ``pk`` for a studio page: 404 when absent, 403 ``not_course_owner`` (the 403 page)
+    unless ``user`` runs it (momentum/catalog/staff.py)."""
+    return staff.require_course_staff(user, get_object_or_404(Course.objects.select_related("category"), pk=pk))
 
 
 @dataclass(frozen=True)

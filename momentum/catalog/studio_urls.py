@@ -16,5 +16,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("studio/courses/<int:pk>/days/<int:day>/reviewed/", views.lesson_reviewed, name="studio_lesson_reviewed"),
     path("studio/courses/<int:pk>/days/<int:day>/", views.lesson_edit, name="studio_lesson"),
     path("studio/courses/<int:pk>/days/<int:day>/delete/", views.lesson_delete, name="studio_lesson_delete"),
+    path("studio/courses/<int:pk>/instructors/", views.instructor_add, name="studio_instructor_add"),
+    path(
+        "studio/courses/<int:pk>/instructors/<int:instructor>/remove/",
+        views.instructor_remove,
+        name="studio_instructor_remove",
+    ),
     path("studio/preview/", views.markdown_preview, name="studio_markdown_preview"),
 ]

@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from momentum.accounts import queries as account_queries
 from momentum.accounts.policy import Access, caller, page_access
-from momentum.catalog import actions, media, studio_queries
-from momentum.catalog.models import Course
+from momentum.catalog import actions, media, queries, staff, studio_queries
+from momentum.catalog.models import Course, Status
 from momentum.catalog.studio_forms import MAX_MARKDOWN, CourseFilters, CourseForm, LessonForm, add_problem
 from momentum.learning import queries as learning
 from momentum.lib import clock
@@ -25,21 +26,23 @@ PAGE_SIZE = 20
 ENROLLMENTS_SHOWN = 50  # the newest; GET /courses/{course}/enrollments pages through all of them
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 def course_list(request: HttpRequest) -> HttpResponse:
     filters = CourseFilters(request.GET or None)
     values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
     found = studio_queries.courses(
+        request.user,
         q=values.get("q", ""),
         status=values.get("status", ""),
         category=values.get("category", ""),
         duration=values.get("duration"),
     )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "catalog/studio/course_list.html", {"filters": filters, "page": page})
+    awaiting = list(queries.awaiting_approval()[:PAGE_SIZE]) if caller(request).is_admin else []
+    return render(request, "catalog/studio/course_list.html", {"filters": filters, "page": page, "awaiting": awaiting})
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 def course_new(request: HttpRequest) -> HttpResponse:
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -76,15 +79,18 @@ def _editor(request: HttpRequest, course: Course, status: int = 200, **context: 
             "public_url": reverse("catalog:detail", args=[course.slug]),
             "cohorts": learning.cohort_progress(course, clock.now()),
             "enrollments": learning.course_enrollments(course)[:ENROLLMENTS_SHOWN],
+            "instructors": queries.course_instructors(course),
+            "may_manage_instructors": staff.is_course_owner(request.user, course),
+            "asks_approval": actions.needs_approval(caller(request)),
             **context,
         },
         status=status,
     )
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    course = studio_queries.course(pk)
+    course = studio_queries.course(pk, request.user)
     if request.method != "POST":
         return _editor(request, course)
     form = CourseForm(request.POST)
@@ -99,30 +105,33 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _editor(request, course, status=422 if form.errors else 200, form=form)
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    course = studio_queries.course(pk)
+    course = studio_queries.course(pk, request.user)
     try:
         course = actions.do_publish_course(course, actor=caller(request), request=request)
     except Problem as problem:
         return _editor(request, course, status=problem.status, publish_error=problem.detail)
-    messages.success(request, f"“{course.title}” is published: learners can find it in the catalogue.")
+    if course.status == Status.PUBLISHED:
+        messages.success(request, f"“{course.title}” is published: learners can find it in the catalogue.")
+    else:
+        messages.success(request, f"“{course.title}” awaits an admin's approval: they have been told.")
     return redirect("catalog:studio_course", course.pk)
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def course_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    course = actions.do_archive_course(studio_queries.course(pk), actor=caller(request), request=request)
+    course = actions.do_archive_course(studio_queries.course(pk, request.user), actor=caller(request), request=request)
     messages.success(request, f"“{course.title}” is archived: it left the catalogue; its learners keep their progress.")
     return redirect("catalog:studio_course", course.pk)
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def course_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    course = studio_queries.course(pk)
+    course = studio_queries.course(pk, request.user)
     try:
         archived = actions.do_delete_course(course, actor=caller(request), request=request)
     except Problem as problem:
@@ -134,10 +143,10 @@ def course_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("catalog:studio_courses")
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def course_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
-    course = studio_queries.course(pk)
+    course = studio_queries.course(pk, request.user)
     upload = request.FILES.get("thumbnail")
     try:
         if upload is None:
@@ -151,9 +160,9 @@ def course_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("catalog:studio_course", course.pk)
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 def lesson_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
-    course = studio_queries.course(pk)
+    course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if day < 1 or day > course.duration_days:
         messages.error(request, f"A {course.duration_days}-day course has no day {day}.")
@@ -200,10 +209,10 @@ def _save_lesson(request: HttpRequest, course: Course, lesson: Any, form: Lesson
     return lesson
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def lesson_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
-    course = studio_queries.course(pk)
+    course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is None:
         messages.info(request, f"Day {day} has no lesson.")
@@ -217,10 +226,10 @@ def lesson_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     return redirect("catalog:studio_course", course.pk)
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 def course_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The review checklist: each day's lesson and quiz, reviewed or not, with links to them."""
-    course = studio_queries.course(pk)
+    course = studio_queries.course(pk, request.user)
     items = studio_queries.review_checklist(course)
     return render(
         request,
@@ -234,11 +243,11 @@ def course_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def lesson_reviewed(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     """ "Mark reviewed": the admin has read day ``day``'s lesson and quiz."""
-    course = studio_queries.course(pk)
+    course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is None:
         messages.info(request, f"Day {day} has no lesson to review yet.")
@@ -248,9 +257,40 @@ def lesson_reviewed(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     return redirect(reverse("catalog:studio_course_review", args=[course.pk]) + f"#review-day-{day}")
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     """The sanitised HTML of the posted Markdown, for the editor's live preview (htmx)."""
     text = request.POST.get("content_markdown", "")[:MAX_MARKDOWN]
     return render(request, "catalog/studio/partials/preview.html", {"preview": render_markdown(text)})
+
+
+@page_access(Access.COURSE_STAFF)
+@require_POST
+def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner (or an admin) adds a co-instructor by their email address."""
+    course = staff.require_course_owner(request.user, studio_queries.course(pk, request.user))
+    user = account_queries.active_instructor_by_email(request.POST.get("email", "")[:254])
+    try:
+        if user is None:
+            raise Problem(422, detail="No active instructor account has this email address.")
+        actions.do_add_co_instructor(course, user, actor=caller(request), request=request)
+    except Problem as problem:
+        messages.error(request, problem.detail)
+    else:
+        messages.success(request, f"{user.name} now teaches this course with you.")
+    return redirect(reverse("catalog:studio_course", args=[course.pk]) + "#instructors")
+
+
+@page_access(Access.COURSE_STAFF)
+@require_POST
+def instructor_remove(request: HttpRequest, pk: int, instructor: int) -> HttpResponse:
+    """The owner (or an admin) takes the course out of a co-instructor's hands."""
+    course = staff.require_course_owner(request.user, studio_queries.course(pk, request.user))
+    try:
+        actions.do_remove_co_instructor(course, instructor, actor=caller(request), request=request)
+    except Problem as problem:
+        messages.error(request, problem.detail)
+    else:
+        messages.success(request, "The co-instructor was removed.")
+    return redirect(reverse("catalog:studio_course", args=[course.pk]) + "#instructors")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from momentum.audit.actions import do_record_audit
 from momentum.catalog.models import Category, Level, Pacing
 from momentum.generation import queries
 from momentum.generation.audit_actions import AuditAction
-from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, StepName, StepStatus
+from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, ProviderCall, StepName, StepStatus
 from momentum.generation.providers import configured
 from momentum.generation.references.models import ReferenceDocument
 from momentum.lib import request_context
@@ -89,20 +90,46 @@ def step_names(duration_days: int) -> list[str]:
     ]
 
 
+def daily_quota(user: Any) -> int:
+    """How many jobs ``user`` may start per UTC day: the per-admin quota, or an instructor's own."""
+    row = site_settings()
+    return row.generation_daily_quota if getattr(user, "is_admin", False) else row.instructor_generation_daily_quota
+
+
+def instructor_spend_today(user: Any, now: datetime) -> Decimal:
+    """What the provider calls of ``user``'s jobs cost today (UTC)."""
+    total = ProviderCall.objects.filter(job__created_by=user, created_at__gte=start_of_day(now)).aggregate(
+        total=Sum("cost_usd")
+    )["total"]
+    return Decimal(total or 0)
+
+
 def _check_allowance(user: Any) -> None:
-    """429 when the admin's daily job quota, or the site's daily or monthly budget, is used up."""
+    """429 when the caller's daily job quota (per admin, or an instructor's own), an instructor's own
+    daily budget, or the site's daily or monthly budget is used up."""
     now = timezone.now()
     row = site_settings()
+    quota = daily_quota(user)
     started_today = GenerationJob.objects.filter(created_by=user, created_at__gte=start_of_day(now)).count()
     tomorrow = start_of_day(now) + timedelta(days=1)
     until_tomorrow = str(max(1, math.ceil((tomorrow - now).total_seconds())))
-    if started_today >= row.generation_daily_quota:
+    who = "admin" if getattr(user, "is_admin", False) else "instructor"
+    if started_today >= quota:
         raise Problem(
             429, "generation_quota_exceeded",
-            f"You have started {started_today} generation jobs today, the daily quota per admin "
-            f"({row.generation_daily_quota}); start more tomorrow (UTC) or raise the quota in the studio's settings.",
+            f"You have started {started_today} generation jobs today, the daily quota per {who} "
+            f"({quota}); start more tomorrow (UTC) or ask an admin to raise the quota in the studio's settings.",
             headers={"Retry-After": until_tomorrow},
         )  # fmt: skip
+    if who == "instructor":
+        own = instructor_spend_today(user, now)
+        if own >= row.instructor_generation_daily_budget_usd:
+            raise Problem(
+                429, "generation_budget_exhausted",
+                f"Your AI generation budget for today is spent (${own:.2f} of "
+                f"${row.instructor_generation_daily_budget_usd:.2f}); start more tomorrow (UTC).",
+                headers={"Retry-After": until_tomorrow},
+            )  # fmt: skip
     spend = ai_spend(now)
     if spend.month_usd >= spend.monthly_budget_usd:
         next_month = (start_of_month(now) + timedelta(days=32)).replace(day=1)

@@ -25,6 +25,9 @@ from momentum.lib.problems import Invalid, Problem
 from momentum.platform.api_problems import problems
 
 router = Router(tags=["generation"])
+# Admins see and act on every job; an instructor on the jobs they started (others' are 404), within
+# their own daily quota and budget (actions._check_allowance).
+STAFF = api_access(Access.COURSE_STAFF)
 
 EVENT_POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0
@@ -65,11 +68,11 @@ def job_out(job: GenerationJob) -> dict[str, Any]:
     }
 
 
-def job_request(payload: JobIn) -> actions.JobRequest:
+def job_request(payload: JobIn, user: Any) -> actions.JobRequest:
     category = category_by_key(payload.category)
     if category is None:
         raise Invalid("category", "no such category", rule="exists")
-    documents = reference_documents(payload.reference_document_ids)
+    documents = reference_documents(payload.reference_document_ids, user)
     missing = {str(i) for i in payload.reference_document_ids} - {str(d.pk) for d in documents}
     if missing:
         raise Invalid("reference_document_ids", f"no such reference documents: {', '.join(sorted(missing))}")
@@ -90,14 +93,15 @@ def job_request(payload: JobIn) -> actions.JobRequest:
 
 @router.post(
     "/generation-jobs",
-    auth=api_access(Access.ADMIN),
+    auth=STAFF,
     response={202: JobOut},
     summary="Start generating a draft course",
     openapi_extra=problems(
         {
             422: "Invalid input (`validation_error`, `idempotency_key_reused`)",
-            429: "`generation_quota_exceeded` past the per-admin daily quota; "
-            "`generation_budget_exhausted` when the daily or monthly AI budget is spent",
+            429: "`generation_quota_exceeded` past the daily quota per admin (per instructor: their own, "
+            "smaller one); `generation_budget_exhausted` when the site's daily or monthly AI budget, or "
+            "an instructor's own daily budget, is spent",
         }
     ),
 )
@@ -109,19 +113,19 @@ def start_job(
     """Queues the job (202); a worker runs it. The job's id is its workflow's id; the same
     `Idempotency-Key` returns the same job."""
     job, _ = actions.do_start_job(
-        request.user, job_request(payload), idempotency_key=idempotency_key or "", request=request
+        request.user, job_request(payload, request.user), idempotency_key=idempotency_key or "", request=request
     )
-    return Status(202, job_out(queries.job_or_404(job.pk)))
+    return Status(202, job_out(queries.job_or_404(job.pk, None)))
 
 
-@router.get("/generation-jobs", auth=api_access(Access.ADMIN), response=JobPage, summary="Generation jobs")
+@router.get("/generation-jobs", auth=STAFF, response=JobPage, summary="Generation jobs")
 def list_jobs(
     request: HttpRequest,
     status: QueryEx[str, P(pattern="^(|QUEUED|RUNNING|SUCCEEDED|FAILED|CANCELLED)$")] = "",
     page: QueryEx[int, P(ge=1, le=100_000)] = 1,
     page_size: QueryEx[int, P(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
-    found = queries.jobs(status)
+    found = queries.jobs(request.user, status)
     start = (page - 1) * page_size
     items = [job_out(job) for job in found[start : start + page_size]]
     return {"items": items, "count": found.count(), "page": page, "page_size": page_size}
@@ -129,45 +133,46 @@ def list_jobs(
 
 @router.get(
     "/generation-jobs/{id}",
-    auth=api_access(Access.ADMIN),
+    auth=STAFF,
     response=JobOut,
     summary="A generation job, its steps and its cost",
     openapi_extra=problems({404: "No such job"}),
 )
 def get_job(request: HttpRequest, id: UUID) -> dict[str, Any]:
-    return job_out(queries.job_or_404(id))
+    return job_out(queries.job_or_404(id, request.user))
 
 
 @router.post(
     "/generation-jobs/{id}/cancel",
-    auth=api_access(Access.ADMIN),
+    auth=STAFF,
     response={202: JobOut},
     summary="Cancel a queued or running job",
     openapi_extra=problems({409: "`job_finished`"}),
 )
 def cancel_job(request: HttpRequest, id: UUID) -> Status[Any]:
-    job = actions.do_cancel_job(queries.job_or_404(id), actor=caller(request), request=request)
-    return Status(202, job_out(queries.job_or_404(job.pk)))
+    job = actions.do_cancel_job(queries.job_or_404(id, request.user), actor=caller(request), request=request)
+    return Status(202, job_out(queries.job_or_404(job.pk, None)))
 
 
 @router.post(
     "/generation-jobs/{id}/retry",
-    auth=api_access(Access.ADMIN),
+    auth=STAFF,
     response={202: JobOut},
     summary="Retry a failed job from its failed step",
     openapi_extra=problems({409: "`job_not_failed`"}),
 )
 def retry_job(request: HttpRequest, id: UUID) -> Status[Any]:
-    job = actions.do_retry_job(queries.job_or_404(id), actor=caller(request), request=request)
-    return Status(202, job_out(queries.job_or_404(job.pk)))
+    job = actions.do_retry_job(queries.job_or_404(id, request.user), actor=caller(request), request=request)
+    return Status(202, job_out(queries.job_or_404(job.pk, None)))
 
 
 # --- Server-sent events -------------------------------------------------------------------------
 
 
-def _snapshot(job_id: UUID) -> dict[str, Any]:
-    """The job as GET /generation-jobs/{id} sends it (same schema, same JSON encoder)."""
-    job = queries.job_or_404(job_id)
+def _snapshot(job_id: UUID, user: Any = None) -> dict[str, Any]:
+    """The job as GET /generation-jobs/{id} sends it (same schema, same JSON encoder); ``user``: 404
+    unless they may see it (the first snapshot; the later ones are of the same job)."""
+    job = queries.job_or_404(job_id, user)
     return json.loads(json.dumps(JobOut.model_validate(job_out(job)).model_dump(), cls=NinjaJSONEncoder))  # type: ignore[no-any-return]
 
 
@@ -207,7 +212,7 @@ async def job_events(job_id: UUID, first: dict[str, Any]) -> AsyncIterator[str]:
 
 @router.get(
     "/generation-jobs/{id}/events",
-    auth=api_access(Access.ADMIN),
+    auth=STAFF,
     summary="Live step updates of a job (text/event-stream) until it ends",
     openapi_extra=problems(
         {404: "No such job"},
@@ -223,7 +228,7 @@ async def job_events(job_id: UUID, first: dict[str, Any]) -> AsyncIterator[str]:
 async def stream_job_events(request: HttpRequest, id: UUID) -> StreamingHttpResponse:
     """An async view (served by Django's ASGI handler) that holds no thread while it waits."""
     try:
-        first = await sync_to_async(_snapshot)(id)
+        first = await sync_to_async(_snapshot)(id, request.user)
     except Problem:
         raise
     response = StreamingHttpResponse(job_events(id, first), content_type="text/event-stream")

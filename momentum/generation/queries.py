@@ -21,15 +21,19 @@ log = get_logger("momentum.generation.queries")
 PROBE_CACHE_SECONDS = 60
 
 
-def jobs(status: str = "") -> QuerySet[GenerationJob]:
-    """Every job (``status``: only those), newest first (admins see all of them: the studio is shared)."""
+def jobs(user: Any, status: str = "") -> QuerySet[GenerationJob]:
+    """The jobs ``user`` may see (``status``: only those), newest first: an admin sees every job (the
+    studio is shared), an instructor the ones they started; ``user`` None: every job (workers)."""
     found = GenerationJob.objects.select_related("category", "course", "created_by").order_by("-created_at")
+    if user is not None and not getattr(user, "is_admin", False):
+        found = found.filter(created_by_id=getattr(user, "pk", None)) if user.is_authenticated else found.none()
     return found.filter(status=status) if status else found
 
 
-def job_or_404(job_id: Any) -> GenerationJob:
+def job_or_404(job_id: Any, user: Any) -> GenerationJob:
+    """The job ``job_id`` if ``user`` may see it (see ``jobs``), else 404 (another's job is not shown)."""
     try:
-        job = jobs().prefetch_related("steps").filter(pk=job_id).first()
+        job = jobs(user).prefetch_related("steps").filter(pk=job_id).first()
     except (ValueError, TypeError):  # not a UUID
         job = None
     if job is None:
@@ -129,11 +133,11 @@ def jobs_started_today(user: Any) -> int:
     return GenerationJob.objects.filter(created_by=user, created_at__gte=start_of_day(timezone.now())).count()
 
 
-def job_or_404_page(job_id: Any) -> GenerationJob:
-    """A job for a page: Django's 404 page when there is none."""
+def job_or_404_page(job_id: Any, user: Any) -> GenerationJob:
+    """A job for a page: Django's 404 page when there is none ``user`` may see."""
     from django.http import Http404
 
     try:
-        return job_or_404(job_id)
+        return job_or_404(job_id, user)
     except NotFound:
         raise Http404("No such generation job.") from None

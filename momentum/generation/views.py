@@ -17,7 +17,7 @@ from momentum.generation import actions, queries
 from momentum.generation.forms import GenerateForm
 from momentum.generation.models import GenerationJob
 from momentum.lib.problems import Problem
-from momentum.sitesettings.queries import ai_spend, site_settings
+from momentum.sitesettings.queries import ai_spend
 
 PAGE_SIZE = 15
 
@@ -30,7 +30,7 @@ def _store_pdfs(request: HttpRequest, files: list[Any]) -> list[Any]:
     return [do_store_reference_document(upload, actor=caller(request), request=request).document for upload in files]
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 def studio_generate(request: HttpRequest) -> HttpResponse:
     form = GenerateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -51,10 +51,10 @@ def studio_generate(request: HttpRequest) -> HttpResponse:
 
 def _generate_context(request: HttpRequest, form: GenerateForm) -> dict[str, Any]:
     """The form, the jobs (a page of them), today's quota and spend, and the providers' status."""
-    quota, started_today = site_settings().generation_daily_quota, queries.jobs_started_today(request.user)
+    quota, started_today = actions.daily_quota(request.user), queries.jobs_started_today(request.user)
     return {
         "form": form,
-        "page": Paginator(queries.jobs(), PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": Paginator(queries.jobs(request.user), PAGE_SIZE).get_page(request.GET.get("page")),
         "spend": ai_spend(),
         "quota": quota,
         "started_today": started_today,
@@ -68,23 +68,23 @@ def _job_context(job: GenerationJob) -> dict[str, Any]:
     return {"job": job, "steps": queries.steps(job), "summary": summary, "live": job.status not in actions.FINISHED}
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 def studio_job(request: HttpRequest, job: UUID) -> HttpResponse:
-    found = queries.job_or_404_page(job)
+    found = queries.job_or_404_page(job, request.user)
     return render(request, "generation/studio_job.html", _job_context(found))
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 def studio_job_progress(request: HttpRequest, job: UUID) -> HttpResponse:
     """The live part of the job page, polled by htmx every two seconds while the job runs."""
-    found = queries.job_or_404_page(job)
+    found = queries.job_or_404_page(job, request.user)
     return render(request, "generation/partials/job_progress.html", _job_context(found))
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def studio_job_cancel(request: HttpRequest, job: UUID) -> HttpResponse:
-    found = queries.job_or_404_page(job)
+    found = queries.job_or_404_page(job, request.user)
     try:
         actions.do_cancel_job(found, actor=caller(request), request=request)
     except Problem as problem:
@@ -94,10 +94,10 @@ def studio_job_cancel(request: HttpRequest, job: UUID) -> HttpResponse:
     return redirect("generation:studio_job", found.pk)
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def studio_job_retry(request: HttpRequest, job: UUID) -> HttpResponse:
-    found = queries.job_or_404_page(job)
+    found = queries.job_or_404_page(job, request.user)
     try:
         actions.do_retry_job(found, actor=caller(request), request=request)
     except Problem as problem:

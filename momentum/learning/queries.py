@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -279,3 +279,26 @@ def daily_activity(user: Any, *, start: date, end: date) -> dict[date, dict[str,
 
 def days_between(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def course_analytics(course: Course, now: datetime) -> dict[str, Any]:
+    """What a course's staff follow of it: learners, completions, activity in the last 7 days and
+    how far learners get, day by day (the course's own figures, never the site's)."""
+    enrollments = Enrollment.objects.filter(course=course)
+    totals = enrollments.aggregate(total=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False)))
+    done = LessonProgress.objects.filter(lesson__course=course, completed=True)
+    week_ago = now - timedelta(days=7)
+    by_day = dict(done.values_list("lesson__day").annotate(learners=Count("user", distinct=True)).order_by())
+    total, completed = int(totals["total"] or 0), int(totals["completed"] or 0)
+    return {
+        "course_id": course.pk,
+        "enrollments_total": total,
+        "enrollments_7d": enrollments.filter(enrolled_at__gte=week_ago).count(),
+        "completions_total": completed,
+        "completion_rate": round(completed / total, 4) if total else 0.0,
+        "learners_active_7d": done.filter(completed_at__gte=week_ago).values("user").distinct().count(),
+        "lessons_completed": done.count(),
+        "days": [
+            {"day": day, "learners_completed": int(by_day.get(day, 0))} for day in range(1, course.duration_days + 1)
+        ],
+    }

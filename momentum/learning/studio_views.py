@@ -1,6 +1,6 @@
-"""Studio pages of a course's learners (admins): add a cohort, open every day for one learner.
-Both are forms on the studio course page (catalog/studio/course_edit.html), which lists the cohorts
-with their progress and the enrolments."""
+"""Studio pages of a course's learners, for its staff (admins, its owner, co-instructors): add a
+cohort, open every day for one learner. Both are forms on the studio course page
+(catalog/studio/course_edit.html), which lists the cohorts with their progress and the enrolments."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from momentum.accounts.policy import Access, caller, page_access
-from momentum.catalog.queries import visible_course_or_404
+from momentum.catalog.queries import staffed_course_or_404
+from momentum.catalog.staff import require_course_staff
 from momentum.learning import actions, queries
 from momentum.lib.problems import Problem
 
@@ -35,10 +36,10 @@ def _cohort_fields(form: QueryDict) -> tuple[str, date, int | None] | str:
     return name, starts_on, capacity
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def cohort_new(request: HttpRequest, pk: int) -> HttpResponse:
-    course = visible_course_or_404(request.user, pk)
+    course = staffed_course_or_404(request.user, pk)
     fields = _cohort_fields(request.POST)
     if isinstance(fields, str):
         messages.error(request, fields)
@@ -54,7 +55,7 @@ def cohort_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _course_page(course.pk, "#cohorts")
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def open_all_days(request: HttpRequest, pk: int) -> HttpResponse:
     try:
@@ -62,6 +63,7 @@ def open_all_days(request: HttpRequest, pk: int) -> HttpResponse:
     except Problem as problem:
         messages.error(request, problem.detail)
         return redirect("catalog:studio_courses")
+    require_course_staff(request.user, enrollment.course)
     actions.do_open_all_days(enrollment, actor=caller(request), request=request)
     messages.success(request, f"Every day of {enrollment.course.title} is open for {enrollment.user.email}.")
     return _course_page(enrollment.course_id, "#learners")

@@ -21,6 +21,9 @@ SETTINGS_FIELDS = (
     "generation_daily_quota",
     "generation_daily_budget_usd",
     "generation_monthly_budget_usd",
+    "instructor_publishing",
+    "instructor_generation_daily_quota",
+    "instructor_generation_daily_budget_usd",
 )
 
 

@@ -8,6 +8,13 @@ from django.db import models
 from django.db.models import Q
 
 
+class InstructorPublishing(models.TextChoices):
+    """What an instructor's "publish" does (an admin's always publishes)."""
+
+    APPROVAL = "APPROVAL", "An admin approves: the course waits in the admins' approval queue"
+    PUBLISH = "PUBLISH", "Instructors publish their own courses"
+
+
 class SiteSettings(models.Model):
     """The settings an admin changes in the studio; one row."""
 
@@ -16,6 +23,17 @@ class SiteSettings(models.Model):
     generation_daily_quota = models.PositiveIntegerField(default=10, help_text="Jobs per admin per day")
     generation_monthly_budget_usd = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("100.00"))
     generation_daily_budget_usd = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("20.00"))
+    instructor_publishing = models.CharField(
+        max_length=8, choices=InstructorPublishing, default=InstructorPublishing.APPROVAL,
+        db_default=InstructorPublishing.APPROVAL,
+    )  # fmt: skip
+    instructor_generation_daily_quota = models.PositiveIntegerField(
+        default=3, db_default=3, help_text="Generation jobs per instructor per day"
+    )
+    instructor_generation_daily_budget_usd = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("5.00"), db_default=Decimal("5.00"),
+        help_text="What one instructor's generation jobs may cost per day (UTC)",
+    )  # fmt: skip
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -24,6 +42,13 @@ class SiteSettings(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(id=1), name="site_settings_single_row"),
             models.CheckConstraint(condition=Q(generation_monthly_budget_usd__gte=0), name="site_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(instructor_publishing__in=InstructorPublishing.values),
+                name="site_instructor_publishing_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(instructor_generation_daily_budget_usd__gte=0), name="site_instructor_budget_not_negative"
+            ),
         ]
 
     @classmethod

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from momentum.accounts.policy import Access, caller, page_access
 from momentum.sitesettings import queries as settings_queries
 from momentum.sitesettings.actions import do_send_test_email, do_update_site_settings
-from momentum.sitesettings.models import SiteSettings
+from momentum.sitesettings.models import InstructorPublishing, SiteSettings
 
 
 class SiteSettingsForm(forms.Form):
@@ -30,6 +30,17 @@ class SiteSettingsForm(forms.Form):
         max_value=Decimal(10_000_000),
         decimal_places=2,
     )
+    instructor_publishing = forms.ChoiceField(
+        label="When an instructor publishes", choices=InstructorPublishing.choices,
+        help_text="Admins always publish at once; approving a waiting course is publishing it.",
+    )  # fmt: skip
+    instructor_generation_daily_quota = forms.IntegerField(
+        label="Generation jobs per instructor per day", min_value=0, max_value=1000
+    )
+    instructor_generation_daily_budget_usd = forms.DecimalField(
+        label="Daily AI budget per instructor (USD)", min_value=Decimal(0), max_value=Decimal(1_000_000),
+        decimal_places=2,
+    )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

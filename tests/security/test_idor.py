@@ -6,10 +6,17 @@ route cannot appear without its IDOR case. Then, as a stranger (signed in, verif
 non-admin route naming the owner's object is called with GET and POST: refused (403/404, or the
 sign-in/course page), the owner's data unchanged and absent from the answer. Admin-only routes
 are held to the access matrix (tests/test_access_matrix.py): non-admins get 403 there.
+
+Course-staff routes (Access.COURSE_STAFF: a course's authoring, learners, reports, generation)
+name objects of a course that its owner, co-instructors and admins run: every one of them is
+called by another instructor (signed in, INSTRUCTOR, running courses of their own) with its own
+verb and a valid body: refused (403 ``not_course_owner``, or 404 for a job that is not theirs),
+the course and everything of it unchanged.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -36,13 +43,15 @@ pytestmark = pytest.mark.django_db
 #                learner turns it off)
 #   public       the same document for everyone (a revocation status list, by its number)
 #   admin        only on admin routes (the access matrix holds non-admins off them)
+#   staffed      on COURSE_STAFF routes, every object parameter names a course's thing (the course,
+#                its lessons and days, enrolments, jobs, co-instructors): see STAFFED below
 OBJECT_PARAMETERS = {
     "course": "catalogue", "slug": "catalogue", "lesson": "catalogue", "day": "catalogue",
     "badge": "catalogue", "code": "catalogue", "category": "catalogue", "lesson_id": "catalogue",
     "payment_id": "owned", "session_id": "owned", "subscription_id": "owned",
     "key": "capability", "uidb36": "capability", "token": "capability", "number": "public",
     "id": "admin", "user": "admin", "user_id": "admin", "pk": "admin", "run_id": "admin", "table": "admin",
-    "job": "admin", "document": "admin",
+    "job": "admin", "document": "admin", "instructor": "staffed",
 }  # fmt: skip
 # Parameters whose name means something else on some paths: (path pattern, name) -> kind.
 PATH_PARAMETERS = {
@@ -51,7 +60,10 @@ PATH_PARAMETERS = {
 }
 
 
-def kind_of(path: str, name: str) -> str | None:
+def kind_of(access: Access, path: str, name: str) -> str | None:
+    """What ``name`` names on ``path``: on a course-staff route, a course's thing."""
+    if access is Access.COURSE_STAFF and name in OBJECT_PARAMETERS:
+        return "staffed"
     for (pattern, parameter), kind in PATH_PARAMETERS.items():
         if parameter == name and re.search(pattern, path):
             return kind
@@ -84,14 +96,23 @@ def test_admin_parameters_appear_only_on_admin_routes() -> None:
     open_routes = [
         f"{kind} {path}"
         for kind, path, access, names in ROUTES
-        if access is not Access.ADMIN and any(kind_of(path, n) == "admin" for n in names)
+        if access is not Access.ADMIN and any(kind_of(access, path, n) == "admin" for n in names)
     ]
     assert not open_routes
 
 
+def test_a_staffed_parameter_appears_only_on_course_staff_routes() -> None:
+    elsewhere = [
+        f"{kind} {path}"
+        for kind, path, access, names in ROUTES
+        if access is not Access.COURSE_STAFF and any(kind_of(access, path, n) == "staffed" for n in names)
+    ]
+    assert not elsewhere
+
+
 OWNED_ROUTES = [
     (kind, path) for kind, path, access, names in ROUTES
-    if access is not Access.ADMIN and any(kind_of(path, name) == "owned" for name in names)
+    if access is not Access.ADMIN and any(kind_of(access, path, name) == "owned" for name in names)
 ]  # fmt: skip
 
 
@@ -276,3 +297,115 @@ def test_the_unsubscribe_link_needs_a_genuine_token(world: World) -> None:
     assert response.status_code == 404
     world.owner.refresh_from_db()
     assert world.owner.reminder_emails is True
+
+
+# --- Another instructor's course ------------------------------------------------------------------
+
+STAFFED = sorted(
+    {(kind, path) for kind, path, access, names in ROUTES if access is Access.COURSE_STAFF}
+    | {(f"api {method}", path) for method, path, access in OPERATIONS if access is Access.COURSE_STAFF and "{" in path}
+)
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 18), "#3355ff").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# A valid body for each course-staff write, so the refusal is the course check's, not the input's.
+BODIES: list[tuple[str, str, dict[str, Any]]] = [
+    ("PATCH", r"/courses/\{course\}$", {"title": "Taken over", "description": "Mine now"}),
+    ("POST", r"/courses/\{course\}/lessons$", {"day": 2, "title": "Extra", "content_markdown": "Mine"}),
+    ("PATCH", r"/lessons/\{lesson\}$", {"title": "Taken over", "content_markdown": "Mine now"}),
+    ("PUT", r"/quiz$", {"questions": [{"kind": "true_false", "prompt": "Mine?", "explanation": "",
+                                        "options": [{"text": "True", "correct": True},
+                                                    {"text": "False", "correct": False}]}]}),
+    ("POST", r"/cohorts$", {"name": "Hijack cohort", "starts_on": "2027-01-04"}),
+    ("PATCH", r"/enrollments/\{id\}$", {"unlock_all": True}),
+    ("POST", r"/instructors$", {"email": "ivan.intruder@example.com"}),
+]  # fmt: skip
+UPLOADS = {r"/thumbnail$": ("file.png", _png), r"/video$": ("clip.mp4", lambda: b"\x00\x00\x00\x18ftypmp42")}
+
+
+def _staffed_call(client: Any, method: str, url: str, path: str) -> Any:
+    for pattern, (filename, content) in UPLOADS.items():
+        if method == "POST" and re.search(pattern, path):
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            upload = SimpleUploadedFile(filename, content())
+            return Client.post(client, client._url(url), {"file": upload, "language": "en"})
+    for verb, pattern, body in BODIES:
+        if verb == method and re.search(pattern, path):
+            return client.generic(method, url, json.dumps(body), "application/json")
+    return client.generic(method, url, "{}" if method not in ("GET", "HEAD") else "", "application/json")
+
+
+def _course_state(world: World) -> dict[str, Any]:
+    """Everything of the world's course another instructor could change or learn."""
+    from momentum.assessments.models import Question
+    from momentum.catalog.models import Course, CourseInstructor
+    from momentum.generation.models import GenerationJob
+    from momentum.learning.models import Cohort, Enrollment
+
+    courses = Course.objects.filter(pk__in=[world.course.pk, world.draft.pk])
+    return {
+        "courses": list(courses.order_by("pk").values()),
+        "lessons": list(Lesson.objects.filter(course__in=courses).order_by("pk").values()),
+        "questions": list(Question.objects.filter(quiz__lesson__course__in=courses).order_by("pk").values()),
+        "cohorts": list(Cohort.objects.filter(course__in=courses).order_by("pk").values()),
+        "enrollments": list(Enrollment.objects.filter(course__in=courses).order_by("pk").values()),
+        "staff": list(CourseInstructor.objects.filter(course__in=courses).order_by("pk").values()),
+        "job": list(GenerationJob.objects.filter(pk=world.job.pk).values("status", "course_id", "providers")),
+    }
+
+
+@pytest.fixture
+def intruder(world: World) -> Any:
+    """Another instructor, running a course of their own: not one of the world's course's staff."""
+    from momentum.accounts.models import Role
+    from momentum.catalog.models import Course
+    from tests.factories import make_course, make_user
+
+    user = make_user("ivan.intruder@example.com", role=Role.INSTRUCTOR)
+    own = make_course("Intruder's own course", slug="intruders-own")
+    Course.objects.filter(pk=own.pk).update(owner=user)
+    return user
+
+
+@pytest.mark.parametrize(("kind", "path"), STAFFED, ids=[f"{k} {p}" for k, p in STAFFED])
+def test_another_instructor_gets_nothing_of_a_course_they_do_not_run(
+    world: World, intruder: Any, kind: str, path: str
+) -> None:
+    url = _url(world, kind, path)
+    before = _course_state(world)
+    if kind == "page":
+        browser = Client()
+        browser.force_login(intruder)
+        answers = [browser.get(url), browser.post(url, {"email": intruder.email, "title": "Mine", "name": "Mine"})]
+    else:
+        answers = [_staffed_call(ApiClient(intruder), kind.split()[1], url, path)]
+
+    for response in answers:
+        assert response.status_code in (403, 404, 405), (
+            f"{kind} {url}: {response.status_code} {response.content[:300]!r}"
+        )
+        if response.status_code == 403:
+            body = response.content.decode()
+            assert "not_course_owner" in body or "this course" in body, body[:300]
+        assert world.owner.email not in response.content.decode()
+        assert world.co_instructor.email not in response.content.decode()
+    assert _course_state(world) == before
+
+
+def test_the_course_owner_and_a_co_instructor_are_let_in(world: World) -> None:
+    """The refusals above are about the intruder, not the routes: the course's staff get in."""
+    for person in (world.users["instructor"], world.co_instructor):
+        client = ApiClient(person)
+        for what in ("enrollments", "quiz-stats", "analytics", "instructors"):
+            url = f"/courses/{world.course.slug}/{what}"
+            assert client.get(url).status_code == 200, (person.email, url)

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
         ("learner", Access.PREMIUM, "premium_required"),
         ("premium_learner", Access.ADMIN, "admin_required"),
         ("learner", Access.ADMIN, "admin_required"),
+        ("premium_learner", Access.COURSE_STAFF, "instructor_required"),
+        ("learner", Access.COURSE_STAFF, "instructor_required"),
     ],
 )
 def test_refusals_carry_a_stable_code(request: Any, persona: str, access: Access, code: str) -> None:
@@ -35,7 +37,8 @@ def test_refusals_carry_a_stable_code(request: Any, persona: str, access: Access
 @pytest.mark.parametrize(
     ("persona", "access"),
     [("unverified_learner", Access.AUTHENTICATED), ("learner", Access.VERIFIED), ("premium_learner", Access.PREMIUM),
-     ("admin", Access.PREMIUM), ("admin", Access.ADMIN), ("unverified_learner", Access.OWNER)],
+     ("admin", Access.PREMIUM), ("admin", Access.ADMIN), ("unverified_learner", Access.OWNER),
+     ("admin", Access.COURSE_STAFF)],
 )  # fmt: skip
 def test_qualifying_accounts_pass(request: Any, persona: str, access: Access) -> None:
     assert refusal(request.getfixturevalue(persona), access) is None
@@ -115,3 +118,14 @@ def test_an_anonymous_request_has_no_caller_and_is_told_to_sign_in() -> None:
         caller(request)
 
     assert (refused.value.status, refused.value.code) == (401, "not_authenticated")
+
+
+def test_an_instructor_passes_course_staff_but_not_admin() -> None:
+    from momentum.accounts.models import Role
+    from tests.factories import make_user
+
+    instructor = make_user("ines@example.com", role=Role.INSTRUCTOR)
+
+    assert refusal(instructor, Access.COURSE_STAFF) is None
+    assert refusal(instructor, Access.ADMIN) is not None
+    assert refusal(instructor, Access.PREMIUM) is not None  # teaching is not a premium plan

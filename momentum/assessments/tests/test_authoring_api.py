@@ -62,7 +62,7 @@ def test_an_unknown_question_kind_is_422(api_as: Any, admin: Any, course: Course
 
 def test_a_learner_may_not_author_quizzes(api_as: Any, learner: Any, course: Course, lesson: Lesson) -> None:
     response = api_as(learner).put(url(course, lesson), BODY)
-    assert (response.status_code, response.json()["code"]) == (403, "admin_required")
+    assert (response.status_code, response.json()["code"]) == (403, "instructor_required")
 
 
 def test_deleting_a_quiz_removes_it_and_is_audited(

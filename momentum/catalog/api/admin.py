@@ -1,4 +1,6 @@
-"""Catalogue operations for admins: course and lesson authoring, publishing, archiving.
+"""Catalogue operations for course staff: course and lesson authoring, publishing, archiving, and
+the course's co-instructors. Admins may use them on every course; an instructor on the courses they
+own or co-teach (``queries.staffed_course_or_404``: 403 ``not_course_owner`` otherwise).
 
 The output schemas here are the admin's view of a course (status, price, missing days, every
 lesson); the public view lives in ``public``. Both share the router and its paths.
@@ -12,14 +14,17 @@ from django.http import HttpRequest
 from ninja import File, Status
 from ninja.files import UploadedFile
 
+from momentum.accounts import queries as account_queries
 from momentum.accounts.policy import Access, api_access, caller
-from momentum.catalog import actions, media, queries
+from momentum.catalog import actions, media, queries, staff
 from momentum.catalog.api import router
 from momentum.catalog.api.admin_schemas import (
     AdminCourseOut,
     AdminLessonOut,
+    CoInstructorIn,
     CourseIn,
     CoursePatch,
+    CourseStaffOut,
     LessonIn,
     LessonPatch,
 )
@@ -28,7 +33,7 @@ from momentum.lib.problems import Invalid, NotFound
 from momentum.platform.api_problems import problems
 from momentum.platform.idempotency import run_once
 
-ADMIN = api_access(Access.ADMIN)
+STAFF = api_access(Access.COURSE_STAFF)
 
 
 def category_from(key: str | int) -> Category:
@@ -39,7 +44,7 @@ def category_from(key: str | int) -> Category:
 
 
 def _course(request: HttpRequest, key: str) -> Course:
-    return queries.visible_course_or_404(request.user, key)
+    return queries.staffed_course_or_404(request.user, key)
 
 
 def _lesson(course: Course, key: int) -> Lesson:
@@ -57,7 +62,7 @@ def _json(course: Course) -> dict[str, Any]:
 # --- Courses ----------------------------------------------------------------------------------
 
 
-@router.post("/courses", response={201: AdminCourseOut}, auth=ADMIN)
+@router.post("/courses", response={201: AdminCourseOut}, auth=STAFF)
 def create_course(request: HttpRequest, payload: CourseIn) -> Status[dict[str, Any]]:
     """Create a DRAFT course. An `Idempotency-Key` header makes a repeat return the first course."""
     if payload.is_premium and payload.price_cents <= 0:
@@ -79,7 +84,7 @@ def create_course(request: HttpRequest, payload: CourseIn) -> Status[dict[str, A
 
 
 @router.patch(
-    "/courses/{course}", response=AdminCourseOut, auth=ADMIN,
+    "/courses/{course}", response=AdminCourseOut, auth=STAFF,
     openapi_extra=problems({409: "`lessons_beyond_duration`, `incomplete_course`"}),
 )  # fmt: skip
 def update_course(request: HttpRequest, course: str, payload: CoursePatch) -> Course:
@@ -98,7 +103,7 @@ def update_course(request: HttpRequest, course: str, payload: CoursePatch) -> Co
 
 
 @router.delete(
-    "/courses/{course}", response={204: None}, auth=ADMIN,
+    "/courses/{course}", response={204: None}, auth=STAFF,
     openapi_extra=problems({409: "`course_in_use`: archive it instead"}),
 )  # fmt: skip
 def delete_course(request: HttpRequest, course: str) -> Status[None]:
@@ -108,26 +113,28 @@ def delete_course(request: HttpRequest, course: str) -> Status[None]:
 
 
 @router.post(
-    "/courses/{course}/publish", response=AdminCourseOut, auth=ADMIN,
+    "/courses/{course}/publish", response=AdminCourseOut, auth=STAFF,
     openapi_extra=problems({409: "`incomplete_course`, `unreviewed_lessons`"}),
 )  # fmt: skip
 def publish_course(request: HttpRequest, course: str) -> Course:
     """Publish (or re-publish an archived course); 409 `incomplete_course` with `missing_days`
     unless there is exactly one lesson for each day 1..duration_days; 409 `unreviewed_lessons`
-    with `days` while a generated lesson or quiz has not been reviewed."""
+    with `days` while a generated lesson or quiz has not been reviewed. An instructor, on a site
+    whose setting is that an admin approves, asks instead: the course keeps its status and gets
+    `publish_requested_at` (the admins' approval queue); an admin's publish approves it."""
     return queries.with_lessons(
         actions.do_publish_course(_course(request, course), actor=caller(request), request=request)
     )
 
 
-@router.post("/courses/{course}/archive", response=AdminCourseOut, auth=ADMIN)
+@router.post("/courses/{course}/archive", response=AdminCourseOut, auth=STAFF)
 def archive_course(request: HttpRequest, course: str) -> Course:
     return queries.with_lessons(
         actions.do_archive_course(_course(request, course), actor=caller(request), request=request)
     )
 
 
-@router.post("/courses/{course}/thumbnail", response=AdminCourseOut, auth=ADMIN)
+@router.post("/courses/{course}/thumbnail", response=AdminCourseOut, auth=STAFF)
 def upload_course_thumbnail(request: HttpRequest, course: str, file: File[UploadedFile]) -> Course:
     """Multipart `file`: a PNG, JPEG, WebP or GIF image (re-encoded as PNG); 413 past the size limit."""
     target = _course(request, course)
@@ -139,7 +146,7 @@ def upload_course_thumbnail(request: HttpRequest, course: str, file: File[Upload
 
 
 @router.post(
-    "/courses/{course}/lessons", response={201: AdminLessonOut}, auth=ADMIN,
+    "/courses/{course}/lessons", response={201: AdminLessonOut}, auth=STAFF,
     openapi_extra=problems({409: "`day_taken`"}),
 )  # fmt: skip
 def create_lesson(request: HttpRequest, course: str, payload: LessonIn) -> Status[Lesson]:
@@ -160,7 +167,7 @@ def create_lesson(request: HttpRequest, course: str, payload: LessonIn) -> Statu
 
 
 @router.patch(
-    "/courses/{course}/lessons/{lesson}", response=AdminLessonOut, auth=ADMIN,
+    "/courses/{course}/lessons/{lesson}", response=AdminLessonOut, auth=STAFF,
     openapi_extra=problems({409: "`day_taken`"}),
 )  # fmt: skip
 def update_lesson(request: HttpRequest, course: str, lesson: int, payload: LessonPatch) -> Lesson:
@@ -181,7 +188,7 @@ def update_lesson(request: HttpRequest, course: str, lesson: int, payload: Lesso
 
 
 @router.delete(
-    "/courses/{course}/lessons/{lesson}", response={204: None}, auth=ADMIN,
+    "/courses/{course}/lessons/{lesson}", response={204: None}, auth=STAFF,
     openapi_extra=problems({409: "`course_published`: lessons of a published course stay"}),
 )  # fmt: skip
 def delete_lesson(request: HttpRequest, course: str, lesson: int) -> Status[None]:
@@ -190,7 +197,7 @@ def delete_lesson(request: HttpRequest, course: str, lesson: int) -> Status[None
     return Status(204, None)
 
 
-@router.post("/courses/{course}/lessons/{lesson}/video", response=AdminLessonOut, auth=ADMIN)
+@router.post("/courses/{course}/lessons/{lesson}/video", response=AdminLessonOut, auth=STAFF)
 def upload_lesson_video(
     request: HttpRequest,
     course: str,
@@ -201,3 +208,35 @@ def upload_lesson_video(
     target = _lesson(_course(request, course), lesson)
     media.check_video(file, field="file")
     return actions.do_set_lesson_video(target, file, actor=caller(request), request=request)
+
+
+# --- Co-instructors ---------------------------------------------------------------------------
+
+
+@router.get("/courses/{course}/instructors", response=CourseStaffOut, auth=STAFF)
+def list_instructors(request: HttpRequest, course: str) -> dict[str, Any]:
+    """The course's owner and co-instructors (admins run every course and are not listed)."""
+    return {"items": queries.course_instructors(_course(request, course))}
+
+
+@router.post(
+    "/courses/{course}/instructors", response={201: CourseStaffOut}, auth=STAFF,
+    openapi_extra=problems({409: "`already_course_staff`"}),
+)  # fmt: skip
+def add_instructor(request: HttpRequest, course: str, payload: CoInstructorIn) -> Status[dict[str, Any]]:
+    """The owner (or an admin) adds another INSTRUCTOR by email (audited; they are notified);
+    403 `not_course_owner` for a co-instructor; 422 when no active instructor has the address."""
+    target = staff.require_course_owner(request.user, _course(request, course))
+    user = account_queries.active_instructor_by_email(payload.email)
+    if user is None:
+        raise Invalid("email", "no active instructor account has this address", rule="instructor")
+    actions.do_add_co_instructor(target, user, actor=caller(request), request=request)
+    return Status(201, {"items": queries.course_instructors(target)})
+
+
+@router.delete("/courses/{course}/instructors/{instructor}", response={204: None}, auth=STAFF)
+def remove_instructor(request: HttpRequest, course: str, instructor: int) -> Status[None]:
+    """The owner (or an admin) removes a co-instructor (audited); 404 when they are not one."""
+    target = staff.require_course_owner(request.user, _course(request, course))
+    actions.do_remove_co_instructor(target, instructor, actor=caller(request), request=request)
+    return Status(204, None)

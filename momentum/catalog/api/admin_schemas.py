@@ -58,6 +58,10 @@ class AdminCourseOut(Schema):
     updated_at: datetime
     published_at: datetime | None
     archived_at: datetime | None
+    owner_id: int | None = Field(description="the instructor (or admin) who created it; null: site-owned")
+    publish_requested_at: datetime | None = Field(
+        description="set while an instructor's request to publish waits for an admin's approval"
+    )
 
     # The resolvers read a Course; an idempotent replay validates the body stored by the first
     # request (a dict), already shaped.
@@ -158,3 +162,20 @@ class AdminLessonOut(Schema):
     @staticmethod
     def resolve_video_url(lesson: Lesson) -> str | None:
         return str(lesson.video.url) if lesson.video else lesson.video_url or None
+
+
+class InstructorRef(Schema):
+    id: int
+    display_name: str
+    email: str
+    role: Literal["owner", "co_instructor"]
+
+
+class CourseStaffOut(Schema):
+    """Who runs a course besides the admins: its owner and its co-instructors."""
+
+    items: list[InstructorRef]
+
+
+class CoInstructorIn(Schema):
+    email: str = Field(min_length=3, max_length=254, description="an active INSTRUCTOR account's email address")

@@ -80,10 +80,10 @@ def test_the_same_idempotency_key_creates_the_course_once(admin, api_as) -> None
 
 
 @pytest.mark.parametrize("who", ["learner", "premium_learner"])
-def test_only_admins_may_author(request, api_as, who) -> None:
+def test_only_admins_and_instructors_may_author(request, api_as, who) -> None:
     response = api_as(request.getfixturevalue(who)).post("/courses", NEW_COURSE)
     assert response.status_code == 403
-    assert response.json()["code"] == "admin_required"
+    assert response.json()["code"] == "instructor_required"
 
 
 def test_anonymous_callers_are_asked_to_sign_in(api, db) -> None:

@@ -26,7 +26,7 @@ class ReferenceDocumentOut(Schema):
 @router.post(
     "/reference-documents",
     response={200: ReferenceDocumentOut, 201: ReferenceDocumentOut},
-    auth=api_access(Access.ADMIN),
+    auth=api_access(Access.COURSE_STAFF),
 )
 def upload_reference_document(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     """Multipart `file`: a PDF (checked by its content, at most MOMENTUM_MAX_REFERENCE_PDF_BYTES).

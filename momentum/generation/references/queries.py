@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 from momentum.generation.references.models import ReferenceChunk, ReferenceDocument
 from momentum.lib.terms import bm25_scores
 
 
-def reference_documents(ids: Iterable[UUID | str]) -> list[ReferenceDocument]:
-    """The reference documents with these IDs (those that exist)."""
-    return list(ReferenceDocument.objects.filter(pk__in=list(ids)))
+def reference_documents(ids: Iterable[UUID | str], user: Any) -> list[ReferenceDocument]:
+    """The reference documents with these IDs that ``user`` may use: any for an admin, the ones
+    they uploaded for an instructor (another instructor's upload reads as absent)."""
+    found = ReferenceDocument.objects.filter(pk__in=list(ids))
+    if not getattr(user, "is_admin", False):
+        found = found.filter(uploaded_by_id=getattr(user, "pk", None))
+    return list(found)
 
 
 def passages_for(documents: Iterable[ReferenceDocument | UUID | str], query: str, k: int) -> tuple[str, ...]:

@@ -18,6 +18,9 @@ VALID = {
     "generation_daily_quota": "5",
     "generation_daily_budget_usd": "15.00",
     "generation_monthly_budget_usd": "250.00",
+    "instructor_publishing": "APPROVAL",
+    "instructor_generation_daily_quota": "3",
+    "instructor_generation_daily_budget_usd": "5.00",
 }
 
 

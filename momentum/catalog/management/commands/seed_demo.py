@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from momentum.accounts.actions import do_create_user, do_ensure_admin
-from momentum.accounts.models import User
+from momentum.accounts.models import Role, User
 from momentum.catalog.actions import do_create_course, do_publish_course, do_set_thumbnail, do_upsert_lesson
 from momentum.catalog.models import Category, Course, Level, Pacing
 from momentum.generation.providers.offline.title_card import render_title_card
@@ -30,6 +30,8 @@ from momentum.generation.providers.offline.title_card import render_title_card
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_ADMIN = ("admin@momentum.localhost", "momentum-admin-demo")
 DEMO_LEARNER = ("learner@momentum.localhost", "momentum-learner-demo")
+DEMO_INSTRUCTOR = ("instructor@momentum.localhost", "momentum-instructor-demo")
+DEMO_INSTRUCTOR_COURSE = "sketching-for-beginners"  # the one demo course the demo instructor owns
 
 
 def demo_modules() -> list[str]:
@@ -91,6 +93,11 @@ class Command(BaseCommand):
             admin.save(update_fields=["display_name", "updated_at"])
         if not User.objects.filter(email=DEMO_LEARNER[0]).exists():
             do_create_user(DEMO_LEARNER[0], DEMO_LEARNER[1], display_name="Demo Learner", email_verified=True)
+        if not User.objects.filter(email=DEMO_INSTRUCTOR[0]).exists():
+            do_create_user(
+                DEMO_INSTRUCTOR[0], DEMO_INSTRUCTOR[1], display_name="Demo Instructor", email_verified=True,
+                role=Role.INSTRUCTOR,
+            )  # fmt: skip
         return admin
 
     @transaction.atomic
@@ -109,8 +116,11 @@ class Command(BaseCommand):
             "price_cents": spec["price_cents"],
         }
         if course is None:
+            author = admin
+            if spec["slug"] == DEMO_INSTRUCTOR_COURSE:  # made by the demo instructor: they own it
+                author = User.objects.get(email=DEMO_INSTRUCTOR[0])
             course = do_create_course(
-                slug=spec["slug"], category=category, metadata={"demo": True}, actor=admin, **fields
+                slug=spec["slug"], category=category, metadata={"demo": True}, actor=author, **fields
             )
             Course.objects.filter(pk=course.pk).update(created_at=created_at)
         else:
@@ -142,3 +152,6 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (sign in at /accounts/login/):")
         self.stdout.write(f"  admin    {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}")
         self.stdout.write(f"  learner  {DEMO_LEARNER[0]} / {DEMO_LEARNER[1]}")
+        self.stdout.write(
+            f"  instructor  {DEMO_INSTRUCTOR[0]} / {DEMO_INSTRUCTOR[1]} (owns “{DEMO_INSTRUCTOR_COURSE}”)"
+        )
