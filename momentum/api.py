@@ -210,6 +210,7 @@ def _mount_routers() -> None:
     from momentum.audit.api import router as audit
     from momentum.billing.api import router as billing
     from momentum.catalog.api import router as catalog
+    from momentum.discussions.api import router as discussions
     from momentum.generation.api import router as generation
     from momentum.generation.references.api import router as references
     from momentum.learning.api import router as learning
@@ -223,6 +224,7 @@ def _mount_routers() -> None:
         catalog,
         learning,
         assessments,
+        discussions,
         achievements,
         billing,
         generation,

@@ -36,6 +36,7 @@ STUDIO = [
     Entry("Dashboard", "analytics:studio_dashboard", Access.ADMIN),
     Entry("Courses", "catalog:studio_courses", Access.ADMIN),
     Entry("Generate", "generation:studio_generate", Access.ADMIN),
+    Entry("Moderation", "discussions:studio_queue", Access.ADMIN),
     Entry("Users", "accounts:studio_users", Access.ADMIN),
     Entry("Analytics", "analytics:studio_analytics", Access.ADMIN),
     Entry("Payments", "billing:studio_payments", Access.ADMIN),

@@ -20,6 +20,7 @@ PERSONAL_DATA_MODULES = [
     "momentum.accounts.personal_data",
     "momentum.learning.personal_data",
     "momentum.assessments.personal_data",
+    "momentum.discussions.personal_data",
     "momentum.achievements.personal_data",
     "momentum.billing.personal_data",
     "momentum.generation.personal_data",
