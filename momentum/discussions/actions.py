@@ -247,6 +247,30 @@ def do_lift_suspension(moderator: Any, comment: Comment, *, request: HttpRequest
     return bool(lifted)
 
 
+MODERATIONS = ("hide", "restore", "dismiss", "warn", "suspend", "lift")
+
+
+def do_moderate(
+    moderator: Any, comment: Comment, action: str, *, note: str = "", request: HttpRequest | None = None
+) -> None:
+    """One of the moderation queue's actions by its name (``MODERATIONS``); ``note`` is the warning's
+    message or the suspension's reason."""
+    if action == "hide":
+        do_hide_comment(moderator, comment, request=request)
+    elif action == "restore":
+        do_restore_comment(moderator, comment, request=request)
+    elif action == "dismiss":
+        do_dismiss_reports(moderator, comment, request=request)
+    elif action == "warn":
+        do_warn_author(moderator, comment, message=note, request=request)
+    elif action == "suspend":
+        do_suspend_posting(moderator, comment, reason=note, request=request)
+    elif action == "lift":
+        do_lift_suspension(moderator, comment, request=request)
+    else:
+        raise Problem(404, "not_found", "No such moderation action.")
+
+
 def do_erase_comments_of(user: Any) -> None:
     """An erased account's comments (callers hold the transaction): its replies go; its top-level
     comments go too, except those others replied to, which stay as text-less placeholders by

@@ -42,18 +42,7 @@ def moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     moderator = caller(request)
     try:
         comment = queries.moderated_comment(moderator, pk)
-        if action == "hide":
-            actions.do_hide_comment(moderator, comment, request=request)
-        elif action == "restore":
-            actions.do_restore_comment(moderator, comment, request=request)
-        elif action == "dismiss":
-            actions.do_dismiss_reports(moderator, comment, request=request)
-        elif action == "warn":
-            actions.do_warn_author(moderator, comment, message=request.POST.get("message", ""), request=request)
-        elif action == "suspend":
-            actions.do_suspend_posting(moderator, comment, reason=request.POST.get("reason", ""), request=request)
-        else:
-            actions.do_lift_suspension(moderator, comment, request=request)
+        actions.do_moderate(moderator, comment, action, note=request.POST.get("reason", ""), request=request)
     except Problem as problem:
         if problem.status == 404:
             return render(request, "errors/404.html", {"detail": problem.detail}, status=404)
