@@ -166,8 +166,7 @@ PARAMETERS: list[tuple[str, str, Callable[[World], object]]] = [
     (r"/enrollments/", "id", lambda w: w.owner.enrollments.get().pk),
     (r"/studio/generate/", "job", lambda w: w.job.pk),
     (r"/studio/analytics/", "table", lambda w: "daily"),
-    (r"/comments/", "id", lambda w: Comment.objects.get(author=w.owner).pk),
-    (r"/comments/", "pk", lambda w: Comment.objects.get(author=w.owner).pk),
+    (r"/comments/", "comment_id", lambda w: Comment.objects.get(author=w.owner).pk),
     (r"/studio/moderation/", "action", lambda w: "hide"),
 ]
 

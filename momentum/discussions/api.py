@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 from momentum.accounts.policy import Access, api_access, caller
 from momentum.catalog.queries import visible_lesson_or_404
 from momentum.discussions import actions, queries
-from momentum.discussions.schemas import CommentEditIn, CommentIn, CommentOut, ReplyOut, ReportIn, ThreadParams
+from momentum.discussions.schemas import CommentEditIn, CommentIn, CommentOut, ReplyOut, ThreadParams
 from momentum.lib.pagination import Page, paginate
 from momentum.lib.problems import Problem
 from momentum.platform.api_problems import problems
@@ -53,35 +53,35 @@ def post_comment(request: HttpRequest, course: str, lesson: int, body: CommentIn
 
 
 @router.patch(
-    "/comments/{id}", response=ReplyOut, auth=MEMBER,
+    "/comments/{comment_id}", response=ReplyOut, auth=MEMBER,
     openapi_extra=problems({403: "`not_comment_author`; `posting_suspended`; " + NOT_MEMBER, 404: NO_COMMENT,
                             409: "`edit_window_closed`: more than 15 minutes after posting"}),
 )  # fmt: skip
-def edit_comment(request: HttpRequest, id: int, body: CommentEditIn) -> dict[str, Any]:
+def edit_comment(request: HttpRequest, comment_id: int, body: CommentEditIn) -> dict[str, Any]:
     """Rewrite one's own comment, within 15 minutes of posting it."""
-    comment, writer = queries.comment_for(caller(request), id)
+    comment, writer = queries.comment_for(caller(request), comment_id)
     return queries.item(actions.do_edit_comment(writer, comment, body.body_markdown), writer, with_replies=False)
 
 
 @router.delete(
-    "/comments/{id}", response={204: None}, auth=MEMBER,
+    "/comments/{comment_id}", response={204: None}, auth=MEMBER,
     openapi_extra=problems({403: "`not_comment_author`; " + NOT_MEMBER, 404: NO_COMMENT}),
 )  # fmt: skip
-def delete_comment(request: HttpRequest, id: int) -> Status[None]:
+def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
     """Delete one's own comment (one with replies stays as a placeholder without its text)."""
-    comment, writer = queries.comment_for(caller(request), id)
+    comment, writer = queries.comment_for(caller(request), comment_id)
     actions.do_delete_comment(writer, comment)
     return Status(204, None)
 
 
 @router.post(
-    "/comments/{id}/report", response={202: None}, auth=MEMBER,
+    "/comments/{comment_id}/report", response={202: None}, auth=MEMBER,
     openapi_extra=problems({403: NOT_MEMBER, 404: NO_COMMENT}),
 )  # fmt: skip
-def report_comment(request: HttpRequest, id: int, body: ReportIn | None = None) -> Status[None]:
+def report_comment(request: HttpRequest, comment_id: int) -> Status[None]:
     """Report a comment to the course's moderators (once per person: reporting again changes nothing)."""
-    comment, reader = queries.comment_for(caller(request), id)
-    actions.do_report_comment(reader.user, comment, reason=body.reason if body else "")
+    comment, reader = queries.comment_for(caller(request), comment_id)
+    actions.do_report_comment(reader.user, comment)
     return Status(202, None)
 
 
@@ -93,20 +93,20 @@ def _moderated(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post(
-    "/comments/{id}/hide", response=ReplyOut, auth=MEMBER,
+    "/comments/{comment_id}/hide", response=ReplyOut, auth=MEMBER,
     openapi_extra=problems({403: "`not_course_staff`; " + NOT_MEMBER, 404: NO_COMMENT}),
 )  # fmt: skip
-def hide_comment(request: HttpRequest, id: int) -> dict[str, Any]:
+def hide_comment(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     """Hide a comment (and its replies) from learners; the course's staff still see it. Audited."""
-    comment, reader = _moderated(request, id)
+    comment, reader = _moderated(request, comment_id)
     return queries.item(actions.do_hide_comment(reader.user, comment, request=request), reader, with_replies=False)
 
 
 @router.post(
-    "/comments/{id}/restore", response=ReplyOut, auth=MEMBER,
+    "/comments/{comment_id}/restore", response=ReplyOut, auth=MEMBER,
     openapi_extra=problems({403: "`not_course_staff`; " + NOT_MEMBER, 404: NO_COMMENT}),
 )  # fmt: skip
-def restore_comment(request: HttpRequest, id: int) -> dict[str, Any]:
+def restore_comment(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     """Show a hidden comment to learners again. Audited."""
-    comment, reader = _moderated(request, id)
+    comment, reader = _moderated(request, comment_id)
     return queries.item(actions.do_restore_comment(reader.user, comment, request=request), reader, with_replies=False)

@@ -22,10 +22,6 @@ class CommentEditIn(Schema):
     body_markdown: str = Field(min_length=1, max_length=BODY_MAX_CHARS)
 
 
-class ReportIn(Schema):
-    reason: str = Field("", max_length=500)
-
-
 class ThreadParams(PageParams):
     order: Literal["newest", "oldest"] = Field("newest", description="Top-level comments newest or oldest first")
 

@@ -35,13 +35,13 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @page_access(Access.ADMIN)
 @require_POST
-def moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def moderate(request: HttpRequest, comment_id: int, action: str) -> HttpResponse:
     """One moderation action on a comment, then back to the queue."""
     if action not in DONE:
         return render(request, "errors/404.html", {"detail": "No such moderation action."}, status=404)
     moderator = caller(request)
     try:
-        comment = queries.moderated_comment(moderator, pk)
+        comment = queries.moderated_comment(moderator, comment_id)
         actions.do_moderate(moderator, comment, action, note=request.POST.get("reason", ""), request=request)
     except Problem as problem:
         if problem.status == 404:

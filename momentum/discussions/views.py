@@ -74,9 +74,9 @@ def post_comment(request: HtmxRequest, slug: str, day: int) -> HttpResponse:
     return _answer(request, lesson, anchor=f"comment-{comment.pk}", order=order)
 
 
-def _comment(request: HtmxRequest, pk: int) -> tuple[Comment, queries.Participant] | HttpResponse:
+def _comment(request: HtmxRequest, comment_id: int) -> tuple[Comment, queries.Participant] | HttpResponse:
     try:
-        return queries.comment_for(request.user, pk)
+        return queries.comment_for(request.user, comment_id)
     except Problem as problem:
         return render(request, "errors/404.html" if problem.status == 404 else "errors/403.html",
                       {"problem": problem, "detail": problem.detail}, status=problem.status)  # fmt: skip
@@ -84,26 +84,26 @@ def _comment(request: HtmxRequest, pk: int) -> tuple[Comment, queries.Participan
 
 @page_access(Access.OWNER)
 @require_POST
-def edit_comment(request: HtmxRequest, pk: int) -> HttpResponse:
+def edit_comment(request: HtmxRequest, comment_id: int) -> HttpResponse:
     """Save the author's new text (within 15 minutes of posting)."""
-    found = _comment(request, pk)
+    found = _comment(request, comment_id)
     if isinstance(found, HttpResponse):
         return found
     comment, writer = found
     try:
         actions.do_edit_comment(writer, comment, request.POST.get("body_markdown", ""))
     except Problem as problem:
-        return _answer(request, comment.lesson, anchor=f"comment-{pk}", error=problem.detail,
+        return _answer(request, comment.lesson, anchor=f"comment-{comment_id}", error=problem.detail,
                        page=request.POST.get("comments_page"), order=request.POST.get("comments_order"))  # fmt: skip
-    return _answer(request, comment.lesson, anchor=f"comment-{pk}",
+    return _answer(request, comment.lesson, anchor=f"comment-{comment_id}",
                    page=request.POST.get("comments_page"), order=request.POST.get("comments_order"))  # fmt: skip
 
 
 @page_access(Access.OWNER)
 @require_POST
-def delete_comment(request: HtmxRequest, pk: int) -> HttpResponse:
+def delete_comment(request: HtmxRequest, comment_id: int) -> HttpResponse:
     """Delete the author's comment."""
-    found = _comment(request, pk)
+    found = _comment(request, comment_id)
     if isinstance(found, HttpResponse):
         return found
     comment, writer = found
@@ -117,13 +117,13 @@ def delete_comment(request: HtmxRequest, pk: int) -> HttpResponse:
 
 @page_access(Access.OWNER)
 @require_POST
-def report_comment(request: HtmxRequest, pk: int) -> HttpResponse:
+def report_comment(request: HtmxRequest, comment_id: int) -> HttpResponse:
     """Report a comment to the course's moderators."""
-    found = _comment(request, pk)
+    found = _comment(request, comment_id)
     if isinstance(found, HttpResponse):
         return found
     comment, reader = found
     actions.do_report_comment(reader.user, comment, reason=request.POST.get("reason", ""))
     notice = "Thank you: the course's moderators will look at this comment."
-    return _answer(request, comment.lesson, anchor=f"comment-{pk}", notice=notice,
+    return _answer(request, comment.lesson, anchor=f"comment-{comment_id}", notice=notice,
                    page=request.POST.get("comments_page"), order=request.POST.get("comments_order"))  # fmt: skip

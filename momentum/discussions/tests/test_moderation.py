@@ -26,11 +26,11 @@ def _signed_in(user: Any) -> Client:
 def test_a_learner_reports_a_comment_once(api_as: Any, klass: Class) -> None:
     made = post(api_as, klass.lee, klass, "Rude words").json()["id"]
 
-    first = api_as(klass.mia).post(f"/comments/{made}/report", {"reason": "Rude"})
-    again = api_as(klass.mia).post(f"/comments/{made}/report", {"reason": "Still rude"})
+    first = api_as(klass.mia).post(f"/comments/{made}/report")
+    again = api_as(klass.mia).post(f"/comments/{made}/report")
 
     assert (first.status_code, again.status_code) == (202, 202)
-    assert list(CommentReport.objects.values_list("reason", flat=True)) == ["Rude"]
+    assert CommentReport.objects.filter(reporter=klass.mia).count() == 1
 
 
 def test_hidden_comments_are_visible_to_staff_only(api_as: Any, klass: Class) -> None:
@@ -71,7 +71,7 @@ def test_the_queue_lists_reported_comments_most_recently_reported_first(api_as: 
     newer = post(api_as, klass.mia, klass, "Second reported").json()["id"]
     post(api_as, klass.mia, klass, "Never reported")
     api_as(klass.mia).post(f"/comments/{older}/report")
-    api_as(klass.lee).post(f"/comments/{newer}/report", {"reason": "spam link"})
+    _signed_in(klass.lee).post(f"/comments/{newer}/report/", {"reason": "spam link"})
 
     page = _signed_in(klass.admin).get("/studio/moderation/").content.decode()
 
