@@ -50,7 +50,7 @@ def _check_body(body: str) -> str:
 def _ensure_may_post(writer: Participant) -> None:
     if writer.staff:
         return
-    if queries.is_suspended(writer.user, writer.lesson.course):
+    if writer.suspended:
         raise Problem(403, "posting_suspended", "A moderator has suspended your posting in this course's discussions.")
     retry_after = request_limits.consume("comment", str(writer.user.pk), settings.DISCUSSION_COMMENT_RATE)
     if retry_after is not None:
@@ -126,7 +126,7 @@ def do_edit_comment(writer: Participant, comment: Comment, body_markdown: str) -
     if now - comment.created_at > EDIT_WINDOW:
         minutes = int(EDIT_WINDOW.total_seconds() // 60)
         raise Problem(409, "edit_window_closed", f"A comment can be edited for {minutes} minutes after posting.")
-    if not writer.staff and queries.is_suspended(writer.user, writer.lesson.course):
+    if writer.suspended:
         raise Problem(403, "posting_suspended", "A moderator has suspended your posting in this course's discussions.")
     comment.body_markdown = body
     comment.body_html = str(render(body))

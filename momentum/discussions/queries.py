@@ -11,7 +11,8 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from momentum.catalog.models import Course, Lesson
 from momentum.catalog.staff import is_course_staff
 from momentum.discussions.models import EDIT_WINDOW, Comment, CommentReport, PostingSuspension
-from momentum.learning.queries import enrollment_of, lesson_refusal
+from momentum.learning.models import Enrollment
+from momentum.learning.queries import lesson_refusal
 from momentum.lib import clock
 from momentum.lib.markdown import render_cached
 from momentum.lib.problems import Problem
@@ -27,6 +28,7 @@ class Participant:
     lesson: Lesson
     staff: bool
     cohort_id: int | None  # the learner's cohort; for staff, None (they see every thread)
+    suspended: bool = False  # a moderator stopped the learner's posting in this course
 
     def sees(self, comment: Comment) -> bool:
         if self.staff:
@@ -34,38 +36,55 @@ class Participant:
         return comment.cohort_id == self.cohort_id and comment.hidden_at is None
 
 
-def participant_refusal(user: Any, lesson: Lesson) -> Problem | None:
-    """Why ``user`` may not read or write ``lesson``'s discussion: 401 anonymous; 403 ``not_enrolled``
-    for anyone neither enrolled nor on the course's staff (a free preview lesson included); then the
-    lesson's own rules (402 premium lapsed, 403 ``lesson_locked``)."""
+def _enrollment(user: Any, course: Course) -> Enrollment | None:
+    """The learner's enrolment with ``suspended`` (posting in this course), in one query."""
+    suspended = PostingSuspension.objects.filter(user=user, course=course)
+    return (
+        Enrollment.objects.select_related("cohort")
+        .filter(user=user, course=course)
+        .annotate(suspended=Exists(suspended))
+        .first()
+    )
+
+
+def _judge(user: Any, lesson: Lesson) -> Participant | Problem:
+    """``user`` as a participant of ``lesson``'s thread, or why not: 401 anonymous; 403
+    ``not_enrolled`` for anyone neither enrolled nor on the course's staff (a free preview lesson
+    included); then the lesson's own rules (402 premium lapsed, 403 ``lesson_locked``)."""
     if not getattr(user, "is_authenticated", False):
         return Problem(401, "not_authenticated", "Sign in and enrol in this course to join its discussions.")
     if is_course_staff(user, lesson.course):
-        return None
-    enrollment = enrollment_of(user, lesson.course)
+        return Participant(user, lesson, staff=True, cohort_id=None)
+    enrollment = _enrollment(user, lesson.course)
     if enrollment is None:
         return Problem(403, "not_enrolled", "Only the course's learners take part in its discussions: enrol first.")
-    if lesson.is_preview:
-        return None
-    return lesson_refusal(user, lesson, enrollment=enrollment)
+    problem = None if lesson.is_preview else lesson_refusal(user, lesson, enrollment=enrollment)
+    if problem is not None:
+        return problem
+    return Participant(
+        user,
+        lesson,
+        staff=False,
+        cohort_id=enrollment.cohort_id,
+        suspended=bool(getattr(enrollment, "suspended", False)),
+    )
+
+
+def participant_refusal(user: Any, lesson: Lesson) -> Problem | None:
+    judged = _judge(user, lesson)
+    return judged if isinstance(judged, Problem) else None
 
 
 def participant_or_none(user: Any, lesson: Lesson) -> Participant | None:
-    if participant_refusal(user, lesson) is not None:
-        return None
-    if is_course_staff(user, lesson.course):
-        return Participant(user, lesson, staff=True, cohort_id=None)
-    enrollment = enrollment_of(user, lesson.course)
-    return Participant(user, lesson, staff=False, cohort_id=enrollment.cohort_id if enrollment else None)
+    judged = _judge(user, lesson)
+    return judged if isinstance(judged, Participant) else None
 
 
 def participant(user: Any, lesson: Lesson) -> Participant:
-    problem = participant_refusal(user, lesson)
-    if problem is not None:
-        raise problem
-    found = participant_or_none(user, lesson)
-    assert found is not None  # noqa: S101  (the refusal above said so)
-    return found
+    judged = _judge(user, lesson)
+    if isinstance(judged, Problem):
+        raise judged
+    return judged
 
 
 def in_thread(cohort_id: int | None) -> Q:
@@ -109,10 +128,6 @@ def comment_for(user: Any, pk: int) -> tuple[Comment, Participant]:
     if not reader.sees(comment) or (comment.parent is not None and not reader.sees(comment.parent)):
         raise Problem(404, "not_found", "No such comment.")
     return comment, reader
-
-
-def is_suspended(user: Any, course: Course) -> bool:
-    return PostingSuspension.objects.filter(user=user, course=course).exists()
 
 
 def participants_of(lesson: Lesson, cohort_id: int | None) -> list[Any]:
@@ -227,11 +242,13 @@ def panel(user: Any, lesson: Lesson, *, page: str | None = None, order: str | No
     chosen: Order = "oldest" if order == "oldest" else "newest"
     number = int(page) if page and page.isdigit() and 0 < int(page) <= 100_000 else 1
     comments = thread(reader, order=chosen)
-    count = comments.count()
+    shown = list(comments[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    # A first page that is not full holds the whole thread: no COUNT needed.
+    count = len(shown) if number == 1 and len(shown) < PAGE_SIZE else comments.count()
     pages = max(1, -(-count // PAGE_SIZE))
-    number = min(number, pages)
-    start = (number - 1) * PAGE_SIZE
-    shown = list(comments[start : start + PAGE_SIZE]) if count else []
+    if number > pages:  # past the end (a stale link): the last page
+        number = pages
+        shown = list(comments[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
     return {
         "lesson": lesson,
         "course": lesson.course,
@@ -243,5 +260,5 @@ def panel(user: Any, lesson: Lesson, *, page: str | None = None, order: str | No
         "previous_page": number - 1 if number > 1 else None,
         "next_page": number + 1 if number < pages else None,
         "order": chosen,
-        "suspended": not reader.staff and is_suspended(user, lesson.course),
+        "suspended": reader.suspended,
     }
