@@ -211,6 +211,7 @@ def _mount_routers() -> None:
     from momentum.billing.api import router as billing
     from momentum.catalog.api import router as catalog
     from momentum.credentials.api import router as credentials
+    from momentum.discussions.api import router as discussions
     from momentum.generation.api import router as generation
     from momentum.generation.references.api import router as references
     from momentum.learning.api import router as learning
@@ -224,6 +225,7 @@ def _mount_routers() -> None:
         catalog,
         learning,
         assessments,
+        discussions,
         achievements,
         credentials,
         billing,

@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "momentum.assessments",
     "momentum.achievements",
     "momentum.credentials",
+    "momentum.discussions",
     "momentum.billing",
     "momentum.generation",
     "momentum.analytics",
@@ -489,6 +490,7 @@ CONTENT_SECURITY_POLICY: dict[str, Any] = {
 RATELIMIT_ANON = env.rate("MOMENTUM_RATELIMIT_ANON", "300/m")  # per IP address, signed-out callers
 RATELIMIT_USER = env.rate("MOMENTUM_RATELIMIT_USER", "600/m")  # per signed-in account
 RATELIMIT_ADMIN = env.rate("MOMENTUM_RATELIMIT_ADMIN", "300/m")  # per admin, on admin operations only
+DISCUSSION_COMMENT_RATE = env.rate("MOMENTUM_COMMENT_RATE", "5/m")  # comments per learner (staff: no limit)
 # Failed sign-ins (page, API and second factor alike), enforced by allauth's rate limiter.
 SIGNIN_FAILURES_PER_ACCOUNT = env.int("MOMENTUM_SIGNIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
 SIGNIN_FAILURES_PER_IP = env.int("MOMENTUM_SIGNIN_FAILURES_PER_IP", 50, minimum=1)

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("momentum.catalog.urls")),
     path("", include("momentum.learning.urls")),
     path("", include("momentum.assessments.urls")),
+    path("", include("momentum.discussions.urls")),
     path("", include("momentum.achievements.urls")),
     path("", include("momentum.credentials.urls")),
     path("", include("momentum.billing.urls")),

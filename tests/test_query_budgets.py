@@ -29,7 +29,7 @@ BUDGETS = {
     "catalogue search": 4,
     "course detail API": 4,  # the course, its lessons, its upcoming cohorts, the cache revision
     "course page": 8,
-    "lesson page": 9,
+    "lesson page": 11,  # 9, and the discussion: the learner in its thread (enrolment, suspension), its first page
     "progress PUT": 11,
     "dashboard": 14,
     "my stats API": 5,

@@ -21,6 +21,7 @@ PERSONAL_DATA_MODULES = [
     "momentum.credentials.personal_data",  # before learning and achievements: it detaches from their rows
     "momentum.learning.personal_data",
     "momentum.assessments.personal_data",
+    "momentum.discussions.personal_data",
     "momentum.achievements.personal_data",
     "momentum.billing.personal_data",
     "momentum.generation.personal_data",

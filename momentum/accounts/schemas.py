@@ -111,6 +111,8 @@ class PersonalDataOut(Schema):
     certificates: list[dict[str, Any]]
     badge_credentials: list[dict[str, Any]]
     quiz_attempts: list[dict[str, Any]]
+    comments: list[dict[str, Any]]
+    comment_reports: list[dict[str, Any]]
     badges: list[dict[str, Any]]
     payments: list[dict[str, Any]]
     subscriptions: list[dict[str, Any]]

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from momentum.achievements.queries import badge_shelf
 from momentum.assessments.queries import quiz_panel
+from momentum.discussions.queries import panel as discussion_panel
 from momentum.learning import queries
 from momentum.learning.recommendations import recommended_for
 from momentum.lib import charts
@@ -96,6 +97,11 @@ def lesson_player(
         # has_quiz comes with the outline: a lesson without a quiz costs no query for it
         "quiz_panel": quiz_panel(request.user, current)
         if problem is None and getattr(current, "has_quiz", True)
+        else None,
+        "discussion": discussion_panel(
+            request.user, current, page=request.GET.get("comments_page"), order=request.GET.get("comments_order")
+        )
+        if problem is None
         else None,
         "embed_src": embed_url(video_src) if video_src and not current.video else None,
         "playable": bool(current.video) or (video_src or "").lower().split("?")[0].endswith(VIDEO_EXTENSIONS),

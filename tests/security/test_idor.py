@@ -45,6 +45,8 @@ pytestmark = pytest.mark.django_db
 #   admin        only on admin routes (the access matrix holds non-admins off them)
 #   staffed      on COURSE_STAFF routes, every object parameter names a course's thing (the course,
 #                its lessons and days, enrolments, jobs, co-instructors): see STAFFED below
+#   thread       a comment: only the participants of its lesson's thread (the course's learners
+#                in that cohort, its staff) reach it; strangers must get nothing
 OBJECT_PARAMETERS = {
     "course": "catalogue", "slug": "catalogue", "lesson": "catalogue", "day": "catalogue",
     "badge": "catalogue", "code": "catalogue", "category": "catalogue", "lesson_id": "catalogue",
@@ -52,6 +54,7 @@ OBJECT_PARAMETERS = {
     "key": "capability", "uidb36": "capability", "token": "capability", "number": "public",
     "id": "admin", "user": "admin", "user_id": "admin", "pk": "admin", "run_id": "admin", "table": "admin",
     "job": "admin", "document": "admin", "instructor": "staffed",
+    "job": "admin", "document": "admin", "action": "admin", "comment_id": "thread",
 }  # fmt: skip
 # Parameters whose name means something else on some paths: (path pattern, name) -> kind.
 PATH_PARAMETERS = {
@@ -114,6 +117,10 @@ OWNED_ROUTES = [
     (kind, path) for kind, path, access, names in ROUTES
     if access is not Access.ADMIN and any(kind_of(access, path, name) == "owned" for name in names)
 ]  # fmt: skip
+THREAD_ROUTES = [
+    (kind, path) for kind, path, access, names in ROUTES
+    if access is not Access.ADMIN and any(OBJECT_PARAMETERS.get(name) == "thread" for name in names)
+]  # fmt: skip
 
 
 def _snapshot(world: World) -> dict[str, Any]:
@@ -127,7 +134,9 @@ def _url(world: World, kind: str, path: str) -> str:
     return fill(world, path)
 
 
-@pytest.mark.parametrize(("kind", "path"), OWNED_ROUTES, ids=[f"{k} {p}" for k, p in OWNED_ROUTES])
+@pytest.mark.parametrize(
+    ("kind", "path"), OWNED_ROUTES + THREAD_ROUTES, ids=[f"{k} {p}" for k, p in OWNED_ROUTES + THREAD_ROUTES]
+)
 def test_a_stranger_gets_nothing_of_someone_elses_object(world: World, kind: str, path: str) -> None:
     url = _url(world, kind, path)
     before = _snapshot(world)

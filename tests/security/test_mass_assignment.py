@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db.models import Q
 from django.test import Client
 
 from conftest import ApiClient
@@ -18,6 +19,7 @@ from momentum.accounts.models import Role, User
 from momentum.accounts.policy import Access
 from momentum.billing.models import Payment
 from momentum.catalog.models import Course
+from momentum.discussions.models import Comment
 from momentum.learning.models import Enrollment, LessonProgress
 from tests.factories import PASSWORD, make_course
 from tests.test_access_matrix import OPERATIONS, World, fill
@@ -31,6 +33,7 @@ PRIVILEGED: dict[str, Any] = {
     "owner_id": 1, "created_by": 1, "id": 999_999, "email": "taken.over@example.com",
     "completed_at": "2000-01-01T00:00:00Z", "enrolled_at": "2000-01-01T00:00:00Z", "created_at": "2000-01-01T00:00:00Z",
     "entitled": True, "paid": True, "payment_status": "PAID",
+    "author": 1, "author_id": 1, "hidden": True, "hidden_at": "2000-01-01T00:00:00Z", "cohort_id": 999_999,
 }  # fmt: skip
 
 # Valid bodies of the non-admin writes (the privileged fields are merged into each).
@@ -58,12 +61,21 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "attempts_used": 0,
     },
     ("POST", "/api/v1/checkout"): {"course": "paid-course"},
+    ("POST", "/api/v1/courses/{course}/lessons/{lesson}/comments"): {"body_markdown": "A learner's comment"},
+    ("PATCH", "/api/v1/comments/{comment_id}"): {"body_markdown": "Edited"},
+    ("DELETE", "/api/v1/comments/{comment_id}"): {},
+    # Refused: a learner is not on the course's staff.
+    ("POST", "/api/v1/comments/{comment_id}/hide"): {},
+    ("POST", "/api/v1/comments/{comment_id}/restore"): {},
+    ("POST", "/api/v1/comments/{comment_id}/report"): {},
 }
 # The writes whose valid body is accepted (extra fields ignored); the others refuse it (401/404/422).
 ACCEPTED = {
     ("POST", "/api/v1/auth/register"), ("POST", "/api/v1/auth/token"), ("PATCH", "/api/v1/me"),
     ("POST", "/api/v1/courses/{course}/enrollment"), ("DELETE", "/api/v1/courses/{course}/enrollment"),
     ("PUT", "/api/v1/courses/{course}/lessons/{lesson}/progress"), ("POST", "/api/v1/checkout"),
+    ("POST", "/api/v1/courses/{course}/lessons/{lesson}/comments"), ("PATCH", "/api/v1/comments/{comment_id}"),
+    ("DELETE", "/api/v1/comments/{comment_id}"),
 }  # fmt: skip
 # Non-admin writes with no JSON body of fields to abuse, and why.
 NO_FIELDS = {
@@ -96,6 +108,10 @@ def _guarded(world: World) -> dict[str, Any]:
         "payments": sorted(Payment.objects.values_list("user_id", "amount_cents", "currency", "status")),
         "others_enrolments": sorted(Enrollment.objects.exclude(user=world.owner).values_list("user_id", "course_id")),
         "others_progress": LessonProgress.objects.exclude(user=world.owner).count(),
+        "others_comments": sorted(Comment.objects.exclude(author=world.owner).values_list("pk", "body_markdown")),
+        "comments_by_others_in_a_cohort_or_hidden": Comment.objects.filter(
+            ~Q(author=world.owner) | Q(cohort__isnull=False) | Q(hidden_at__isnull=False)
+        ).count(),
     }
 
 

@@ -1,0 +1,92 @@
+"""The thread on the lesson page without JavaScript (plain forms that come back to the lesson) and
+with htmx (the thread's partial in place)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from momentum.discussions.models import Comment, CommentReport
+from momentum.discussions.tests.conftest import Class, post
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _browser(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _lesson(klass: Class) -> str:
+    return f"/courses/{klass.course.slug}/day/2/"
+
+
+def test_a_comment_posted_with_a_plain_form_comes_back_to_the_lesson(klass: Class) -> None:
+    browser = _browser(klass.lee)
+
+    response = browser.post(f"{_lesson(klass)}comments/new/", {"body_markdown": "Plain **form** works"})
+
+    made = Comment.objects.get()
+    assert response["Location"] == f"{_lesson(klass)}#comment-{made.pk}"
+    page = browser.get(_lesson(klass)).content.decode()
+    assert "Plain <strong>form</strong> works" in page
+    assert 'id="discussion"' in page
+
+
+def test_htmx_gets_the_thread_alone(klass: Class) -> None:
+    response = _browser(klass.lee).post(
+        f"{_lesson(klass)}comments/new/", {"body_markdown": "Swapped in"}, HTTP_HX_REQUEST="true"
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.startswith('<section class="card discussion" id="discussion"')
+    assert "Swapped in" in body
+
+
+def test_a_refused_comment_says_why_on_the_page(klass: Class) -> None:
+    response = _browser(klass.lee).post(
+        f"{_lesson(klass)}comments/new/", {"body_markdown": "x" * 5001}, HTTP_HX_REQUEST="true"
+    )
+
+    assert "at most 5,000 characters" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_people_outside_the_course_see_no_thread_on_the_free_preview(klass: Class) -> None:
+    page = _browser(make_user("olly@example.com")).get(f"/courses/{klass.course.slug}/day/1/").content.decode()
+
+    assert 'id="discussion"' not in page
+
+
+def test_edit_and_report_work_as_plain_forms(api_as: Any, klass: Class) -> None:
+    mine = post(api_as, klass.lee, klass, "Typo teh").json()["id"]
+    theirs = post(api_as, klass.mia, klass, "Spam").json()["id"]
+    browser = _browser(klass.lee)
+
+    browser.post(f"/comments/{mine}/edit/", {"body_markdown": "Typo the"})
+    browser.post(f"/comments/{theirs}/report/", {"reason": "advert"})
+
+    assert Comment.objects.get(pk=mine).body_markdown == "Typo the"
+    assert CommentReport.objects.get().reason == "advert"
+    assert "moderators will look at this comment" in browser.get(_lesson(klass)).content.decode()
+
+
+def test_the_thread_pages_ten_comments_at_a_time(api_as: Any, klass: Class, settings: Any) -> None:
+    settings.DISCUSSION_COMMENT_RATE = (100, 60)
+    for n in range(12):
+        post(api_as, klass.lee, klass, f"Numbered comment {n:02}")
+    browser = _browser(klass.mia)
+
+    first = browser.get(_lesson(klass)).content.decode()
+    second = browser.get(f"{_lesson(klass)}comments/?comments_page=2", HTTP_HX_REQUEST="true").content.decode()
+
+    assert "Numbered comment 11" in first
+    assert "Numbered comment 01" not in first
+    assert "Page 1 of 2" in first
+    assert "Numbered comment 01" in second
+    assert "(12 comments)" in second
