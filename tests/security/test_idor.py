@@ -53,8 +53,7 @@ OBJECT_PARAMETERS = {
     "payment_id": "owned", "session_id": "owned", "subscription_id": "owned",
     "key": "capability", "uidb36": "capability", "token": "capability", "number": "public",
     "id": "admin", "user": "admin", "user_id": "admin", "pk": "admin", "run_id": "admin", "table": "admin",
-    "job": "admin", "document": "admin", "instructor": "staffed",
-    "job": "admin", "document": "admin", "action": "admin", "comment_id": "thread",
+    "job": "admin", "document": "admin", "action": "admin", "instructor": "staffed", "comment_id": "thread",
 }  # fmt: skip
 # Parameters whose name means something else on some paths: (path pattern, name) -> kind.
 PATH_PARAMETERS = {
