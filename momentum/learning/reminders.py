@@ -195,7 +195,7 @@ def send_day_opened(user_id: int, moment: datetime) -> bool:
         if enrollment.completed_at is not None or enrollment.course.pacing != Pacing.DAILY:
             continue
         named = _day_to_name(user, enrollment, moment) if enrollment.next_lesson_day else None
-        if named is not None and named[1]:
+        if named is not None and named[1] and named[0] == enrollment.next_lesson_day:  # their next day, new today
             opened.append((enrollment, named[0]))
     if not opened:
         return False
