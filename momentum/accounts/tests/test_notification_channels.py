@@ -42,7 +42,12 @@ def test_push_goes_to_the_registered_sender_once_the_notice_is_committed(
     for callback in waiting:
         callback()
     [notice] = pushed
-    assert (notice.user_id, notice.kind, notice.title, notice.url) == (learner.pk, "reply", "Ann replied", "/dashboard/")
+    assert (notice.user_id, notice.kind, notice.title, notice.url) == (
+        learner.pk,
+        "reply",
+        "Ann replied",
+        "/dashboard/",
+    )
     assert notice.notification_id == Notification.objects.get(user=learner).pk
 
 
@@ -93,6 +98,8 @@ def test_an_email_notice_from_a_request_is_sent_by_a_workflow(learner: User, eml
     message = email.message_from_bytes(path.read_bytes())
     assert message["To"] == learner.email
     assert message["Subject"].endswith("Ann mentioned you")
-    text = message.get_payload(decode=True).decode()
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    text = payload.decode()
     assert "/dashboard/" in text
     assert "/profile/notifications/" in text

@@ -49,7 +49,9 @@ def two_days_in(learner: User, daily: Course) -> User:
     """Enrolled two days ago, days 1 and 2 done: day 3 opens this morning."""
     do_enroll(learner, daily, now=MORNING - timedelta(days=2, hours=1))
     for number in (1, 2):
-        do_record_progress(learner, daily.lessons.get(day=number), completed=True, now=MORNING - timedelta(days=3 - number))
+        do_record_progress(
+            learner, daily.lessons.get(day=number), completed=True, now=MORNING - timedelta(days=3 - number)
+        )
     return learner
 
 
@@ -154,5 +156,3 @@ def test_the_hourly_workflow_sends_the_mornings_notices(learner: User, stranger:
     assert titles(learner) == ["Day 2 of Daily drawing is open"]
     assert titles(stranger) == ["January of Daily drawing starts tomorrow"]
     assert DBOS.start_workflow(daily_reminders, MORNING, None).get_result() == 0  # a repeated run sends nothing
-
-
