@@ -200,6 +200,10 @@ class NotificationKind(models.TextChoices):
     PLAN_ENDED = "plan_ended", "Your premium plan ended"
 
 
+# Kinds only people who author courses receive (their settings show them to nobody else).
+AUTHOR_KINDS = frozenset({NotificationKind.GENERATION_FINISHED, NotificationKind.GENERATION_FAILED})
+
+
 class Channel(models.TextChoices):
     IN_APP = "in_app", "In the app"
     EMAIL = "email", "Email"

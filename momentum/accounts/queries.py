@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from momentum.accounts import signin
 from momentum.accounts.models import (
+    AUTHOR_KINDS,
     DEFAULT_CHANNELS,
     Channel,
     Notification,
@@ -82,10 +83,13 @@ class KindPreference:
 
 
 def notification_preferences(user: User) -> list[KindPreference]:
-    """Every kind with the channels ``user`` gets it on, in the kinds' order (one query)."""
+    """Every kind ``user`` can receive with the channels they get it on, in the kinds' order (one
+    query); the course authors' kinds (a draft ready) for admins only."""
     chosen = {row.kind: row.channels() for row in NotificationPreference.objects.filter(user=user)}
     rows = []
     for kind in NotificationKind:
+        if kind in AUTHOR_KINDS and not user.is_admin:
+            continue
         wanted = chosen.get(kind, DEFAULT_CHANNELS[kind])
         rows.append(
             KindPreference(

@@ -109,6 +109,7 @@ def test_the_settings_section_saves_each_kinds_channels(signed_in: Client, learn
     page = signed_in.get("/profile/notifications/").content.decode()
     assert "Someone mentioned you" in page
     assert "Push" in page
+    assert "A course draft is ready" not in page  # an author's notice: admins only
     form = {f"{kind}__in_app": "on" for kind in NotificationKind.values}
     form["mention__email"] = "on"
     response = signed_in.post("/profile/notifications/", form, follow=True)

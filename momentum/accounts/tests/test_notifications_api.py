@@ -96,11 +96,17 @@ def test_a_visitor_has_no_notices(api: Any) -> None:
 
 def test_every_kind_has_sensible_channels_by_default(api_as: Any, learner: User) -> None:
     items = {item["kind"]: item for item in api_as(learner).get("/me/notification-preferences").json()["items"]}
-    assert set(items) == set(NotificationKind.values)
+    assert set(items) == set(NotificationKind.values) - {"generation_finished", "generation_failed"}
     assert all(item["in_app"] for item in items.values())
     assert items["mention"] == {"kind": "mention", "in_app": True, "email": True, "push": True}
     assert items["badge_awarded"]["email"] is False
     assert items["day_opened"]["push"] is True
+
+
+def test_an_admin_also_chooses_where_draft_ready_notices_go(api_as: Any, admin: User) -> None:
+    items = {item["kind"]: item for item in api_as(admin).get("/me/notification-preferences").json()["items"]}
+    assert set(items) == set(NotificationKind.values)
+    assert items["generation_finished"] == {"kind": "generation_finished", "in_app": True, "email": True, "push": False}
 
 
 def test_changing_one_kind_keeps_the_others(api_as: Any, learner: User) -> None:
