@@ -4,6 +4,7 @@ without JavaScript, and the settings section."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -142,3 +143,21 @@ def _queries(client: Client, path: str) -> list[str]:
         for query in captured.captured_queries
         if '"accounts_notification"' in query["sql"]
     ]
+
+
+def test_the_notice_settings_are_in_the_personal_data_export_and_go_with_the_account(
+    api_as: Any, learner: User
+) -> None:
+    from tests.factories import PASSWORD
+
+    me = api_as(learner)
+    me.patch(
+        "/me/notification-preferences", {"items": [{"kind": "reply", "in_app": True, "email": True, "push": False}]}
+    )
+    notify(learner, "A badge")
+    exported = me.get("/me/export").json()
+    assert exported["profile"]["notification_preferences"] == {"reply": {"in_app": True, "email": True, "push": False}}
+    assert [n["title"] for n in exported["notifications"]] == ["A badge"]
+    assert me.delete("/me", {"password": PASSWORD}).status_code == 204
+    assert not NotificationPreference.objects.filter(user=learner).exists()
+    assert not Notification.objects.filter(user=learner).exists()
