@@ -31,6 +31,7 @@ MAIN = [
 PROFILE = [
     Entry("Profile", "accounts:profile", Access.AUTHENTICATED),
     Entry("Security", "accounts:security", Access.AUTHENTICATED),
+    Entry("Notifications", "accounts:notification_settings", Access.AUTHENTICATED),
     Entry("Payments", "billing:payment_history", Access.AUTHENTICATED),
     Entry("Privacy and data", "accounts:privacy_settings", Access.AUTHENTICATED),
 ]

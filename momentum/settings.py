@@ -213,6 +213,7 @@ TEMPLATES = [
                 "momentum.context_processors.site",
                 "momentum.navigation.menus",
                 "momentum.accounts.consent.cookie_notice",
+                "momentum.accounts.bell.bell",
             ],
         },
     },
@@ -620,6 +621,10 @@ USE_TZ = True
 
 # The local hour (in each learner's time zone) at which the daily reminder email goes out.
 REMINDER_HOUR = env.int("MOMENTUM_REMINDER_HOUR", 18, minimum=0, maximum=23)
+# Local hours of the daily notices: "today's lesson is open" and "your cohort starts tomorrow" in the
+# morning, "your streak is at risk" in the evening (learning/reminders.py).
+MORNING_NOTICE_HOUR = env.int("MOMENTUM_MORNING_NOTICE_HOUR", 8, minimum=0, maximum=23)
+STREAK_AT_RISK_HOUR = env.int("MOMENTUM_STREAK_AT_RISK_HOUR", 20, minimum=0, maximum=23)
 
 # --- Operations -----------------------------------------------------------------------------
 

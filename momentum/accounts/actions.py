@@ -6,6 +6,7 @@ Failures are recorded outside of any transaction that a Problem would roll back.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import uuid
@@ -22,9 +23,18 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from momentum.accounts import gdpr, signin, tokens
+from momentum.accounts import channels, gdpr, signin, tokens
 from momentum.accounts.audit_actions import AuditAction
-from momentum.accounts.models import Notification, RefreshToken, Role, User
+from momentum.accounts.models import (
+    Channel,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    RefreshToken,
+    Role,
+    User,
+)
+from momentum.accounts.queries import notification_channels
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
 from momentum.audit.actions import do_record_audit
@@ -210,12 +220,49 @@ class TokenPair:
 
 
 def do_notify(user: User, *, kind: str, title: str, body: str = "", url: str = "", once: bool = False) -> bool:
-    """An in-app notice for ``user``; with ``once``, not when one of this kind for this URL was
-    already sent (a retried step). True when the notice was written."""
+    """Tell ``user`` about something, on the channels they chose for ``kind`` (in the app, email,
+    push; ``NotificationPreference``, else ``DEFAULT_CHANNELS``). With ``once``, not when a notice of
+    this kind for this URL was already written (a retried step). True when the notice went anywhere.
+
+    ``kind`` must be a ``NotificationKind`` (ValueError otherwise: a new kind is a new member).
+    Email and push leave after the surrounding transaction commits, through accounts.channels.
+    """
+    kind = NotificationKind(kind)
+    if url and (not url.startswith("/") or url.startswith(("//", "/\\"))):
+        raise ValueError(f"a notice leads to a path of this site, not {url!r}")
     if once and Notification.objects.filter(user=user, kind=kind, url=url).exists():
         return False
-    Notification.objects.create(user=user, kind=kind, title=title[:200], body=body, url=url)
-    return True
+    wanted = notification_channels(user, kind)
+    notification = None
+    if Channel.IN_APP in wanted:
+        notification = Notification.objects.create(user=user, kind=kind, title=title[:200], body=body, url=url)
+    notice = channels.Notice(
+        user_id=user.pk, kind=str(kind), title=title[:200], body=body, url=url,
+        notification_id=notification.pk if notification else None,
+    )  # fmt: skip
+    outside = [channel for channel in (Channel.EMAIL, Channel.PUSH) if channel in wanted and channels.sender(channel)]
+    for channel in outside:
+        transaction.on_commit(functools.partial(channels.deliver, channel, notice))
+    return notification is not None or bool(outside)
+
+
+def do_mark_notifications_read(user: User, ids: list[int] | None = None) -> int:
+    """Mark the caller's unread notices read: those of ``ids`` (others' IDs are ignored), or all.
+    Returns how many changed; marking a read notice again changes nothing."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def do_set_notification_preferences(user: User, choices: dict[str, set[Channel]]) -> None:
+    """Store where each named kind goes (``{kind: {channels}}``); kinds not named keep theirs."""
+    for kind, wanted in choices.items():
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=NotificationKind(kind),
+            defaults={channel.value: channel in wanted for channel in Channel},
+        )  # fmt: skip
 
 
 def _hash(raw: str) -> str:

@@ -5,16 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from momentum.accounts import actions, queries, signin
 from momentum.accounts.forms import ProfileForm
-from momentum.accounts.models import User
+from momentum.accounts.models import Channel, User
 from momentum.accounts.policy import Access, api_access, caller
 from momentum.accounts.schemas import (
     AcceptedOut,
     MeOut,
     MePatch,
+    NotificationOut,
+    NotificationPreferencesIn,
+    NotificationPreferencesOut,
+    NotificationQuery,
+    NotificationsReadIn,
     PasswordConfirmIn,
     PasswordResetIn,
     PersonalDataOut,
@@ -26,6 +31,7 @@ from momentum.accounts.schemas import (
     VerifyEmailIn,
     VerifyEmailOut,
 )
+from momentum.lib.pagination import Page, paginate
 from momentum.lib.problems import Invalid, Problem
 from momentum.platform.api_problems import problems
 
@@ -155,6 +161,47 @@ def delete_me(request: HttpRequest, payload: PasswordConfirmIn) -> Status[None]:
         raise Invalid("password", "is not your password", rule="password", code="invalid_password")
     actions.do_erase_account(user, request=request)
     return Status(204, None)
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/me/notifications", response=Page[NotificationOut], auth=api_access(Access.AUTHENTICATED),
+    summary="The caller's notices, newest first; unread=true for the unread ones only",
+)  # fmt: skip
+def my_notifications(request: HttpRequest, query: Query[NotificationQuery]) -> dict[str, Any]:
+    return paginate(queries.notifications(caller(request), unread=query.unread), query)
+
+
+@router.post(
+    "/me/notifications/read", response={204: None}, auth=api_access(Access.AUTHENTICATED),
+    summary="Mark notices read: those of ids (the caller's only), or every one when ids is omitted",
+)  # fmt: skip
+def read_notifications(request: HttpRequest, payload: NotificationsReadIn) -> Status[None]:
+    actions.do_mark_notifications_read(caller(request), payload.ids)
+    return Status(204, None)
+
+
+@router.get(
+    "/me/notification-preferences", response=NotificationPreferencesOut, auth=api_access(Access.AUTHENTICATED),
+    summary="For every kind of notice, whether it reaches the caller in the app, by email and by push",
+)  # fmt: skip
+def notification_preferences(request: HttpRequest) -> dict[str, Any]:
+    return {"items": queries.notification_preferences(caller(request))}
+
+
+@router.patch(
+    "/me/notification-preferences", response=NotificationPreferencesOut, auth=api_access(Access.AUTHENTICATED),
+    summary="Choose the channels of the kinds named; the others keep theirs",
+)  # fmt: skip
+def update_notification_preferences(request: HttpRequest, payload: NotificationPreferencesIn) -> dict[str, Any]:
+    user = caller(request)
+    actions.do_set_notification_preferences(
+        user,
+        {item.kind: {Channel(c) for c in ("in_app", "email", "push") if getattr(item, c)} for item in payload.items},
+    )
+    return {"items": queries.notification_preferences(user)}
 
 
 from momentum.accounts import admin_api  # noqa: E402, F401  (registers its operations)

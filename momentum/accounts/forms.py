@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest
 
-from momentum.accounts.models import User
+from momentum.accounts.models import Channel, User
 
 PROFILE_FIELDS = [
     "display_name", "timezone", "reminder_emails", "age_range", "gender", "country", "education", "occupation",
@@ -88,3 +88,34 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.", code="invalid_password")
         return password
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One checkbox per kind and channel: ``<kind>__in_app``, ``<kind>__email``, ``<kind>__push``."""
+
+    def __init__(self, *args: Any, preferences: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for pref in preferences:
+            row = {"kind": pref.kind, "label": pref.label, "fields": []}
+            for channel in Channel:
+                name = f"{pref.kind}__{channel.value}"
+                self.fields[name] = forms.BooleanField(
+                    required=False, initial=getattr(pref, channel.value), label=f"{pref.label}: {channel.label}"
+                )
+                row["fields"].append(name)
+            self.rows.append(row)
+
+    def bound_rows(self) -> list[dict[str, Any]]:
+        return [{**row, "fields": [self[name] for name in row["fields"]]} for row in self.rows]
+
+    def choices(self) -> dict[str, set[Channel]]:
+        return {
+            row["kind"]: {channel for channel in Channel if self.cleaned_data[f"{row['kind']}__{channel.value}"]}
+            for row in self.rows
+        }
+
+
+class MarkReadForm(forms.Form):
+    id = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)

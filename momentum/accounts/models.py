@@ -186,11 +186,65 @@ class RefreshToken(models.Model):
         indexes = [models.Index(fields=["user", "revoked_at"], name="refresh_user_revoked")]
 
 
+class NotificationKind(models.TextChoices):
+    """What a notice is about. Every app sends its notices through ``actions.do_notify`` with one of
+    these; the database refuses any other kind (a new kind is a new member and a migration)."""
+
+    GENERATION_FINISHED = "generation_finished", "A course draft is ready"
+    GENERATION_FAILED = "generation_failed", "A course generation failed"
+    BADGE_AWARDED = "badge_awarded", "You earned a badge"
+    COURSE_COMPLETED = "course_completed", "You finished a course"
+    CERTIFICATE_ISSUED = "certificate_issued", "A certificate was issued"
+    REPLY = "reply", "Someone replied to you"
+    MENTION = "mention", "Someone mentioned you"
+    DAY_OPENED = "day_opened", "Today's lesson is open"
+    STREAK_AT_RISK = "streak_at_risk", "Your streak is at risk"
+    COHORT_STARTING = "cohort_starting", "Your cohort starts tomorrow"
+    WARNING = "warning", "A moderator warned you"
+    PAYMENT_FAILED = "payment_failed", "A payment failed"
+    PLAN_ENDED = "plan_ended", "Your premium plan ended"
+
+
+# Kinds only people who author courses receive (their settings show them to nobody else).
+AUTHOR_KINDS = frozenset({NotificationKind.GENERATION_FINISHED, NotificationKind.GENERATION_FAILED})
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", "In the app"
+    EMAIL = "email", "Email"
+    PUSH = "push", "Push"
+
+
+# Channels a kind goes to until the person chooses otherwise. Every kind is shown in the app. Email
+# for what a person acts on or keeps (a draft to review, a certificate, a mention, a warning, a cohort
+# starting); not for what already has its own email (payments: receipts; the daily nudges: the daily
+# reminder email) nor for what the app shows as it happens (badges, a finished course). Push for
+# what is worth an interruption (sent only once an app registered a push channel: accounts.channels).
+DEFAULT_CHANNELS: dict[str, frozenset[Channel]] = {
+    kind: frozenset({Channel.IN_APP, *extra})
+    for kind, extra in {
+        NotificationKind.GENERATION_FINISHED: {Channel.EMAIL},
+        NotificationKind.GENERATION_FAILED: set(),
+        NotificationKind.BADGE_AWARDED: set(),
+        NotificationKind.COURSE_COMPLETED: set(),
+        NotificationKind.CERTIFICATE_ISSUED: {Channel.EMAIL},
+        NotificationKind.REPLY: {Channel.PUSH},
+        NotificationKind.MENTION: {Channel.EMAIL, Channel.PUSH},
+        NotificationKind.DAY_OPENED: {Channel.PUSH},
+        NotificationKind.STREAK_AT_RISK: {Channel.PUSH},
+        NotificationKind.COHORT_STARTING: {Channel.EMAIL, Channel.PUSH},
+        NotificationKind.WARNING: {Channel.EMAIL},
+        NotificationKind.PAYMENT_FAILED: set(),
+        NotificationKind.PLAN_ENDED: set(),
+    }.items()
+}
+
+
 class Notification(models.Model):
-    """An in-app notice for one person (a finished generation job, a payment problem)."""
+    """An in-app notice for one person (a draft ready, a badge, a day opened, a reply)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=50)
+    kind = models.CharField(max_length=50, choices=NotificationKind)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
@@ -198,4 +252,32 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"),
+            # A notice leads to a page of this site, never elsewhere (nor to a javascript: URL).
+            models.CheckConstraint(
+                condition=Q(url="") | (Q(url__startswith="/") & ~Q(url__startswith="//") & ~Q(url__startswith="/\\")),
+                name="notification_url_on_site",
+            ),
+        ]
         indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]
+
+
+class NotificationPreference(models.Model):
+    """Where one person wants one kind of notice to go; without a row, ``DEFAULT_CHANNELS``."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(max_length=50, choices=NotificationKind)
+    in_app = models.BooleanField()
+    email = models.BooleanField()
+    push = models.BooleanField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_one_per_kind"),
+            models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="notification_preference_kind"),
+        ]
+
+    def channels(self) -> frozenset[Channel]:
+        return frozenset(channel for channel in Channel if getattr(self, channel.value))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from momentum.accounts.models import Notification, RefreshToken, User
+from momentum.accounts.models import Notification, NotificationPreference, RefreshToken, User
 
 
 def _iso(value: Any) -> str | None:
@@ -32,6 +32,10 @@ def export(user: User) -> dict[str, Any]:
                 "occupation": user.occupation,
             },
             "reminder_emails": user.reminder_emails,
+            "notification_preferences": {
+                p.kind: {"in_app": p.in_app, "email": p.email, "push": p.push}
+                for p in NotificationPreference.objects.filter(user=user).order_by("kind")
+            },
             "created_at": _iso(user.created_at),
             "last_seen_at": _iso(user.last_seen_at),
         },
@@ -72,7 +76,8 @@ def export(user: User) -> dict[str, Any]:
 
 
 def erase(user: User) -> None:
-    """Addresses, linked providers, authenticators, API sessions and notices go; the row is anonymised by the action."""
+    """Addresses, linked providers, authenticators, API sessions, notices and notice settings go; the
+    row is anonymised by the action."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.socialaccount.models import SocialAccount
@@ -82,3 +87,4 @@ def erase(user: User) -> None:
     Authenticator.objects.filter(user=user).delete()
     RefreshToken.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()

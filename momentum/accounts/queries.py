@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 from momentum.accounts import signin
-from momentum.accounts.models import User
+from momentum.accounts.models import (
+    AUTHOR_KINDS,
+    DEFAULT_CHANNELS,
+    Channel,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    User,
+)
 
 
 def profile(user: User) -> dict[str, Any]:
@@ -65,3 +76,54 @@ def active_instructor_by_email(email: str) -> User | None:
     from momentum.accounts.models import Role
 
     return User.objects.filter(email=email.strip().lower(), role=Role.INSTRUCTOR, is_active=True).first()
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+def notification_channels(user: User, kind: str) -> frozenset[Channel]:
+    """Where ``user`` wants ``kind`` notices to go: their choice, else the kind's default."""
+    chosen = NotificationPreference.objects.filter(user=user, kind=kind).first()
+    return chosen.channels() if chosen is not None else DEFAULT_CHANNELS[kind]
+
+
+@dataclass(frozen=True)
+class KindPreference:
+    kind: str
+    label: str
+    in_app: bool
+    email: bool
+    push: bool
+
+
+def notification_preferences(user: User) -> list[KindPreference]:
+    """Every kind ``user`` can receive with the channels they get it on, in the kinds' order (one
+    query); the course authors' kinds (a draft ready) for admins only."""
+    chosen = {row.kind: row.channels() for row in NotificationPreference.objects.filter(user=user)}
+    rows = []
+    for kind in NotificationKind:
+        if kind in AUTHOR_KINDS and not user.is_admin:
+            continue
+        wanted = chosen.get(kind, DEFAULT_CHANNELS[kind])
+        rows.append(
+            KindPreference(
+                kind=kind.value, label=str(kind.label), in_app=Channel.IN_APP in wanted,
+                email=Channel.EMAIL in wanted, push=Channel.PUSH in wanted,
+            )
+        )  # fmt: skip
+    return rows
+
+
+def notifications(user: User, *, unread: bool = False) -> QuerySet[Notification]:
+    """The person's notices, newest first (the inbox index)."""
+    found = Notification.objects.filter(user=user)
+    if unread:
+        found = found.filter(read_at__isnull=True)
+    return found.order_by("-created_at", "-pk")
+
+
+def unread_count(user: Any) -> int:
+    """The bell's number: one count on the inbox index."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
 
+from momentum.accounts.models import NotificationKind
 from momentum.lib.input_types import EmailAddress, JsonBool
+from momentum.lib.pagination import PageParams
 
 
 class RegisterIn(Schema):
@@ -131,3 +133,43 @@ class ProblemOut(Schema):
     detail: str
     code: str
     errors: list[dict[str, Any]] | None = None
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str = Field(description="One of the kinds of GET /me/notification-preferences")
+    title: str
+    body: str
+    url: str = Field(description="Where the notice leads (a path on this site), or empty")
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationQuery(PageParams):
+    unread: bool = Field(False, description="Only the notices not read yet")
+
+
+class NotificationsReadIn(Schema):
+    ids: list[Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]] | None = Field(
+        default=None, max_length=500, description="The notices to mark read; all of the caller's when omitted"
+    )
+
+
+class NotificationPreferenceIO(Schema):
+    kind: NotificationKind
+    in_app: JsonBool
+    email: JsonBool
+    push: JsonBool = Field(description="Sent only where an app has a push channel (web push)")
+
+
+class NotificationPreferencesOut(Schema):
+    items: list[NotificationPreferenceIO]
+
+
+class NotificationPreferencesIn(Schema):
+    items: list[NotificationPreferenceIO] = Field(
+        max_length=len(NotificationKind), description="The kinds to change; kinds not named keep their channels"
+    )

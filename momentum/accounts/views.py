@@ -10,16 +10,18 @@ from allauth.account.views import LoginView
 from allauth.mfa.base.views import AuthenticateView
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from momentum.accounts import actions, consent, queries, signin
-from momentum.accounts.forms import DeleteAccountForm, ProfileForm
+from momentum.accounts.forms import DeleteAccountForm, MarkReadForm, NotificationPreferencesForm, ProfileForm
 from momentum.accounts.models import User
 from momentum.accounts.policy import Access, page_access
 
@@ -191,3 +193,50 @@ class ThrottledAuthenticateView(AuthenticateView):  # type: ignore[misc]
 
 login = ThrottledLoginView.as_view()
 mfa_authenticate = ThrottledAuthenticateView.as_view()
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+@page_access(Access.AUTHENTICATED)
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/notifications.html", _notification_list(request, request.GET.get("page")))
+
+
+def _notification_list(request: HttpRequest, page_number: str | None) -> dict[str, Any]:
+    page = Paginator(queries.notifications(_user(request)), NOTIFICATIONS_PER_PAGE).get_page(page_number)
+    return {"page": page, "notices": list(page.object_list)}
+
+
+@page_access(Access.AUTHENTICATED)
+@require_POST
+def read_notifications(request: HttpRequest) -> HttpResponse:
+    """Mark one notice read (``id``) or all of them (no ``id``); htmx swaps the list and the bell."""
+    form = MarkReadForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That notice could not be found.")
+        return redirect("accounts:notifications")
+    notice_id = form.cleaned_data["id"]
+    changed = actions.do_mark_notifications_read(_user(request), None if notice_id is None else [notice_id])
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {**_notification_list(request, form.cleaned_data["page"]), "oob_bell": True}
+        return render(request, "accounts/partials/notification_list.html", context)
+    if notice_id is None:
+        messages.success(request, f"Marked {changed} notice{'s' if changed != 1 else ''} read.")
+    page = form.cleaned_data["page"]
+    return redirect(reverse("accounts:notifications") + (f"?page={page}" if page else ""))
+
+
+@page_access(Access.AUTHENTICATED)
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = NotificationPreferencesForm(request.POST or None, preferences=queries.notification_preferences(user))
+    if request.method == "POST" and form.is_valid():
+        actions.do_set_notification_preferences(user, form.choices())
+        messages.success(request, "Your notification settings are saved.")
+        return redirect("accounts:notification_settings")
+    return render(request, "accounts/notification_settings.html", {"form": form})

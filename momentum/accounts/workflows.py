@@ -1,5 +1,7 @@
 """Durable workflows of the accounts app (see momentum/platform/durable.py for QUEUES and SCHEDULES).
 
+A notice's email, queued from a request by ``notification_mail.send_email``, leaves from here.
+
 Nightly, expired API refresh tokens and expired browser sessions leave the database: neither
 can be used any more, and both hold an IP address or a user agent (docs/data-retention.md).
 """
@@ -18,7 +20,22 @@ from momentum.platform import durable
 # A spent or revoked token is kept this long so a replay is still recognised as reuse.
 SPENT_TOKEN_GRACE = timedelta(days=7)
 
-QUEUES: dict[str, dict[str, Any]] = {"accounts-maintenance": {"worker_concurrency": 1}}
+QUEUES: dict[str, dict[str, Any]] = {
+    "accounts-maintenance": {"worker_concurrency": 1},
+    "notices": {"worker_concurrency": 4},
+}
+
+
+@durable.step(retries_allowed=True, max_attempts=3)
+def email_notice(user_id: int, kind: str, title: str, body: str, url: str) -> bool:
+    from momentum.accounts import notification_mail
+
+    return notification_mail.send_now(user_id, kind, title, body, url)
+
+
+@durable.workflow("accounts.send_notice_email")
+def send_notice_email(user_id: int, kind: str, title: str, body: str, url: str) -> bool:
+    return email_notice(user_id, kind, title, body, url)
 
 
 @durable.step()

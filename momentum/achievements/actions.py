@@ -7,8 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from momentum.accounts.actions import do_notify
+from momentum.accounts.models import NotificationKind
 from momentum.achievements.models import Badge, BadgeAward
 from momentum.achievements.rules import BADGES, Facts
 from momentum.analytics.actions import do_record_event
@@ -52,6 +55,10 @@ def do_award_badges(user: Any, facts: Facts, *, now: datetime | None = None) -> 
             continue  # awarded by a concurrent request
         do_issue_badge_credential(award)
         do_record_event(EventKind.BADGE_AWARDED, user=user, properties={"badge": badge.code})
+        do_notify(
+            user, kind=NotificationKind.BADGE_AWARDED, title=f"You earned a badge: {badge.name}",
+            body=badge.description, url=reverse("learning:dashboard"),
+        )  # fmt: skip
         transaction.on_commit(metrics.BADGES_AWARDED.labels(badge=badge.code).inc)
         awarded.append(award)
     return awarded

@@ -34,7 +34,6 @@ from dbos import DBOS
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 
@@ -589,6 +588,7 @@ def _save_quizzes(job: GenerationJob, lessons: list[Any]) -> dict[str, Any]:
 def notify(run: StepRun) -> None:
     """Tell the admin who asked: an email and an in-app notice (once each)."""
     from momentum.accounts.actions import do_notify
+    from momentum.accounts.models import NotificationKind
 
     job, step = run.job, run.step
     url = reverse("generation:studio_job", args=[job.pk])
@@ -599,13 +599,8 @@ def notify(run: StepRun) -> None:
         + (f" {len(warnings)} warning(s): " + "; ".join(warnings) if warnings else "")
         + f" Cost: ${job.cost_usd:.4f}."
     )
-    if do_notify(job.created_by, kind="generation_finished", title=title, body=body, url=url, once=True):
-        EmailMessage(
-            subject=f"[{settings.SITE_NAME}] {title}",
-            body=f"{body}\n\nReview it: {settings.SITE_URL.rstrip('/')}{url}\n",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[job.created_by.email],
-        ).send(fail_silently=True)
+    # In the app and, unless the admin turned it off, by email (sent from this step: background already).
+    do_notify(job.created_by, kind=NotificationKind.GENERATION_FINISHED, title=title, body=body, url=url, once=True)
     actions.do_finish_step(step, output={"notified": job.created_by.email})
 
 
@@ -618,11 +613,12 @@ def finish(job_id: str, status: str, error: str = "") -> str:
 
 def _notify_failure(job_id: str, error: str) -> None:
     from momentum.accounts.actions import do_notify
+    from momentum.accounts.models import NotificationKind
 
     job = _job(job_id)
     url = reverse("generation:studio_job", args=[job.pk])
     do_notify(
-        job.created_by, kind="generation_failed", title=f"Generation failed: {job.topic}",
+        job.created_by, kind=NotificationKind.GENERATION_FAILED, title=f"Generation failed: {job.topic}",
         body=f"{error} You can retry the job from its page; it resumes at the failed step.", url=url,
     )  # fmt: skip
 

@@ -13,8 +13,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.urls import reverse
 
-from momentum.accounts.models import User
+from momentum.accounts.actions import do_notify
+from momentum.accounts.models import NotificationKind, User
 from momentum.achievements.actions import do_award_badges
 from momentum.achievements.models import BadgeAward
 from momentum.analytics.actions import do_record_event
@@ -186,6 +188,11 @@ def _complete(enrollment: Enrollment, user: Any, course: Course, now: datetime) 
     enrollment.completed_at = max(now, enrollment.enrolled_at)
     do_issue_certificate(enrollment)
     do_record_event(EventKind.COURSE_COMPLETED, user=user, course=course, occurred_at=enrollment.completed_at)
+    do_notify(
+        user, kind=NotificationKind.COURSE_COMPLETED, title=f"You finished {course.title}",
+        body=f"All {course.duration_days} days done. Your certificate is on your dashboard.",
+        url=reverse("learning:dashboard"),
+    )  # fmt: skip
     transaction.on_commit(metrics.COURSE_COMPLETIONS.inc)
 
 

@@ -9,9 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
+from momentum.accounts.actions import do_mark_notifications_read, do_notify
+from momentum.accounts.models import NotificationKind
+from momentum.accounts.queries import notifications
 from momentum.catalog.models import Course, Pacing, Status
+from momentum.learning import queries
 from momentum.learning.actions import do_create_cohort, do_enroll, do_record_progress
 from momentum.learning.models import Cohort, Enrollment
 
@@ -58,4 +63,21 @@ def seed(*, admin: Any, learner: Any, stdout: Any) -> None:
             continue
         chosen.append(course.pk)
         _follow(learner, course, start=evening - timedelta(days=days_ago), days=done, position_on_next=position)
-    stdout.write(f"Demo learner history: {len(chosen)} enrolments, lessons over the last days, a streak, badges.")
+    _notices(learner)
+    stdout.write(
+        f"Demo learner history: {len(chosen)} enrolments, lessons over the last days, a streak, badges, notifications."
+    )
+
+
+def _notices(learner: Any) -> None:
+    """The badges and the finished course notified themselves as the history was written: all but the
+    latest are read; a streak at risk waits unread in the bell beside it."""
+    older = [notice.pk for notice in notifications(learner)[1:]]
+    do_mark_notifications_read(learner, older)
+    run = queries.streak_of(learner)
+    if run.current:
+        do_notify(
+            learner, kind=NotificationKind.STREAK_AT_RISK, title=f"Your {run.current}-day streak is at risk",
+            body="You have not learned today yet: a lesson before midnight keeps your streak.",
+            url=reverse("learning:dashboard"),
+        )  # fmt: skip

@@ -98,13 +98,27 @@ class LessonProgress(models.Model):
         ]
 
 
+class ReminderKind(models.TextChoices):
+    """What went out to a learner on one of their local days (each at most once a day)."""
+
+    REMINDER = "reminder", "The daily reminder email"
+    DAY_OPENED = "day_opened", "Today's lesson is open"
+    STREAK_AT_RISK = "streak_at_risk", "Your streak is at risk"
+    COHORT_STARTING = "cohort_starting", "Your cohort starts tomorrow"
+
+
 class ReminderDelivery(models.Model):
-    """The daily reminder sent to a learner on one of their local days (at most one a day)."""
+    """A daily reminder or notice sent to a learner on one of their local days (at most one of each
+    kind a day: the row is written in the transaction that sends it)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=ReminderKind, default=ReminderKind.REMINDER)
     local_date = models.DateField()
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "local_date"], name="reminder_once_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "local_date"], name="reminder_once_per_kind_and_day"),
+            models.CheckConstraint(condition=Q(kind__in=ReminderKind.values), name="reminder_kind_valid"),
+        ]
         indexes = [models.Index(fields=["sent_at"], name="reminder_by_time")]

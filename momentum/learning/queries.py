@@ -217,6 +217,8 @@ class LearnerStats:
     longest_streak_days: int
     longest_course_days: int
     today: date
+    streak_freezes_available: int = 0
+    frozen_days: tuple[date, ...] = ()  # missed days of the current streak a freeze covered
 
     def facts(self) -> Facts:
         return Facts(
@@ -248,6 +250,8 @@ def learner_stats(user: Any, today: date | None = None) -> LearnerStats:
         longest_streak_days=run.longest,
         longest_course_days=courses["longest"] or 0,
         today=today,
+        streak_freezes_available=run.freezes_available,
+        frozen_days=run.frozen_days,
     )
 
 

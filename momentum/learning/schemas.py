@@ -56,3 +56,6 @@ class StatsOut(Schema):
     minutes_learned: int
     current_streak_days: int
     longest_streak_days: int
+    streak_freezes_available: int = Field(
+        description="Freezes held (0-2): one earned per 7 days learned in a row; a missed day spends one"
+    )

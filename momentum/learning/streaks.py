@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.utils import timezone
+from momentum.lib import clock
 
 ONE_DAY = timedelta(days=1)
 
@@ -28,27 +28,57 @@ def zone_of(user: Any) -> ZoneInfo:
 
 def local_date(user: Any, moment: datetime | None = None) -> date:
     """The learner's calendar day at ``moment`` (now by default)."""
-    return (moment or timezone.now()).astimezone(zone_of(user)).date()
+    return (moment or clock.now()).astimezone(zone_of(user)).date()
+
+
+# Streak freezes: one earned for every 7 days learned in a row, at most 2 held.
+FREEZE_EVERY_DAYS = 7
+MAX_FREEZES = 2
 
 
 @dataclass(frozen=True)
 class Streak:
     current: int
     longest: int
+    freezes_available: int = 0
+    # The missed days of the current streak a freeze covered, oldest first ("Freeze used, streak kept").
+    frozen_days: tuple[date, ...] = ()
 
 
 def streak(days: Iterable[date], today: date) -> Streak:
-    """``current`` counts back from today, or from yesterday while today's lesson is still to do."""
-    active = set(days)
-    longest = run = 0
-    previous: date | None = None
-    for day in sorted(active):
-        run = run + 1 if previous is not None and day - previous == ONE_DAY else 1
+    """Streaks with freezes, derived from the days with a completed lesson and nothing else.
+
+    Walks the learner's days from the first one to yesterday: a day learned extends the run (and
+    every 7th day learned in a run earns a freeze, up to 2 held); a missed day spends a held freeze
+    when a run is going (the run goes on, not longer) and ends the run otherwise. Today counts when
+    learned and is never missed yet. ``current`` is the run still going (through today, yesterday or
+    a freeze), ``longest`` the longest run; a run's length counts days learned, not frozen days.
+
+    Being a function of the history, it spends a freeze once and the same one on every reading:
+    there is no stored balance to get out of step (docs/adr/0011-streak-freezes-are-derived.md).
+    """
+    active = sorted(day for day in set(days) if day <= today)
+    if not active:
+        return Streak(current=0, longest=0)
+    learned = set(active)
+    run = toward = held = longest = 0
+    frozen: list[date] = []
+    day = active[0]
+    while day <= today:
+        if day in learned:
+            run += 1
+            toward += 1
+            if toward == FREEZE_EVERY_DAYS:
+                toward = 0
+                held = min(MAX_FREEZES, held + 1)
+        elif day == today:
+            pass  # today is not over: not missed yet
+        elif run and held:
+            held -= 1
+            frozen.append(day)
+        else:
+            run = toward = 0
+            frozen = []
         longest = max(longest, run)
-        previous = day
-    current = 0
-    day = today if today in active else today - ONE_DAY
-    while day in active:
-        current += 1
-        day -= ONE_DAY
-    return Streak(current=current, longest=longest)
+        day += ONE_DAY
+    return Streak(current=run, longest=longest, freezes_available=held, frozen_days=tuple(frozen))

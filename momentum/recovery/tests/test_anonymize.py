@@ -36,7 +36,7 @@ def production_data(admin: User, learner: User) -> Course:
                             user_agent="Mozilla/5.0 (Lee's laptop)",
                             metadata={"email": "lee.learner@example.com",
                                       "note": "asked Grace (grace@hopper.example)"})  # fmt: skip
-    Notification.objects.create(user=learner, kind="welcome", title="Welcome", body="Hello Lee Learner, welcome!")
+    Notification.objects.create(user=learner, kind="badge_awarded", title="Welcome", body="Hello Lee Learner, welcome!")
     WebhookEvent.objects.create(provider="stripe", event_id="evt_1", type="checkout.session.completed",
                                 payload={"customer_email": "lee.learner@example.com",
                                          "name": "Lee Learner"})  # fmt: skip

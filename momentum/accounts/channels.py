@@ -1,0 +1,65 @@
+"""Where a notice goes besides the in-app list: a small registry of delivery channels.
+
+``do_notify`` writes the in-app row itself and hands the notice to the sender registered for each
+other channel the person wants for that kind (``NotificationPreference``, else ``DEFAULT_CHANNELS``).
+Email is registered here (``notification_mail``); an app that can push registers its sender at ready:
+
+    from momentum.accounts.channels import register_channel
+    register_channel("push", send_push)   # send_push(notice: Notice) -> None
+
+With no sender registered for a channel, nothing is sent on it. Senders are called after the
+notice's transaction commits and must not block: queue the work (a durable workflow) when called
+from a request. A sender's failure is logged and never undoes the notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from momentum.lib.logs import get_logger
+
+log = get_logger("momentum.accounts.channels")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice to deliver: who, what kind, what it says, and its in-app row when there is one."""
+
+    user_id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    notification_id: int | None
+
+
+Sender = Callable[[Notice], None]
+
+_senders: dict[str, Sender] = {}
+
+
+def register_channel(name: str, sender: Sender) -> None:
+    """Deliver ``name`` notices (``"email"``, ``"push"``) with ``sender``; a second call replaces the first."""
+    _senders[name] = sender
+
+
+def unregister_channel(name: str) -> None:
+    _senders.pop(name, None)
+
+
+def sender(name: str) -> Sender | None:
+    return _senders.get(name)
+
+
+def deliver(channel: str, notice: Notice) -> bool:
+    """Send ``notice`` on ``channel``; False when no sender is registered or the sender failed."""
+    send = _senders.get(channel)
+    if send is None:
+        return False
+    try:
+        send(notice)
+    except Exception as error:  # a channel's failure (a push service, a mail queue) never undoes the notice
+        log.error("notice_not_delivered", channel=channel, kind=notice.kind, error=f"{type(error).__name__}: {error}")
+        return False
+    return True

@@ -1,0 +1,51 @@
+"""The email channel of notices (accounts.channels): never sent inside a request.
+
+From a request (a reply, a mention) the email is queued as the durable workflow
+``accounts.send_notice_email`` (a slow or failing mail server costs the request nothing, and the
+worker retries); from background work already running in a worker (a workflow step: the daily
+notices, a finished generation) it is sent right there, which is where the workflow would have
+sent it anyway.
+"""
+
+from __future__ import annotations
+
+from dbos import DBOS
+from django.urls import reverse
+
+from momentum.accounts.channels import Notice
+from momentum.accounts.models import User
+from momentum.platform import durable
+from momentum.sitesettings.site_mail import send_site_mail, site_context
+
+QUEUE = "notices"
+
+
+def send_email(notice: Notice) -> None:
+    if DBOS.workflow_id is not None:  # inside a workflow: background already
+        send_now(notice.user_id, notice.kind, notice.title, notice.body, notice.url)
+        return
+    from momentum.accounts import workflows
+
+    workflow_id = f"notice-email-{notice.notification_id}" if notice.notification_id else None
+    durable.enqueue(
+        workflows.send_notice_email, notice.user_id, notice.kind, notice.title, notice.body, notice.url,
+        queue=QUEUE, workflow_id=workflow_id,
+    )  # fmt: skip
+
+
+def send_now(user_id: int, kind: str, title: str, body: str, url: str) -> bool:
+    """Email one notice to its person, unless the account is closed. True when the mail went out."""
+    user = User.objects.filter(pk=user_id, is_active=True, erased_at__isnull=True).first()
+    if user is None:
+        return False
+    site = site_context()["site_url"]
+    context = {
+        "name": user.name,
+        "title": title,
+        "body": body,
+        "link": f"{site}{url}" if url.startswith("/") else url,
+        "settings_path": reverse("accounts:notification_settings"),
+    }
+    return send_site_mail(
+        to=user.email, subject=title, template="accounts/email/notification.txt", context=context, kind=f"notice.{kind}"
+    )
