@@ -201,12 +201,21 @@ class NotificationKind(models.TextChoices):
     STREAK_AT_RISK = "streak_at_risk", "Your streak is at risk"
     COHORT_STARTING = "cohort_starting", "Your cohort starts tomorrow"
     WARNING = "warning", "A moderator warned you"
+    PUBLISH_REQUESTED = "course_publish_requested", "A course awaits your approval"
+    CO_INSTRUCTOR_ADDED = "course_co_instructor_added", "You were added to teach a course"
     PAYMENT_FAILED = "payment_failed", "A payment failed"
     PLAN_ENDED = "plan_ended", "Your premium plan ended"
 
 
 # Kinds only people who author courses receive (their settings show them to nobody else).
-AUTHOR_KINDS = frozenset({NotificationKind.GENERATION_FINISHED, NotificationKind.GENERATION_FAILED})
+AUTHOR_KINDS = frozenset(
+    {
+        NotificationKind.GENERATION_FINISHED,
+        NotificationKind.GENERATION_FAILED,
+        NotificationKind.PUBLISH_REQUESTED,
+        NotificationKind.CO_INSTRUCTOR_ADDED,
+    }
+)
 
 
 class Channel(models.TextChoices):
@@ -227,13 +236,15 @@ DEFAULT_CHANNELS: dict[str, frozenset[Channel]] = {
         NotificationKind.GENERATION_FAILED: set(),
         NotificationKind.BADGE_AWARDED: set(),
         NotificationKind.COURSE_COMPLETED: set(),
-        NotificationKind.CERTIFICATE_ISSUED: {Channel.EMAIL},
+        NotificationKind.CERTIFICATE_ISSUED: set(),  # its own email carries the PDF and the LinkedIn link
         NotificationKind.REPLY: {Channel.PUSH},
         NotificationKind.MENTION: {Channel.EMAIL, Channel.PUSH},
         NotificationKind.DAY_OPENED: {Channel.PUSH},
         NotificationKind.STREAK_AT_RISK: {Channel.PUSH},
         NotificationKind.COHORT_STARTING: {Channel.EMAIL, Channel.PUSH},
         NotificationKind.WARNING: {Channel.EMAIL},
+        NotificationKind.PUBLISH_REQUESTED: {Channel.EMAIL},
+        NotificationKind.CO_INSTRUCTOR_ADDED: {Channel.EMAIL},
         NotificationKind.PAYMENT_FAILED: set(),
         NotificationKind.PLAN_ENDED: set(),
     }.items()

@@ -98,11 +98,11 @@ class KindPreference:
 
 def notification_preferences(user: User) -> list[KindPreference]:
     """Every kind ``user`` can receive with the channels they get it on, in the kinds' order (one
-    query); the course authors' kinds (a draft ready) for admins only."""
+    query); the course authors' kinds (a draft ready) for admins and instructors only."""
     chosen = {row.kind: row.channels() for row in NotificationPreference.objects.filter(user=user)}
     rows = []
     for kind in NotificationKind:
-        if kind in AUTHOR_KINDS and not user.is_admin:
+        if kind in AUTHOR_KINDS and not (user.is_admin or user.is_instructor):
             continue
         wanted = chosen.get(kind, DEFAULT_CHANNELS[kind])
         rows.append(

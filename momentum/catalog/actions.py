@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from momentum.accounts.models import Role, User
+from momentum.accounts.models import NotificationKind, Role, User
 from momentum.audit.actions import do_record_audit
 from momentum.catalog.audit_actions import AuditAction
 from momentum.catalog.models import DURATIONS, Category, Course, CourseInstructor, Lesson, Level, Pacing, Status
@@ -195,7 +195,7 @@ def _tell_admins_of_request(course: Course, actor: User | None) -> None:
     who = actor.name if actor is not None else "An instructor"
     for admin in active_admins():
         do_notify(
-            admin, kind="course_publish_requested", title=f"“{course.title}” awaits your approval",
+            admin, kind=NotificationKind.PUBLISH_REQUESTED, title=f"“{course.title}” awaits your approval",
             body=f"{who} asked to publish it. Publishing it approves it.", url=url, once=True,
         )  # fmt: skip
 
@@ -222,7 +222,7 @@ def do_add_co_instructor(
     from momentum.accounts.actions import do_notify
 
     do_notify(
-        user, kind="course_co_instructor_added", title=f"You now teach “{course.title}”",
+        user, kind=NotificationKind.CO_INSTRUCTOR_ADDED, title=f"You now teach “{course.title}”",
         body="It is in your studio's course list.", url=reverse("catalog:studio_course", args=[course.pk]),
     )  # fmt: skip
     return row

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.http import HttpRequest
 
 from momentum.accounts.actions import do_notify
+from momentum.accounts.models import NotificationKind
 from momentum.achievements.models import BadgeAward
 from momentum.audit.actions import do_record_audit
 from momentum.credentials import openbadge_documents, pdf, queries, signing
@@ -81,7 +82,7 @@ def _announce_certificate(credential: Credential, enrollment: Enrollment) -> Non
     user, course = enrollment.user, enrollment.course
     url = queries.verify_url(credential.id)
     do_notify(
-        user, kind="certificate_issued", title=f"Your certificate for {course.title}", url=url,
+        user, kind=NotificationKind.CERTIFICATE_ISSUED, title=f"Your certificate for {course.title}", url=url,
         body="You completed every day of the course. Share your certificate or download it as a PDF.",
     )  # fmt: skip
     context = {"name": user.name, "course_title": course.title, "verify_url": url,

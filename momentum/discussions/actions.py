@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from momentum.accounts.actions import do_notify
+from momentum.accounts.models import NotificationKind
 from momentum.audit.actions import do_record_audit
 from momentum.catalog.models import Course
 from momentum.discussions import mentions, queries
@@ -101,13 +102,15 @@ def _notify(comment: Comment, parent: Comment | None) -> None:
     url = comment_url(comment)
     told = {writer.pk}
     if parent is not None and parent.author is not None and parent.author.is_active and parent.author.pk not in told:
-        do_notify(parent.author, kind="reply", title=f"{name} replied to your comment on “{comment.lesson.title}”",
-                  body=_excerpt(comment.body_markdown), url=url)  # fmt: skip
+        do_notify(
+            parent.author, kind=NotificationKind.REPLY, url=url,
+            title=f"{name} replied to your comment on “{comment.lesson.title}”", body=_excerpt(comment.body_markdown),
+        )  # fmt: skip
         told.add(parent.author.pk)
     for person in mentions.mentioned(comment.body_markdown, queries.participants_of(comment.lesson, comment.cohort_id)):
         if person.pk in told:
             continue
-        do_notify(person, kind="mention", title=f"{name} mentioned you on “{comment.lesson.title}”",
+        do_notify(person, kind=NotificationKind.MENTION, title=f"{name} mentioned you on “{comment.lesson.title}”",
                   body=_excerpt(comment.body_markdown), url=url)  # fmt: skip
         told.add(person.pk)
 
@@ -213,7 +216,7 @@ def do_warn_author(moderator: Any, comment: Comment, *, message: str = "", reque
     if comment.author is None:
         raise Problem(409, "author_gone", "This comment's author has deleted their account.")
     body = message.strip() or "Please keep the discussion kind and on topic."
-    do_notify(comment.author, kind="moderation_warning",
+    do_notify(comment.author, kind=NotificationKind.WARNING,
               title=f"A moderator warned you about your comment on “{comment.lesson.title}”",
               body=_excerpt(body), url=comment_url(comment))  # fmt: skip
     _audit(AuditAction.AUTHOR_WARNED, moderator, comment, request)
