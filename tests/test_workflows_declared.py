@@ -23,6 +23,8 @@ KNOWN_WORKFLOWS = {
     "ops.hourly_housekeeping",
     "ops.evaluate_alarms",
     "generation.generate_course",
+    "webpush.push_reminders",
+    "webpush.retry_deliveries",
 }
 
 

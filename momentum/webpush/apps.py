@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WebPushConfig(AppConfig):
+    name = "momentum.webpush"
+    label = "webpush"

@@ -1,0 +1,101 @@
+"""Pages of web push and the installable app: the push settings page, the click-through of a push, the
+web app manifest and the service worker (served at the root, so its scope is the whole site)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.views.decorators.http import require_GET, require_http_methods
+
+from momentum.accounts.policy import Access, page_access
+from momentum.webpush import actions, queries
+from momentum.webpush.vapid import public_key
+
+THEME_COLOUR = "#3340d6"
+BACKGROUND_COLOUR = "#ffffff"
+HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
+
+
+@page_access(Access.PUBLIC)
+@require_GET
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest (W3C Web Application Manifest): what makes the site installable."""
+    body: dict[str, Any] = {
+        "name": settings.SITE_NAME,
+        "short_name": settings.SITE_NAME[:12],
+        "description": "Short daily courses: one lesson a day for 7, 14 or 21 days.",
+        "id": "/",
+        "start_url": "/dashboard/?source=installed",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "icons": [
+            {"src": static("img/app-icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": static("img/app-icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {
+                "src": static("img/app-icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = JsonResponse(body, content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@page_access(Access.PUBLIC)
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, from the root so that it controls every page (its scope is its folder)."""
+    context = {"version": settings.PUSH_SW_VERSION, "icon": static("img/app-icon-192.png")}
+    script = render_to_string("webpush/sw.js", context)
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"  # browsers look for a new worker on every navigation
+    return response
+
+
+@page_access(Access.AUTHENTICATED)
+@require_http_methods(["GET", "POST"])
+def push_settings(request: HttpRequest) -> HttpResponse:
+    """Reminders on this device: the subscribe control and the learner's reminder hour."""
+    chosen = queries.settings_of(request.user)
+    if request.method == "POST":
+        if request.POST.get("resume"):
+            actions.do_resume_push(request.user)
+            messages.success(request, "Push reminders are back on.")
+            return redirect("webpush:settings")
+        raw = request.POST.get("reminder_hour", "")
+        if raw == "" or (raw.isdigit() and 0 <= int(raw) <= 23):
+            actions.do_set_reminder_hour(request.user, None if raw == "" else int(raw))
+            messages.success(request, "Your reminder hour is saved.")
+            return redirect("webpush:settings")
+        messages.error(request, "Choose an hour of the day, from 00:00 to 23:00.")
+    context = {
+        "chosen": chosen,
+        "hours": HOURS,
+        "site_hour": settings.REMINDER_HOUR,
+        "public_key": public_key(),
+        "subscriptions": list(queries.subscriptions_of(request.user)),
+        "recent": queries.recent_messages(request.user),
+        "ignored_limit": settings.PUSH_IGNORED_LIMIT,
+    }
+    return render(request, "webpush/settings.html", context, status=422 if request.method == "POST" else 200)
+
+
+@page_access(Access.PUBLIC)  # the unguessable token in the address is the credential
+@require_GET
+def open_push(request: HttpRequest, token: str) -> HttpResponse:
+    """Where a click on a push lands: count the click, then open the page the push was about."""
+    message = actions.do_record_click(token)
+    if message is None:
+        return render(request, "errors/404.html", {"detail": "This reminder link is not known."}, status=404)
+    return HttpResponseRedirect(message.url)
