@@ -14,11 +14,10 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET, require_http_methods
 
 from momentum.accounts.policy import Access, page_access
-from momentum.webpush import actions, queries
+from momentum.lib.problems import Invalid
+from momentum.webpush import actions, app_manifest, queries
 from momentum.webpush.vapid import public_key
 
-THEME_COLOUR = "#3340d6"
-BACKGROUND_COLOUR = "#ffffff"
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
 
@@ -26,28 +25,7 @@ HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
 @require_GET
 def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest (W3C Web Application Manifest): what makes the site installable."""
-    body: dict[str, Any] = {
-        "name": settings.SITE_NAME,
-        "short_name": settings.SITE_NAME[:12],
-        "description": "Short daily courses: one lesson a day for 7, 14 or 21 days.",
-        "id": "/",
-        "start_url": "/dashboard/?source=installed",
-        "scope": "/",
-        "display": "standalone",
-        "theme_color": THEME_COLOUR,
-        "background_color": BACKGROUND_COLOUR,
-        "icons": [
-            {"src": static("img/app-icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
-            {"src": static("img/app-icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
-            {
-                "src": static("img/app-icon-maskable-512.png"),
-                "sizes": "512x512",
-                "type": "image/png",
-                "purpose": "maskable",
-            },
-        ],
-    }
-    response = JsonResponse(body, content_type="application/manifest+json")
+    response = JsonResponse(app_manifest.manifest(), content_type="application/manifest+json")
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
@@ -67,28 +45,39 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def push_settings(request: HttpRequest) -> HttpResponse:
     """Reminders on this device: the subscribe control and the learner's reminder hour."""
+    if request.method == "POST" and _saved(request):
+        return redirect("webpush:settings")
+    status = 422 if request.method == "POST" else 200
     chosen = queries.settings_of(request.user)
-    if request.method == "POST":
-        if request.POST.get("resume"):
-            actions.do_resume_push(request.user)
-            messages.success(request, "Push reminders are back on.")
-            return redirect("webpush:settings")
-        raw = request.POST.get("reminder_hour", "")
-        if raw == "" or (raw.isdigit() and 0 <= int(raw) <= 23):
-            actions.do_set_reminder_hour(request.user, None if raw == "" else int(raw))
-            messages.success(request, "Your reminder hour is saved.")
-            return redirect("webpush:settings")
+    return render(request, "webpush/settings.html", _settings_page(request.user, chosen), status=status)
+
+
+def _saved(request: HttpRequest) -> bool:
+    """Resume pushes, or save the reminder hour; False (and a message) for an hour that is not one."""
+    if request.POST.get("resume"):
+        actions.do_resume_push(request.user)
+        messages.success(request, "Push reminders are back on.")
+        return True
+    raw = request.POST.get("reminder_hour", "")
+    try:
+        actions.do_set_reminder_hour(request.user, None if raw == "" else int(raw) if raw.isdigit() else -1)
+    except Invalid:
         messages.error(request, "Choose an hour of the day, from 00:00 to 23:00.")
-    context = {
+        return False
+    messages.success(request, "Your reminder hour is saved.")
+    return True
+
+
+def _settings_page(user: Any, chosen: Any) -> dict[str, Any]:
+    return {
         "chosen": chosen,
         "hours": HOURS,
         "site_hour": settings.REMINDER_HOUR,
         "public_key": public_key(),
-        "subscriptions": list(queries.subscriptions_of(request.user)),
-        "recent": queries.recent_messages(request.user),
+        "subscriptions": list(queries.subscriptions_of(user)),
+        "recent": queries.recent_messages(user),
         "ignored_limit": settings.PUSH_IGNORED_LIMIT,
     }
-    return render(request, "webpush/settings.html", context, status=422 if request.method == "POST" else 200)
 
 
 @page_access(Access.PUBLIC)  # the unguessable token in the address is the credential
