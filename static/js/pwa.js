@@ -36,10 +36,12 @@
     if (navigator.serviceWorker.controller) document.documentElement.dataset.serviceWorker = "controlling";
   }
   navigator.serviceWorker.addEventListener("controllerchange", controlled);
+  // A page the worker served is in its cache already; one loaded before the worker took over is not.
+  var servedByWorker = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.ready.then(function () {
     document.documentElement.dataset.serviceWorker = "ready";
     controlled();
-    rememberThisPage();
+    if (!servedByWorker) rememberThisPage();
     if (navigator.onLine) tell({ type: "replay" });
   });
   window.addEventListener("online", function () { tell({ type: "replay" }); });

@@ -176,6 +176,7 @@ async function remember(urls, client) {
     const cacheName = cacheFor(url);
     if (!cacheName) continue;
     const cache = await caches.open(cacheName);
+    if (cacheName === ASSETS && (await cache.match(url.href))) continue; // kept fresh by networkFirst
     try {
       const response = await fetch(url.href, { credentials: "same-origin" });
       if (response.ok && !response.redirected) {
@@ -201,6 +202,7 @@ self.addEventListener("fetch", (event) => {
     event.waitUntil(forgetLearner());
     return;
   }
+  if (!COMPLETE_FORM.test(url.pathname) && !PROGRESS_API.test(url.pathname)) return; // the browser's own way
   event.respondWith((async () => {
     if (await isMarkDone(request.clone(), url)) return sendOrQueue(request, url);
     return fetch(request);
