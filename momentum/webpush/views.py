@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from momentum.accounts.policy import Access, page_access
 from momentum.lib.problems import Invalid
@@ -22,7 +22,7 @@ HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
 
 @page_access(Access.PUBLIC)
-@require_GET
+@require_safe
 def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest (W3C Web Application Manifest): what makes the site installable."""
     response = JsonResponse(app_manifest.manifest(), content_type="application/manifest+json")
@@ -31,7 +31,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 
 @page_access(Access.PUBLIC)
-@require_GET
+@require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, from the root so that it controls every page (its scope is its folder)."""
     context = {"version": settings.PUSH_SW_VERSION, "icon": static("img/app-icon-192.png")}

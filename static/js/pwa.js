@@ -28,7 +28,8 @@
   }
 
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
-    document.documentElement.dataset.serviceWorker = "registered";
+    // "ready" or "controlling" may be known already: a page the worker controls resolves them first
+    if (!document.documentElement.dataset.serviceWorker) document.documentElement.dataset.serviceWorker = "registered";
   }).catch(function () {
     document.documentElement.dataset.serviceWorker = "unavailable";
   });
