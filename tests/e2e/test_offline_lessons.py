@@ -89,6 +89,33 @@ def test_a_day_marked_complete_offline_is_recorded_when_the_network_returns(
     assert page.js_errors == []
 
 
+def test_a_progress_put_made_offline_is_replayed_with_the_session_when_the_network_returns(
+    page: Any, live_server: Any, learner: Any, enrolled: Any
+) -> None:
+    _controlled_lesson(page, live_server, learner, enrolled, day=2)
+    lesson = enrolled.lessons.get(day=2)
+    page.context.set_offline(True)
+
+    answer = page.evaluate(
+        """async (url) => {
+            const token = JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken'];
+            const response = await fetch(url, {
+                method: 'PUT', credentials: 'same-origin',
+                headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
+                body: JSON.stringify({completed: true}),
+            });
+            return [response.status, await response.json()];
+        }""",
+        f"/api/v1/courses/{enrolled.pk}/lessons/{lesson.pk}/progress",
+    )
+
+    assert answer == [202, {"queued": True}]
+    assert not LessonProgress.objects.filter(user=learner, lesson=lesson).exists()
+    page.context.set_offline(False)
+    page.locator("html[data-marks-replayed='1']").wait_for(state="attached")
+    assert LessonProgress.objects.get(user=learner, lesson=lesson).completed is True
+
+
 def test_the_subscribe_control_asks_the_browser_and_says_when_no_push_service_answers(
     chromium: Any, live_server: Any, learner: Any, screenshot: Any
 ) -> None:
