@@ -217,6 +217,7 @@ def _mount_routers() -> None:
     from momentum.learning.api import router as learning
     from momentum.observability.api import router as observability
     from momentum.recovery.api import router as recovery
+    from momentum.webpush.api import router as webpush
 
     # Each router is mounted here, not nested in another: django-ninja drops the leading slash of a
     # nested router's prefix, which breaks its paths in the OpenAPI document.
@@ -235,6 +236,7 @@ def _mount_routers() -> None:
         audit,
         recovery,
         observability,
+        webpush,
     )
     for router in routers:
         api.add_router("/v1", router)

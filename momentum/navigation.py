@@ -33,6 +33,7 @@ PROFILE = [
     Entry("Security", "accounts:security", Access.AUTHENTICATED),
     Entry("Notifications", "accounts:notification_settings", Access.AUTHENTICATED),
     Entry("Payments", "billing:payment_history", Access.AUTHENTICATED),
+    Entry("Reminders", "webpush:settings", Access.AUTHENTICATED),
     Entry("Privacy and data", "accounts:privacy_settings", Access.AUTHENTICATED),
 ]
 

@@ -163,6 +163,7 @@ INSTALLED_APPS = [
     "momentum.achievements",
     "momentum.credentials",
     "momentum.discussions",
+    "momentum.webpush",
     "momentum.billing",
     "momentum.generation",
     "momentum.analytics",
@@ -625,6 +626,23 @@ REMINDER_HOUR = env.int("MOMENTUM_REMINDER_HOUR", 18, minimum=0, maximum=23)
 # morning, "your streak is at risk" in the evening (learning/reminders.py).
 MORNING_NOTICE_HOUR = env.int("MOMENTUM_MORNING_NOTICE_HOUR", 8, minimum=0, maximum=23)
 STREAK_AT_RISK_HOUR = env.int("MOMENTUM_STREAK_AT_RISK_HOUR", 20, minimum=0, maximum=23)
+
+# --- Web Push and the installable app --------------------------------------------------------
+
+# The VAPID key pair (RFC 8292) that signs our pushes: a P-256 private key, PEM or base64url (make one
+# with `momentum generate-vapid-keys`). Never in the repository. Dev and test make one on first use under
+# the data folder; staging and prod without one keep push off (`momentum check-config` says so).
+VAPID_PRIVATE_KEY = env.str("MOMENTUM_VAPID_PRIVATE_KEY", "").replace("\\n", "\n")
+VAPID_KEY_FILE = env.path("MOMENTUM_VAPID_KEY_FILE", DATA_DIR / "webpush" / "vapid-private.pem")
+# Who the push services may contact about our pushes: a mailto: or https: address.
+VAPID_SUBJECT = env.str("MOMENTUM_VAPID_SUBJECT", "mailto:" + (DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")))
+PUSH_TIMEOUT_SECONDS = env.float("MOMENTUM_PUSH_TIMEOUT", 10.0, minimum=0.1)
+# Pushes in a row that the learner neither clicked nor followed with a visit, after which we stop.
+PUSH_IGNORED_LIMIT = env.int("MOMENTUM_PUSH_IGNORED_LIMIT", 3, minimum=1)
+# Subscriptions must name an https push service when deployed (browsers' services all are).
+PUSH_REQUIRE_HTTPS = env.bool("MOMENTUM_PUSH_REQUIRE_HTTPS", DEPLOYED)
+# Changing it makes browsers install the new service worker and drop the old one's caches.
+PUSH_SW_VERSION = "1"
 
 # --- Operations -----------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("momentum.billing.urls")),
     path("", include("momentum.generation.urls")),
     path("", include("momentum.analytics.urls")),
+    path("", include("momentum.webpush.urls")),
 ]
 
 handler400 = "momentum.platform.errors.bad_request"

@@ -23,6 +23,8 @@ KNOWN_WORKFLOWS = {
     "ops.hourly_housekeeping",
     "ops.evaluate_alarms",
     "generation.generate_course",
+    "webpush.push_reminders",
+    "webpush.retry_deliveries",
 }
 
 
@@ -59,6 +61,7 @@ def test_the_worker_finds_the_workflows_module_of_every_app_that_has_one() -> No
         "momentum.accounts.workflows",
         "momentum.learning.workflows",
         "momentum.achievements.workflows",
+        "momentum.webpush.workflows",
         "momentum.billing.workflows",
         "momentum.generation.workflows",
         "momentum.analytics.workflows",

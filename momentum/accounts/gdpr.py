@@ -27,6 +27,7 @@ PERSONAL_DATA_MODULES = [
     "momentum.generation.personal_data",
     "momentum.analytics.personal_data",
     "momentum.audit.personal_data",
+    "momentum.webpush.personal_data",
 ]
 EXPORT_FORMAT_VERSION = 1
 

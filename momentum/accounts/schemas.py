@@ -122,6 +122,9 @@ class PersonalDataOut(Schema):
     generation_jobs: list[dict[str, Any]]
     learning_events: list[dict[str, Any]]
     audit_events: list[dict[str, Any]]
+    push_subscriptions: list[dict[str, Any]]
+    push_settings: dict[str, Any]
+    push_messages: list[dict[str, Any]]
 
 
 class ProblemOut(Schema):

@@ -36,6 +36,7 @@ MIN_NAME_LENGTH = 4  # shorter names are words, not identities
 DROPPED = (
     "django_session", "accounts_refreshtoken", "mfa_authenticator", "account_emailconfirmation",
     "socialaccount_socialtoken", "socialaccount_socialaccount", "socialaccount_socialapp", "ops_idempotencyrecord",
+    "webpush_pushsubscription",
 )  # fmt: skip
 # Schema tables with nothing personal in them, left out of the text scan.
 SKIPPED = ("django_migrations", "django_content_type", "auth_permission", "sqlite_sequence")

@@ -117,6 +117,16 @@ def credential_keys() -> dict[str, Any]:
     return check(where, True, f"{len(ring.keys)} key(s); {ring.current.kid} signs")
 
 
+def push() -> dict[str, Any]:
+    """Web push: on with a VAPID key; off (not a failure) without one in staging and prod; a bad key fails."""
+    from momentum.webpush.vapid import status
+
+    on, detail = status()
+    if on:
+        return check("vapid", True, detail)
+    return check("off", not settings.VAPID_PRIVATE_KEY, detail)
+
+
 def all_checks() -> dict[str, Any]:
     return {
         "ai_providers": ai_providers(),
@@ -124,10 +134,13 @@ def all_checks() -> dict[str, Any]:
         "mail": mail(),
         "site_url": site_url(),
         "credential_keys": credential_keys(),
+        "push": push(),
     }
 
 
 def failures(checks: dict[str, Any]) -> list[str]:
     """The names of the checks that failed ("ai_providers.text", "mail", ...)."""
     failed = [f"ai_providers.{kind}" for kind, item in checks["ai_providers"].items() if not item["ok"]]
-    return failed + [name for name in ("payments", "mail", "site_url", "credential_keys") if not checks[name]["ok"]]
+    return failed + [
+        name for name in ("payments", "mail", "site_url", "credential_keys", "push") if not checks[name]["ok"]
+    ]

@@ -21,9 +21,17 @@ from momentum.accounts.models import Channel, Notification, NotificationKind, Us
 def pushed() -> Iterator[list[channels.Notice]]:
     """A push channel, as the push app registers one at ready: it keeps what it was given."""
     sent: list[channels.Notice] = []
+    installed = channels.sender("push")  # the push app's own, put back afterwards
     channels.register_channel("push", sent.append)
     yield sent
-    channels.unregister_channel("push")
+    _restore_push(installed)
+
+
+def _restore_push(installed: channels.Sender | None) -> None:
+    if installed is None:
+        channels.unregister_channel("push")
+    else:
+        channels.register_channel("push", installed)
 
 
 @pytest.fixture
@@ -77,12 +85,13 @@ def test_a_failing_push_sender_never_undoes_the_notice(learner: User, django_cap
     def broken(notice: channels.Notice) -> None:
         raise ConnectionError("push service down")
 
+    installed = channels.sender("push")
     channels.register_channel("push", broken)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             do_notify(learner, kind=NotificationKind.MENTION, title="You were mentioned")
     finally:
-        channels.unregister_channel("push")
+        _restore_push(installed)
     assert Notification.objects.filter(user=learner, kind="mention").exists()
 
 
