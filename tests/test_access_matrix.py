@@ -150,6 +150,7 @@ PARAMETERS: list[tuple[str, str, Callable[[World], object]]] = [
     (r"", "uidb36", lambda w: "1"),
     (r"/admin/backups/", "run_id", lambda w: BackupRun.objects.create(kind="backup").pk),
     (r"/lessons/", "lesson_id", lambda w: w.course.lessons.get(day=1).pk),  # the free preview's video
+    (r"", "language", lambda w: "en"),  # a lesson's captions
     (r"/reminders/unsubscribe/", "token", lambda w: unsubscribe_token(w.owner)),
     (r"/payments/|/checkout/", "payment_id", lambda w: w.owner.payments.get().pk),
     (r"/checkout/sandbox/", "session_id", _sandbox_session),

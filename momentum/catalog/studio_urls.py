@@ -16,5 +16,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("studio/courses/<int:pk>/days/<int:day>/reviewed/", views.lesson_reviewed, name="studio_lesson_reviewed"),
     path("studio/courses/<int:pk>/days/<int:day>/", views.lesson_edit, name="studio_lesson"),
     path("studio/courses/<int:pk>/days/<int:day>/delete/", views.lesson_delete, name="studio_lesson_delete"),
+    path("studio/courses/<int:pk>/days/<int:day>/captions/", views.lesson_captions, name="studio_lesson_captions"),
+    path(
+        "studio/courses/<int:pk>/days/<int:day>/captions/<str:language>/delete/",
+        views.lesson_caption_delete,
+        name="studio_lesson_caption_delete",
+    ),
     path("studio/preview/", views.markdown_preview, name="studio_markdown_preview"),
 ]

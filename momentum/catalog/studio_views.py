@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from momentum.accounts.policy import Access, caller, page_access
 from momentum.catalog import actions, media, studio_queries
 from momentum.catalog.models import Course
+from momentum.catalog.queries import caption_tracks, course_language
 from momentum.catalog.studio_forms import MAX_MARKDOWN, CourseFilters, CourseForm, LessonForm, add_problem
 from momentum.learning import queries as learning
-from momentum.lib import clock
+from momentum.lib import clock, language_tags
 from momentum.lib.markdown import render as render_markdown
 from momentum.lib.problems import Problem
 
@@ -175,12 +176,16 @@ def lesson_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
             messages.success(request, f"Day {lesson.day} saved: “{lesson.title}”.")
             return redirect(reverse("catalog:studio_course", args=[course.pk]) + f"#day-{lesson.day}")
     content = form["content_markdown"].value() or ""
-    return render(
-        request,
-        "catalog/studio/lesson_edit.html",
-        {"course": course, "lesson": lesson, "day": day, "form": form, "preview": render_markdown(content)},
-        status=422 if form.errors else 200,
-    )
+    context: dict[str, Any] = {
+        "course": course,
+        "lesson": lesson,
+        "day": day,
+        "form": form,
+        "preview": render_markdown(content),
+    }
+    if lesson is not None:
+        context |= {"captions": caption_tracks(lesson), "caption_language": course_language(course)}
+    return render(request, "catalog/studio/lesson_edit.html", context, status=422 if form.errors else 200)
 
 
 @transaction.atomic
@@ -215,6 +220,47 @@ def lesson_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         return redirect("catalog:studio_lesson", course.pk, day)
     messages.success(request, f"Day {day}'s lesson was deleted.")
     return redirect("catalog:studio_course", course.pk)
+
+
+def _captions_section(course: Course, day: int) -> HttpResponse:
+    return redirect(reverse("catalog:studio_lesson", args=[course.pk, day]) + "#captions")
+
+
+@page_access(Access.ADMIN)
+@require_POST
+def lesson_captions(request: HttpRequest, pk: int, day: int) -> HttpResponse:
+    """Upload a lesson's captions in one language (.vtt, or .srt converted); replaces that language's."""
+    course = studio_queries.course(pk)
+    lesson = studio_queries.lesson_on(course, day)
+    if lesson is None:
+        messages.info(request, f"Day {day} has no lesson yet: save it first, then add its captions.")
+        return redirect("catalog:studio_lesson", course.pk, day)
+    upload = request.FILES.get("file")
+    language = language_tags.standard(request.POST.get("language", ""))
+    try:
+        if language is None:
+            raise Problem(422, detail="The language must be a BCP 47 tag, such as en, es or pt-BR.")
+        if upload is None:
+            raise Problem(422, detail="Choose a .vtt or .srt file to upload.")
+        vtt = media.caption_webvtt(upload)
+        actions.do_put_caption_track(lesson, language=language, vtt=vtt, actor=caller(request), request=request)
+    except Problem as problem:
+        messages.error(request, f"The captions were not saved: {problem.detail}")
+    else:
+        messages.success(request, f"Captions ({language}) saved for day {day}.")
+    return _captions_section(course, day)
+
+
+@page_access(Access.ADMIN)
+@require_POST
+def lesson_caption_delete(request: HttpRequest, pk: int, day: int, language: str) -> HttpResponse:
+    course = studio_queries.course(pk)
+    lesson = studio_queries.lesson_on(course, day)
+    if lesson is not None and actions.do_delete_caption_track(lesson, language, actor=caller(request), request=request):
+        messages.success(request, f"Captions ({language}) deleted.")
+    else:
+        messages.info(request, f"Day {day} has no captions in {language}.")
+    return _captions_section(course, day)
 
 
 @page_access(Access.ADMIN)

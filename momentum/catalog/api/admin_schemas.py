@@ -158,3 +158,11 @@ class AdminLessonOut(Schema):
     @staticmethod
     def resolve_video_url(lesson: Lesson) -> str | None:
         return str(lesson.video.url) if lesson.video else lesson.video_url or None
+
+
+class CaptionTrackOut(Schema):
+    lesson_id: int
+    language: str = Field(description="BCP 47 tag, in its standard form (`pt-BR`)")
+    url: str = Field(description="Where the WebVTT file is served (`text/vtt`), to those who may open the lesson")
+    source: str = Field(description="UPLOADED or GENERATED (from the narration of a generated video)")
+    updated_at: datetime
