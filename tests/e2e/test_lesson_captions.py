@@ -36,7 +36,7 @@ def webm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ffmpeg = shutil.which("ffmpeg")
     assert ffmpeg, "ffmpeg is needed by this test: run .ci/system-packages"
     target = tmp_path_factory.mktemp("video") / "day-2.webm"
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [ffmpeg, "-loglevel", "error", "-f", "lavfi", "-i", "color=c=0x2563eb:s=160x90:d=2:r=5",
          "-c:v", "libvpx", "-b:v", "50k", str(target)],
         check=True, timeout=60,
