@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from momentum.accounts.policy import Access, caller, page_access
 from momentum.catalog import actions, media, studio_queries
-from momentum.catalog.models import Course
+from momentum.catalog.models import MAX_LANGUAGE_TAG, Course
 from momentum.catalog.queries import caption_tracks, course_language
 from momentum.catalog.studio_forms import MAX_MARKDOWN, CourseFilters, CourseForm, LessonForm, add_problem
 from momentum.learning import queries as learning
@@ -175,6 +175,12 @@ def lesson_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         else:
             messages.success(request, f"Day {lesson.day} saved: “{lesson.title}”.")
             return redirect(reverse("catalog:studio_course", args=[course.pk]) + f"#day-{lesson.day}")
+    return _lesson_editor(request, course, lesson, day, form, status=422 if form.errors else 200)
+
+
+def _lesson_editor(
+    request: HttpRequest, course: Course, lesson: Any, day: int, form: LessonForm, *, status: int = 200, **extra: Any
+) -> HttpResponse:
     content = form["content_markdown"].value() or ""
     context: dict[str, Any] = {
         "course": course,
@@ -182,10 +188,12 @@ def lesson_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         "day": day,
         "form": form,
         "preview": render_markdown(content),
+        **extra,
     }
     if lesson is not None:
-        context |= {"captions": caption_tracks(lesson), "caption_language": course_language(course)}
-    return render(request, "catalog/studio/lesson_edit.html", context, status=422 if form.errors else 200)
+        context |= {"captions": caption_tracks(lesson)}
+        context.setdefault("caption_language", course_language(course))
+    return render(request, "catalog/studio/lesson_edit.html", context, status=status)
 
 
 @transaction.atomic
@@ -236,7 +244,8 @@ def lesson_captions(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         messages.info(request, f"Day {day} has no lesson yet: save it first, then add its captions.")
         return redirect("catalog:studio_lesson", course.pk, day)
     upload = request.FILES.get("file")
-    language = language_tags.standard(request.POST.get("language", ""))
+    typed = request.POST.get("language", "")[:MAX_LANGUAGE_TAG]
+    language = language_tags.standard(typed)
     try:
         if language is None:
             raise Problem(422, detail="The language must be a BCP 47 tag, such as en, es or pt-BR.")
@@ -244,10 +253,15 @@ def lesson_captions(request: HttpRequest, pk: int, day: int) -> HttpResponse:
             raise Problem(422, detail="Choose a .vtt or .srt file to upload.")
         vtt = media.caption_webvtt(upload)
         actions.do_put_caption_track(lesson, language=language, vtt=vtt, actor=caller(request), request=request)
-    except Problem as problem:
-        messages.error(request, f"The captions were not saved: {problem.detail}")
-    else:
-        messages.success(request, f"Captions ({language}) saved for day {day}.")
+    except Problem as problem:  # said in the Captions section, beside the form
+        form = LessonForm(
+            initial={name: getattr(lesson, name) for name in LessonForm.base_fields if hasattr(lesson, name)}
+        )
+        error = f"The captions were not saved: {problem.detail}"
+        return _lesson_editor(
+            request, course, lesson, day, form, status=problem.status, caption_error=error, caption_language=typed
+        )
+    messages.success(request, f"Captions ({language}) saved for day {day}.")
     return _captions_section(course, day)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -28,29 +30,31 @@ def course(db: None) -> Course:
     return draft_course(written=[1])
 
 
-def _upload(studio: Client, course: Course, data: bytes, name: str, language: str) -> str:
-    response = studio.post(
+def _upload(studio: Client, course: Course, data: bytes, name: str, language: str) -> Any:
+    return studio.post(
         reverse("catalog:studio_lesson_captions", args=[course.pk, 1]),
         {"language": language, "file": SimpleUploadedFile(name, data)},
         follow=True,
     )
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_an_uploaded_srt_is_listed_in_the_lesson_editor(studio: Client, course: Course) -> None:
-    page = _upload(studio, course, SRT, "dia-1.srt", "es")
+    response = _upload(studio, course, SRT, "dia-1.srt", "es")
 
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("#captions")
     assert "Captions (es) saved for day 1." in page
     assert 'id="captions-es"' in page
     assert CaptionTrack.objects.get().vtt.startswith("WEBVTT")
 
 
 def test_a_broken_file_is_refused_with_its_line_on_the_page(studio: Client, course: Course) -> None:
-    page = _upload(studio, course, b"WEBVTT\n\nnonsense\n", "day-1.vtt", "en")
+    response = _upload(studio, course, b"WEBVTT\n\nnonsense\n", "day-1.vtt", "en")
 
-    assert "The captions were not saved" in page
-    assert "line 3" in page
+    assert response.status_code == 422
+    error = response.content.decode().split('id="caption-error"', 1)[1].split("</p>", 1)[0]
+    assert "The captions were not saved" in error
+    assert "line 3" in error
     assert not CaptionTrack.objects.exists()
 
 
