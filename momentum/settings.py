@@ -552,6 +552,8 @@ PLAN_PRICE_CENTS = env.int("MOMENTUM_PLAN_PRICE_CENTS", 900, minimum=50, maximum
 # Lesson video URLs may point at loopback, private or link-local hosts only when this is on.
 ALLOW_PRIVATE_MEDIA_URLS = env.bool("MOMENTUM_ALLOW_PRIVATE_MEDIA_URLS", False)
 MAX_THUMBNAIL_UPLOAD_BYTES = env.int("MOMENTUM_MAX_THUMBNAIL_BYTES", 5 * 1024 * 1024, minimum=1024)
+# A caption file (.vtt or .srt) is text: a feature film's captions are about 100 KB.
+MAX_CAPTION_UPLOAD_BYTES = env.int("MOMENTUM_MAX_CAPTION_BYTES", 1024 * 1024, minimum=1024, maximum=2_000_000)
 # The analytics rollup runs every N minutes (and on demand from the studio).
 ANALYTICS_ROLLUP_MINUTES = env.int("MOMENTUM_ANALYTICS_ROLLUP_MINUTES", 5, minimum=1, maximum=59)
 

@@ -169,6 +169,7 @@ PARAMETERS: list[tuple[str, str, Callable[[World], object]]] = [
     (r"", "uidb36", lambda w: "1"),
     (r"/admin/backups/", "run_id", lambda w: BackupRun.objects.create(kind="backup").pk),
     (r"/lessons/", "lesson_id", lambda w: w.course.lessons.get(day=1).pk),  # the free preview's video
+    (r"", "language", lambda w: "en"),  # a lesson's captions
     (r"/reminders/unsubscribe/", "token", lambda w: unsubscribe_token(w.owner)),
     (r"/push/open/", "token", lambda w: "0b9b8f3e-61a1-4a39-a9a6-51f8a7a6c0de"),
     (r"/payments/|/checkout/", "payment_id", lambda w: w.owner.payments.get().pk),

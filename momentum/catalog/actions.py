@@ -15,7 +15,18 @@ from django.utils import timezone
 from momentum.accounts.models import NotificationKind, Role, User
 from momentum.audit.actions import do_record_audit
 from momentum.catalog.audit_actions import AuditAction
-from momentum.catalog.models import DURATIONS, Category, Course, CourseInstructor, Lesson, Level, Pacing, Status
+from momentum.catalog.models import (
+    DURATIONS,
+    CaptionSource,
+    CaptionTrack,
+    Category,
+    Course,
+    CourseInstructor,
+    Lesson,
+    Level,
+    Pacing,
+    Status,
+)
 from momentum.lib.problems import Conflict, Invalid, NotFound
 from momentum.lib.slugs import unique_slug
 from momentum.sitesettings.models import InstructorPublishing
@@ -100,6 +111,8 @@ class NewLesson:
     is_preview: bool = False
     video: str = ""
     needs_review: bool = False  # a generated lesson: True until an admin reviews it
+    captions: str = ""  # WebVTT of the video's narration (lib.captions), in ``captions_language``
+    captions_language: str = "en"
 
 
 @transaction.atomic
@@ -119,6 +132,10 @@ def do_add_lessons(course: Course, lessons: Iterable[NewLesson]) -> list[Lesson]
         if new.video:
             lesson.video.name = new.video
         lesson.save()
+        if new.captions:
+            CaptionTrack.objects.create(
+                lesson=lesson, language=new.captions_language, vtt=new.captions, source=CaptionSource.GENERATED
+            )
         saved.append(lesson)
     return saved
 
@@ -580,3 +597,51 @@ def do_remove_lesson_video(lesson: Lesson, *, actor: User | None = None, request
             metadata={"course_id": lesson.course_id, "day": lesson.day},
         )
     return lesson
+
+
+# --- Captions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_put_caption_track(
+    lesson: Lesson,
+    *,
+    language: str,
+    vtt: str,
+    source: CaptionSource = CaptionSource.UPLOADED,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> CaptionTrack:
+    """The lesson's captions in ``language`` (a standard BCP 47 tag; WebVTT text already read by
+    lib.captions): a new track, or the one it had in that language replaced."""
+    Lesson.objects.select_for_update().filter(pk=lesson.pk).first()  # one writer per lesson at a time
+    track, created = CaptionTrack.objects.update_or_create(
+        lesson=lesson, language=language, defaults={"vtt": vtt, "source": source}
+    )
+    do_record_audit(
+        AuditAction.LESSON_CAPTIONS_GENERATED if source == CaptionSource.GENERATED
+        else AuditAction.LESSON_CAPTIONS_UPLOADED,
+        actor=actor,
+        resource=lesson,
+        request=request,
+        metadata={"course_id": lesson.course_id, "day": lesson.day, "language": language, "replaced": not created,
+                  "characters": len(vtt)},
+    )  # fmt: skip
+    return track
+
+
+@transaction.atomic
+def do_delete_caption_track(
+    lesson: Lesson, language: str, *, actor: User | None = None, request: HttpRequest | None = None
+) -> bool:
+    """Remove the lesson's captions in ``language``; False when it had none."""
+    deleted, _ = CaptionTrack.objects.filter(lesson=lesson, language=language).delete()
+    if deleted:
+        do_record_audit(
+            AuditAction.LESSON_CAPTIONS_REMOVED,
+            actor=actor,
+            resource=lesson,
+            request=request,
+            metadata={"course_id": lesson.course_id, "day": lesson.day, "language": language},
+        )
+    return bool(deleted)

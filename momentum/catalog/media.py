@@ -1,9 +1,11 @@
-"""Checks on the files admins upload for a course: thumbnails and lesson videos.
+"""Checks on the files admins upload for a course: thumbnails, lesson videos and captions.
 
 A thumbnail must be a real image (PNG, JPEG, WebP or GIF) within the size limit; it is
 decoded and re-encoded as a PNG no wider than 1600 px, so what we store and serve is an
 image we produced, with no metadata or trailing payload. A video must be within its size
 limit and start like an MP4/QuickTime, WebM/Matroska or Ogg file, with a matching extension.
+Captions must be a .vtt or .srt file within their size limit that reads line by line
+(``lib.captions``); what is stored is WebVTT written back by webvtt-py.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
+from momentum.lib import captions
 from momentum.lib.problems import Problem
 
 IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
@@ -102,3 +105,31 @@ def check_video(upload: Any, *, field: str = "video") -> None:
         raise _unsupported(field, "does not look like a video file (MP4, WebM or Ogg)")
     if found != expected:
         raise _unsupported(field, f"is a {found} file but is named .{extension}")
+
+
+CAPTION_EXTENSIONS = ("vtt", "srt")
+
+
+def caption_webvtt(upload: Any, *, field: str = "file") -> str:
+    """The WebVTT text of an uploaded .vtt or .srt file (SRT converted); 413 past the size limit,
+    422 ``invalid_captions`` naming the line of a file that does not parse."""
+    limit = settings.MAX_CAPTION_UPLOAD_BYTES
+    if upload.size is None or upload.size > limit:
+        raise _too_large(field, limit)
+    name = (upload.name or "").lower()
+    extension = name.rsplit(".", 1)[-1] if "." in name else ""
+    if extension not in CAPTION_EXTENSIONS:
+        raise _unsupported(field, "must be a WebVTT (.vtt) or SubRip (.srt) file")
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(field, limit)
+    try:
+        return captions.read_upload(data, srt=extension == "srt")
+    except captions.CaptionFileError as error:
+        raise Problem(
+            422,
+            "invalid_captions",
+            f"{field}: {error}",
+            errors=[{"field": field, "message": str(error), "rule": "caption_format", "line": error.line}],
+        ) from None

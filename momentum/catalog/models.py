@@ -1,4 +1,4 @@
-"""What there is to learn: categories, courses, their daily lessons and reference documents."""
+"""What there is to learn: categories, courses, their daily lessons (with their caption tracks)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, LessThanOrEqual
 
 from momentum.lib.timestamps import Timestamped
 
@@ -183,3 +183,48 @@ class Lesson(Timestamped):
     @property
     def has_video(self) -> bool:
         return bool(self.video) or bool(self.video_url)
+
+
+class CaptionSource(models.TextChoices):
+    UPLOADED = "UPLOADED", "Uploaded"
+    GENERATED = "GENERATED", "Generated from the narration"
+
+
+MAX_CAPTION_CHARS = 2_000_000
+MAX_LANGUAGE_TAG = 35  # RFC 5646 §4.4.1
+
+
+class CaptionTrack(Timestamped):
+    """A lesson's captions in one language (a BCP 47 tag, in its standard form), as WebVTT text.
+    One track per lesson and language: uploading again replaces it."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="captions")
+    language = models.CharField(max_length=MAX_LANGUAGE_TAG)
+    source = models.CharField(max_length=9, choices=CaptionSource, default=CaptionSource.UPLOADED)
+    vtt = models.TextField()
+
+    class Meta:
+        ordering: ClassVar = ["lesson", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "language"], name="caption_one_per_lesson_language"),
+            models.CheckConstraint(condition=Q(source__in=CaptionSource.values), name="caption_source_valid"),
+            # The full BCP 47 check is langcodes' (lib.language_tags); the database holds the shape:
+            # 2-35 characters, subtags joined by single hyphens, no spaces or underscores.
+            models.CheckConstraint(
+                condition=Q(LessThanOrEqual(2, Length("language")))
+                & Q(LessThanOrEqual(Length("language"), MAX_LANGUAGE_TAG))
+                & ~Q(language__contains=" ")
+                & ~Q(language__contains="_")
+                & ~Q(language__contains="--")
+                & ~Q(language__startswith="-")
+                & ~Q(language__endswith="-"),
+                name="caption_language_tag_shape",
+            ),
+            models.CheckConstraint(condition=Q(vtt__startswith="WEBVTT"), name="caption_is_webvtt"),
+            models.CheckConstraint(
+                condition=Q(LessThanOrEqual(Length("vtt"), MAX_CAPTION_CHARS)), name="caption_vtt_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"lesson {self.lesson_id} captions ({self.language})"

@@ -12,7 +12,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, Query
 from django.http import Http404
 
 from momentum.catalog import search, staff
-from momentum.catalog.models import Category, Course, CourseInstructor, Lesson, Level, Status
+from momentum.catalog.models import CaptionTrack, Category, Course, CourseInstructor, Lesson, Level, Status
 from momentum.lib import object_keys
 from momentum.platform.caching import CATALOGUE, CATEGORIES
 
@@ -248,3 +248,25 @@ def awaiting_approval() -> QuerySet[Course]:
         .select_related("category", "owner")
         .order_by("publish_requested_at", "pk")
     )
+
+
+# --- Captions -----------------------------------------------------------------------------------
+
+DEFAULT_LANGUAGE = "en"
+
+
+def course_language(course: Course) -> str:
+    """The language a course is written in: its ``language`` once courses have one (issue 18's
+    languages), else English."""
+    return str(getattr(course, "language", "") or DEFAULT_LANGUAGE)
+
+
+def caption_tracks(lesson: Lesson) -> list[CaptionTrack]:
+    """The lesson's caption tracks, the course's language first, then by language."""
+    tracks = list(CaptionTrack.objects.filter(lesson=lesson).order_by("language"))
+    main = course_language(lesson.course).lower().split("-")[0]
+    return sorted(tracks, key=lambda track: track.language.lower().split("-")[0] != main)
+
+
+def caption_track(lesson: Lesson, language: str) -> CaptionTrack | None:
+    return CaptionTrack.objects.filter(lesson=lesson, language=language).first()

@@ -22,5 +22,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.instructor_remove,
         name="studio_instructor_remove",
     ),
+    path("studio/courses/<int:pk>/days/<int:day>/captions/", views.lesson_captions, name="studio_lesson_captions"),
+    path(
+        "studio/courses/<int:pk>/days/<int:day>/captions/<str:language>/delete/",
+        views.lesson_caption_delete,
+        name="studio_lesson_caption_delete",
+    ),
     path("studio/preview/", views.markdown_preview, name="studio_markdown_preview"),
 ]

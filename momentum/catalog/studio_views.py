@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from momentum.accounts import queries as account_queries
 from momentum.accounts.policy import Access, caller, page_access
 from momentum.catalog import actions, media, queries, staff, studio_queries
-from momentum.catalog.models import Course, Status
+from momentum.catalog.models import MAX_LANGUAGE_TAG, Course, Status
+from momentum.catalog.queries import caption_tracks, course_language
 from momentum.catalog.studio_forms import MAX_MARKDOWN, CourseFilters, CourseForm, LessonForm, add_problem
 from momentum.learning import queries as learning
-from momentum.lib import clock
+from momentum.lib import clock, language_tags
 from momentum.lib.markdown import render as render_markdown
 from momentum.lib.problems import Problem
 
@@ -183,13 +184,25 @@ def lesson_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         else:
             messages.success(request, f"Day {lesson.day} saved: “{lesson.title}”.")
             return redirect(reverse("catalog:studio_course", args=[course.pk]) + f"#day-{lesson.day}")
+    return _lesson_editor(request, course, lesson, day, form, status=422 if form.errors else 200)
+
+
+def _lesson_editor(
+    request: HttpRequest, course: Course, lesson: Any, day: int, form: LessonForm, *, status: int = 200, **extra: Any
+) -> HttpResponse:
     content = form["content_markdown"].value() or ""
-    return render(
-        request,
-        "catalog/studio/lesson_edit.html",
-        {"course": course, "lesson": lesson, "day": day, "form": form, "preview": render_markdown(content)},
-        status=422 if form.errors else 200,
-    )
+    context: dict[str, Any] = {
+        "course": course,
+        "lesson": lesson,
+        "day": day,
+        "form": form,
+        "preview": render_markdown(content),
+        **extra,
+    }
+    if lesson is not None:
+        context |= {"captions": caption_tracks(lesson)}
+        context.setdefault("caption_language", course_language(course))
+    return render(request, "catalog/studio/lesson_edit.html", context, status=status)
 
 
 @transaction.atomic
@@ -224,6 +237,53 @@ def lesson_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         return redirect("catalog:studio_lesson", course.pk, day)
     messages.success(request, f"Day {day}'s lesson was deleted.")
     return redirect("catalog:studio_course", course.pk)
+
+
+def _captions_section(course: Course, day: int) -> HttpResponse:
+    return redirect(reverse("catalog:studio_lesson", args=[course.pk, day]) + "#captions")
+
+
+@page_access(Access.COURSE_STAFF)
+@require_POST
+def lesson_captions(request: HttpRequest, pk: int, day: int) -> HttpResponse:
+    """Upload a lesson's captions in one language (.vtt, or .srt converted); replaces that language's."""
+    course = studio_queries.course(pk, request.user)
+    lesson = studio_queries.lesson_on(course, day)
+    if lesson is None:
+        messages.info(request, f"Day {day} has no lesson yet: save it first, then add its captions.")
+        return redirect("catalog:studio_lesson", course.pk, day)
+    upload = request.FILES.get("file")
+    typed = request.POST.get("language", "")[:MAX_LANGUAGE_TAG]
+    language = language_tags.standard(typed)
+    try:
+        if language is None:
+            raise Problem(422, detail="The language must be a BCP 47 tag, such as en, es or pt-BR.")
+        if upload is None:
+            raise Problem(422, detail="Choose a .vtt or .srt file to upload.")
+        vtt = media.caption_webvtt(upload)
+        actions.do_put_caption_track(lesson, language=language, vtt=vtt, actor=caller(request), request=request)
+    except Problem as problem:  # said in the Captions section, beside the form
+        form = LessonForm(
+            initial={name: getattr(lesson, name) for name in LessonForm.base_fields if hasattr(lesson, name)}
+        )
+        error = f"The captions were not saved: {problem.detail}"
+        return _lesson_editor(
+            request, course, lesson, day, form, status=problem.status, caption_error=error, caption_language=typed
+        )
+    messages.success(request, f"Captions ({language}) saved for day {day}.")
+    return _captions_section(course, day)
+
+
+@page_access(Access.COURSE_STAFF)
+@require_POST
+def lesson_caption_delete(request: HttpRequest, pk: int, day: int, language: str) -> HttpResponse:
+    course = studio_queries.course(pk, request.user)
+    lesson = studio_queries.lesson_on(course, day)
+    if lesson is not None and actions.do_delete_caption_track(lesson, language, actor=caller(request), request=request):
+        messages.success(request, f"Captions ({language}) deleted.")
+    else:
+        messages.info(request, f"Day {day} has no captions in {language}.")
+    return _captions_section(course, day)
 
 
 @page_access(Access.COURSE_STAFF)

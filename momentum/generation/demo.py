@@ -6,7 +6,8 @@ lesson that has no quiz one written by the offline quiz writer (see ``demo_quizz
 queues one durable workflow per video lesson and returns: ``make run`` does not wait. The worker
 renders each video with the offline ``slides`` provider (Pillow slides, espeak-ng narration,
 ffmpeg), whatever video provider the site is set to use for generation, and stores it as the
-lesson's video. The narration is the lesson's own text, its first sentences; its section headings
+lesson's video, with its captions (timed to the narration as spoken; the lesson page shows their
+words as the transcript). The narration is the lesson's own text, its first sentences; its section headings
 are the slides. The workflow ID names the lesson and its text, so seeding again queues nothing
 new, and a lesson that already has a video, or no longer exists, is left alone.
 """
@@ -114,7 +115,9 @@ def video_request(lesson: Lesson) -> VideoRequest:
 
 def render_and_store(lesson_id: int) -> str:
     """Render the lesson's narrated video and store it on the lesson: "stored", or why not."""
-    from momentum.catalog.actions import do_set_lesson_video
+    from momentum.catalog.actions import do_put_caption_track, do_set_lesson_video
+    from momentum.catalog.models import CaptionSource
+    from momentum.catalog.queries import course_language
     from momentum.generation.providers.offline.slides import SlidesVideoProvider
 
     lesson = Lesson.objects.select_related("course__category").filter(pk=lesson_id).first()
@@ -131,6 +134,10 @@ def render_and_store(lesson_id: int) -> str:
             raise ProviderError(status.error or "no video was rendered", provider=provider.name, retryable=False)
         with transaction.atomic(), open(status.file, "rb") as rendered:
             do_set_lesson_video(lesson, File(rendered, name="narrated.mp4"))
+            if status.captions:  # timed to the narration as it was spoken
+                do_put_caption_track(
+                    lesson, language=course_language(lesson.course), vtt=status.captions, source=CaptionSource.GENERATED
+                )
     except ProviderError as error:  # e.g. ffmpeg or espeak-ng missing: the demo goes without this video
         log.warning("demo_video_failed", lesson_id=lesson_id, error=str(error))
         return f"failed: {error}"

@@ -37,7 +37,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 
-from momentum.generation import actions, providers, quiz_keys, resilience
+from momentum.generation import actions, narration_captions, providers, quiz_keys, resilience
 from momentum.generation.audit_actions import AuditAction
 from momentum.generation.models import (
     GenerationJob,
@@ -422,35 +422,40 @@ def poll_video(job_id: str, day: int, external_id: str) -> str:
                 raise ProviderError("the video was not ready in time", provider=video.name, retryable=False)
             actions.do_update_step_output(step, {**step.output, "polls": polls})
             return "processing"
-        stored = _store_video(job_id, day, status, video, external_id)
+        stored, timed = _store_video(job_id, day, status, video, external_id)
     except ProviderError as error:
         _video_failed(job_id, step, day, str(error))
         return "failed"
     actions.do_finish_step(
-        step, output={**step.output, "polls": polls, "video": stored, "seconds": str(status.duration_seconds)}
-    )
+        step,
+        output={**step.output, "polls": polls, "video": stored, "seconds": str(status.duration_seconds),
+                "captions": timed},
+    )  # fmt: skip
     return "done"
 
 
-def _store_video(job_id: str, day: int, status: Any, provider: Any, external_id: str) -> str:
+def _store_video(job_id: str, day: int, status: Any, provider: Any, external_id: str) -> tuple[str, str]:
     """The finished MP4 into media storage: from the provider's work folder (then removed) or
     downloaded through the provider, whose download checks every address it is sent to (SSRF)
-    and caps the size."""
+    and caps the size. With it, its captions (WebVTT) from the narration (narration_captions)."""
     name = _media_name(job_id, f"day-{day}.mp4")
+    narration = _lesson(job_id, day).narration
     if default_storage.exists(name):
         default_storage.delete(name)
     if status.file is not None:
+        timed = narration_captions.captions_for(narration, status, status.file)
         with open(status.file, "rb") as source:
             stored = str(default_storage.save(name, File(source)))
         if hasattr(provider, "discard"):
             provider.discard(external_id)
-        return stored
+        return stored, timed
     if status.url and hasattr(provider, "download"):
         with tempfile.TemporaryDirectory() as scratch:
             target = Path(scratch) / "video.mp4"
             provider.download(status.url, target)
+            timed = narration_captions.captions_for(narration, status, target)
             with open(target, "rb") as source:
-                return str(default_storage.save(name, File(source)))
+                return str(default_storage.save(name, File(source))), timed
     raise ProviderError("the provider said done but gave no video", provider=provider.name, retryable=False)
 
 
@@ -514,7 +519,10 @@ def save_course(run: StepRun) -> int:
             },
             actor=job.created_by,
         )
-        videos = {s.name: s.output.get("video") for s in job.steps.filter(name__startswith=f"{StepName.VIDEO}-")}
+        video_steps = job.steps.filter(name__startswith=f"{StepName.VIDEO}-")
+        videos = {s.name: s.output.get("video") for s in video_steps}
+        timed = {s.name: s.output.get("captions") or "" for s in video_steps}
+        language = str(getattr(job, "language", "") or "en")  # a job's language arrives with issue 18's languages
         drafts = {day: _lesson(job_id, day) for day in range(1, job.duration_days + 1)}
         lessons = do_add_lessons(
             course,
@@ -527,6 +535,10 @@ def save_course(run: StepRun) -> int:
                     is_preview=day == 1,
                     video=videos.get(StepName.VIDEO.of_day(day)) or "",
                     needs_review=True,
+                    captions=timed.get(StepName.VIDEO.of_day(day), "")
+                    if videos.get(StepName.VIDEO.of_day(day))
+                    else "",
+                    captions_language=language,
                 )
                 for day, draft in drafts.items()
             ),

@@ -89,6 +89,8 @@ def lesson_player(
     of the lesson's content when ``problem`` refuses it."""
     video_src = queries.video_url(request, current) if problem is None else None
     index = lessons.index(current)
+    # captions cost a query only where there is a video to caption
+    captions = queries.captions_of(request, current) if video_src else queries.LessonCaptions([], None)
     return {
         "lesson": current,
         "problem": problem,
@@ -104,6 +106,8 @@ def lesson_player(
         if problem is None
         else None,
         "embed_src": embed_url(video_src) if video_src and not current.video else None,
+        "captions": captions.links,
+        "transcript": captions.transcript,
         "playable": bool(current.video) or (video_src or "").lower().split("?")[0].endswith(VIDEO_EXTENSIONS),
         "previous": lessons[index - 1] if index > 0 else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,

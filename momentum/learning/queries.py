@@ -14,11 +14,11 @@ from django.urls import reverse
 from momentum.achievements.rules import Facts
 from momentum.billing.queries import has_premium_access
 from momentum.catalog.models import Course, Lesson, Pacing
-from momentum.catalog.queries import is_admin, visible_courses
+from momentum.catalog.queries import caption_tracks, is_admin, visible_courses
 from momentum.learning import pacing
 from momentum.learning.models import Cohort, Enrollment, LessonProgress
 from momentum.learning.streaks import Streak, local_date, streak, zone_of
-from momentum.lib import clock, object_keys
+from momentum.lib import captions, clock, language_tags, object_keys
 from momentum.lib.problems import Problem
 from momentum.platform.caching import LEARNER
 
@@ -122,6 +122,39 @@ def video_url(request: HttpRequest, lesson: Lesson) -> str | None:
     if lesson.video:
         return request.build_absolute_uri(reverse("learning:lesson_video", args=[lesson.pk]))
     return lesson.video_url or None
+
+
+def caption_url(request: HttpRequest, lesson_id: int, language: str) -> str:
+    """Where a lesson's captions in ``language`` are served (WebVTT, to those who may open the lesson)."""
+    return request.build_absolute_uri(reverse("learning:lesson_captions", args=[lesson_id, language]))
+
+
+@dataclass(frozen=True)
+class CaptionLink:
+    language: str
+    label: str  # what the player's caption menu says
+    url: str
+    source: str
+
+
+@dataclass(frozen=True)
+class LessonCaptions:
+    links: list[CaptionLink]  # the default track (the course's language, else the first) first
+    transcript: str | None
+
+
+def captions_of(request: HttpRequest, lesson: Lesson) -> LessonCaptions:
+    """The lesson's caption tracks, and what its video says as plain text (the transcript): the
+    words of the default track, the narration for a generated video; None when the lesson has no
+    video or no captions."""
+    tracks = caption_tracks(lesson)
+    links = [
+        CaptionLink(track.language, language_tags.name(track.language), caption_url(request, lesson.pk, track.language),
+                    track.source)
+        for track in tracks
+    ]  # fmt: skip
+    spoken = captions.transcript(tracks[0].vtt) if tracks and lesson.has_video else ""
+    return LessonCaptions(links, spoken or None)
 
 
 def _completed(user: Any) -> QuerySet[LessonProgress]:

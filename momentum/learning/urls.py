@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("courses/<slug:slug>/day/<int:day>/", views.lesson, name="lesson"),
     path("courses/<slug:slug>/day/<int:day>/complete/", views.complete_lesson, name="complete_lesson"),
     path("lessons/<int:lesson_id>/video", views.lesson_video, name="lesson_video"),
+    path("lessons/<int:lesson_id>/captions/<str:language>.vtt", views.lesson_captions, name="lesson_captions"),
     path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("studio/courses/<int:pk>/cohorts/", studio_views.cohort_new, name="studio_cohort_new"),
     path("studio/enrollments/<int:pk>/open-all-days/", studio_views.open_all_days, name="studio_open_all_days"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -10,12 +11,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat
+from django.utils.http import http_date
 from django.utils.timesince import timeuntil
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from momentum.accounts.policy import Access, page_access, refusal
 from momentum.catalog.queries import (
+    caption_track,
     course_and_lessons_or_404,
     first_lesson,
     next_lesson,
@@ -146,6 +149,32 @@ def lesson_video(request: HttpRequest, lesson_id: int) -> HttpResponse:
     if not current.video:
         return HttpResponse("This lesson has no uploaded video.", status=404, content_type="text/plain")
     return cast(HttpResponse, media.serve(request, current.video))  # a streamed 200/206, or a redirect
+
+
+CAPTIONS_CACHE_CONTROL = "private, max-age=60"  # a replaced track reaches players within a minute
+
+
+@page_access(Access.PUBLIC)
+@require_safe
+def lesson_captions(request: HttpRequest, lesson_id: int, language: str) -> HttpResponse:
+    """A lesson's captions in one language (WebVTT), to those who may open the lesson; cacheable
+    (ETag: a player asking again with If-None-Match gets 304)."""
+    current = visible_lesson_or_404(request.user, lesson_id=lesson_id)
+    problem = queries.lesson_refusal(request.user, current)
+    if problem is not None:
+        return HttpResponse(problem.detail, status=problem.status, content_type="text/plain")
+    track = caption_track(current, language)
+    if track is None:
+        return HttpResponse("This lesson has no captions in that language.", status=404, content_type="text/plain")
+    etag = '"' + hashlib.sha256(track.vtt.encode()).hexdigest()[:32] + '"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(track.vtt, content_type="text/vtt; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = CAPTIONS_CACHE_CONTROL
+    response["Last-Modified"] = http_date(track.updated_at.timestamp())
+    return response
 
 
 @page_access(Access.AUTHENTICATED)

@@ -26,7 +26,7 @@ from django.test import Client
 from conftest import ApiClient
 from momentum.accounts import gdpr
 from momentum.accounts.policy import Access
-from momentum.catalog.models import Lesson
+from momentum.catalog.models import CaptionTrack, Lesson
 from momentum.learning.models import LessonProgress
 from tests.factories import PASSWORD
 from tests.test_access_matrix import OPERATIONS, PAGES, World, fill
@@ -50,6 +50,7 @@ pytestmark = pytest.mark.django_db
 OBJECT_PARAMETERS = {
     "course": "catalogue", "slug": "catalogue", "lesson": "catalogue", "day": "catalogue",
     "badge": "catalogue", "code": "catalogue", "category": "catalogue", "lesson_id": "catalogue",
+    "language": "catalogue",
     "payment_id": "owned", "session_id": "owned", "subscription_id": "owned",
     "key": "capability", "uidb36": "capability", "token": "capability", "number": "public",
     "id": "admin", "user": "admin", "user_id": "admin", "pk": "admin", "run_id": "admin", "table": "admin",
@@ -170,6 +171,9 @@ def locked_lesson(world: World) -> Lesson:
     lesson = world.course.lessons.get(day=2)
     lesson.content_markdown = SECRET
     lesson.save()
+    CaptionTrack.objects.create(
+        lesson=lesson, language="en", vtt=f"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n{SECRET}\n"
+    )
     return lesson
 
 
@@ -183,6 +187,7 @@ def test_a_stranger_cannot_read_a_lesson_of_a_course_they_did_not_join(world: Wo
         stranger.get(f"/courses/{slug}/day/2/"),
         Client().get(f"/courses/{slug}/day/2/"),
         stranger.get(f"/lessons/{locked_lesson.pk}/video"),
+        stranger.get(f"/lessons/{locked_lesson.pk}/captions/en.vtt"),
     ]
     for response in answers:  # the lesson page may answer 200 with an invitation to enrol, never the lesson
         assert response.status_code in (200, 302, 401, 403, 404), response.status_code

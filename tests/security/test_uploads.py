@@ -56,7 +56,11 @@ MP4_HEAD = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + b"\x00"
 # A real PDF with text (a reference document without any text is refused: it could ground nothing).
 MINIMAL_PDF = text_pdf(["Espresso needs a fine, even grind and water just off the boil."])
 # What a target may accept whatever the name: it decides by content and names the file itself.
-GENUINE = {"image": ("real.png", png()), "video": ("real.mp4", MP4_HEAD), "pdf": ("real.pdf", MINIMAL_PDF)}
+CAPTIONS = b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nA genuine caption.\n"
+GENUINE = {
+    "image": ("real.png", png()), "video": ("real.mp4", MP4_HEAD), "pdf": ("real.pdf", MINIMAL_PDF),
+    "captions": ("real.vtt", CAPTIONS),
+}  # fmt: skip
 
 # (case, file name, content): none of these may be accepted, except a genuine file of the kind the
 # target takes (a real PNG named .mp4 is a fine thumbnail: it is decoded and stored as our own PNG).
@@ -77,18 +81,40 @@ HOSTILE_FILES: list[tuple[str, str, bytes]] = [
 
 
 def api_targets() -> list[tuple[str, str, str]]:
-    """(path, field, ) of every multipart API operation."""
+    """(method, path, file field) of every multipart API operation."""
     from tests.security.test_injection_api import ALL_OPERATIONS
 
     targets: list[tuple[str, str, str]] = []
     for op in ALL_OPERATIONS:
         body = op.body_schema()
         if body and body[0].startswith("multipart/"):
-            targets.extend((op.method, op.path, field) for field in body[1].get("properties", {}))
+            OTHER_INPUTS[(op.method, op.path)] = (
+                [p["name"] for p in op.spec.get("parameters", []) if p["in"] == "query" and p.get("required")],
+                [name for name, spec in body[1].get("properties", {}).items() if spec.get("format") != "binary"],
+            )
+            targets.extend(
+                (op.method, op.path, field)
+                for field, spec in body[1].get("properties", {}).items()
+                if spec.get("format") == "binary"
+            )
     return targets
 
 
+# The inputs of an upload besides its file, by name, with a valid value: (query, form fields) per target.
+OTHER_INPUTS: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+VALID_INPUTS = {"lesson": lambda w: w.course.lessons.get(day=1).pk, "language": lambda w: "en"}
 API_TARGETS = api_targets()
+
+
+def _target(world: World, method: str, path: str) -> tuple[str, dict[str, Any]]:
+    """The target's URL (with its required query parameters) and its other form fields, valid."""
+    query, fields = OTHER_INPUTS.get((method, path), ([], []))
+    url = fill(world, path)
+    if query:
+        url += "?" + "&".join(f"{name}={VALID_INPUTS[name](world)}" for name in query)
+    return url, {name: str(VALID_INPUTS[name](world)) for name in fields}
+
+
 UPLOAD_PAGES = [page for page in ALL_PAGES if page.route.startswith("studio/")]
 
 
@@ -133,10 +159,10 @@ def test_a_hostile_file_is_refused_by_the_api_and_nothing_is_stored(
     world: World, method: str, path: str, field: str
 ) -> None:
     admin = ApiClient(world.users["admin"])
-    url = fill(world, path)
+    url, others = _target(world, method, path)
 
     def send(name: str, content: bytes) -> Any:
-        return admin.generic(method, url, **_multipart({field: SimpleUploadedFile(name, content)}))
+        return admin.generic(method, url, **_multipart({**others, field: SimpleUploadedFile(name, content)}))
 
     takes = accepted_kinds(send)
     assert takes, f"{path} accepts no genuine file at all"
@@ -144,7 +170,7 @@ def test_a_hostile_file_is_refused_by_the_api_and_nothing_is_stored(
         if genuine_kind(content) in takes:
             continue
         state, files = database_state(), _stored_names()
-        response = admin.generic(method, url, **_multipart({field: SimpleUploadedFile(name, content)}))
+        response = admin.generic(method, url, **_multipart({**others, field: SimpleUploadedFile(name, content)}))
         assert 400 <= response.status_code < 500, f"{case}: {response.status_code} {response.content[:200]!r}"
         assert response["Content-Type"].startswith("application/problem+json")
         assert database_state() == state, f"{case}: refused but the data changed"
@@ -162,9 +188,10 @@ def test_a_file_over_the_limit_is_refused_with_413(
             setattr(settings, name, SMALL_LIMIT)
     big = png((400, 400)) + b"\x00" * (SMALL_LIMIT * 2)
     files = _stored_names()
+    url, others = _target(world, method, path)
 
     response = ApiClient(world.users["admin"]).generic(
-        method, fill(world, path), **_multipart({field: SimpleUploadedFile("big.png", big)})
+        method, url, **_multipart({**others, field: SimpleUploadedFile("big.png", big)})
     )
 
     assert response.status_code == 413, response.content
@@ -177,13 +204,14 @@ TRAVERSALS = ["../../../../tmp/{marker}.{ext}", "..\\..\\..\\{marker}.{ext}", "/
 
 @pytest.mark.parametrize(("method", "path", "field"), API_TARGETS, ids=[p for _, p, _ in API_TARGETS])
 def test_a_file_name_never_decides_where_a_file_lands(world: World, method: str, path: str, field: str) -> None:
-    content, ext = (MP4_HEAD, "mp4") if "video" in path else (png(), "png")
+    content, ext = (MP4_HEAD, "mp4") if "video" in path else (CAPTIONS, "vtt") if "captions" in path else (png(), "png")
     root = Path(settings.MEDIA_ROOT).resolve()
+    url, others = _target(world, method, path)
     for pattern in TRAVERSALS:
         marker = f"pwned-{uuid.uuid4().hex}"
         name = pattern.format(marker=marker, ext=ext)
         response = ApiClient(world.users["admin"]).generic(
-            method, fill(world, path), **_multipart({field: SimpleUploadedFile(name, content)})
+            method, url, **_multipart({**others, field: SimpleUploadedFile(name, content)})
         )
         assert response.status_code < 500, response.content
         assert not list(Path("/tmp").glob(f"{marker}*"))  # noqa: S108  (where a traversal would land)

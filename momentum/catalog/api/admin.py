@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Status
+from ninja import File, Form, Status
 from ninja.files import UploadedFile
 
 from momentum.accounts import queries as account_queries
@@ -21,6 +21,7 @@ from momentum.catalog.api import router
 from momentum.catalog.api.admin_schemas import (
     AdminCourseOut,
     AdminLessonOut,
+    CaptionTrackOut,
     CoInstructorIn,
     CourseIn,
     CoursePatch,
@@ -29,6 +30,8 @@ from momentum.catalog.api.admin_schemas import (
     LessonPatch,
 )
 from momentum.catalog.models import Category, Course, Lesson
+from momentum.learning import queries as learning
+from momentum.lib import language_tags
 from momentum.lib.problems import Invalid, NotFound
 from momentum.platform.api_problems import problems
 from momentum.platform.idempotency import run_once
@@ -240,3 +243,36 @@ def remove_instructor(request: HttpRequest, course: str, instructor: int) -> Sta
     target = staff.require_course_owner(request.user, _course(request, course))
     actions.do_remove_co_instructor(target, instructor, actor=caller(request), request=request)
     return Status(204, None)
+
+
+# --- Captions ---------------------------------------------------------------------------------
+
+
+def caption_language(value: str, field: str = "language") -> str:
+    language = language_tags.standard(value)
+    if language is None:
+        raise Invalid(field, f"{value[:40]!r} is not a BCP 47 language tag (en, es, pt-BR)", rule="bcp47")
+    return language
+
+
+@router.post(
+    "/courses/{course}/captions", response={201: CaptionTrackOut}, auth=STAFF,
+    openapi_extra=problems({
+        422: "`invalid_captions`: the file does not parse (the problem names the line, `errors[0].line`); "
+        "`unsupported_media`: not a .vtt or .srt file; `validation_error`: not a BCP 47 `language`",
+    }),
+)  # fmt: skip
+def upload_captions(
+    request: HttpRequest, course: str, lesson: int, file: File[UploadedFile], language: Form[str]
+) -> Status[dict[str, Any]]:
+    """Multipart `file` (WebVTT .vtt, or SubRip .srt converted to WebVTT) and `language` (BCP 47):
+    the captions of lesson `lesson` (a query parameter) in that language. Uploading again in the
+    same language replaces the track. 413 past the size limit."""
+    target = _lesson(_course(request, course), lesson)
+    tag = caption_language(language)
+    vtt = media.caption_webvtt(file, field="file")
+    track = actions.do_put_caption_track(target, language=tag, vtt=vtt, actor=caller(request), request=request)
+    return Status(201, {
+        "lesson_id": target.pk, "language": track.language, "source": track.source, "updated_at": track.updated_at,
+        "url": learning.caption_url(request, target.pk, track.language),
+    })  # fmt: skip

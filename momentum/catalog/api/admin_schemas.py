@@ -179,3 +179,11 @@ class CourseStaffOut(Schema):
 
 class CoInstructorIn(Schema):
     email: str = Field(min_length=3, max_length=254, description="an active INSTRUCTOR account's email address")
+
+
+class CaptionTrackOut(Schema):
+    lesson_id: int
+    language: str = Field(description="BCP 47 tag, in its standard form (`pt-BR`)")
+    url: str = Field(description="Where the WebVTT file is served (`text/vtt`), to those who may open the lesson")
+    source: str = Field(description="UPLOADED or GENERATED (from the narration of a generated video)")
+    updated_at: datetime

@@ -88,6 +88,7 @@ def get_lesson(request: HttpRequest, course: str, lesson: int) -> dict[str, Any]
     """A lesson's content: for preview lessons anyone, otherwise enrolled learners and admins (401/403)."""
     found = queries.visible_lesson_or_404(request.user, course, lesson_id=lesson)
     learning.ensure_lesson_open(request.user, found)
+    captions = learning.captions_of(request, found)
     return {
         "id": found.pk,
         "day": found.day,
@@ -98,4 +99,6 @@ def get_lesson(request: HttpRequest, course: str, lesson: int) -> dict[str, Any]
         "duration_minutes": found.duration_minutes,
         "has_quiz": queries.lesson_has_quiz(found),
         "is_preview": found.is_preview,
+        "captions": [{"language": link.language, "url": link.url} for link in captions.links],
+        "transcript": captions.transcript,
     }

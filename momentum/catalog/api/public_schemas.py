@@ -119,6 +119,11 @@ class CourseDetail(CourseItem):
         return list(context.get("cohorts", []))
 
 
+class CaptionLinkOut(Schema):
+    language: str = Field(description="BCP 47 tag")
+    url: str = Field(description="`text/vtt`, to those who may open the lesson")
+
+
 class LessonContent(Schema):
     id: int
     day: int
@@ -129,3 +134,9 @@ class LessonContent(Schema):
     duration_minutes: int
     has_quiz: bool
     is_preview: bool
+    captions: list[CaptionLinkOut] = Field(
+        description="Caption tracks (WebVTT), the default first: the course's language, else the first uploaded"
+    )
+    transcript: str | None = Field(
+        description="What the video says, as plain text (its default captions); null without a video or captions"
+    )

@@ -217,6 +217,9 @@ class VideoStatus:
     duration_seconds: Decimal = Decimal("0")
     error: str = ""
     usage: Usage = field(default_factory=Usage)  # billed when the video is done (video seconds)
+    # WebVTT captions of the narration, timed to the audio, when the provider measured them (slides);
+    # empty: the workflow estimates them from the narration and the video's duration.
+    captions: str = ""
 
 
 class VideoProvider(Protocol):

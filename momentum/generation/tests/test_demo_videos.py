@@ -10,6 +10,7 @@ import pytest
 from momentum.catalog.models import Course
 from momentum.generation import demo
 from momentum.generation.tests.pipeline import streams_of
+from momentum.lib import captions
 from momentum.platform import durable
 from tests.factories import make_course
 
@@ -52,6 +53,10 @@ def test_seeding_queues_a_narrated_video_that_the_worker_renders_onto_the_lesson
     lesson.refresh_from_db()
     assert (lesson.video.name or "").endswith(".mp4")
     assert streams_of(lesson.video.path) == {"video", "audio"}
+    # ... with its captions, in the course's language, timed to the narration as it was spoken
+    track = lesson.captions.get()
+    assert (track.language, track.source) == ("en", "GENERATED")
+    assert captions.cues_of(track.vtt)[0].text == "Day 1: Your evening, as it is."
     # seeding again queues nothing: the lesson has its video
     again = io.StringIO()
     demo.seed(admin=None, learner=None, stdout=again)

@@ -3,6 +3,8 @@ polled until it is ready, downloaded; failures say whether trying again may help
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 import shutil
 import subprocess
@@ -12,10 +14,12 @@ from typing import Any
 
 import pytest
 
+from momentum.generation import narration_captions
 from momentum.generation.providers.base import ProviderError, VideoRequest
 from momentum.generation.providers.remote import heygen
 from momentum.generation.providers.remote.heygen import HeyGenVideoProvider
 from momentum.generation.tests.fake_servers import FakeProvider
+from momentum.lib import captions
 
 REQUEST = VideoRequest(
     course_title="Sourdough baking",
@@ -199,3 +203,38 @@ def test_an_earlier_submission_is_found_past_the_first_page_of_videos(
 
     assert again.external_id == first.external_id
     assert len(fake_heygen.calls_for("video.generate")) == 4
+
+
+@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffprobe")
+def test_a_heygen_video_is_captioned_from_its_script_over_the_length_heygen_reports(
+    fake_heygen: FakeProvider, tmp_path: Path
+) -> None:
+    provider = HeyGenVideoProvider()
+    submission = provider.submit(REQUEST)
+    while (status := provider.status(submission.external_id)).state == "processing":
+        pass
+    assert status.url is not None
+    provider.download(status.url, tmp_path / "day-2.mp4")
+
+    vtt = narration_captions.captions_for(REQUEST.narration, status, tmp_path / "day-2.mp4")
+
+    cues = captions.cues_of(vtt)
+    assert [cue.text for cue in cues] == ["Welcome to day two.", "Today you feed your starter and watch it rise."]
+    assert all(before.end <= after.start for before, after in itertools.pairwise(cues))
+    assert cues[-1].end == float(status.duration_seconds)
+    assert abs(cues[-1].end - narration_captions.media_seconds(tmp_path / "day-2.mp4")) < 0.5
+
+
+@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffprobe")
+def test_without_a_reported_length_the_downloaded_file_is_measured(fake_heygen: FakeProvider, tmp_path: Path) -> None:
+    provider = HeyGenVideoProvider()
+    submission = provider.submit(REQUEST)
+    while (status := provider.status(submission.external_id)).state == "processing":
+        pass
+    assert status.url is not None
+    provider.download(status.url, tmp_path / "day-2.mp4")
+    unreported = dataclasses.replace(status, duration_seconds=Decimal("0"))
+
+    cues = captions.cues_of(narration_captions.captions_for(REQUEST.narration, unreported, tmp_path / "day-2.mp4"))
+
+    assert abs(cues[-1].end - narration_captions.media_seconds(tmp_path / "day-2.mp4")) < 0.01

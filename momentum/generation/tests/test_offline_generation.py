@@ -42,6 +42,10 @@ def test_a_seven_day_course_is_generated_offline_with_lessons_videos_and_a_thumb
     for lesson in lessons:
         assert (lesson.video.name or "").endswith(".mp4")
         assert streams_of(lesson.video.path) == {"video", "audio"}
+    # ... each captioned from its narration (generated, in the course's language)
+    tracks = [lesson.captions.get() for lesson in lessons]
+    assert {(track.language, track.source) for track in tracks} == {("en", "GENERATED")}
+    assert all(track.vtt.startswith("WEBVTT") and "-->" in track.vtt for track in tracks)
     # ... whose rendering folders were removed once the videos were stored
     slides = Path(settings.DATA_DIR) / "generation" / "slides"
     assert not [folder for folder in slides.iterdir() if folder.is_dir()] if slides.exists() else True

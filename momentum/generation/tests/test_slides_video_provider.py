@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import shutil
 import subprocess
@@ -16,6 +17,8 @@ from PIL import Image
 from momentum.generation.providers.base import ProviderError, ThumbnailRequest, VideoRequest
 from momentum.generation.providers.offline.local_thumbnail import TitleCardThumbnailProvider
 from momentum.generation.providers.offline.slides import SlidesVideoProvider
+from momentum.lib import captions
+from momentum.lib.terms import sentences
 
 NARRATION = (
     "Welcome to day two of Plant biology. Today we look at how leaves turn light into sugar. "
@@ -179,3 +182,20 @@ def test_the_local_thumbnail_is_a_title_card_png() -> None:
     assert (image.format, image.size) == ("PNG", (1280, 720))
     assert image.getpixel((5, 0)) == (0x14, 0x53, 0x2D)
     assert thumbnail.usage.images == 0
+
+
+def test_the_video_comes_with_captions_timed_to_its_narration_sentence_by_sentence(work_dir: Path) -> None:
+    provider = SlidesVideoProvider(work_dir)
+
+    status = provider.status(provider.submit(REQUEST).external_id)
+
+    assert status.file is not None
+    cues = captions.cues_of(status.captions)
+    assert [cue.text for cue in cues] == sentences(NARRATION)
+    assert cues[0].start == 0
+    assert all(cue.start < cue.end for cue in cues)
+    assert all(before.end <= after.start for before, after in itertools.pairwise(cues))  # in order, no overlap
+    streams = probe(status.file)["streams"]
+    assert isinstance(streams, list)
+    (audio,) = [stream for stream in streams if stream["codec_type"] == "audio"]
+    assert abs(cues[-1].end - float(audio["duration"])) < 0.5

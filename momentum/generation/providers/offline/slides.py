@@ -6,6 +6,10 @@ an MP4 (H.264 + AAC, yuv420p, +faststart) as long as the narration. Slides chang
 video runs at a low frame rate with a still-image tune: small files, fast to encode, and a
 scrubbable key frame every few seconds.
 
+The narration is spoken one sentence at a time and the pieces joined into one track, so each
+sentence's start and end are known to the sample: ``captions.vtt`` (WebVTT, by lib.captions) has a
+cue per sentence (longer ones cut in readable pieces) timed to the audio it belongs to.
+
 The external id is a digest of the request: the same lesson renders once, and ``status`` finds
 the finished file again after a restart.
 """
@@ -28,6 +32,7 @@ from PIL import Image, ImageDraw
 
 from momentum.generation.providers.base import ProviderError, Usage, VideoRequest, VideoStatus, VideoSubmission
 from momentum.generation.providers.offline.title_card import font
+from momentum.lib import captions
 from momentum.lib.terms import sentences
 
 WIDTH, HEIGHT = 1280, 720
@@ -37,6 +42,7 @@ WORDS_PER_MINUTE = 160
 ESPEAK_TIMEOUT_SECONDS = 120
 FFMPEG_TIMEOUT_SECONDS = 600
 MAX_KEY_POINT_SLIDES = 8
+RENDER_VERSION = 2  # 2: narration spoken per sentence, with timed captions
 # H.264 tuned for still images at a low frame rate (a key frame every 4 s); mono AAC speech with the
 # fast coder (a fifth of the default coder's CPU time; plenty for synthetic speech at 64 kbit/s).
 ENCODING = (
@@ -156,7 +162,7 @@ def slide_durations(total: float, slides: int) -> list[float]:
 def _external_id(request: VideoRequest) -> str:
     fields = [request.course_title, str(request.day), request.lesson_title, request.narration, request.accent_color]
     fields += list(request.key_points)
-    digest = hashlib.sha256(json.dumps([FPS, VOICE, WORDS_PER_MINUTE, *fields]).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps([RENDER_VERSION, FPS, VOICE, WORDS_PER_MINUTE, *fields]).encode()).hexdigest()
     return digest[:32]
 
 
@@ -221,27 +227,53 @@ class SlidesVideoProvider:
         if not meta.exists():
             return VideoStatus(state="failed", error=f"no rendered video {external_id} (the work folder was removed?)")
         duration = Decimal(json.loads(meta.read_text())["duration_seconds"])
-        return VideoStatus(state="done", file=folder / "video.mp4", duration_seconds=duration, usage=Usage())
+        timed = folder / "captions.vtt"
+        return VideoStatus(
+            state="done",
+            file=folder / "video.mp4",
+            duration_seconds=duration,
+            usage=Usage(),
+            captions=timed.read_text(encoding="utf-8") if timed.exists() else "",
+        )
 
     def discard(self, external_id: str) -> None:
         """Remove a rendered video's work folder, once the caller has stored the MP4 elsewhere."""
         shutil.rmtree(self._folder(external_id), ignore_errors=True)
 
-    def _render(self, request: VideoRequest, folder: Path, *, ffmpeg: str, espeak: str) -> float:
-        narration = folder / "narration.txt"
-        narration.write_text(request.narration, encoding="utf-8")
+    def _speak(self, narration: str, folder: Path, *, espeak: str) -> tuple[Path, list[tuple[str, float]]]:
+        """The narration as one WAV file, spoken sentence by sentence, and how long each sentence lasts."""
+        said = sentences(narration) or [narration.strip()]
+        (folder / "narration.txt").write_text("\n".join(said), encoding="utf-8")
         speech = folder / "narration.wav"
-        self._run(
-            [espeak, "-v", VOICE, "-s", str(WORDS_PER_MINUTE), "-w", str(speech), "-f", str(narration)],
-            tool="espeak-ng",
-            timeout=ESPEAK_TIMEOUT_SECONDS,
-        )
+        spoken: list[tuple[str, float]] = []
+        with wave.open(str(speech), "wb") as joined:
+            for number, sentence in enumerate(said):
+                text, piece = folder / f"sentence{number:03d}.txt", folder / f"sentence{number:03d}.wav"
+                text.write_text(sentence, encoding="utf-8")
+                self._run(
+                    [espeak, "-v", VOICE, "-s", str(WORDS_PER_MINUTE), "-w", str(piece), "-f", str(text)],
+                    tool="espeak-ng",
+                    timeout=ESPEAK_TIMEOUT_SECONDS,
+                )
+                with wave.open(str(piece)) as audio:
+                    if number == 0:
+                        joined.setparams(audio.getparams())
+                    frames = audio.readframes(audio.getnframes())
+                    spoken.append((sentence, audio.getnframes() / audio.getframerate()))
+                joined.writeframes(frames)
+                text.unlink()
+                piece.unlink()
+        return speech, spoken
+
+    def _render(self, request: VideoRequest, folder: Path, *, ffmpeg: str, espeak: str) -> float:
+        speech, spoken = self._speak(request.narration, folder, espeak=espeak)
         with wave.open(str(speech)) as audio:
             frames: int = audio.getnframes()
             rate: int = audio.getframerate()
         duration = frames / rate
         if duration <= 0:
             raise ProviderError("espeak-ng produced no audio for the narration", provider=self.name, retryable=False)
+        (folder / "captions.vtt").write_text(captions.write(captions.back_to_back(spoken)), encoding="utf-8")
 
         points = key_points(request)
         images = [title_slide(request)] + [
