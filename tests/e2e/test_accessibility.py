@@ -1,0 +1,117 @@
+"""Every page, as a visitor, a learner and an admin, at 1280 px and at 375 px, passes axe-core's
+WCAG 2.1 A and AA rules: no serious or critical violation, and no moderate or minor one other than
+those docs/accessibility.md lists with its reason.
+
+The pages are the ones the authorisation matrix discovers from the URL configuration
+(tests/test_access_matrix.py: its ``world`` fills their path parameters), so a page added later is
+swept without editing this file. Each persona sweeps the pages that answer it with HTML (a 200);
+one page load per (page, persona, width). axe-core is the npm package pinned in package.json
+(installed by `make install-dev`), evaluated in the loaded page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.test_access_matrix import PAGES, World
+from tests.test_access_matrix import world as world  # the fixture, shared
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+DOC = ROOT / "docs" / "accessibility.md"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = {"1280": {"width": 1280, "height": 800}, "375": {"width": 375, "height": 667}}
+PERSONAS = ("visitor", "learner", "admin")
+# Not swept, as docs/accessibility.md says why: Swagger UI, the API's reference for developers,
+# served as django-ninja ships it (docs/openapi.json holds the same contract, readable without it).
+NOT_SWEPT = ("/api/docs",)
+
+RUN_AXE = """async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(1, 2).join('')),
+  }));
+}"""
+
+
+def allowed_exceptions() -> set[tuple[str, str]]:
+    """The moderate or minor violations docs/accessibility.md accepts: (rule, path pattern) rows of
+    its table under "## What remains", the path a regular expression matched from the start."""
+    text = DOC.read_text()
+    section = text.split("## What remains", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([\w-]+)` \| `([^`]+)` \|", section, flags=re.MULTILINE)
+    return set(rows)
+
+
+def user_of(world: World, persona: str) -> Any:
+    return {"visitor": None, "learner": world.owner, "admin": world.users["admin"]}[persona]
+
+
+def html_pages(world: World, user: Any) -> list[str]:
+    """The discovered pages that answer this persona with an HTML page of their own (not a fragment
+    htmx swaps into one: those are swept inside their page), plus a 404."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    found = []
+    for page in PAGES:
+        url = page.url(world)
+        if url in NOT_SWEPT:
+            continue
+        response = client.get(url)
+        whole = response.status_code == 200 and response["Content-Type"].startswith("text/html")
+        if whole and response.content.lstrip()[:15].lower() == b"<!doctype html>":
+            found.append(url)
+    return [*found, "/no-such-page/"]
+
+
+def browser_tab(chromium: Any, live_server: Any, user: Any, viewport: dict[str, int]) -> Any:
+    context = chromium.new_context(base_url=live_server.url, viewport=viewport)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    return context.new_page()
+
+
+def sweep(tab: Any, paths: list[str]) -> list[dict[str, Any]]:
+    source = AXE.read_text()
+    found = []
+    for path in paths:
+        tab.goto(path)
+        tab.wait_for_load_state("load")
+        tab.evaluate(source)
+        for violation in tab.evaluate(RUN_AXE, TAGS):
+            found.append({"path": path, **violation})
+    return found
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_passes_the_wcag_21_aa_rules_of_axe_core(
+    chromium: Any, live_server: Any, world: World, persona: str, width: str
+) -> None:
+    assert AXE.exists(), "axe-core is not installed: run `make install-dev` (npm ci)"
+    user = user_of(world, persona)
+    paths = html_pages(world, user)
+    tab = browser_tab(chromium, live_server, user, WIDTHS[width])
+
+    violations = sweep(tab, paths)
+
+    allowed = allowed_exceptions()
+    unexplained = [
+        v for v in violations
+        if v["impact"] in ("serious", "critical")
+        or not any(rule == v["id"] and re.match(pattern, v["path"]) for rule, pattern in allowed)
+    ]  # fmt: skip
+    report = "\n".join(f"{v['path']} [{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["targets"])
+                       for v in unexplained)  # fmt: skip
+    assert unexplained == [], f"{len(paths)} pages as {persona} at {width} px:\n{report}"
