@@ -19,8 +19,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.test_access_matrix import PAGES, World
-from tests.test_access_matrix import world as world  # the fixture, shared
+from tests.test_access_matrix import (
+    PAGES,
+    World,
+    world,  # noqa: F401  (its fixture, used here too)
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +41,8 @@ RUN_AXE = """async (tags) => {
   const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
   return results.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
-    targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(1, 2).join('')),
+    targets: v.nodes.slice(0, 5).map(
+      (n) => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(1, 2).join('')),
   }));
 }"""
 
@@ -52,11 +56,17 @@ def allowed_exceptions() -> set[tuple[str, str]]:
     return set(rows)
 
 
-def user_of(world: World, persona: str) -> Any:
-    return {"visitor": None, "learner": world.owner, "admin": world.users["admin"]}[persona]
+@pytest.fixture
+def swept(world: World) -> World:  # noqa: F811
+    """The access matrix's world: its objects fill the pages' path parameters."""
+    return world
 
 
-def html_pages(world: World, user: Any) -> list[str]:
+def user_of(swept: World, persona: str) -> Any:
+    return {"visitor": None, "learner": swept.owner, "admin": swept.users["admin"]}[persona]
+
+
+def html_pages(swept: World, user: Any) -> list[str]:
     """The discovered pages that answer this persona with an HTML page of their own (not a fragment
     htmx swaps into one: those are swept inside their page), plus a 404."""
     client = Client()
@@ -64,7 +74,7 @@ def html_pages(world: World, user: Any) -> list[str]:
         client.force_login(user)
     found = []
     for page in PAGES:
-        url = page.url(world)
+        url = page.url(swept)
         if url in NOT_SWEPT:
             continue
         response = client.get(url)
@@ -85,7 +95,8 @@ def browser_tab(chromium: Any, live_server: Any, user: Any, viewport: dict[str, 
 
 # The first thing Tab reaches is the skip link to the main content, which is there to receive it.
 SKIP_LINK = """() => {
-  const first = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])');
+  const first = document.querySelector(
+    'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])');
   return Boolean(first && first.matches('a.skip-link[href="#main"]') && document.querySelector('main#main'));
 }"""
 
@@ -100,7 +111,9 @@ def check(tab: Any, path: str) -> list[dict[str, Any]]:
     tab.evaluate(axe_source())
     found = [{"path": path, **violation} for violation in tab.evaluate(RUN_AXE, TAGS)]
     if not tab.evaluate(SKIP_LINK):
-        found.append({"path": path, "id": "skip-link", "impact": "serious", "help": "No skip link first", "targets": []})
+        found.append(
+            {"path": path, "id": "skip-link", "impact": "serious", "help": "No skip link first", "targets": []}
+        )
     return found
 
 
@@ -128,11 +141,15 @@ def unexplained(violations: list[dict[str, Any]]) -> str:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_page_passes_the_wcag_21_aa_rules_of_axe_core(
-    chromium: Any, live_server: Any, world: World, persona: str, width: str
+    chromium: Any,
+    live_server: Any,
+    swept: World,
+    persona: str,
+    width: str,
 ) -> None:
     assert AXE.exists(), "axe-core is not installed: run `make install-dev` (npm ci)"
-    user = user_of(world, persona)
-    paths = html_pages(world, user)
+    user = user_of(swept, persona)
+    paths = html_pages(swept, user)
     tab = browser_tab(chromium, live_server, user, WIDTHS[width])
 
     violations = sweep(tab, paths)
@@ -141,7 +158,10 @@ def test_every_page_passes_the_wcag_21_aa_rules_of_axe_core(
 
 
 def test_pages_pass_too_in_the_states_a_visit_leaves_them(
-    chromium: Any, live_server: Any, world: World, screenshot: Any
+    chromium: Any,
+    live_server: Any,
+    swept: World,
+    screenshot: Any,
 ) -> None:
     """What a GET cannot show: a form answered with errors, a quiz's error summary and its results,
     a lesson marked done (htmx swaps), at phone width."""
@@ -155,8 +175,8 @@ def test_pages_pass_too_in_the_states_a_visit_leaves_them(
     visitor.locator("main .errorlist, main [aria-invalid=true]").first.wait_for()
     found += check(visitor, "/accounts/signup/ (errors)")
 
-    learner = browser_tab(chromium, live_server, world.owner, WIDTHS["375"])
-    learner.goto(f"/courses/{world.course.slug}/day/1/")
+    learner = browser_tab(chromium, live_server, swept.owner, WIDTHS["375"])
+    learner.goto(f"/courses/{swept.course.slug}/day/1/")
     learner.locator("#quiz").get_by_role("button", name="Check my answers").click()
     learner.get_by_role("alert").first.wait_for()
     found += check(learner, "quiz (not answered)")
@@ -165,12 +185,12 @@ def test_pages_pass_too_in_the_states_a_visit_leaves_them(
     learner.get_by_text("Not passed yet").wait_for()
     screenshot(learner, "quiz-results")
     found += check(learner, "quiz (results)")
-    learner.goto(f"/courses/{world.course.slug}/day/2/")
+    learner.goto(f"/courses/{swept.course.slug}/day/2/")
     learner.get_by_role("button", name="Mark day 2 complete").click()
     learner.get_by_role("heading", name="Day 2 complete").wait_for()
     found += check(learner, "lesson (done)")
 
-    admin = browser_tab(chromium, live_server, world.users["admin"], WIDTHS["375"])
+    admin = browser_tab(chromium, live_server, swept.users["admin"], WIDTHS["375"])
     admin.goto("/studio/courses/new/")
     admin.get_by_role("button", name="Create draft").click()
     admin.wait_for_load_state("load")
@@ -179,7 +199,7 @@ def test_pages_pass_too_in_the_states_a_visit_leaves_them(
     assert unexplained(found) == "", unexplained(found)
 
 
-def test_with_reduced_motion_asked_for_nothing_moves(chromium: Any, live_server: Any, world: World) -> None:
+def test_with_reduced_motion_asked_for_nothing_moves(chromium: Any, live_server: Any, swept: World) -> None:
     context = chromium.new_context(base_url=live_server.url, reduced_motion="reduce")
     tab = context.new_page()
     tab.goto("/courses/")

@@ -39,11 +39,13 @@ FOCUSED = """() => {
   if (!el || el === document.body || el === document.documentElement) return null;
   const style = getComputedStyle(el);
   const box = el.getBoundingClientRect();
-  const name = el.getAttribute('aria-label') || (el.labels && el.labels[0] && el.labels[0].innerText) || el.innerText || el.value || el.name || '';
+  const label = el.labels && el.labels[0] && el.labels[0].innerText;
+  const name = el.getAttribute('aria-label') || label || el.innerText || el.value || el.name || '';
   return {
     what: `<${el.tagName.toLowerCase()}> ${name.trim().replace(/\\s+/g, ' ').slice(0, 60)}`,
     ring: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== 'none',
-    onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth,
+    onScreen: box.width > 0 && box.height > 0
+      && box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth,
   };
 }"""
 
@@ -120,7 +122,10 @@ class Keyboard:
             seen = self.press("Tab")
             if seen is None:
                 break
-            key = self.tab.evaluate("() => { const el = document.activeElement; return el.dataset.walk || (el.dataset.walk = String(Math.random())); }")
+            key = self.tab.evaluate(
+                "() => { const el = document.activeElement;"
+                " return el.dataset.walk || (el.dataset.walk = String(Math.random())); }"
+            )
             if forth and key == forth[0]:
                 break  # round to the first stop again: the end was passed
             if forth and key == forth[-1]:
@@ -137,8 +142,14 @@ class Keyboard:
                     back.append(key)
             if len(back) == len(forth):
                 break
-        names = self.tab.evaluate("() => Object.fromEntries([...document.querySelectorAll('[data-walk]')].map(el => [el.dataset.walk, el.outerHTML.slice(0, 80)]))")
-        assert back == forth[::-1], f"Shift+Tab does not walk {self.tab.url} back the way Tab came:\n{[names[k] for k in forth]}\n{[names[k] for k in back]}"
+        names = self.tab.evaluate(
+            "() => Object.fromEntries([...document.querySelectorAll('[data-walk]')]"
+            ".map(el => [el.dataset.walk, el.outerHTML.slice(0, 80)]))"
+        )
+        assert back == forth[::-1], (
+            f"Shift+Tab does not walk {self.tab.url} back the way Tab came:\n"
+            f"{[names[k] for k in forth]}\n{[names[k] for k in back]}"
+        )
         return forth
 
 
@@ -159,7 +170,8 @@ def open_tab(chromium: Any, live_server: Any, user: User | None = None, width: i
 def skip_to_content(keys: Keyboard) -> None:
     """The first Tab on a page reaches the skip link; Enter moves the focus to the main content."""
     seen = keys.press("Tab")
-    assert seen is not None and seen["what"] == "<a> Skip to content", seen
+    assert seen is not None
+    assert seen["what"] == "<a> Skip to content", seen
     keys.tab.keyboard.press("Enter")
     assert keys.tab.evaluate("document.activeElement.id") == "main"
 
@@ -344,7 +356,12 @@ def test_tab_walks_every_main_page_to_its_end_and_back_with_the_focus_always_vis
     walks = {
         None: ["/", "/courses/", f"/courses/{course.slug}/", "/accounts/signup/", "/accounts/login/"],
         learner: ["/dashboard/", f"/courses/{course.slug}/day/1/", "/profile/"],
-        admin: ["/studio/", f"/studio/courses/{course.pk}/", f"/studio/courses/{course.pk}/days/1/", "/studio/generate/"],
+        admin: [
+            "/studio/",
+            f"/studio/courses/{course.pk}/",
+            f"/studio/courses/{course.pk}/days/1/",
+            "/studio/generate/",
+        ],
     }
     for user, paths in walks.items():
         tab = open_tab(chromium, live_server, user, width=width)
