@@ -8,6 +8,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 VENV := .venv
+AXE := node_modules/axe-core/axe.min.js
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -32,8 +33,15 @@ $(UV):
 install: $(UV)
 	$(UV) sync --frozen --no-dev --python "$(PYTHON)" --quiet
 
-install-dev: $(UV)
+install-dev: $(UV) $(AXE)
 	$(UV) sync --frozen --python "$(PYTHON)" --quiet
+
+# axe-core, which the accessibility sweep injects into pages (tests/e2e/test_accessibility.py):
+# pinned in package.json and package-lock.json, installed with `npm ci` (npm comes from system-packages).
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || .ci/system-packages
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 system-packages:
 	@.ci/system-packages

@@ -33,4 +33,30 @@
       }
     });
   });
+
+  // A table or chart too wide for the screen scrolls sideways in its box: the box then takes the
+  // keyboard focus (Tab, then the arrow keys scroll it), named after its section's heading.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap, .chart-card").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        var section = box.closest("[aria-labelledby]");
+        var heading = box.querySelector("h2, h3, caption") || (section && document.getElementById(section.getAttribute("aria-labelledby")));
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("data-scroll-region", "");
+        if (!box.hasAttribute("aria-labelledby")) {
+          box.setAttribute("aria-label", heading ? heading.textContent.trim() + " (scrolls sideways)" : "Scrolls sideways");
+        }
+      } else if (!scrolls && box.hasAttribute("data-scroll-region")) {
+        ["tabindex", "role", "data-scroll-region"].forEach(function (name) { box.removeAttribute(name); });
+        if (!box.hasAttribute("aria-labelledby")) {
+          box.removeAttribute("aria-label");
+        }
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  document.addEventListener("htmx:afterSettle", focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
 })();
