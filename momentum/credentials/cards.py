@@ -3,10 +3,12 @@ PNG drawn with Pillow in the certificate's colours and font (the DejaVu Sans the
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from functools import cache
 
+from django.core.cache import cache as shared_cache
 from PIL import Image, ImageDraw, ImageFont
 
 from momentum.credentials import pdf
@@ -50,6 +52,20 @@ def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, *, bold: bool, size: 
     draw.text(((WIDTH - draw.textlength(text, font=font)) / 2, y), text, font=font, fill=fill)
 
 
+CACHE_SECONDS = 24 * 3600
+
+
+def card_png(card: Card) -> bytes:
+    """The card's PNG, drawn once per content (a few hundred ms of CPU) and kept in the cache: the
+    key is a digest of everything drawn, so a revocation or a new name draws a new one."""
+    key = "credentials:card:" + hashlib.sha256(repr(card).encode()).hexdigest()
+    png = shared_cache.get(key)
+    if png is None:
+        png = render_card(card)
+        shared_cache.set(key, png, CACHE_SECONDS)
+    return bytes(png)
+
+
 def render_card(card: Card) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), "#ffffff")
     draw = ImageDraw.Draw(image)
@@ -65,5 +81,5 @@ def render_card(card: Card) -> bytes:
         draw.rectangle((0, 232, WIDTH, 352), fill=pdf.DANGER)
         _centred(draw, 252, f"REVOKED on {card.revoked_on}", bold=True, size=60, fill="#ffffff")
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", compress_level=6)
     return out.getvalue()

@@ -9,6 +9,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from momentum.achievements.models import BadgeAward
@@ -81,9 +83,15 @@ class Credential(models.Model):
                 condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("issued_at")),
                 name="credential_revoked_after_issue",
             ),
+            # a revocation always says why (at most 1,000 characters), and only a revocation does
             models.CheckConstraint(
-                condition=Q(revoked_at__isnull=False) | Q(revoke_reason=""),
-                name="credential_reason_only_when_revoked",
+                condition=Q(revoked_at__isnull=True, revoke_reason="")
+                | (
+                    Q(revoked_at__isnull=False)
+                    & ~Q(revoke_reason="")
+                    & Q(LessThanOrEqual(Length("revoke_reason"), 1000))
+                ),
+                name="credential_reason_when_revoked",
             ),
             models.CheckConstraint(
                 condition=(Q(signed_credential__isnull=True) & Q(credential_jwt=""))

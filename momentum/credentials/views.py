@@ -38,7 +38,7 @@ def card(request: HttpRequest, id: str) -> HttpResponse:
         certificate = queries.public_view(queries.certificate(id))
     except NotFound:
         return render(request, "errors/404.html", {"detail": "No certificate has this id."}, status=404)
-    response = HttpResponse(cards.render_card(cards.card_of(certificate)), content_type="image/png")
+    response = HttpResponse(cards.card_png(cards.card_of(certificate)), content_type="image/png")
     response["Cache-Control"] = "public, max-age=300"
     return response
 

@@ -16,7 +16,7 @@ import pytest
 from momentum.accounts.models import User
 from momentum.catalog.models import Course
 from momentum.learning.actions import do_enroll
-from tests.factories import make_course
+from tests.factories import make_certificate, make_course, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,9 +93,11 @@ def misfits(tab: Any, screenshot: Any, persona: str, paths: list[str]) -> list[s
 
 def test_a_visitors_pages_fit_a_phone(chromium: Any, live_server: Any, screenshot: Any, courses: Any) -> None:
     free, premium = courses["free"], courses["premium"]
+    certificate = make_certificate(make_user("cora.certified@example.com", display_name="Cora Certified"), free)
     tab = signed_in(chromium, live_server, None)
     paths = ["/", "/courses/", f"/courses/{free.slug}/", f"/courses/{premium.slug}/",
-             f"/courses/{free.slug}/day/1/", "/accounts/login/", "/accounts/signup/", "/privacy/"]  # fmt: skip
+             f"/courses/{free.slug}/day/1/", "/accounts/login/", "/accounts/signup/", "/privacy/",
+             f"/certificates/{certificate.id}/"]  # fmt: skip
 
     problems = misfits(tab, screenshot, "visitor", paths)
 
@@ -125,7 +127,8 @@ def test_an_admins_studio_pages_fit_a_phone(
     tab = signed_in(chromium, live_server, admin)
     paths = ["/studio/", "/studio/courses/", f"/studio/courses/{courses['free'].pk}/", "/studio/courses/new/",
              "/studio/generate/", "/studio/users/", f"/studio/users/{learner.pk}/", "/studio/analytics/",
-             "/studio/payments/", "/studio/audit/", "/studio/ops/", "/studio/settings/"]  # fmt: skip
+             "/studio/payments/", "/studio/certificates/", "/studio/audit/", "/studio/ops/",
+             "/studio/settings/"]  # fmt: skip
 
     problems = misfits(tab, screenshot, "admin", paths)
 

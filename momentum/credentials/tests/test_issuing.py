@@ -164,3 +164,15 @@ def test_the_database_refuses_two_credentials_at_one_status_position(learner: An
         Credential.objects.create(
             kind=Credential.Kind.BADGE, user=learner, badge_award=award, status_index=certificate.status_index
         )
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_revocation_without_a_reason_or_with_a_long_one(certificate: Credential) -> None:
+    revoked = Credential.objects.filter(pk=certificate.pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        revoked.update(revoked_at=certificate.issued_at, revoke_reason="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        revoked.update(revoked_at=certificate.issued_at, revoke_reason="x" * 1001)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        revoked.update(revoke_reason="a reason, but not revoked")
+    revoked.update(revoked_at=certificate.issued_at, revoke_reason="x" * 1000)
