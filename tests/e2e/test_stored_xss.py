@@ -17,6 +17,8 @@ from django.urls import NoReverseMatch
 
 from momentum.accounts.models import Role, User
 from momentum.catalog.models import Course
+from momentum.discussions.actions import do_post_comment, do_report_comment
+from momentum.discussions.queries import participant
 from momentum.learning.models import Enrollment
 from tests.factories import make_course, make_user
 from tests.test_access_matrix import Page, pages
@@ -58,6 +60,9 @@ PAGES: list[tuple[str, str, str]] = [
     ("profile", "/profile/", "learner"),
     ("security", "/profile/security/", "learner"),
     ("studio audit log", "/studio/audit/", "admin"),
+    ("lesson discussion", "/courses/xss-course/day/1/", "learner"),
+    ("lesson discussion, admin", "/courses/xss-course/day/1/", "admin"),
+    ("studio moderation", "/studio/moderation/", "admin"),
 ]
 
 INSPECT = """() => ({
@@ -84,6 +89,9 @@ def stored(db: None) -> dict[str, User]:
         lesson.content_markdown = MARKDOWN
         lesson.save()
     Enrollment.objects.create(user=learner, course=course)
+    writer = participant(learner, course.lessons.get(day=1))
+    top = do_post_comment(writer, MARKDOWN[:5000])
+    do_report_comment(admin, do_post_comment(writer, PAYLOADS[3], parent_id=top.pk), reason=PAYLOADS[1])
     Client().post(  # a failed sign-in records the address typed, which the audit page shows
         "/api/v1/auth/token", {"email": PAYLOADS[1] + "@x.example", "password": "x"}, content_type="application/json"
     )
