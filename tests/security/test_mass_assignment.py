@@ -198,6 +198,7 @@ STAFF_NO_FIELDS = {
     ): "multipart: the file is its only field (tests/security/test_uploads.py)",
     ("POST", "/api/v1/courses/{course}/lessons/{lesson}/video"): "multipart: the file is its only field (test_uploads)",
     ("POST", "/api/v1/reference-documents"): "multipart: the PDF is its only field (test_uploads)",
+    ("POST", "/api/v1/courses/{course}/captions"): "multipart: the caption file and its language (test_uploads)",
 }
 STAFF_WRITES = sorted(
     (method, path) for method, path, access in OPERATIONS
