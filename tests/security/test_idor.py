@@ -342,7 +342,11 @@ BODIES: list[tuple[str, str, dict[str, Any]]] = [
     ("PATCH", r"/enrollments/\{id\}$", {"unlock_all": True}),
     ("POST", r"/instructors$", {"email": "ivan.intruder@example.com"}),
 ]  # fmt: skip
-UPLOADS = {r"/thumbnail$": ("file.png", _png), r"/video$": ("clip.mp4", lambda: b"\x00\x00\x00\x18ftypmp42")}
+UPLOADS = {
+    r"/thumbnail$": ("file.png", _png),
+    r"/video$": ("clip.mp4", lambda: b"\x00\x00\x00\x18ftypmp42"),
+    r"/captions$": ("mine.vtt", lambda: b"WEBVTT\n\n00:00.000 --> 00:01.000\nMine now\n"),  # ?lesson= below
+}
 
 
 def _staffed_call(client: Any, method: str, url: str, path: str) -> Any:
@@ -395,6 +399,8 @@ def test_another_instructor_gets_nothing_of_a_course_they_do_not_run(
     world: World, intruder: Any, kind: str, path: str
 ) -> None:
     url = _url(world, kind, path)
+    if path.endswith("/captions"):  # the lesson is a query parameter there
+        url += f"?lesson={world.course.lessons.get(day=1).pk}"
     before = _course_state(world)
     if kind == "page":
         browser = Client()

@@ -84,7 +84,7 @@ NO_FIELDS = {
 
 NON_ADMIN_WRITES = sorted(
     (method, path) for method, path, access in OPERATIONS
-    if method in ("POST", "PUT", "PATCH", "DELETE") and access is not Access.ADMIN
+    if method in ("POST", "PUT", "PATCH", "DELETE") and access not in (Access.ADMIN, Access.COURSE_STAFF)
 )  # fmt: skip
 
 
@@ -182,3 +182,87 @@ def test_a_checkout_from_a_forged_host_is_refused(world: World) -> None:
 
     assert response.status_code == 400
     assert Payment.objects.count() == before
+
+
+# --- Course staff: an instructor's body names no other owner, status or account ------------------
+
+TRUE_FALSE = [{"text": "True", "correct": True}, {"text": "False", "correct": False}]
+QUIZ = {"questions": [{"kind": "true_false", "prompt": "Is it?", "explanation": "", "options": TRUE_FALSE}]}
+STAFF_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/courses"): {"title": "Mine", "description": "", "category": "technology", "duration_days": 7},
+    ("PATCH", "/api/v1/courses/{course}"): {"title": "Renamed"},
+    ("DELETE", "/api/v1/courses/{course}"): {},
+    ("POST", "/api/v1/courses/{course}/publish"): {},
+    ("POST", "/api/v1/courses/{course}/archive"): {},
+    ("POST", "/api/v1/courses/{course}/lessons"): {"day": 3, "title": "Another", "content_markdown": "Text"},
+    ("PATCH", "/api/v1/courses/{course}/lessons/{lesson}"): {"title": "Renamed lesson"},
+    ("DELETE", "/api/v1/courses/{course}/lessons/{lesson}"): {},
+    ("PUT", "/api/v1/courses/{course}/lessons/{lesson}/quiz"): QUIZ,
+    ("DELETE", "/api/v1/courses/{course}/lessons/{lesson}/quiz"): {},
+    ("POST", "/api/v1/courses/{course}/cohorts"): {"name": "Spring", "starts_on": "2027-03-01"},
+    ("PATCH", "/api/v1/enrollments/{id}"): {"unlock_all": True},
+    ("POST", "/api/v1/courses/{course}/instructors"): {"email": "cora.coinstructor@example.com"},
+    ("DELETE", "/api/v1/courses/{course}/instructors/{instructor}"): {},
+    ("POST", "/api/v1/generation-jobs"): {"topic": "Knife skills", "category": "technology", "duration_days": 7},
+    ("POST", "/api/v1/generation-jobs/{id}/cancel"): {},
+    ("POST", "/api/v1/generation-jobs/{id}/retry"): {},
+}
+STAFF_NO_FIELDS = {
+    (
+        "POST",
+        "/api/v1/courses/{course}/thumbnail",
+    ): "multipart: the file is its only field (tests/security/test_uploads.py)",
+    ("POST", "/api/v1/courses/{course}/lessons/{lesson}/video"): "multipart: the file is its only field (test_uploads)",
+    ("POST", "/api/v1/reference-documents"): "multipart: the PDF is its only field (test_uploads)",
+    ("POST", "/api/v1/courses/{course}/captions"): "multipart: the caption file and its language (test_uploads)",
+}
+STAFF_WRITES = sorted(
+    (method, path) for method, path, access in OPERATIONS
+    if method in ("POST", "PUT", "PATCH", "DELETE") and access is Access.COURSE_STAFF
+)  # fmt: skip
+# The writes whose purpose is to change a course's status.
+CHANGES_STATUS = {("DELETE", "/api/v1/courses/{course}"), ("POST", "/api/v1/courses/{course}/publish"),
+                  ("POST", "/api/v1/courses/{course}/archive")}  # fmt: skip
+
+
+def test_every_course_staff_write_has_a_mass_assignment_case() -> None:
+    missing = [f"{m} {p}" for m, p in STAFF_WRITES if (m, p) not in STAFF_BODIES and (m, p) not in STAFF_NO_FIELDS]
+    assert not missing, "Add a valid body to STAFF_BODIES for:\n" + "\n".join(missing)
+
+
+def _staff_guarded(world: World, *, with_status: bool) -> dict[str, Any]:
+    """What no instructor's call may change: accounts' privileges, who owns and made each course and
+    job, payments; and courses' statuses, unless the call is a publish, archive or delete."""
+    from momentum.generation.models import GenerationJob
+
+    course_fields = ("slug", "owner_id", "created_by", *(("status",) if with_status else ()))
+    return {
+        "users": sorted(User.objects.values_list("email", *ACCOUNT_PRIVILEGES)),
+        "courses": sorted(Course.objects.exclude(owner=None, created_by=None).values_list(*course_fields)),
+        "jobs": sorted((str(pk), by) for pk, by in GenerationJob.objects.values_list("pk", "created_by")),
+        "payments": sorted(Payment.objects.values_list("user_id", "amount_cents", "currency", "status")),
+    }
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(STAFF_BODIES), ids=[f"{m} {p}" for m, p in sorted(STAFF_BODIES)])
+def test_privileged_fields_in_an_instructors_body_are_never_applied(world: World, method: str, path: str) -> None:
+    instructor = world.users["instructor"]
+    body = {**PRIVILEGED, "user": world.stranger.pk, "user_id": world.stranger.pk, "owner": world.stranger.pk,
+            "owner_id": world.stranger.pk, "created_by": world.stranger.pk, "publish_requested_at": None,
+            **STAFF_BODIES[(method, path)]}  # fmt: skip
+    with_status = (method, path) not in CHANGES_STATUS
+    before = _staff_guarded(world, with_status=with_status)
+    jobs_before = {pk for pk, _ in before["jobs"]}
+
+    response = ApiClient(instructor).generic(method, fill(world, path), _json(body), "application/json")
+
+    assert response.status_code < 500, response.content
+    after = _staff_guarded(world, with_status=with_status)
+    if method == "POST" and path == "/api/v1/courses" and response.status_code == 201:
+        created = Course.objects.get(pk=response.json()["id"])
+        assert (created.owner_id, created.created_by_id, created.status) == (instructor.pk, instructor.pk, "DRAFT")
+        after["courses"] = [row for row in after["courses"] if row[0] != created.slug]
+    if path == "/api/v1/generation-jobs" and response.status_code == 202:
+        assert [by for pk, by in after["jobs"] if pk not in jobs_before] == [instructor.pk]
+        after["jobs"] = [row for row in after["jobs"] if row[0] in jobs_before]
+    assert after == before, f"{method} {path} answered {response.status_code} and applied a privileged field"
