@@ -239,6 +239,7 @@ def do_notify(user: User, *, kind: str, title: str, body: str = "", url: str = "
     notice = channels.Notice(
         user_id=user.pk, kind=str(kind), title=title[:200], body=body, url=url,
         notification_id=notification.pk if notification else None,
+        created_at=notification.created_at if notification else None,
     )  # fmt: skip
     outside = [channel for channel in (Channel.EMAIL, Channel.PUSH) if channel in wanted and channels.sender(channel)]
     for channel in outside:

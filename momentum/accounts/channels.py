@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from momentum.lib.logs import get_logger
 
@@ -32,6 +33,15 @@ class Notice:
     body: str
     url: str
     notification_id: int | None
+    created_at: datetime | None = None  # the in-app row's, when there is one
+
+    @property
+    def key(self) -> str | None:
+        """A name for this notice's deliveries (a workflow ID), or None without an in-app row: the
+        row's ID and its time (an ID alone may come back after a rolled-back transaction)."""
+        if self.notification_id is None or self.created_at is None:
+            return None
+        return f"{self.notification_id}-{self.created_at:%Y%m%d%H%M%S%f}"
 
 
 Sender = Callable[[Notice], None]

@@ -239,8 +239,9 @@ DEFAULT_CHANNELS: dict[str, frozenset[Channel]] = {
         NotificationKind.CERTIFICATE_ISSUED: set(),  # its own email carries the PDF and the LinkedIn link
         NotificationKind.REPLY: {Channel.PUSH},
         NotificationKind.MENTION: {Channel.EMAIL, Channel.PUSH},
-        NotificationKind.DAY_OPENED: {Channel.PUSH},
-        NotificationKind.STREAK_AT_RISK: {Channel.PUSH},
+        # pushed by the push app's own reminders, at the hour the learner chose (webpush.reminders)
+        NotificationKind.DAY_OPENED: set(),
+        NotificationKind.STREAK_AT_RISK: set(),
         NotificationKind.COHORT_STARTING: {Channel.EMAIL, Channel.PUSH},
         NotificationKind.WARNING: {Channel.EMAIL},
         NotificationKind.PUBLISH_REQUESTED: {Channel.EMAIL},

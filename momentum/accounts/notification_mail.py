@@ -26,7 +26,7 @@ def send_email(notice: Notice) -> None:
         return
     from momentum.accounts import workflows
 
-    workflow_id = f"notice-email-{notice.notification_id}" if notice.notification_id else None
+    workflow_id = f"notice-email-{notice.key}" if notice.key else None
     durable.enqueue(
         workflows.send_notice_email, notice.user_id, notice.kind, notice.title, notice.body, notice.url,
         queue=QUEUE, workflow_id=workflow_id,

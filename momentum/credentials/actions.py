@@ -82,7 +82,8 @@ def _announce_certificate(credential: Credential, enrollment: Enrollment) -> Non
     user, course = enrollment.user, enrollment.course
     url = queries.verify_url(credential.id)
     do_notify(
-        user, kind=NotificationKind.CERTIFICATE_ISSUED, title=f"Your certificate for {course.title}", url=url,
+        user, kind=NotificationKind.CERTIFICATE_ISSUED, title=f"Your certificate for {course.title}",
+        url=queries.verify_path(credential.id),
         body="You completed every day of the course. Share your certificate or download it as a PDF.",
     )  # fmt: skip
     context = {"name": user.name, "course_title": course.title, "verify_url": url,

@@ -43,8 +43,13 @@ def _api_url(name: str, credential_id: uuid.UUID, path: str) -> str:
         return _absolute(f"/api/v1/certificates/{credential_id}/{path}")
 
 
+def verify_path(credential_id: uuid.UUID) -> str:
+    """The verify page's path on this site (what an in-app notice links to)."""
+    return reverse("credentials:verify", args=[credential_id])
+
+
 def verify_url(credential_id: uuid.UUID) -> str:
-    return _absolute(reverse("credentials:verify", args=[credential_id]))
+    return _absolute(verify_path(credential_id))
 
 
 def card_url(credential_id: uuid.UUID) -> str:

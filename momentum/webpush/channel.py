@@ -24,7 +24,7 @@ def send_push(notice: Notice) -> None:
         return
     from momentum.webpush import workflows
 
-    workflow_id = f"notice-push-{notice.notification_id}" if notice.notification_id else None
+    workflow_id = f"notice-push-{notice.key}" if notice.key else None
     durable.enqueue(
         workflows.push_notice, notice.user_id, notice.kind, notice.title, notice.body, notice.url,
         queue=QUEUE, workflow_id=workflow_id,

@@ -89,6 +89,7 @@ def test_the_demo_seeds_every_app_that_has_a_demo_module_and_names_none_that_doe
     assert demo_modules() == [
         "momentum.learning.demo",
         "momentum.assessments.demo",
+        "momentum.discussions.demo",
         "momentum.generation.demo",
         "momentum.analytics.demo",
     ]

@@ -111,7 +111,7 @@ def test_warning_the_author_notifies_them(api_as: Any, klass: Class) -> None:
     _signed_in(klass.admin).post(f"/studio/moderation/comments/{made}/warn/")
 
     notice = Notification.objects.get(user=klass.lee)
-    assert notice.kind == "moderation_warning"
+    assert notice.kind == "warning"
     assert notice.url.endswith(f"#comment-{made}")
     assert AuditLog.objects.filter(action=AuditAction.AUTHOR_WARNED, subject=klass.lee).exists()
 

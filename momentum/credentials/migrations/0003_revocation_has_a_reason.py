@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("achievements", "0002_sync_badges"),
-        ("credentials", "0001_initial"),
+        ("credentials", "0002_signed_forms"),
         ("learning", "0005_delete_certificate"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
