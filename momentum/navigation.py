@@ -41,7 +41,7 @@ STUDIO = [
     Entry("Dashboard", "analytics:studio_dashboard", Access.ADMIN),
     Entry("Courses", "catalog:studio_courses", Access.COURSE_STAFF),
     Entry("Generate", "generation:studio_generate", Access.COURSE_STAFF),
-    Entry("Moderation", "discussions:studio_queue", Access.ADMIN),
+    Entry("Moderation", "discussions:studio_queue", Access.COURSE_STAFF),
     Entry("Users", "accounts:studio_users", Access.ADMIN),
     Entry("Analytics", "analytics:studio_analytics", Access.ADMIN),
     Entry("Payments", "billing:studio_payments", Access.ADMIN),

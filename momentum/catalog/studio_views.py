@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -252,15 +253,9 @@ def lesson_captions(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     if lesson is None:
         messages.info(request, f"Day {day} has no lesson yet: save it first, then add its captions.")
         return redirect("catalog:studio_lesson", course.pk, day)
-    upload = request.FILES.get("file")
     typed = request.POST.get("language", "")[:MAX_LANGUAGE_TAG]
-    language = language_tags.standard(typed)
     try:
-        if language is None:
-            raise Problem(422, detail="The language must be a BCP 47 tag, such as en, es or pt-BR.")
-        if upload is None:
-            raise Problem(422, detail="Choose a .vtt or .srt file to upload.")
-        vtt = media.caption_webvtt(upload)
+        language, vtt = _caption_upload(typed, request.FILES.get("file"))
         actions.do_put_caption_track(lesson, language=language, vtt=vtt, actor=caller(request), request=request)
     except Problem as problem:  # said in the Captions section, beside the form
         form = LessonForm(
@@ -272,6 +267,16 @@ def lesson_captions(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         )
     messages.success(request, f"Captions ({language}) saved for day {day}.")
     return _captions_section(course, day)
+
+
+def _caption_upload(typed: str, upload: UploadedFile[bytes] | None) -> tuple[str, str]:
+    """The standard language tag and the WebVTT text of a studio caption upload (422 Problems)."""
+    language = language_tags.standard(typed)
+    if language is None:
+        raise Problem(422, detail="The language must be a BCP 47 tag, such as en, es or pt-BR.")
+    if upload is None:
+        raise Problem(422, detail="Choose a .vtt or .srt file to upload.")
+    return language, media.caption_webvtt(upload)
 
 
 @page_access(Access.COURSE_STAFF)

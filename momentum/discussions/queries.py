@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from momentum.catalog.models import Course, Lesson
-from momentum.catalog.staff import is_course_staff
+from momentum.catalog.staff import is_course_staff, staffed_courses
 from momentum.discussions.models import EDIT_WINDOW, Comment, CommentReport, PostingSuspension
 from momentum.learning.models import Enrollment
 from momentum.learning.queries import lesson_refusal
@@ -145,8 +145,7 @@ def moderated_courses(user: Any) -> list[int] | None:
     """The ids of the courses ``user`` moderates; None for every course (admins)."""
     if getattr(user, "is_admin", False):
         return None
-    reported = Course.objects.filter(lessons__comments__reports__isnull=False).distinct()
-    return [course.pk for course in reported if is_course_staff(user, course)]
+    return list(staffed_courses(user, Course.objects.all()).values_list("pk", flat=True))
 
 
 def moderation_queue(user: Any, *, hidden: bool = False) -> QuerySet[Comment]:

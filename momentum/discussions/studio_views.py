@@ -25,7 +25,7 @@ DONE = {
 }
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     hidden = request.GET.get("view") == "hidden"
@@ -33,7 +33,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "discussions/studio/queue.html", {"page": page, "hidden_view": hidden})
 
 
-@page_access(Access.ADMIN)
+@page_access(Access.COURSE_STAFF)
 @require_POST
 def moderate(request: HttpRequest, comment_id: int, action: str) -> HttpResponse:
     """One moderation action on a comment, then back to the queue."""
