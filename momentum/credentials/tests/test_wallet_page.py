@@ -110,6 +110,7 @@ def test_the_wallet_is_in_the_profile_menu_and_asks_a_visitor_to_sign_in(client:
     html = _wallet(client, learner)
 
     assert f'<a href="{WALLET}" aria-current="page">Credentials</a>' in html
+    assert f'<a href="{WALLET}">Credentials</a>' in client.get("/profile/").content.decode()
 
 
 def test_the_wallet_reads_as_many_queries_for_many_credentials_as_for_one(client: Client, learner: Any) -> None:
