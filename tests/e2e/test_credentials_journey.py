@@ -28,6 +28,7 @@ from momentum.credentials.tests.conftest import standards_folder
 from momentum.credentials.tests.test_openbadges_proofs import independently_verified
 from momentum.credentials.tests.test_openbadges_statuslist import bit, bits_of
 from momentum.learning.actions import do_enroll
+from tests.e2e.test_accessibility import check, unexplained
 from tests.e2e.test_studio_authoring import sign_in
 from tests.factories import make_course
 
@@ -114,10 +115,13 @@ def test_a_learner_finishes_a_course_verifies_the_certificate_everywhere_and_see
     assert card.locator('[data-status="valid"]').is_visible()
     assert page.locator("[data-wallet-badge]").count() >= 1  # the first lesson's badge, at least
     screenshot(page, "02-wallet")
+    violations = check(page, "/profile/credentials/")  # WCAG 2.1 AA (axe-core), at 1280 px and at 375 px
     page.set_viewport_size({"width": 375, "height": 667})
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    violations += check(page, "/profile/credentials/")
     screenshot(page, "02-wallet-375")
     page.set_viewport_size({"width": 1280, "height": 900})
+    assert unexplained(violations) == ""
 
     # The PDF, downloaded through the wallet's link: its QR code is the verify page's address.
     text, address = pdf_text_and_qr(download(page, card.get_by_role("link", name=f"Download PDF for {TITLE}")))
@@ -175,6 +179,7 @@ def test_a_learner_finishes_a_course_verifies_the_certificate_everywhere_and_see
     assert card.locator('[data-status="revoked"]').is_visible()
     assert card.get_by_role("link", name=f"Add to LinkedIn for {TITLE}").count() == 0
     screenshot(page, "06-wallet-revoked")
+    assert unexplained(check(page, "/profile/credentials/")) == ""
     # ... and the PDF.
     text, _ = pdf_text_and_qr(download(page, card.get_by_role("link", name=f"Download PDF for {TITLE}")))
     assert "REVOKED" in text
