@@ -43,14 +43,12 @@ def test_the_wallet_lists_each_certificate_with_its_downloads_verify_share_and_l
         assert f'href="{queries._absolute(link)}"' in html
     assert f'href="{queries.verify_url(certificate.id)}"' in html  # the verify page
     assert f'value="{queries.verify_url(certificate.id)}" readonly data-share-field' in html  # the share link
-    linkedin = html.split('data-linkedin-add')[0].rsplit('href="', 1)[1].split('"')[0]
+    linkedin = html.split("data-linkedin-add")[0].rsplit('href="', 1)[1].split('"')[0]
     assert parse_qs(urlsplit(linkedin).query)["certUrl"] == [queries.verify_url(certificate.id)]
     assert 'data-status="valid"' in html
 
 
-def test_the_wallet_lists_each_badge_credential_with_its_json_jwt_and_baked_image(
-    client: Client, learner: Any
-) -> None:
+def test_the_wallet_lists_each_badge_credential_with_its_json_jwt_and_baked_image(client: Client, learner: Any) -> None:
     history = make_history(learner)
     badge = history.badge_credential
 
