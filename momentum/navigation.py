@@ -32,6 +32,7 @@ PROFILE = [
     Entry("Profile", "accounts:profile", Access.AUTHENTICATED),
     Entry("Security", "accounts:security", Access.AUTHENTICATED),
     Entry("Notifications", "accounts:notification_settings", Access.AUTHENTICATED),
+    Entry("Credentials", "credentials:wallet", Access.AUTHENTICATED),
     Entry("Payments", "billing:payment_history", Access.AUTHENTICATED),
     Entry("Reminders", "webpush:settings", Access.AUTHENTICATED),
     Entry("Privacy and data", "accounts:privacy_settings", Access.AUTHENTICATED),

@@ -72,6 +72,10 @@ def badge_credential_url(credential_id: uuid.UUID) -> str:
     return _absolute(reverse("api:badge_credential", args=[str(credential_id)]))
 
 
+def badge_credential_jwt_url(credential_id: uuid.UUID) -> str:
+    return _absolute(reverse("api:badge_credential_jwt", args=[str(credential_id)]))
+
+
 def badge_image_url(credential_id: uuid.UUID) -> str:
     return _absolute(reverse("api:badge_credential_image", args=[str(credential_id)]))
 
@@ -218,6 +222,54 @@ def public_view(credential: Credential) -> PublicCertificate:
         credential_url=credential_url(credential.id),
         credential_jwt_url=credential_jwt_url(credential.id),
     )
+
+
+def wallet_certificates(user: Any) -> list[PublicCertificate]:
+    """The learner's wallet: each of their live certificates (revoked ones too, marked), newest
+    first, with where to check, download and share it. One query."""
+    found = certificates_of(user).select_related("user")
+    return [public_view(credential) for credential in found]
+
+
+@dataclass(frozen=True)
+class WalletBadge:
+    """A badge credential in the learner's wallet, with where to download it."""
+
+    id: uuid.UUID
+    name: str
+    description: str
+    issued_at: datetime
+    revoked_at: datetime | None
+    credential_url: str
+    credential_jwt_url: str
+    image_url: str
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+def wallet_badges(user: Any) -> list[WalletBadge]:
+    """The learner's live badge credentials, newest first. One query."""
+    found = (
+        Credential.objects.filter(user=user, kind=Credential.Kind.BADGE, erased_at__isnull=True)
+        .select_related("badge_award__badge")
+        .order_by("-issued_at", "id")
+    )
+    return [
+        WalletBadge(
+            id=credential.id,
+            name=credential.badge_award.badge.name,
+            description=credential.badge_award.badge.description,
+            issued_at=credential.issued_at,
+            revoked_at=credential.revoked_at,
+            credential_url=badge_credential_url(credential.id),
+            credential_jwt_url=badge_credential_jwt_url(credential.id),
+            image_url=badge_image_url(credential.id),
+        )
+        for credential in found
+        if credential.badge_award is not None
+    ]
 
 
 def paper_for(user: Any) -> str:

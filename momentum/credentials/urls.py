@@ -6,6 +6,7 @@ from momentum.credentials import studio_views, views
 
 app_name = "credentials"
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("profile/credentials/", views.wallet, name="wallet"),
     path("certificates/<str:id>/", views.verify, name="verify"),
     path("certificates/<str:id>/card.png", views.card, name="card"),
     path("studio/certificates/", studio_views.certificates, name="studio_certificates"),

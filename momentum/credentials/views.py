@@ -1,6 +1,7 @@
-"""Public pages of the credentials app: a certificate's verify page (no sign-in), the picture a
-shared link previews with, and the issuer's DID document and JWK Set at the well-known addresses
-verifiers look them up (did:web; JOSE)."""
+"""Pages of the credentials app: the learner's wallet (signed in: their certificates and badge
+credentials, each with its downloads and links), a certificate's verify page (public, no sign-in),
+the picture a shared link previews with, and the issuer's DID document and JWK Set at the
+well-known addresses verifiers look them up (did:web; JOSE)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,17 @@ from django.views.decorators.http import require_safe
 from momentum.accounts.policy import Access, page_access
 from momentum.credentials import cards, queries, signing
 from momentum.lib.problems import NotFound
+
+
+@page_access(Access.AUTHENTICATED)
+@require_safe
+def wallet(request: HttpRequest) -> HttpResponse:
+    """The learner's certificates and badges: download (PDF, JSON, JWT), share, verify."""
+    context = {
+        "certificates": queries.wallet_certificates(request.user),
+        "badges": queries.wallet_badges(request.user),
+    }
+    return render(request, "credentials/wallet.html", context)
 
 
 @page_access(Access.PUBLIC)

@@ -112,7 +112,7 @@ def test_a_learners_pages_fit_a_phone(
     tab = signed_in(chromium, live_server, learner)
     paths = ["/", "/dashboard/", "/courses/", f"/courses/{free.slug}/", f"/courses/{premium.slug}/",
              f"/courses/{free.slug}/day/1/", "/dashboard/analytics/", "/profile/", "/profile/security/",
-             "/profile/payments/", "/profile/privacy/"]  # fmt: skip
+             "/profile/payments/", "/profile/privacy/", "/profile/credentials/"]  # fmt: skip
 
     problems = misfits(tab, screenshot, "learner", paths)
 
