@@ -19,9 +19,9 @@ from momentum.learning.models import Enrollment
 from momentum.lib import clock
 
 CLASSMATES = [
-    ("noor.haddad@people.momentum.localhost", "Noor Haddad"),
-    ("tomas.reyes@people.momentum.localhost", "Tomás Reyes"),
-    ("priya.natarajan@people.momentum.localhost", "Priya Natarajan"),
+    ("noor.haddad@classmates.momentum.localhost", "Noor Haddad"),
+    ("tomas.reyes@classmates.momentum.localhost", "Tomás Reyes"),
+    ("priya.natarajan@classmates.momentum.localhost", "Priya Natarajan"),
 ]
 # (who, hours ago, text, the index of the top-level comment it answers)
 THREAD: list[tuple[str, int, str, int | None]] = [

@@ -64,7 +64,10 @@ def subscribe(request: HttpRequest, body: SubscriptionIn) -> Status[Any]:
     return Status(201 if created else 200, _out(subscription))
 
 
-@router.delete("/me/push-subscriptions", response={204: None}, auth=api_access(Access.AUTHENTICATED))
+@router.delete(
+    "/me/push-subscriptions", response={204: None}, auth=api_access(Access.AUTHENTICATED),
+    openapi_extra=problems({404: "`not_found`: the caller has no subscription with this endpoint"}),
+)  # fmt: skip
 def unsubscribe(request: HttpRequest, body: EndpointIn) -> HttpResponse:
     """Forget this browser's subscription (404 when the caller has none with that endpoint)."""
     if not actions.do_unsubscribe(request.user, endpoint=body.endpoint, request=request):

@@ -42,7 +42,7 @@ def test_an_instructor_shares_and_asks_to_publish_and_an_admin_approves(
     page.goto("/")
     page.get_by_role("link", name="Studio").first.click()
     links = page.locator("#studio-links a").all_inner_texts()
-    assert links == ["Courses", "Generate"]
+    assert links == ["Courses", "Generate", "Moderation"]
     assert page.get_by_text("Someone else's course").count() == 0
 
     # then adds Otto as a co-instructor and asks to publish

@@ -68,6 +68,17 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/comments/{comment_id}/hide"): {},
     ("POST", "/api/v1/comments/{comment_id}/restore"): {},
     ("POST", "/api/v1/comments/{comment_id}/report"): {},
+    ("PATCH", "/api/v1/me/notification-preferences"): {
+        "items": [{"kind": "reply", "in_app": True, "email": False, "push": False}]
+    },
+    ("POST", "/api/v1/me/notifications/read"): {"ids": []},
+    # Refused (422): keys that are no browser's.
+    ("POST", "/api/v1/me/push-subscriptions"): {
+        "endpoint": "https://push.example.net/send/1",
+        "keys": {"p256dh": "not-a-key", "auth": "not-a-secret"},
+    },
+    # Refused (404): the caller has no subscription with this endpoint.
+    ("DELETE", "/api/v1/me/push-subscriptions"): {"endpoint": "https://push.example.net/none"},
 }
 # The writes whose valid body is accepted (extra fields ignored); the others refuse it (401/404/422).
 ACCEPTED = {
@@ -75,7 +86,8 @@ ACCEPTED = {
     ("POST", "/api/v1/courses/{course}/enrollment"), ("DELETE", "/api/v1/courses/{course}/enrollment"),
     ("PUT", "/api/v1/courses/{course}/lessons/{lesson}/progress"), ("POST", "/api/v1/checkout"),
     ("POST", "/api/v1/courses/{course}/lessons/{lesson}/comments"), ("PATCH", "/api/v1/comments/{comment_id}"),
-    ("DELETE", "/api/v1/comments/{comment_id}"),
+    ("DELETE", "/api/v1/comments/{comment_id}"), ("PATCH", "/api/v1/me/notification-preferences"),
+    ("POST", "/api/v1/me/notifications/read"),
 }  # fmt: skip
 # Non-admin writes with no JSON body of fields to abuse, and why.
 NO_FIELDS = {

@@ -243,6 +243,9 @@ def test_a_video_poll_run_again_after_a_crash_bills_the_video_once(
         VideoRequest(course_title="Knife skills", day=1, lesson_title="Grip", narration="Hold the knife like this.",
                      key_points=("grip",), key=f"momentum-{job.pk}-day-1")
     ).external_id  # fmt: skip
+    lesson = {"title": "Grip", "summary": "How to hold a chef's knife.", "content_markdown": "Hold it. " * 30,
+              "narration": "Hold the knife like this.", "duration_minutes": 5}  # fmt: skip
+    actions.do_finish_step(actions.do_start_step(str(job.pk), "lesson-1"), output={"lesson": lesson})
     step = actions.do_start_step(str(job.pk), "video-1")
     actions.do_update_step_output(step, {"external_id": external_id, "polls": 0})
     # ... and the worker dies after the poll that found it done, before the step was checkpointed

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.db import migrations, models
 
+from momentum.lib.db_triggers import RestoreLostRules, SetRulesAside
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -11,6 +13,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        SetRulesAside("ops_sitesettings"),  # SQLite rebuilds the table for the new columns, dropping its triggers
         migrations.AddField(
             model_name="sitesettings",
             name="instructor_generation_daily_budget_usd",
@@ -56,4 +59,5 @@ class Migration(migrations.Migration):
                 name="site_instructor_budget_not_negative",
             ),
         ),
+        RestoreLostRules("ops_sitesettings"),
     ]
