@@ -14,7 +14,7 @@ from dbos import DBOSClient
 
 from bench import load
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.embedded_default]
 
 
 def test_the_benchmark_server_runs_no_schedule_even_one_an_earlier_run_left(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from tests.integration.cluster import free_port
 from tests.integration.test_generation_recovery import FakeServer, fake_provider_settings
 from tests.integration.test_serve import children_of
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.embedded_default]
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -22,7 +22,7 @@ import pytest
 
 from tests.integration.test_serve import children_of, free_port, get
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.embedded_default]
 ROOT = Path(__file__).resolve().parents[2]
 EMAIL = "shared.cache@example.com"
 

@@ -42,6 +42,7 @@ def test_a_rule_whose_trigger_was_dropped_is_restored_whole_after_migrate() -> N
 
 
 @pytest.mark.integration
+@pytest.mark.embedded_default
 def test_a_fresh_database_is_migrated_without_any_rule_to_restore(tmp_path: Path) -> None:
     # Given a new data folder (as `make run` on a fresh clone), on the embedded SQLite
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOMENTUM_", "DATABASE_URL", "DBOS_"))}
