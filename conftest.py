@@ -18,14 +18,19 @@ from tests.factories import make_user
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: two workers per core (at most six). Half of a worker's time goes to waiting (on
-    the processes, servers and browsers a test starts, on the database), so two per core keep the
-    cores busy; MOMENTUM_TEST_WORKERS overrides. Each worker has its own test database and Redis
+    """`-n auto`: two workers per core (at most six) on SQLite, one per core on PostgreSQL. A
+    worker's time goes partly to waiting (on the processes, servers and browsers a test starts), so
+    two per core keep the cores busy; MOMENTUM_TEST_WORKERS overrides. Each worker has its own test database and Redis
     database (momentum/test_settings.py), so the cap also bounds PostgreSQL connections."""
     explicit = os.environ.get("MOMENTUM_TEST_WORKERS", "")
     if explicit:
         return int(explicit)
-    return min(2 * len(os.sched_getaffinity(0)), 6)
+    cores = len(os.sched_getaffinity(0))
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        # Each worker holds its connection pools (Django's, the workflow engine's, its live servers'):
+        # four workers on 2 cores went past PostgreSQL's 100 connections ("too many clients").
+        return cores
+    return min(2 * cores, 6)
 
 
 @pytest.hookimpl(trylast=True)
