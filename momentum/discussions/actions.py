@@ -45,6 +45,10 @@ def _check_body(body: str) -> str:
         message = f"A comment holds at most {BODY_MAX_CHARS:,} characters."
         raise Problem(422, "validation_error", message,
                       errors=[{"field": "body_markdown", "message": message, "rule": "max_length"}])  # fmt: skip
+    if "\x00" in body:  # PostgreSQL text cannot hold it: refused on both engines alike
+        message = "A comment cannot contain a NUL character."
+        raise Problem(422, "validation_error", message,
+                      errors=[{"field": "body_markdown", "message": message, "rule": "no_nul"}])  # fmt: skip
     return body
 
 
