@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from momentum.lib.logs import get_logger
 
@@ -73,3 +74,19 @@ def deliver(channel: str, notice: Notice) -> bool:
         log.error("notice_not_delivered", channel=channel, kind=notice.kind, error=f"{type(error).__name__}: {error}")
         return False
     return True
+
+
+def send_in_background(notice: Notice, *, now: Callable[..., Any], workflow: Any, queue: str, name: str) -> None:
+    """Deliver ``notice`` off the request: inside a workflow step (background already) call ``now``
+    there; from a request, queue ``workflow`` on ``queue``, named ``<name>-<notice key>`` so a
+    notice is delivered once. Both get (user_id, kind, title, body, url)."""
+    from dbos import DBOS
+
+    from momentum.platform import durable
+
+    fields = (notice.user_id, notice.kind, notice.title, notice.body, notice.url)
+    if DBOS.workflow_id is not None:
+        now(*fields)
+        return
+    workflow_id = f"{name}-{notice.key}" if notice.key else None
+    durable.enqueue(workflow, *fields, queue=queue, workflow_id=workflow_id)

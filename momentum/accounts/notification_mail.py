@@ -9,33 +9,24 @@ sent it anyway.
 
 from __future__ import annotations
 
-from dbos import DBOS
 from django.urls import reverse
 
-from momentum.accounts.channels import Notice
-from momentum.accounts.models import User
-from momentum.platform import durable
+from momentum.accounts.channels import Notice, send_in_background
+from momentum.accounts.queries import reachable_user
 from momentum.sitesettings.site_mail import send_site_mail, site_context
 
 QUEUE = "notices"
 
 
 def send_email(notice: Notice) -> None:
-    if DBOS.workflow_id is not None:  # inside a workflow: background already
-        send_now(notice.user_id, notice.kind, notice.title, notice.body, notice.url)
-        return
     from momentum.accounts import workflows
 
-    workflow_id = f"notice-email-{notice.key}" if notice.key else None
-    durable.enqueue(
-        workflows.send_notice_email, notice.user_id, notice.kind, notice.title, notice.body, notice.url,
-        queue=QUEUE, workflow_id=workflow_id,
-    )  # fmt: skip
+    send_in_background(notice, now=send_now, workflow=workflows.send_notice_email, queue=QUEUE, name="notice-email")
 
 
 def send_now(user_id: int, kind: str, title: str, body: str, url: str) -> bool:
     """Email one notice to its person, unless the account is closed. True when the mail went out."""
-    user = User.objects.filter(pk=user_id, is_active=True, erased_at__isnull=True).first()
+    user = reachable_user(user_id)
     if user is None:
         return False
     site = site_context()["site_url"]

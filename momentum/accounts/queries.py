@@ -64,6 +64,11 @@ def active_api_sessions(user: User) -> int:
     )
 
 
+def reachable_user(user_id: int) -> User | None:
+    """The account a notice may still reach: active and not erased (None otherwise)."""
+    return User.objects.filter(pk=user_id, is_active=True, erased_at__isnull=True).first()
+
+
 def active_admins() -> list[User]:
     """The accounts told when something waits for an admin (a course to approve)."""
     from momentum.accounts.models import Role

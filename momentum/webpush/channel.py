@@ -9,33 +9,23 @@ either way: one push a learner's local day, none after ignored pushes.
 
 from __future__ import annotations
 
-from dbos import DBOS
-
-from momentum.accounts.channels import Notice
-from momentum.accounts.models import User
-from momentum.platform import durable
+from momentum.accounts.channels import Notice, send_in_background
+from momentum.accounts.queries import reachable_user
 
 QUEUE = "pushes"
 
 
 def send_push(notice: Notice) -> None:
-    if DBOS.workflow_id is not None:  # inside a workflow: background already
-        push_now(notice.user_id, notice.kind, notice.title, notice.body, notice.url)
-        return
     from momentum.webpush import workflows
 
-    workflow_id = f"notice-push-{notice.key}" if notice.key else None
-    durable.enqueue(
-        workflows.push_notice, notice.user_id, notice.kind, notice.title, notice.body, notice.url,
-        queue=QUEUE, workflow_id=workflow_id,
-    )  # fmt: skip
+    send_in_background(notice, now=push_now, workflow=workflows.push_notice, queue=QUEUE, name="notice-push")
 
 
 def push_now(user_id: int, kind: str, title: str, body: str, url: str) -> bool:
     """Push one notice to its learner's browsers, unless the account is closed. True when it went out."""
     from momentum.webpush.actions import do_push
 
-    user = User.objects.filter(pk=user_id, is_active=True, erased_at__isnull=True).first()
+    user = reachable_user(user_id)
     if user is None:
         return False
     return do_push(user, kind=kind, title=title, body=body, url=url or "/")
