@@ -2,6 +2,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export UV_PYTHON_DOWNLOADS := never
+# Python keeps the bytecode of what it imports. An environment that says otherwise (some CI images
+# set PYTHONDONTWRITEBYTECODE) makes every test worker, and every server, worker or `migrate` a test
+# starts, compile the project and its libraries again: 5.2 s of CPU to start Django, 2.2 s with it.
+unexport PYTHONDONTWRITEBYTECODE
 
 # The newest Python >= 3.11 on PATH.
 PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \

@@ -18,19 +18,21 @@ from tests.factories import make_user
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: two workers per core (at most six) on SQLite, one per core on PostgreSQL. A
-    worker's time goes partly to waiting (on the processes, servers and browsers a test starts), so
-    two per core keep the cores busy; MOMENTUM_TEST_WORKERS overrides. Each worker has its own test database and Redis
-    database (momentum/test_settings.py), so the cap also bounds PostgreSQL connections."""
+    """`-n auto`: two workers per core, at most six on SQLite and four on PostgreSQL. A worker's
+    time goes partly to waiting (on the processes, servers and browsers a test starts), so two per
+    core keep the cores busy; MOMENTUM_TEST_WORKERS overrides. Each worker has its own test
+    database and Redis database (momentum/test_settings.py).
+
+    On PostgreSQL each worker holds connection pools (Django's, the workflow engine's, its live
+    servers'): four workers went past the server's 100 connections while the workflow engine kept
+    DBOS's default 20 a process; the test profile keeps 5 (MOMENTUM_WORKFLOW_DB_POOL_SIZE), and
+    the cap of four bounds the rest."""
     explicit = os.environ.get("MOMENTUM_TEST_WORKERS", "")
     if explicit:
         return int(explicit)
     cores = len(os.sched_getaffinity(0))
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        # Each worker holds its connection pools (Django's, the workflow engine's, its live servers'):
-        # four workers on 2 cores went past PostgreSQL's 100 connections ("too many clients").
-        return cores
-    return min(2 * cores, 6)
+    most = 4 if os.environ.get("DATABASE_URL", "").startswith("postgres") else 6
+    return min(2 * cores, most)
 
 
 @pytest.hookimpl(trylast=True)
@@ -56,6 +58,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return 1 if item.get_closest_marker("browser") else 2
 
     items.sort(key=weight)
+
+
+def _on_committed_data(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    fixtures = getattr(item, "fixturenames", ())
+    return transactional or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test on committed data cannot run inside a transaction a module holds open (the access
+    matrix's shared world): its other threads would not see that data, and its flush would empty it."""
+    from django.db import connection
+
+    if _on_committed_data(item) and connection.in_atomic_block:
+        pytest.fail(
+            f"{item.nodeid} runs on committed data in a module that holds a transaction open (its shared "
+            "`world`): move it to a module of its own, or use `committed_world`.",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(autouse=True, scope="session")

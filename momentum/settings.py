@@ -285,6 +285,8 @@ def _dbos_system_database_url() -> str:
 
 DBOS_SYSTEM_DATABASE_URL = _dbos_system_database_url()
 DBOS_APPLICATION_VERSION = env.str("MOMENTUM_WORKFLOW_VERSION", "1")
+# Most connections a process holds to the workflow system database (DBOS's default is 20).
+DBOS_SYSTEM_DATABASE_POOL_SIZE = env.int("MOMENTUM_WORKFLOW_DB_POOL_SIZE", 20, minimum=2, maximum=200)
 QUEUE_POLL_SECONDS = env.float("MOMENTUM_QUEUE_POLL_SECONDS", 1.0, minimum=0.01)
 # Scheduled workflows (backups, rollups, reminders...). Off in the test profile: a schedule firing
 # in the middle of a test run would make it depend on the time of day; tests start what they test.

@@ -19,6 +19,9 @@ os.environ.setdefault("MOMENTUM_DOTENV", os.devnull)  # a developer's .env must 
 os.environ.setdefault("MOMENTUM_DATA_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test" / _worker))
 os.environ.setdefault("MOMENTUM_LOG_LEVEL", "WARNING")
 os.environ.setdefault("MOMENTUM_QUEUE_POLL_SECONDS", "0.1")
+# A worker's workflows are few at a time: a small pool keeps several workers under PostgreSQL's
+# 100 connections (DBOS keeps up to 20 open per process by default).
+os.environ.setdefault("MOMENTUM_WORKFLOW_DB_POOL_SIZE", "5")
 if os.environ.get("REDIS_URL"):
     # Each pytest worker has a Redis database of its own, so flushing one never touches another.
     # MOMENTUM_TEST_REDIS_DB is the first of them (counting down), for suites running side by side.

@@ -22,6 +22,7 @@ instructor's course (COURSE_STAFF) has its own in tests/security/test_idor.py.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -94,8 +96,37 @@ class World:
     co_instructor: User  # teaches the world's course with the instructor persona
 
 
+@pytest.fixture(scope="module")
+def _world_of_the_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world, made once for a module inside a transaction that is rolled back after its last
+    test. Each test runs in a savepoint of it (pytest-django's ``db``), so no test sees another's
+    changes; making it for every test cost 143 ms of CPU a test, over some 800 tests a pass.
+    A module that uses it holds no test on committed data (the root conftest refuses one)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(db: None) -> World:
+def world(_world_of_the_module: World, db: None) -> World:
+    """The module's world, as it was made: a copy, so that a test changing an object in memory
+    leaves the next test the original (its database changes are rolled back with its savepoint)."""
+    return copy.deepcopy(_world_of_the_module)
+
+
+@pytest.fixture
+def committed_world(transactional_db: None) -> World:
+    """The world made for this test alone, committed: for tests whose requests come from other
+    threads (a live server and its browser)."""
+    return build_world()
+
+
+def build_world() -> World:
     users = {
         "unverified": make_user("uma@example.com", verified=False),
         "free": make_user("fred@example.com"),

@@ -81,6 +81,7 @@ def config(executor_id: str) -> DBOSConfig:
         "name": "momentum",
         "system_database_url": settings.DBOS_SYSTEM_DATABASE_URL,
         "application_version": settings.DBOS_APPLICATION_VERSION,
+        "sys_db_pool_size": settings.DBOS_SYSTEM_DATABASE_POOL_SIZE,
         "executor_id": executor_id,
         "log_level": "WARNING",
         "notification_listener_polling_interval_sec": 0.2,

@@ -3,7 +3,7 @@ WCAG 2.1 A and AA rules: no serious or critical violation, and no moderate or mi
 those docs/accessibility.md lists with its reason.
 
 The pages are the ones the authorisation matrix discovers from the URL configuration
-(tests/test_access_matrix.py: its ``world`` fills their path parameters), so a page added later is
+(tests/test_access_matrix.py: its world fills their path parameters), so a page added later is
 swept without editing this file. Each persona sweeps the pages that answer it with HTML (a 200);
 one page load per (page, persona, width). axe-core is the npm package pinned in package.json
 (installed by `make install-dev`), evaluated in the loaded page.
@@ -22,7 +22,7 @@ from django.test import Client
 from tests.test_access_matrix import (
     PAGES,
     World,
-    world,  # noqa: F401  (its fixture, used here too)
+    committed_world,  # noqa: F401  (its fixture, used here too)
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,9 +57,9 @@ def allowed_exceptions() -> set[tuple[str, str]]:
 
 
 @pytest.fixture
-def swept(world: World) -> World:  # noqa: F811
+def swept(committed_world: World) -> World:  # noqa: F811
     """The access matrix's world: its objects fill the pages' path parameters."""
-    return world
+    return committed_world
 
 
 def user_of(swept: World, persona: str) -> Any:

@@ -8,9 +8,15 @@ from typing import Any
 
 import pytest
 
-from tests.test_access_matrix import world  # noqa: F401  (a fixture, shared)
+from tests.security.inspection import forget_database_state
+from tests.test_access_matrix import _world_of_the_module, world  # noqa: F401  (fixtures, shared)
 
 UNLIMITED = (1_000_000, 60)
+
+
+@pytest.fixture(autouse=True)
+def _database_state_of_this_test() -> None:
+    forget_database_state()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from django.apps import apps
+from django.db import connection
 
 # Rows these tables gain on a refused call are the record of the refusal, not a change it made.
 RECORDS_OF_REFUSALS = {
@@ -29,7 +30,41 @@ class DatabaseState(dict[str, str]):
         return sorted(label for label in self.keys() | earlier.keys() if self.get(label) != earlier.get(label))
 
 
+# The last state taken in this test, and the count of rows written when it was taken.
+_LAST: dict[str, tuple[int, DatabaseState]] = {}
+
+
+def forget_database_state() -> None:
+    """A new test: its transaction, and its counts, start afresh."""
+    _LAST.clear()
+
+
+def _rows_written() -> int | None:
+    """Rows inserted, updated or deleted so far by this connection (SQLite) or by the test's
+    transaction (PostgreSQL), rolled-back work included. While it stays the same no table changed,
+    so the state need not be read again (a sweep reads it after every one of its thousands of requests)."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return int(connection.connection.total_changes)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_all_tables")
+            return int(cursor.fetchone()[0])
+    return None
+
+
 def database_state() -> DatabaseState:
+    written = _rows_written()
+    last = _LAST.get("state")
+    if written is not None and last is not None and last[0] == written:
+        return DatabaseState(last[1])
+    state = _read_database_state()
+    if written is not None:
+        _LAST["state"] = (written, DatabaseState(state))
+    return state
+
+
+def _read_database_state() -> DatabaseState:
     state = DatabaseState()
     for model in apps.get_models():
         label = model._meta.label_lower

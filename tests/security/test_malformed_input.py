@@ -5,8 +5,9 @@ findings of an outside fuzz, and issue 14's raw non-UTF-8 query string, each as 
   ``int()`` fails) or a number no column holds, in any path parameter or filter: never a 500.
 - A body with malformed framing (multipart without a boundary or with a broken one, a bad
   Content-Length): 400 before anything parses it, problem+json under /api, the error page elsewhere.
-- A query string that is not UTF-8 (percent-encoded, or raw bytes through the ASGI entry point
-  ``momentum serve`` runs): 400, logged as a request answered 400, not as an error.
+- A query string that is not UTF-8 (percent-encoded here; raw bytes through the ASGI entry point
+  ``momentum serve`` runs in test_malformed_query_asgi.py): 400, logged as a request answered 400,
+  not as an error.
 
 The sweeps read the operations from the OpenAPI document and the pages from the URL patterns
 (tests/test_access_matrix.py), so a new route is covered without editing this file.
@@ -245,58 +246,6 @@ def test_a_raw_utf8_query_string_is_read_as_text(client: Client) -> None:
 
     assert response.status_code == 200
     assert "café" in response.content.decode()
-
-
-def _through_asgi(path: str, query: bytes) -> tuple[int, dict[str, str], bytes]:
-    """One GET through momentum.asgi.application, the entry point ``momentum serve`` runs."""
-    from asgiref.sync import async_to_sync
-
-    from momentum.asgi import application
-
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": query, "root_path": "",
-        "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
-    }  # fmt: skip
-    async_to_sync(application)(scope, receive, send)
-    start = next(message for message in sent if message["type"] == "http.response.start")
-    headers = {name.decode().lower(): value.decode() for name, value in start["headers"]}
-    body = b"".join(message.get("body", b"") for message in sent if message["type"] == "http.response.body")
-    return start["status"], headers, body
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_raw_non_utf8_query_byte_sent_to_the_server_is_a_400_page_not_a_plain_text_500() -> None:
-    status, headers, body = _through_asgi("/courses/", b"q=caf\xe9")
-
-    assert status == 400
-    assert headers["content-type"].startswith("text/html")
-    assert b"UTF-8" in body
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_raw_non_utf8_query_byte_sent_to_the_api_is_a_400_problem() -> None:
-    status, headers, body = _through_asgi("/api/v1/courses", b"q=caf\xe9")
-
-    assert status == 400
-    assert headers["content-type"] == "application/problem+json"
-    assert json.loads(body)["code"] == "bad_request"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_raw_utf8_query_sent_to_the_server_is_read_as_text() -> None:
-    status, _, body = _through_asgi("/courses/", "q=café".encode())
-
-    assert status == 200
-    assert "café" in body.decode()
 
 
 def test_every_operation_documents_the_400_of_a_malformed_request() -> None:
