@@ -62,6 +62,20 @@ def ralph_python() -> Path:
     return python
 
 
+# uvicorn on Ralph's app. Ralph's filesystem LRS backend (its development backend) writes with the
+# data backends' default operation, "index", which refuses to write to a file that exists: every POST
+# after the first would answer 500. Appending is what a store of statements does, so the launcher
+# makes it the fs backend's default; everything else (the API, its checks, its models) is Ralph's own.
+LAUNCH = """
+import sys
+import uvicorn
+from ralph.backends.data.base import BaseOperationType
+from ralph.backends.lrs.fs import FSLRSBackend
+FSLRSBackend.default_operation_type = BaseOperationType.APPEND
+uvicorn.run("ralph.api:app", host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -108,8 +122,7 @@ class RalphServer:
         }
         log = open(self.folder / "ralph.log", "ab")  # noqa: SIM115  (kept open for the child's lifetime)
         self.process = subprocess.Popen(
-            [str(python), "-m", "uvicorn", "ralph.api:app", "--host", "127.0.0.1", "--port", str(self.port),
-             "--log-level", "warning"],
+            [str(python), "-c", LAUNCH, str(self.port)],
             cwd=self.folder, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + START_SECONDS
