@@ -25,6 +25,7 @@ KNOWN_WORKFLOWS = {
     "generation.generate_course",
     "webpush.push_reminders",
     "webpush.retry_deliveries",
+    "xapi.send_statements",
 }
 
 

@@ -4,6 +4,7 @@ grading a learner's attempt (which completes the lesson through learning's actio
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -215,9 +216,14 @@ def _record_statements(
         lambda: Enrollment.objects.select_related("course", "cohort").get(user=user, course_id=lesson.course_id)
     )
     answers = {answer["question_id"]: answer for answer in attempt.answers}
+
+    def answered(question: Question) -> Callable[[Any], xapi_statements.Built]:
+        return lambda actor: xapi_statements.question_answered(
+            actor, enrollment(), quiz, lesson, question, answer=answers[question.pk], occurred_at=now
+        )
+
     for question in questions:
-        record_statement(user, lambda actor, question=question: xapi_statements.question_answered(
-            actor, enrollment(), quiz, lesson, question, answers[question.pk], now), now=now)  # fmt: skip
+        record_statement(user, answered(question), now=now)
     record_statement(user, lambda actor: xapi_statements.quiz_graded(
         actor, enrollment(), quiz, lesson, right=right, questions=len(questions), passed=attempt.passed,
         occurred_at=now, seconds=seconds), now=now)  # fmt: skip

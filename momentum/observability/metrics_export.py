@@ -111,7 +111,6 @@ class AppStateCollector(Collector):
             firing.add_metric([state.name, state.severity], 1.0 if state.firing else 0.0)
         yield firing
 
-
     def _xapi(self) -> Iterable[Any]:
         from django.utils import timezone
 

@@ -135,7 +135,7 @@ def _send(batch: list[OutboxStatement], now: datetime, report: SendReport) -> No
 
 def _backoff(attempts: int, retry_after_seconds: int | None) -> timedelta:
     """30 s after the first failure, doubling up to an hour; never sooner than the LRS asked."""
-    wait = min(FIRST_BACKOFF * 2 ** min(attempts - 1, 20), MAX_BACKOFF)
+    wait: timedelta = min(FIRST_BACKOFF * 2 ** min(attempts - 1, 20), MAX_BACKOFF)
     if retry_after_seconds is not None:
         wait = max(wait, timedelta(seconds=min(retry_after_seconds, int(MAX_BACKOFF.total_seconds()))))
     return wait

@@ -162,7 +162,7 @@ def course_completed(actor_name: uuid.UUID, enrollment: Any, occurred_at: dateti
 
 
 def question_answered(
-    actor_name: uuid.UUID, enrollment: Any, quiz: Any, lesson: Any, question: Any, answer: dict[str, Any],
+    actor_name: uuid.UUID, enrollment: Any, quiz: Any, lesson: Any, question: Any, *, answer: dict[str, Any],
     occurred_at: datetime,
 ) -> Built:  # fmt: skip
     """One question of a submitted attempt: the learner's response in the cmi.interaction format
@@ -198,7 +198,10 @@ def quiz_graded(
 
 
 def certificate_earned(actor_name: uuid.UUID, enrollment: Any, verify_url: str, occurred_at: datetime) -> Built:
-    activity = {"objectType": "Activity", "id": verify_url,
-                "definition": {"name": _name(f"Certificate: {enrollment.course.title}"), "type": CERTIFICATE_TYPE}}
+    activity = {
+        "objectType": "Activity",
+        "id": verify_url,
+        "definition": {"name": _name(f"Certificate: {enrollment.course.title}"), "type": CERTIFICATE_TYPE},
+    }
     return _statement(Verb.EARNED, actor_name, activity, enrollment=enrollment, occurred_at=occurred_at,
                       parent=course_activity(enrollment.course))  # fmt: skip

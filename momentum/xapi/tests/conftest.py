@@ -48,7 +48,7 @@ class FaultProxy:
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 step = proxy.script.pop(0) if proxy.script else "pass"
                 proxy.seen.append(step)
@@ -105,4 +105,3 @@ def proxy(settings: Any, ralph: RalphServer) -> Iterator[FaultProxy]:
     point_at(settings, found.url)
     yield found
     found.close()
-
