@@ -102,10 +102,10 @@ def test_the_lesson_statement_names_its_course_as_parent_and_the_cohort_free_con
 
 
 def test_the_statements_are_in_the_learners_export_and_go_with_the_account(
-    lrs: None, learner: Any, course: Course
+    lrs: None, api_as: Any, learner: Any, course: Course
 ) -> None:
     do_enroll(learner, course)
-    exported = gdpr.export(learner)
+    exported = api_as(learner).get("/me/export").json()
 
     assert exported["xapi_actor_name"] == str(XapiActor.objects.get(user=learner).name)
     assert [s["statement"]["verb"]["display"]["en-US"] for s in exported["xapi_statements"]] == ["registered"]
