@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from momentum.accounts import gdpr
 from momentum.catalog.models import Course
-from momentum.learning.actions import do_enroll, do_record_lesson_view, do_unenroll
+from momentum.learning.actions import do_create_cohort, do_enroll, do_record_lesson_view, do_unenroll
 from momentum.xapi.actions import _backoff
 from momentum.xapi.models import OutboxStatement, XapiActor
 from tests.factories import make_course
@@ -99,6 +100,21 @@ def test_the_lesson_statement_names_its_course_as_parent_and_the_cohort_free_con
         "definition": {"name": {"en-US": course.title}, "type": "http://adlnet.gov/expapi/activities/course"},
     }]}  # fmt: skip
     assert (seen["context"]["platform"], seen["context"]["language"]) == ("Momentum", "en-US")
+
+
+def test_a_learner_in_a_cohort_has_it_in_the_grouping_beside_the_course(
+    lrs: None, learner: Any, course: Course
+) -> None:
+    cohort = do_create_cohort(course, name="January", starts_on=timezone.localdate() + timedelta(days=3))
+    do_enroll(learner, course, cohort_id=cohort.pk)
+    do_record_lesson_view(learner, course.lessons.get(day=1))
+
+    enrolled, seen = (row.statement["context"]["contextActivities"] for row in OutboxStatement.objects.order_by("pk"))
+    cohort_activity = {"objectType": "Activity", "id": f"{settings.SITE_URL}/xapi/activities/cohort/{cohort.pk}",
+                       "definition": {"name": {"en-US": "January"}}}  # fmt: skip
+    assert enrolled["grouping"] == [cohort_activity]
+    assert enrolled["category"][0]["id"] == "https://w3id.org/xapi/lms"
+    assert seen["grouping"] == [cohort_activity]
 
 
 def test_the_statements_are_in_the_learners_export_and_go_with_the_account(
