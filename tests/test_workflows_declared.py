@@ -63,6 +63,7 @@ def test_the_worker_finds_the_workflows_module_of_every_app_that_has_one() -> No
         "momentum.learning.workflows",
         "momentum.achievements.workflows",
         "momentum.webpush.workflows",
+        "momentum.xapi.workflows",
         "momentum.billing.workflows",
         "momentum.generation.workflows",
         "momentum.analytics.workflows",
