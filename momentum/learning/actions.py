@@ -6,6 +6,7 @@ earns through an explicit call to the achievements app.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -33,6 +34,7 @@ from momentum.learning.streaks import local_date
 from momentum.lib import clock
 from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.observability import metrics
+from momentum.xapi import queries as xapi_queries
 from momentum.xapi import statements as xapi_statements
 from momentum.xapi.actions import record_statement
 
@@ -118,7 +120,8 @@ def do_record_lesson_view(user: Any, lesson: Lesson, *, now: datetime | None = N
     if not getattr(user, "is_authenticated", False):
         return
     now = now or clock.now()
-    with transaction.atomic():
+    # One transaction for the event and its xAPI statement; without xAPI, the event alone needs none.
+    with transaction.atomic() if xapi_queries.enabled() else nullcontext():
         do_record_event(EventKind.LESSON_VIEWED, user=user, course=lesson.course, lesson=lesson)
         record_statement(user, lambda actor: _lesson_experienced(actor, user, lesson, now), now=now)
 
