@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "momentum.credentials",
     "momentum.discussions",
     "momentum.webpush",
+    "momentum.xapi",
     "momentum.billing",
     "momentum.generation",
     "momentum.analytics",
@@ -647,6 +648,21 @@ PUSH_IGNORED_LIMIT = env.int("MOMENTUM_PUSH_IGNORED_LIMIT", 3, minimum=1)
 PUSH_REQUIRE_HTTPS = env.bool("MOMENTUM_PUSH_REQUIRE_HTTPS", DEPLOYED)
 # Changing it makes browsers install the new service worker and drop the old one's caches.
 PUSH_SW_VERSION = "1"
+
+# --- xAPI statements to a learning record store (momentum/xapi, docs/interoperability.md) --------
+
+# The LRS's xAPI endpoint (the URL that /statements is appended to, e.g. https://lrs.example.org/xAPI)
+# and its HTTP basic credentials. Empty URL: xAPI is off and no statement is recorded at all.
+XAPI_LRS_URL = env.str("MOMENTUM_XAPI_LRS_URL", "").rstrip("/")
+XAPI_LRS_USERNAME = env.str("MOMENTUM_XAPI_LRS_USERNAME", "")
+XAPI_LRS_PASSWORD = env.str("MOMENTUM_XAPI_LRS_PASSWORD", "")
+XAPI_TIMEOUT_SECONDS = env.float("MOMENTUM_XAPI_TIMEOUT", 10.0, minimum=0.1)
+# Statements per POST /statements, and how long the oldest unsent statement may wait before the
+# MomentumXapiOutboxStuck alarm fires.
+XAPI_BATCH_SIZE = env.int("MOMENTUM_XAPI_BATCH_SIZE", 50, minimum=1, maximum=500)
+XAPI_ALARM_MINUTES = env.int("MOMENTUM_XAPI_ALARM_MINUTES", 60, minimum=1)
+if XAPI_LRS_URL and not XAPI_LRS_URL.startswith(("https://", "http://")):
+    raise ConfigError(f"MOMENTUM_XAPI_LRS_URL={XAPI_LRS_URL!r} must be an http(s) URL")
 
 # --- Operations -----------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ KNOWN_WORKFLOWS = {
     "generation.generate_course",
     "webpush.push_reminders",
     "webpush.retry_deliveries",
+    "xapi.send_statements",
 }
 
 
@@ -62,6 +63,7 @@ def test_the_worker_finds_the_workflows_module_of_every_app_that_has_one() -> No
         "momentum.learning.workflows",
         "momentum.achievements.workflows",
         "momentum.webpush.workflows",
+        "momentum.xapi.workflows",
         "momentum.billing.workflows",
         "momentum.generation.workflows",
         "momentum.analytics.workflows",

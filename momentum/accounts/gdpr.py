@@ -28,6 +28,7 @@ PERSONAL_DATA_MODULES = [
     "momentum.analytics.personal_data",
     "momentum.audit.personal_data",
     "momentum.webpush.personal_data",
+    "momentum.xapi.personal_data",
 ]
 EXPORT_FORMAT_VERSION = 1
 

@@ -125,6 +125,8 @@ class PersonalDataOut(Schema):
     push_subscriptions: list[dict[str, Any]]
     push_settings: dict[str, Any]
     push_messages: list[dict[str, Any]]
+    xapi_actor_name: str | None
+    xapi_statements: list[dict[str, Any]]
 
 
 class ProblemOut(Schema):

@@ -3,6 +3,8 @@ grading a learner's attempt (which completes the lesson through learning's actio
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,6 +24,8 @@ from momentum.catalog.models import Lesson
 from momentum.learning.actions import do_record_progress
 from momentum.learning.models import Enrollment
 from momentum.lib.problems import Problem
+from momentum.xapi import statements as xapi_statements
+from momentum.xapi.actions import record_statement
 
 
 class InvalidQuiz(ValueError):
@@ -194,11 +198,35 @@ def do_submit_attempt(
         EventKind.QUIZ_ATTEMPTED, user=user, course=lesson.course, lesson=lesson, value=score, occurred_at=now,
         properties={"quiz_id": quiz.pk, "attempt": attempt.number, "passed": attempt.passed, "seconds": seconds},
     )  # fmt: skip
+    _record_statements(user, lesson, quiz, questions, attempt, right=right, seconds=seconds)
     result = AttemptResult(attempt=attempt, quiz=quiz, attempts_used=used + 1, results=results)
     if attempt.passed:
         progress = do_record_progress(user, lesson, completed=True, now=now)
         result.lesson_completed_now = progress.lesson_completed_now
     return result
+
+
+def _record_statements(
+    user: Any, lesson: Lesson, quiz: Quiz, questions: list[Question], attempt: Attempt, *, right: int,
+    seconds: int | None,
+) -> None:  # fmt: skip
+    """xAPI: "answered" for each question, then "passed" or "failed" with the score."""
+    now = attempt.submitted_at
+    enrollment = functools.cache(  # read once, and only when xAPI is on
+        lambda: Enrollment.objects.select_related("course", "cohort").get(user=user, course_id=lesson.course_id)
+    )
+    answers = {answer["question_id"]: answer for answer in attempt.answers}
+
+    def answered(question: Question) -> Callable[[Any], xapi_statements.Built]:
+        return lambda actor: xapi_statements.question_answered(
+            actor, enrollment(), quiz, lesson, question, answer=answers[question.pk], occurred_at=now
+        )
+
+    for question in questions:
+        record_statement(user, answered(question), now=now)
+    record_statement(user, lambda actor: xapi_statements.quiz_graded(
+        actor, enrollment(), quiz, lesson, right=right, questions=len(questions), passed=attempt.passed,
+        occurred_at=now, seconds=seconds), now=now)  # fmt: skip
 
 
 @dataclass(frozen=True)

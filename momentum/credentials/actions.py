@@ -30,6 +30,8 @@ from momentum.lib import clock
 from momentum.lib.logs import get_logger
 from momentum.lib.problems import Invalid
 from momentum.sitesettings.site_mail import send_site_mail
+from momentum.xapi import statements as xapi_statements
+from momentum.xapi.actions import record_statement
 
 log = get_logger("momentum.credentials")
 REASON_MAX_LENGTH = 1000
@@ -75,6 +77,8 @@ def do_issue_certificate(enrollment: Enrollment, *, now: datetime | None = None)
         return Credential.objects.get(enrollment=enrollment), False
     _sign_at_issue(credential)
     _announce_certificate(credential, enrollment)
+    record_statement(enrollment.user, lambda actor: xapi_statements.certificate_earned(
+        actor, enrollment, queries.verify_url(credential.id), issued_at), now=issued_at)  # fmt: skip
     return credential, True
 
 

@@ -6,6 +6,7 @@ earns through an explicit call to the achievements app.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -33,6 +34,9 @@ from momentum.learning.streaks import local_date
 from momentum.lib import clock
 from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.observability import metrics
+from momentum.xapi import queries as xapi_queries
+from momentum.xapi import statements as xapi_statements
+from momentum.xapi.actions import record_statement
 
 
 @transaction.atomic  # the enrolment, its event and its audit record are written together or not at all
@@ -66,6 +70,7 @@ def do_enroll(
             raise _cohort_full(cohort) from None
         return first, False
     do_record_event(EventKind.ENROLLED, user=user, course=course, occurred_at=enrollment.enrolled_at)
+    record_statement(user, lambda actor: xapi_statements.registered(actor, enrollment), now=now)
     do_record_audit(AuditAction.ENROLLMENT_CREATED, actor=user, resource=enrollment, request=request,
                     metadata={"course_id": course.pk, "cohort_id": enrollment.cohort_id})  # fmt: skip
     transaction.on_commit(metrics.ENROLLMENTS.inc)
@@ -111,9 +116,20 @@ def do_unenroll(user: Any, course: Course, *, request: HttpRequest | None = None
     return True
 
 
-def do_record_lesson_view(user: Any, lesson: Lesson) -> None:
-    if getattr(user, "is_authenticated", False):
+def do_record_lesson_view(user: Any, lesson: Lesson, *, now: datetime | None = None) -> None:
+    if not getattr(user, "is_authenticated", False):
+        return
+    now = now or clock.now()
+    # One transaction for the event and its xAPI statement; without xAPI, the event alone needs none.
+    with transaction.atomic() if xapi_queries.enabled() else nullcontext():
         do_record_event(EventKind.LESSON_VIEWED, user=user, course=lesson.course, lesson=lesson)
+        record_statement(user, lambda actor: _lesson_experienced(actor, user, lesson, now), now=now)
+
+
+def _lesson_experienced(actor: Any, user: Any, lesson: Lesson, now: datetime) -> xapi_statements.Built | None:
+    """A lesson seen by an enrolled learner (a preview seen by someone not enrolled has no registration)."""
+    enrollment = Enrollment.objects.filter(user=user, course_id=lesson.course_id).select_related("course").first()
+    return None if enrollment is None else xapi_statements.lesson_experienced(actor, enrollment, lesson, now)
 
 
 @dataclass
@@ -167,6 +183,7 @@ def do_record_progress(
             EventKind.LESSON_COMPLETED, user=user, course=lesson.course, lesson=lesson, value=lesson.duration_minutes,
             occurred_at=now,
         )  # fmt: skip
+        record_statement(user, lambda actor: xapi_statements.lesson_completed(actor, enrollment, lesson, now), now=now)
         transaction.on_commit(metrics.LESSON_COMPLETIONS.inc)
         if enrollment.completed_at is None and _every_lesson_done(user, lesson.course_id):
             _complete(enrollment, user, lesson.course, now)
@@ -186,6 +203,8 @@ def _every_lesson_done(user: Any, course_id: int) -> bool:
 
 def _complete(enrollment: Enrollment, user: Any, course: Course, now: datetime) -> None:
     enrollment.completed_at = max(now, enrollment.enrolled_at)
+    completed_at = enrollment.completed_at
+    record_statement(user, lambda actor: xapi_statements.course_completed(actor, enrollment, completed_at), now=now)
     do_issue_certificate(enrollment)
     do_record_event(EventKind.COURSE_COMPLETED, user=user, course=course, occurred_at=enrollment.completed_at)
     do_notify(

@@ -26,6 +26,7 @@ from momentum.observability.models import AlarmState, MetricSample
 from momentum.recovery import queries as recovery_queries
 from momentum.recovery.models import OperationKind
 from momentum.sitesettings import queries as site_queries
+from momentum.xapi import queries as xapi_queries
 
 log = get_logger("momentum.alarms")
 
@@ -227,6 +228,7 @@ def _age(kind: OperationKind, limit: timedelta, what: str) -> Callable[[Context]
 
 
 PROCESS_RESTARTS_ALARM = "MomentumProcessRestarting"
+XAPI_OUTBOX_ALARM = "MomentumXapiOutboxStuck"
 
 
 def _process_restarts(context: Context) -> Reading:
@@ -251,6 +253,17 @@ def _process_restarts(context: Context) -> Reading:
     return Reading(worst.count > limit, float(worst.count),
                    f"the {worst.kind} process restarted {worst.count} times in {minutes} min{status} "
                    f"(limit {limit})")  # fmt: skip
+
+
+def _xapi_outbox(context: Context) -> Reading:
+    """A statement the LRS has not taken for too long: it is down, refuses our credentials or a statement."""
+    limit = settings.XAPI_ALARM_MINUTES
+    minutes = xapi_queries.oldest_pending_seconds(context.now) / 60
+    if minutes == 0:
+        return Reading(False, 0.0, "no xAPI statement waits")
+    return Reading(minutes > limit, minutes,
+                   f"{xapi_queries.pending_count()} xAPI statements wait, the oldest for {minutes:.0f} min "
+                   f"(limit {limit} min)")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -278,6 +291,7 @@ def catalogue() -> list[Alarm]:
         Alarm("MomentumRestoreDrillTooOld", "warning", "No recent successful restore drill",
               _age(OperationKind.DRILL, timedelta(hours=settings.DR_DRILL_MAX_AGE_HOURS), "restore drill")),
         Alarm(PROCESS_RESTARTS_ALARM, "warning", "A process of `momentum serve` keeps restarting", _process_restarts),
+        Alarm(XAPI_OUTBOX_ALARM, "warning", "xAPI statements are not reaching the LRS", _xapi_outbox),
     ]  # fmt: skip
 
 

@@ -87,6 +87,13 @@ STEP_DURATION = Histogram(
     "momentum_workflow_step_duration_seconds", "Time of one step attempt", ["step"], buckets=WORKFLOW_BUCKETS
 )
 
+# --- xAPI (momentum/xapi) ------------------------------------------------------------------------------
+XAPI_STATEMENTS = Counter(
+    "momentum_xapi_statements_total",
+    "xAPI statements by what happened to them: recorded (queued), delivered, retried (an attempt failed)",
+    ["outcome"],
+)
+
 # --- Operations -----------------------------------------------------------------------------------
 BACKUP_RUNS = Counter("momentum_backup_runs_total", "Backups, restores and drills by outcome", ["kind", "outcome"])
 ALARM_TRANSITIONS = Counter("momentum_alarm_transitions_total", "In-app alarm state changes", ["alarm", "state"])

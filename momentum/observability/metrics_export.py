@@ -1,6 +1,6 @@
 """What /metrics answers: every process's metrics added up, plus gauges read from the database.
 
-The database gauges (AI spend and budgets, last backup and drill, disks, in-app alarms) are
+The database gauges (AI spend and budgets, last backup and drill, disks, in-app alarms, the xAPI outbox) are
 the same for every process, so only web processes export them; a worker's own metrics server
 (``MOMENTUM_WORKER_METRICS_ADDRESS``) exports just the process metrics. Rules aggregate the
 database gauges with max(), never sum().
@@ -36,6 +36,7 @@ class AppStateCollector(Collector):
             ("backups", self._backups),
             ("disks", self._disks),
             ("alarms", self._alarms),
+            ("xapi", self._xapi),
         ):
             try:
                 yield from produce()
@@ -109,6 +110,20 @@ class AppStateCollector(Collector):
         for state in queries.alarm_states():
             firing.add_metric([state.name, state.severity], 1.0 if state.firing else 0.0)
         yield firing
+
+    def _xapi(self) -> Iterable[Any]:
+        from django.utils import timezone
+
+        from momentum.xapi import queries as xapi_queries
+
+        yield GaugeMetricFamily(
+            "momentum_xapi_outbox_oldest_seconds",
+            "How long the oldest xAPI statement not yet taken by the LRS has waited (0 when none waits)",
+            value=xapi_queries.oldest_pending_seconds(timezone.now()),
+        )
+        yield GaugeMetricFamily(
+            "momentum_xapi_outbox_pending", "xAPI statements waiting to be sent", value=xapi_queries.pending_count()
+        )
 
 
 def process_registry() -> CollectorRegistry:

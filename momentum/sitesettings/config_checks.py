@@ -127,6 +127,21 @@ def push() -> dict[str, Any]:
     return check("off", not settings.VAPID_PRIVATE_KEY, detail)
 
 
+def xapi() -> dict[str, Any]:
+    """xAPI: off (not a failure) without an LRS URL; on, it needs credentials, and https when deployed."""
+    url = settings.XAPI_LRS_URL
+    if not url:
+        return check("off", True, "no LRS configured: no xAPI statement is recorded")
+    problems = []
+    if not (settings.XAPI_LRS_USERNAME and settings.XAPI_LRS_PASSWORD):
+        problems.append("MOMENTUM_XAPI_LRS_USERNAME and MOMENTUM_XAPI_LRS_PASSWORD must be set")
+    if settings.DEPLOYED and not url.startswith("https://"):
+        problems.append("MOMENTUM_XAPI_LRS_URL must use https in staging and production")
+    if problems:
+        return check(url, False, "; ".join(problems))
+    return check(url, True, "statements are sent to this LRS")
+
+
 def all_checks() -> dict[str, Any]:
     return {
         "ai_providers": ai_providers(),
@@ -135,6 +150,7 @@ def all_checks() -> dict[str, Any]:
         "site_url": site_url(),
         "credential_keys": credential_keys(),
         "push": push(),
+        "xapi": xapi(),
     }
 
 
@@ -142,5 +158,5 @@ def failures(checks: dict[str, Any]) -> list[str]:
     """The names of the checks that failed ("ai_providers.text", "mail", ...)."""
     failed = [f"ai_providers.{kind}" for kind, item in checks["ai_providers"].items() if not item["ok"]]
     return failed + [
-        name for name in ("payments", "mail", "site_url", "credential_keys", "push") if not checks[name]["ok"]
+        name for name in ("payments", "mail", "site_url", "credential_keys", "push", "xapi") if not checks[name]["ok"]
     ]

@@ -33,6 +33,8 @@ def test_the_offline_defaults_all_pass(settings: Any, tmp_path: Any) -> None:
     assert checks["ai_providers"]["text"]["detail"].startswith("offline, built in")
     assert checks["payments"]["configured"] == "sandbox"
     assert checks["mail"]["configured"] == "files"
+    assert checks["xapi"] == {"configured": "off", "ok": True,
+                              "detail": "no LRS configured: no xAPI statement is recorded"}  # fmt: skip
 
 
 def test_a_remote_ai_provider_that_does_not_answer_is_named(settings: Any) -> None:
@@ -96,3 +98,16 @@ def test_the_command_prints_every_check_and_fails_on_a_broken_one(settings: Any,
     for section in ('"ai_providers"', '"payments"', '"mail"', '"site_url"'):
         assert section in printed
     assert json.loads(printed[printed.index('{\n  "ai_providers"') :])["payments"]["ok"] is True
+
+
+def test_an_lrs_without_credentials_or_over_http_when_deployed_is_explained(settings: Any) -> None:
+    settings.XAPI_LRS_URL = "http://lrs.example.org/xAPI"
+    settings.XAPI_LRS_USERNAME = settings.XAPI_LRS_PASSWORD = ""
+    settings.DEPLOYED = True
+
+    found = config_checks.xapi()
+
+    assert found["ok"] is False
+    assert "MOMENTUM_XAPI_LRS_USERNAME and MOMENTUM_XAPI_LRS_PASSWORD must be set" in found["detail"]
+    assert "must use https" in found["detail"]
+    assert config_checks.xapi()["configured"] != "off"
