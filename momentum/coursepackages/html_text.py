@@ -1,7 +1,8 @@
 """HTML from another LMS (a Canvas wiki page, a Moodle page, a QTI prompt) as lesson Markdown.
 
-The HTML is first cleaned by the same allow-list as our own rendering (``lib.markdown``), then
-walked: headings, paragraphs, lists, emphasis, code, quotes, tables and links become Markdown;
+The HTML is first cleaned by nh3 (our rendering's allow-list, plus the structure and the older
+emphasis tags other editors write: h1, b, i, div, span...; scripts, styles and event handlers go),
+then walked: headings, paragraphs, lists, emphasis, code, quotes, tables and links become Markdown;
 only http(s) and mailto links and http(s) images survive (a cartridge's relative file links
 point at files we do not import). What comes out is rendered and sanitised again when shown.
 """
@@ -13,14 +14,21 @@ import re
 import lxml.html
 from lxml import etree
 
-from momentum.lib.markdown import sanitise_html
+import nh3
+
+from momentum.lib.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 BLOCKS = {"p", "div", "section", "article", "header", "footer", "main", "table", "figure"}
 SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 
 
+READ_TAGS = ALLOWED_TAGS | {"h1", "b", "i", "u", "div", "span", "section", "article", "header", "footer", "main",
+                           "figure", "figcaption", "sub", "sup", "small"}  # fmt: skip
+
+
 def to_markdown(html: str) -> str:
-    cleaned = sanitise_html(html)
+    cleaned = nh3.clean(html, tags=READ_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                        strip_comments=True)  # fmt: skip
     if not cleaned.strip():
         return ""
     fragment = lxml.html.fragment_fromstring(cleaned, create_parent="div")
