@@ -28,7 +28,14 @@ from pydantic import ValidationError
 
 from momentum.accounts.models import User
 from momentum.assessments.actions import InvalidQuiz, do_put_quiz
-from momentum.assessments.specs import DEFAULT_PASS_PERCENT, OptionSpec, QuestionKind, QuestionSpec, QuizSpec
+from momentum.assessments.specs import (
+    DEFAULT_PASS_PERCENT,
+    MAX_QUESTIONS,
+    OptionSpec,
+    QuestionKind,
+    QuestionSpec,
+    QuizSpec,
+)
 from momentum.audit.actions import do_record_audit
 from momentum.catalog import actions as catalog_actions
 from momentum.catalog import media
@@ -95,9 +102,8 @@ def _no_category() -> Category:
 # --- Momentum's own package -------------------------------------------------------------------
 
 
-def _import_momentum(
-    package: Package, *, actor: User, category: Category | None, stored: list[str], request: HttpRequest | None
-) -> ImportResult:
+def _read_package_data(package: Package) -> package_format.PackageData:
+    """``momentum.json``, parsed and held to its schema and to the rules between its fields."""
     try:
         raw = json.loads(package.text(package_format.MANIFEST_NAME))
     except json.JSONDecodeError as error:
@@ -113,12 +119,30 @@ def _import_momentum(
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise InvalidPackage(f"momentum.json: {where}: {first['msg']}", "bad_json") from None
-    course_data = data.course
     days = [lesson.day for lesson in data.lessons]
-    if len(set(days)) != len(days) or any(day > course_data.duration_days for day in days):
+    if len(set(days)) != len(days) or any(day > data.course.duration_days for day in days):
         raise InvalidPackage("momentum.json: lessons must have distinct days within the course's length", "bad_json")
-    if course_data.is_premium and course_data.price_cents <= 0:
+    if data.course.is_premium and data.course.price_cents <= 0:
         raise InvalidPackage("momentum.json: a premium course needs a price above 0", "bad_json")
+    return data
+
+
+def _quiz_spec(quiz: package_format.QuizData) -> QuizSpec:
+    return QuizSpec(
+        questions=tuple(QuestionSpec(
+            kind=QuestionKind(question.kind), prompt=question.prompt, explanation=question.explanation,
+            options=tuple(OptionSpec(option.text, option.correct) for option in question.options),
+            accepted_answers=tuple(question.accepted_answers),
+        ) for question in quiz.questions),
+        pass_percent=quiz.pass_percent, max_attempts=quiz.max_attempts,
+    )  # fmt: skip
+
+
+def _import_momentum(
+    package: Package, *, actor: User, category: Category | None, stored: list[str], request: HttpRequest | None
+) -> ImportResult:
+    data = _read_package_data(package)
+    course_data = data.course
     course = catalog_actions.do_create_course(
         title=course_data.title, category=_default_category(category, course_data.category),
         duration_days=course_data.duration_days, description=course_data.description, level=course_data.level,
@@ -132,14 +156,14 @@ def _import_momentum(
         with package.spooled(course_data.thumbnail) as image:
             png = _checked(lambda: media.thumbnail_png(File(image, name="thumbnail.png")), course_data.thumbnail)
         course = catalog_actions.do_set_thumbnail(course, png, actor=actor, request=request)
-    new_lessons = []
-    for lesson in data.lessons:
-        video = _store_video(package, course, lesson.day, lesson.video, stored) if lesson.video else ""
-        new_lessons.append(catalog_actions.NewLesson(
+    new_lessons = [
+        catalog_actions.NewLesson(
             day=lesson.day, title=lesson.title, content_markdown=lesson.content_markdown,
-            duration_minutes=lesson.duration_minutes, is_preview=lesson.is_preview, video=video,
-            needs_review=lesson.needs_review,
-        ))  # fmt: skip
+            duration_minutes=lesson.duration_minutes, is_preview=lesson.is_preview, needs_review=lesson.needs_review,
+            video=_store_video(package, course, lesson.day, lesson.video, stored) if lesson.video else "",
+        )
+        for lesson in data.lessons
+    ]  # fmt: skip
     saved = {lesson.day: lesson for lesson in catalog_actions.do_add_lessons(course, new_lessons)}
     for lesson in data.lessons:
         target = saved[lesson.day]
@@ -148,16 +172,9 @@ def _import_momentum(
         for caption in lesson.captions:
             _put_captions(package, target, caption, actor=actor, request=request)
         if lesson.quiz is not None:
-            spec = QuizSpec(
-                questions=tuple(QuestionSpec(
-                    kind=QuestionKind(question.kind), prompt=question.prompt, explanation=question.explanation,
-                    options=tuple(OptionSpec(option.text, option.correct) for option in question.options),
-                    accepted_answers=tuple(question.accepted_answers),
-                ) for question in lesson.quiz.questions),
-                pass_percent=lesson.quiz.pass_percent, max_attempts=lesson.quiz.max_attempts,
-            )  # fmt: skip
             try:
-                do_put_quiz(actor, target, spec, needs_review=lesson.quiz.needs_review, request=request)
+                do_put_quiz(actor, target, _quiz_spec(lesson.quiz), needs_review=lesson.quiz.needs_review,
+                            request=request)  # fmt: skip
             except InvalidQuiz as error:
                 raise InvalidPackage(f"momentum.json: the quiz of day {lesson.day}: {error}", "bad_quiz") from None
     course.refresh_from_db()
@@ -228,21 +245,20 @@ def _import_cartridge(
     lessons: list[catalog_actions.NewLesson] = []
     quizzes: dict[int, qti.ReadQuiz] = {}
     for day, module in enumerate(manifest.modules, start=1):
-        texts: list[str] = []
-        quiz = qti.ReadQuiz()
+        reading = _DayReading(day=day, warnings=warnings)
         for title, reference in module.leaves:
             resource = manifest.resources.get(reference)
             if resource is None:
                 warnings.append(f"Day {day}: the item {title!r} points at no resource; skipped")
                 continue
-            texts.extend(_leaf_text(package, resource, title, day, warnings, quiz, several=len(module.leaves) > 1))
+            _read_leaf(package, resource, title, reading, several=len(module.leaves) > 1)
         title = (module.title or (module.leaves[0][0] if module.leaves else "") or f"Day {day}")[:500]
         lessons.append(catalog_actions.NewLesson(
-            day=day, title=title, content_markdown="\n\n".join(text for text in texts if text).strip(),
+            day=day, title=title, content_markdown="\n\n".join(text for text in reading.texts if text).strip(),
             duration_minutes=10,
         ))  # fmt: skip
-        if quiz.questions:
-            quizzes[day] = quiz
+        if reading.quiz.questions:
+            quizzes[day] = reading.quiz
     saved = {lesson.day: lesson for lesson in catalog_actions.do_add_lessons(course, lessons)}
     for day, quiz in quizzes.items():
         spec = QuizSpec(questions=tuple(quiz.questions), pass_percent=DEFAULT_PASS_PERCENT,
@@ -252,43 +268,61 @@ def _import_cartridge(
     return ImportResult(course=course, format=COMMON_CARTRIDGE, warnings=warnings)
 
 
-def _leaf_text(
-    package: Package, resource: cartridge.ReadResource, title: str, day: int, warnings: list[str],
-    quiz: qti.ReadQuiz, *, several: bool,
-) -> list[str]:  # fmt: skip
-    """The Markdown a module's item adds to its day's lesson (a quiz's questions go into ``quiz``)."""
+@dataclass
+class _DayReading:
+    """What the items of one module add up to: the day's lesson text and quiz, and the warnings."""
+
+    day: int
+    warnings: list[str]
+    texts: list[str] = field(default_factory=list)
+    quiz: qti.ReadQuiz = field(default_factory=qti.ReadQuiz)
+
+
+def _read_leaf(package: Package, resource: cartridge.ReadResource, title: str, reading: _DayReading, *,
+               several: bool) -> None:  # fmt: skip
+    """Add what one of a module's items holds to its day: page or link text, or quiz questions."""
     kind = resource.type.lower()
-    label = f"Day {day}, {title or resource.identifier!r}"
+    label = f"Day {reading.day}, {title or resource.identifier!r}"
     if kind == cartridge.WEBCONTENT:
-        page = resource.href or next((name for name in resource.files if name.lower().endswith(HTML_SUFFIXES)), "")
-        if not page.lower().endswith(HTML_SUFFIXES):
-            warnings.append(f"{label}: files ({page or 'no launch file'}) are not imported; skipped")
-            return []
-        body = html_text.to_markdown(_html_body(package.text(page)))
-        heading = f"## {title}\n\n" if several and title else ""
-        return [heading + body]
-    if kind.startswith(WEBLINK_PREFIX):
+        _read_page(package, resource, title, reading, label, several=several)
+    elif kind.startswith(WEBLINK_PREFIX):
         name = resource.files[0] if resource.files else resource.href
         link_title, url = cartridge.weblink(safe_xml.parse(package.read(name), name))
-        if not url.lower().startswith(("http://", "https://")):
-            warnings.append(f"{label}: the web link is not an http(s) address; skipped")
-            return []
-        return [f"- [{link_title or title or url}]({url})"]
-    if "assessment" in kind and kind.startswith("imsqti"):
-        name = resource.files[0] if resource.files else resource.href
-        if not name:
-            warnings.append(f"{label}: the assessment names no QTI file; skipped")
-            return []
-        read = qti.read_assessment(safe_xml.parse(package.read(name), name), label)
-        warnings.extend(read.warnings)
-        room = qti.MAX_QUESTIONS - len(quiz.questions)
-        if len(read.questions) > room:
-            warnings.append(f"{label}: a quiz holds at most {qti.MAX_QUESTIONS} questions; the rest are skipped")
-        quiz.questions.extend(read.questions[:room])
-        quiz.max_attempts = quiz.max_attempts or read.max_attempts
-        return []
-    warnings.append(f"{label}: a {resource.type or 'typeless'} resource has no Momentum equivalent; skipped")
-    return []
+        if url.lower().startswith(("http://", "https://")):
+            reading.texts.append(f"- [{link_title or title or url}]({url})")
+        else:
+            reading.warnings.append(f"{label}: the web link is not an http(s) address; skipped")
+    elif "assessment" in kind and kind.startswith("imsqti"):
+        _read_quiz(package, resource, reading, label)
+    else:
+        reading.warnings.append(
+            f"{label}: a {resource.type or 'typeless'} resource has no Momentum equivalent; skipped"
+        )
+
+
+def _read_page(package: Package, resource: cartridge.ReadResource, title: str, reading: _DayReading, label: str, *,
+               several: bool) -> None:  # fmt: skip
+    page = resource.href or next((name for name in resource.files if name.lower().endswith(HTML_SUFFIXES)), "")
+    if not page.lower().endswith(HTML_SUFFIXES):
+        reading.warnings.append(f"{label}: files ({page or 'no launch file'}) are not imported; skipped")
+        return
+    body = html_text.to_markdown(_html_body(package.text(page)))
+    heading = f"## {title}\n\n" if several and title else ""
+    reading.texts.append(heading + body)
+
+
+def _read_quiz(package: Package, resource: cartridge.ReadResource, reading: _DayReading, label: str) -> None:
+    name = resource.files[0] if resource.files else resource.href
+    if not name:
+        reading.warnings.append(f"{label}: the assessment names no QTI file; skipped")
+        return
+    read = qti.read_assessment(safe_xml.parse(package.read(name), name), label)
+    reading.warnings.extend(read.warnings)
+    room = MAX_QUESTIONS - len(reading.quiz.questions)
+    if len(read.questions) > room:
+        reading.warnings.append(f"{label}: a quiz holds at most {MAX_QUESTIONS} questions; the rest are skipped")
+    reading.quiz.questions.extend(read.questions[:room])
+    reading.quiz.max_attempts = reading.quiz.max_attempts or read.max_attempts
 
 
 def _html_body(text: str) -> str:
@@ -300,4 +334,3 @@ def _html_body(text: str) -> str:
     start = lower.find(">", start) + 1
     end = lower.rfind("</body>")
     return text[start : end if end != -1 else len(text)]
-

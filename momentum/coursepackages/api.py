@@ -51,9 +51,7 @@ def export_course(request: HttpRequest, course: str) -> FileResponse:
         "`validation_error`: no `file`, or an unknown `category`",
     }),
 )  # fmt: skip
-def import_course(
-    request: HttpRequest, file: File[UploadedFile], category: Form[str] = ""
-) -> Status[dict[str, Any]]:
+def import_course(request: HttpRequest, file: File[UploadedFile], category: Form[str] = "") -> Status[dict[str, Any]]:
     """Multipart `file`: a course package exported by Momentum (a lossless copy) or an IMS Common
     Cartridge from another LMS (modules become days, pages and links the lessons, QTI quizzes the
     quizzes; what has no Momentum equivalent is skipped and listed in `warnings`). Optional `category`

@@ -159,9 +159,7 @@ def _checked_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
             raise InvalidPackage(f"the member {name[:200]!r} appears twice", "duplicate_path")
         total += info.file_size
         if total > unpacked_limit:
-            raise InvalidPackage(
-                f"it unpacks to more than {unpacked_limit // (1024 * 1024)} MB", "zip_bomb"
-            )
+            raise InvalidPackage(f"it unpacks to more than {unpacked_limit // (1024 * 1024)} MB", "zip_bomb")
         if info.file_size >= RATIO_CHECKED_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise InvalidPackage(
                 f"the member {name[:200]!r} unpacks to more than {MAX_RATIO} times its packed size", "zip_bomb"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from momentum.coursepackages.safe_xml import child, children, find_all, first, text_of
+from momentum.coursepackages.safe_xml import child, children, first, text_of
 
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
 LOMM_NS = "http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest"
@@ -102,8 +102,8 @@ def manifest_xml(manifest: ManifestToWrite) -> bytes:
     for day in manifest.days:
         day_item = _cp(top, "item", identifier=day.identifier)
         _cp(day_item, "title", day.title)
-        for number, (title, resource) in enumerate(day.leaves, start=1):
-            leaf = _cp(day_item, "item", identifier=f"{day.identifier}_{number}", identifierref=resource)
+        for number, (title, reference) in enumerate(day.leaves, start=1):
+            leaf = _cp(day_item, "item", identifier=f"{day.identifier}_{number}", identifierref=reference)
             _cp(leaf, "title", title)
     resources = _cp(root, "resources")
     for resource in manifest.resources:
@@ -192,7 +192,3 @@ def weblink(root: etree._Element) -> tuple[str, str]:
     """(title, url) of a CC web link document (imswl_xmlv1pN)."""
     url = first(root, "url")
     return text_of(first(root, "title")), (url.get("href") or "") if url is not None else ""
-
-
-def all_titles(root: etree._Element) -> list[str]:
-    return [text_of(title) for title in find_all(root, "title")]

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 
 import lxml.html
-from lxml import etree
-
 import nh3
+from lxml import etree
 
 from momentum.lib.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
@@ -44,13 +43,14 @@ def _inline(element: etree._Element) -> str:
     return "".join(parts)
 
 
+WRAPPERS = {"strong": "**", "b": "**", "em": "*", "i": "*"}
+
+
 def _inline_node(node: etree._Element) -> str:
     tag = node.tag if isinstance(node.tag, str) else ""
     inner = _inline(node)
-    if tag in ("strong", "b"):
-        return f"**{inner.strip()}**" if inner.strip() else ""
-    if tag in ("em", "i"):
-        return f"*{inner.strip()}*" if inner.strip() else ""
+    if tag in WRAPPERS:
+        return f"{WRAPPERS[tag]}{inner.strip()}{WRAPPERS[tag]}" if inner.strip() else ""
     if tag == "code":
         return f"`{inner}`"
     if tag == "br":

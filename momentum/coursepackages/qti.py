@@ -56,7 +56,7 @@ def _q(tag: str) -> str:
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, _q(tag), {key: value for key, value in attributes.items()})
+    element = etree.SubElement(parent, _q(tag), dict(attributes))
     if text is not None:
         element.text = text
     return element

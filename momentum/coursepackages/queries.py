@@ -21,6 +21,7 @@ import tempfile
 import zipfile
 from typing import IO
 
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from momentum.assessments.queries import quiz_specs_of
@@ -87,7 +88,8 @@ def write_package(course: Course, out: IO[bytes]) -> None:
             day = _day(lesson)
             video = None
             if lesson.video:
-                extension = lesson.video.name.rsplit(".", 1)[-1].lower() if "." in lesson.video.name else "mp4"
+                stored_name = lesson.video.name or ""
+                extension = stored_name.rsplit(".", 1)[-1].lower() if "." in stored_name else "mp4"
                 video = f"media/{day}.{extension}"
                 _copy_file(archive, lesson.video, video)
             tracks = caption_tracks(lesson)
@@ -148,11 +150,10 @@ def write_package(course: Course, out: IO[bytes]) -> None:
         )))  # fmt: skip
 
 
-def _copy_file(archive: zipfile.ZipFile, field_file: object, name: str) -> None:
+def _copy_file(archive: zipfile.ZipFile, field_file: FieldFile, name: str) -> None:
     """Copy a stored media file into the zip in chunks, stored (media are compressed already)."""
-    with field_file.open("rb") as source, archive.open(  # type: ignore[attr-defined]
-        zipfile.ZipInfo(name, date_time=timezone.now().timetuple()[:6]), "w", force_zip64=True
-    ) as target:
+    entry = zipfile.ZipInfo(name, date_time=timezone.now().timetuple()[:6])
+    with field_file.open("rb") as source, archive.open(entry, "w", force_zip64=True) as target:
         shutil.copyfileobj(source, target, CHUNK)
 
 

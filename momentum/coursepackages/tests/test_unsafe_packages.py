@@ -24,7 +24,9 @@ MANIFEST = """<?xml version="1.0"?>
   <organizations><organization identifier="o"><item identifier="r">
     <item identifier="d1"><title>Day</title><item identifier="l1" identifierref="p1"><title>Page</title></item></item>
   </item></organization></organizations>
-  <resources><resource identifier="p1" type="webcontent" href="page.html"><file href="page.html"/></resource></resources>
+  <resources>
+    <resource identifier="p1" type="webcontent" href="page.html"><file href="page.html"/></resource>
+  </resources>
 </manifest>"""
 
 
@@ -60,8 +62,10 @@ def test_a_manifest_that_is_not_xml_is_refused(instructor: User, api_as) -> None
 
 
 def test_an_entity_expansion_bomb_is_refused(instructor: User, api_as) -> None:
-    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><manifest>&lol2;</manifest>')  # fmt: skip
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><manifest>&lol2;</manifest>'
+    )
 
     assert rule(refusal(instructor, api_as, zip_of({"imsmanifest.xml": laughs}))) == "xml_doctype"
 
