@@ -210,6 +210,7 @@ def _mount_routers() -> None:
     from momentum.audit.api import router as audit
     from momentum.billing.api import router as billing
     from momentum.catalog.api import router as catalog
+    from momentum.coursepackages.api import router as coursepackages
     from momentum.credentials.api import router as credentials
     from momentum.discussions.api import router as discussions
     from momentum.generation.api import router as generation
@@ -223,6 +224,8 @@ def _mount_routers() -> None:
     # nested router's prefix, which breaks its paths in the OpenAPI document.
     routers = (
         accounts,
+        # before catalog: its /courses/{course} would otherwise answer POST /courses/import with a 405
+        coursepackages,
         catalog,
         learning,
         assessments,

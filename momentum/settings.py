@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "momentum.discussions",
     "momentum.webpush",
     "momentum.xapi",
+    "momentum.coursepackages",
     "momentum.billing",
     "momentum.generation",
     "momentum.analytics",
@@ -370,6 +371,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MOMENTUM_MAX_BODY_BYTES", 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_UPLOAD_BYTES = env.int("MOMENTUM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 MAX_VIDEO_UPLOAD_BYTES = env.int("MOMENTUM_MAX_VIDEO_UPLOAD_BYTES", 500 * 1024 * 1024, minimum=1024)
+# A course package (POST /courses/import): the zip as uploaded, and everything in it once unpacked
+# (zip bombs: momentum/coursepackages/archive.py also caps members and compression ratios).
+MAX_COURSE_PACKAGE_BYTES = env.int("MOMENTUM_MAX_COURSE_PACKAGE_BYTES", 1024 * 1024 * 1024, minimum=1024)
+MAX_COURSE_PACKAGE_UNPACKED_BYTES = env.int(
+    "MOMENTUM_MAX_COURSE_PACKAGE_UNPACKED_BYTES", 4 * 1024 * 1024 * 1024, minimum=1024
+)
 
 # --- Email ----------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("momentum.learning.urls")),
     path("", include("momentum.assessments.urls")),
     path("", include("momentum.discussions.urls")),
+    path("", include("momentum.coursepackages.urls")),
     path("", include("momentum.achievements.urls")),
     path("", include("momentum.credentials.urls")),
     path("", include("momentum.billing.urls")),

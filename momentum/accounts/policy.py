@@ -26,7 +26,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from ninja.errors import HttpError
@@ -211,7 +212,8 @@ def declared_access(auth_callbacks: Sequence[Any]) -> Access | None:
     return levels.pop() if len(levels) == 1 else None
 
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+# HttpResponseBase: a page may stream (a FileResponse: a course package download).
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def page_access(access: Access) -> Callable[[View], View]:
@@ -219,7 +221,7 @@ def page_access(access: Access) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if access in SIGNED_IN:
                 user = request.user
                 if not user.is_authenticated:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from momentum.assessments.models import Attempt, Question, Quiz
+from momentum.assessments.specs import OptionSpec, QuestionKind, QuestionSpec, QuizSpec
 from momentum.catalog.models import Course, Lesson
 
 
@@ -176,3 +177,24 @@ def quiz_panel(
         errors=errors or [],
         chosen=chosen or {},
     )
+
+
+def quiz_specs_of(lessons: list[Lesson]) -> dict[int, tuple[QuizSpec, bool]]:
+    """The quizzes of ``lessons`` as specs with their answer key, and whether each awaits review,
+    by lesson id (the course package export: questions and options in their stored order)."""
+    quizzes = Quiz.objects.filter(lesson__in=lessons).prefetch_related("questions__options")
+    found: dict[int, tuple[QuizSpec, bool]] = {}
+    for quiz in quizzes:
+        questions = tuple(
+            QuestionSpec(
+                kind=QuestionKind(question.kind),
+                prompt=question.prompt,
+                explanation=question.explanation,
+                options=tuple(OptionSpec(option.text, option.is_correct) for option in question.options.all()),
+                accepted_answers=tuple(question.accepted_answers),
+            )
+            for question in quiz.questions.all()
+        )
+        spec = QuizSpec(questions=questions, pass_percent=quiz.pass_percent, max_attempts=quiz.max_attempts)
+        found[quiz.lesson_id] = (spec, quiz.needs_review)
+    return found

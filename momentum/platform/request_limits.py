@@ -185,7 +185,12 @@ class BodySizeLimitMiddleware:
             length = 0
         if request.content_type == "multipart/form-data":
             limit = (
-                max(settings.MAX_UPLOAD_BYTES, settings.MAX_VIDEO_UPLOAD_BYTES, settings.MAX_REFERENCE_PDF_BYTES)
+                max(
+                    settings.MAX_UPLOAD_BYTES,
+                    settings.MAX_VIDEO_UPLOAD_BYTES,
+                    settings.MAX_REFERENCE_PDF_BYTES,
+                    settings.MAX_COURSE_PACKAGE_BYTES,
+                )
                 + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             )
         else:

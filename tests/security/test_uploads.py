@@ -57,9 +57,29 @@ MP4_HEAD = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + b"\x00"
 MINIMAL_PDF = text_pdf(["Espresso needs a fine, even grind and water just off the boil."])
 # What a target may accept whatever the name: it decides by content and names the file itself.
 CAPTIONS = b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nA genuine caption.\n"
+
+
+def course_package() -> bytes:
+    """The smallest Common Cartridge a course import takes: one module with one page."""
+    import zipfile
+
+    manifest = (
+        '<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"><organizations>'
+        '<organization identifier="o"><item identifier="r"><item identifier="d"><title>Day one</title>'
+        '<item identifier="i" identifierref="p"><title>Page</title></item></item></item></organization>'
+        '</organizations><resources><resource identifier="p" type="webcontent" href="page.html">'
+        '<file href="page.html"/></resource></resources></manifest>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("imsmanifest.xml", manifest)
+        archive.writestr("page.html", "<p>A genuine lesson.</p>")
+    return out.getvalue()
+
+
 GENUINE = {
     "image": ("real.png", png()), "video": ("real.mp4", MP4_HEAD), "pdf": ("real.pdf", MINIMAL_PDF),
-    "captions": ("real.vtt", CAPTIONS),
+    "captions": ("real.vtt", CAPTIONS), "package": ("real.imscc", course_package()),
 }  # fmt: skip
 
 # (case, file name, content): none of these may be accepted, except a genuine file of the kind the
@@ -102,7 +122,10 @@ def api_targets() -> list[tuple[str, str, str]]:
 
 # The inputs of an upload besides its file, by name, with a valid value: (query, form fields) per target.
 OTHER_INPUTS: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
-VALID_INPUTS = {"lesson": lambda w: w.course.lessons.get(day=1).pk, "language": lambda w: "en"}
+VALID_INPUTS = {
+    "lesson": lambda w: w.course.lessons.get(day=1).pk, "language": lambda w: "en",
+    "category": lambda w: w.course.category.slug,
+}  # fmt: skip
 API_TARGETS = api_targets()
 
 
