@@ -194,6 +194,9 @@ def do_submit_attempt(
         EventKind.QUIZ_ATTEMPTED, user=user, course=lesson.course, lesson=lesson, value=score, occurred_at=now,
         properties={"quiz_id": quiz.pk, "attempt": attempt.number, "passed": attempt.passed, "seconds": seconds},
     )  # fmt: skip
+    from momentum.lti.actions import do_report_quiz_attempt
+
+    do_report_quiz_attempt(user, lesson.course_id, lesson.day, score, now)  # to the LMS gradebook, if they came by LTI
     result = AttemptResult(attempt=attempt, quiz=quiz, attempts_used=used + 1, results=results)
     if attempt.passed:
         progress = do_record_progress(user, lesson, completed=True, now=now)
