@@ -285,7 +285,8 @@ def do_record_score_attempt(score_id: int, error: str | None, now: datetime, *, 
     if error is None:
         score.status, score.sent_at, score.last_error = ScoreStatus.SENT, now, ""
     else:
-        score.last_error = error[:1000]
+        if not (final and score.last_error and error.startswith("DBOSMaxStepRetriesExceeded")):
+            score.last_error = error[:1000]  # keep the platform's own answer over DBOS's "retries exceeded"
         if final:
             score.status = ScoreStatus.FAILED
     score.save(update_fields=["attempts", "status", "sent_at", "last_error"])

@@ -21,7 +21,17 @@ from momentum.lti.tool_config import registration_of
 
 
 class ServiceError(RuntimeError):
-    """A platform service refused or could not be reached."""
+    """A platform service refused or could not be reached. ``permanent`` when trying again cannot
+    help (a 4xx answer other than 408 and 429)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+def _permanent(error: Exception) -> bool:
+    status = error.response.status_code if isinstance(error, LtiServiceException) else 0
+    return 400 <= status < 500 and status not in (408, 429)
 
 
 class _TimedSession(requests.Session):
@@ -59,7 +69,7 @@ def post_score(
     try:
         service.put_grade(grade)
     except (LtiException, LtiServiceException, requests.RequestException) as error:
-        raise ServiceError(_explain(error)) from error
+        raise ServiceError(_explain(error), permanent=_permanent(error)) from error
 
 
 def class_list(platform: LtiPlatform, memberships_url: str) -> list[dict[str, Any]]:

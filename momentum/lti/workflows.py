@@ -16,13 +16,14 @@ QUEUES: dict[str, dict[str, Any]] = {"lti": {"worker_concurrency": 4}}
 
 
 @durable.step(retries_allowed=True, max_attempts=5, interval_seconds=2, backoff_rate=2)
-def post_score_step(score_id: int) -> None:
+def post_score_step(score_id: int) -> str | None:
+    """None when the platform took the score; the reason when it refused it for good."""
     from momentum.lti import actions, services
     from momentum.lti.models import LtiScore, ScoreStatus
 
     score = LtiScore.objects.select_related("grade_link__platform", "grade_link__identity").get(pk=score_id)
     if score.status == ScoreStatus.SENT:
-        return
+        return None
     link = score.grade_link
     try:
         services.post_score(
@@ -32,8 +33,11 @@ def post_score_step(score_id: int) -> None:
                    "timestamp": score.timestamp.isoformat()},
         )  # fmt: skip
     except services.ServiceError as error:
+        if error.permanent:
+            return str(error)
         actions.do_record_score_attempt(score_id, str(error), clock.now())
         raise
+    return None
 
 
 @durable.step()
@@ -47,9 +51,9 @@ def record_step(score_id: int, error: str | None) -> None:
 def send_score(score_id: int) -> bool:
     """Post one LtiScore to its line item; True when the platform took it."""
     try:
-        post_score_step(score_id)
-    except Exception as error:  # retries spent: keep the reason on the row, where the studio shows it
+        refused = post_score_step(score_id)
+    except Exception as error:  # retries spent: the row keeps the last reason, where the studio shows it
         record_step(score_id, f"{type(error).__name__}: {error}"[:1000])
         return False
-    record_step(score_id, None)
-    return True
+    record_step(score_id, refused)
+    return refused is None

@@ -282,6 +282,7 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
 
 def auto_post(session: t.Any, page: str) -> t.Any:
     """What a browser does with an auto-submitting form: post its hidden fields to its action."""
-    action = html.unescape(re.search(r'<form[^>]*action="([^"]+)"', page).group(1))  # type: ignore[union-attr]
+    found = re.search(r'<form[^>]*action="([^"]+)"[^>]*data-autosubmit', page) or re.search(r'<form[^>]*action="([^"]+)"', page)
+    action = html.unescape(found.group(1))  # type: ignore[union-attr]
     fields = {html.unescape(n): html.unescape(v) for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)}
     return session.post(action, data=fields)
