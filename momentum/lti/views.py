@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
 from pylti1p3.deep_link_resource import DeepLinkResource
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 
 from momentum.accounts.policy import Access, page_access
@@ -56,7 +56,7 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
     try:
         oidc = DjangoOIDCLogin(request, PlatformToolConf(), launch_data_storage=DjangoCacheDataStorage())
         response: HttpResponse = oidc.redirect(request.build_absolute_uri(reverse("lti:launch")))
-    except (LtiException, keys.LtiKeysMissing) as error:
+    except (LtiException, OIDCException, keys.LtiKeysMissing) as error:
         return _refused(request, _("This LTI login could not start: %(reason)s") % {"reason": str(error)[:300]})
     return response
 
@@ -74,7 +74,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     message = DjangoMessageLaunch(request, PlatformToolConf(), launch_data_storage=DjangoCacheDataStorage())
     try:
         data = message.get_launch_data()
-    except (LtiException, keys.LtiKeysMissing) as error:
+    except (LtiException, OIDCException, keys.LtiKeysMissing) as error:
         return _refused(request, _("This LTI launch is not valid: %(reason)s") % {"reason": str(error)[:300]})
     platform = _platform_of(data)
     if platform is None:
