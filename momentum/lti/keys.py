@@ -10,6 +10,7 @@ whenever the key is.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -75,12 +76,11 @@ def tool_key() -> ToolKey:
             if not path.exists():
                 if not settings.LTI_KEYS_AUTOCREATE:
                     raise LtiKeysMissing(
-                        f"no LTI tool key: run `momentum lti-keys generate` (file {path}) or set MOMENTUM_LTI_PRIVATE_KEY"
+                        f"no LTI tool key: run `momentum lti-keys generate` (file {path})"
+                        " or set MOMENTUM_LTI_PRIVATE_KEY"
                     )
-                try:
+                with contextlib.suppress(FileExistsError):  # another process made it first: read theirs
                     write_key_file(path, generate_private_pem())
-                except FileExistsError:
-                    pass  # another process made it first: read theirs
             pem = path.read_text(encoding="ascii")
         try:
             key = _tool_key(pem)

@@ -35,7 +35,7 @@ def _permanent(error: Exception) -> bool:
 
 
 class _TimedSession(requests.Session):
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", settings.LTI_HTTP_TIMEOUT_SECONDS)
         return super().request(method, url, *args, **kwargs)
 
@@ -65,7 +65,8 @@ def post_score(
         .set_timestamp(score["timestamp"])
         .set_user_id(user_sub)
     )
-    service = AssignmentsGradesService(_connector(platform), {"scope": scopes, "lineitem": lineitem_url})
+    service_data: Any = {"scope": scopes, "lineitem": lineitem_url}
+    service = AssignmentsGradesService(_connector(platform), service_data)
     try:
         service.put_grade(grade)
     except (LtiException, LtiServiceException, requests.RequestException) as error:
@@ -74,10 +75,10 @@ def post_score(
 
 def class_list(platform: LtiPlatform, memberships_url: str) -> list[dict[str, Any]]:
     """Every member of a platform's context (NRPS 2.0, all pages)."""
-    service = NamesRolesProvisioningService(_connector(platform), {"context_memberships_url": memberships_url,
-                                                                    "service_versions": ["2.0"]})  # fmt: skip
+    service_data: Any = {"context_memberships_url": memberships_url, "service_versions": ["2.0"]}
+    service = NamesRolesProvisioningService(_connector(platform), service_data)
     try:
-        members: list[dict[str, Any]] = list(service.get_members())
+        members: list[dict[str, Any]] = [dict(member) for member in service.get_members()]
     except (LtiException, LtiServiceException, requests.RequestException, ValueError) as error:
         raise ServiceError(_explain(error)) from error
     return members

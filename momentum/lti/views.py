@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
+from pylti1p3.contrib.django.message_launch import DjangoMessageLaunch
+from pylti1p3.contrib.django.oidc_login import DjangoOIDCLogin
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
@@ -34,6 +35,11 @@ from momentum.lti.models import LtiPlatform
 from momentum.lti.tool_config import PlatformToolConf
 
 SESSION_DEEP_LINKS = "lti_deep_links"
+
+
+def _storage() -> Any:
+    """pylti1p3's launch state in the cache (its advice for iframes: no session cookie needed yet)."""
+    return DjangoCacheDataStorage()  # type: ignore[no-untyped-call]
 
 
 def _refused(request: HttpRequest, detail: str, status: int = 400) -> HttpResponse:
@@ -54,7 +60,7 @@ def jwks(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def oidc_login(request: HttpRequest) -> HttpResponse:
     try:
-        oidc = DjangoOIDCLogin(request, PlatformToolConf(), launch_data_storage=DjangoCacheDataStorage())
+        oidc = DjangoOIDCLogin(request, PlatformToolConf(), launch_data_storage=_storage())  # type: ignore[no-untyped-call]
         response: HttpResponse = oidc.redirect(request.build_absolute_uri(reverse("lti:launch")))
     except (LtiException, OIDCException, keys.LtiKeysMissing) as error:
         return _refused(request, _("This LTI login could not start: %(reason)s") % {"reason": str(error)[:300]})
@@ -71,9 +77,9 @@ def _platform_of(data: dict[str, Any]) -> LtiPlatform | None:
 @csrf_exempt  # the platform posts the signed id_token: its signature, nonce and state are the proof
 @require_POST
 def launch(request: HttpRequest) -> HttpResponse:
-    message = DjangoMessageLaunch(request, PlatformToolConf(), launch_data_storage=DjangoCacheDataStorage())
+    message = DjangoMessageLaunch(request, PlatformToolConf(), launch_data_storage=_storage())  # type: ignore[no-untyped-call]
     try:
-        data = message.get_launch_data()
+        data: dict[str, Any] = dict(message.get_launch_data())
     except (LtiException, OIDCException, keys.LtiKeysMissing) as error:
         return _refused(request, _("This LTI launch is not valid: %(reason)s") % {"reason": str(error)[:300]})
     platform = _platform_of(data)
@@ -85,6 +91,11 @@ def launch(request: HttpRequest) -> HttpResponse:
         return _refused(request, problem.detail, status=problem.status if problem.status < 500 else 400)
     login(request, accepted.user, backend="django.contrib.auth.backends.ModelBackend")
     framing.remember(request, accepted.frame_origins)
+    return _land(request, message, accepted)
+
+
+def _land(request: HttpRequest, message: DjangoMessageLaunch, accepted: actions.Launch) -> HttpResponse:
+    """Where a launch ends: the deep-linking picker, the linked day's lesson or course, or a notice."""
     if message.is_deep_link_launch():
         launch_id = message.get_launch_id()
         request.session[SESSION_DEEP_LINKS] = [*request.session.get(SESSION_DEEP_LINKS, [])[-9:], launch_id]
@@ -100,8 +111,8 @@ def _deep_link_message(request: HttpRequest, launch_id: str) -> DjangoMessageLau
     if launch_id not in request.session.get(SESSION_DEEP_LINKS, []):
         return None
     try:
-        message = DjangoMessageLaunch.from_cache(
-            launch_id, request, PlatformToolConf(), launch_data_storage=DjangoCacheDataStorage()
+        message: DjangoMessageLaunch = DjangoMessageLaunch.from_cache(  # type: ignore[assignment]
+            launch_id, request, PlatformToolConf(), launch_data_storage=_storage()
         )
     except LtiException:
         return None
@@ -149,7 +160,7 @@ def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
         .set_custom_params(custom)
         .set_lineitem(lineitem)
     )
-    settings_claim = message.get_launch_data().get(claims.DEEP_LINKING_SETTINGS, {})
+    settings_claim = claims.claim(dict(message.get_launch_data()), claims.DEEP_LINKING_SETTINGS)
     token = message.get_deep_link().get_response_jwt([resource])
     request.session[SESSION_DEEP_LINKS] = [i for i in request.session.get(SESSION_DEEP_LINKS, []) if i != launch_id]
     return_url = str(settings_claim.get("deep_link_return_url", ""))

@@ -64,9 +64,11 @@ class Platform:
         self.private_pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         ).decode()
-        self.public_pem = key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ).decode()
+        self.public_pem = (
+            key.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode()
+        )
         self.tool_base = tool_base
         self.state = PlatformState()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -122,7 +124,8 @@ class Platform:
         return f"{self.base}/lineitems/{key}"
 
 
-def _request(method: str, path: str, query: dict[str, str], form: dict[str, str], headers: t.Any, body: t.Any) -> _Request:
+def _request(method: str, path: str, parts: tuple[dict[str, str], dict[str, str], t.Any], headers: t.Any) -> _Request:
+    query, form, body = parts
     return _Request({"method": method, "form_data": form, "get_data": query, "headers": headers,
                      "content_type": headers.get("Content-Type"), "path": path, "json": body})  # fmt: skip
 
@@ -132,7 +135,9 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: t.Any) -> None:
             pass
 
-        def _send(self, status: int, body: str | bytes, content_type: str = "application/json", location: str = "") -> None:
+        def _send(
+            self, status: int, body: str | bytes, content_type: str = "application/json", location: str = ""
+        ) -> None:
             data = body.encode() if isinstance(body, str) else body
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -155,9 +160,9 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
                 form = dict(parse_qsl(raw.decode()))
             return url.path, query, form, body
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             path, query, form, body = self._parts()
-            request = _request("GET", path, query, form, self.headers, body)
+            request = _request("GET", path, (query, form, body), self.headers)
             if path == "/jwks":
                 self._send(200, json.dumps(platform.config().get_jwks()))
             elif path == "/start":
@@ -171,9 +176,9 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(404, "{}")
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             path, query, form, body = self._parts()
-            request = _request("POST", path, query, form, self.headers, body)
+            request = _request("POST", path, (query, form, body), self.headers)
             if path == "/token":
                 try:
                     token = platform.config().get_access_token(form)
@@ -226,7 +231,9 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
 
             launch = Launch(request, platform.config())
             launch.set_user_data(pending.user_id, pending.roles, pending.name or None, pending.email or None)
-            launch.set_launch_context_claim("course-101", ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"], "Biology 101", "BIO101")
+            launch.set_launch_context_claim(
+                "course-101", ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"], "Biology 101", "BIO101"
+            )
             launch.set_resource_link_claim(f"link-{pending.user_id}-{len(platform.state.pending)}")
             launch.set_launch_presentation_claim("iframe", f"{platform.base}/return")
             if pending.custom:
@@ -244,7 +251,9 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
                     platform.state.scores.setdefault(line_item_id, []).append(score)
                     return UpdateScoreStatus.SUCCESS
 
-                def get_results(self, line_item_id: str, page: int = 1, limit: t.Any = None, user_id: t.Any = None) -> t.Any:
+                def get_results(
+                    self, line_item_id: str, page: int = 1, limit: t.Any = None, user_id: t.Any = None
+                ) -> t.Any:
                     content = [
                         {"id": f"{platform.lineitem_url(line_item_id)}/results/{s['userId']}", "userId": s["userId"],
                          "resultScore": s["scoreGiven"], "resultMaximum": s["scoreMaximum"],
@@ -253,7 +262,7 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
                     ]  # fmt: skip
                     return {"content": content, "has_next": False, "next": None}
 
-                find_lineitems = find_lineitem = create_lineitem = update_lineitem = delete_lineitem = None  # type: ignore[assignment]
+                find_lineitems = find_lineitem = create_lineitem = update_lineitem = delete_lineitem = None
 
             return Grades(request, platform.config(), f"{platform.base}/lineitems", None)
 
@@ -263,7 +272,9 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
 
         def _results(self, request: _Request, key: str) -> None:
             response = self._ags(request).handle_resp(self._ags(request).handle_get_results, line_item_id=key)
-            self._send(response.code, json.dumps(response.result["content"] if response.result else {}), response.media_type)
+            self._send(
+                response.code, json.dumps(response.result["content"] if response.result else {}), response.media_type
+            )
 
         def _members(self, request: _Request) -> None:
             class Members(NamesRoleProvisioningService):
@@ -282,7 +293,12 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
 
 def auto_post(session: t.Any, page: str) -> t.Any:
     """What a browser does with an auto-submitting form: post its hidden fields to its action."""
-    found = re.search(r'<form[^>]*action="([^"]+)"[^>]*data-autosubmit', page) or re.search(r'<form[^>]*action="([^"]+)"', page)
+    found = re.search(r'<form[^>]*action="([^"]+)"[^>]*data-autosubmit', page) or re.search(
+        r'<form[^>]*action="([^"]+)"', page
+    )
     action = html.unescape(found.group(1))  # type: ignore[union-attr]
-    fields = {html.unescape(n): html.unescape(v) for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)}
+    fields = {
+        html.unescape(n): html.unescape(v)
+        for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)
+    }
     return session.post(action, data=fields)

@@ -36,7 +36,7 @@ def launch(platform: Platform, **params: str) -> requests.Response:
     browser = requests.Session()
     form_page = browser.get(f"{platform.base}/start?{urlencode(params)}", timeout=20)
     assert form_page.status_code == 200, form_page.text[:500]
-    answer = auto_post(browser, form_page.text)
+    answer: requests.Response = auto_post(browser, form_page.text)
     answer.browser = browser  # type: ignore[attr-defined]
     return answer
 
@@ -53,7 +53,8 @@ def test_a_learner_launching_a_day_lands_on_its_lesson_signed_in_as_a_new_linked
     assert page.url.endswith(f"/courses/{course.slug}/day/2/")
     identity = LtiIdentity.objects.get(issuer=platform.issuer, sub="lms-user-7")
     assert identity.user.email != "kim@school.example"  # never joined to an account by its address
-    assert identity.user.display_name == "Kim Learner" and not identity.user.email_verified
+    assert identity.user.display_name == "Kim Learner"
+    assert not identity.user.email_verified
     assert Enrollment.objects.filter(user=identity.user, course=course).exists()
 
 
@@ -85,7 +86,8 @@ def test_a_deep_linking_selection_reaches_the_platform_signed_by_the_tool(platfo
     # given: a teacher opens the picker from the LMS
     course = make_course("Cell biology")
     picker = launch(platform, user="teacher-2", roles=INSTRUCTOR_ROLE, kind="deep")
-    assert picker.status_code == 200 and "Cell biology" in picker.text
+    assert picker.status_code == 200
+    assert "Cell biology" in picker.text
     browser = picker.browser  # type: ignore[attr-defined]
     csrf = browser.cookies.get("csrftoken")
     # when: they choose day 3
@@ -116,8 +118,8 @@ def test_a_quiz_score_is_posted_to_the_line_item_and_read_back_from_the_platform
     score.refresh_from_db()
     assert score.status == ScoreStatus.SENT
     [posted] = platform.state.scores["item-1"]
-    assert posted["userId"] == "lms-user-9" and posted["scoreGiven"] == 80.0 and posted["scoreMaximum"] == 100.0
-    assert posted["activityProgress"] == "Submitted" and posted["gradingProgress"] == "FullyGraded"
+    assert (posted["userId"], posted["scoreGiven"], posted["scoreMaximum"]) == ("lms-user-9", 80.0, 100.0)
+    assert (posted["activityProgress"], posted["gradingProgress"]) == ("Submitted", "FullyGraded")
     results = _read_results(platform)
     assert results == [{"userId": "lms-user-9", "resultScore": 80.0, "resultMaximum": 100.0}]
 
@@ -127,10 +129,16 @@ def _read_results(platform: Platform) -> list[dict[str, Any]]:
     config = platform.config()
     registration = config.get_registration()
     token = registration.platform_encode_and_sign(
-        {"sub": "reader", "iss": platform.issuer, "scopes": "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"},
+        {
+            "sub": "reader",
+            "iss": platform.issuer,
+            "scopes": "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+        },
         expiration=60,
     )
-    answer = requests.get(f"{platform.lineitem_url('item-1')}/results", headers={"Authorization": f"Bearer {token}"}, timeout=20)
+    answer = requests.get(
+        f"{platform.lineitem_url('item-1')}/results", headers={"Authorization": f"Bearer {token}"}, timeout=20
+    )
     assert answer.status_code == 200, answer.text
     return [{k: r[k] for k in ("userId", "resultScore", "resultMaximum")} for r in answer.json()]
 
@@ -144,7 +152,10 @@ def test_the_class_list_is_read_from_the_platform(platform: Platform) -> None:
     launch(platform, user="teacher-3", roles=INSTRUCTOR_ROLE, custom=json.dumps({"momentum_course": course.slug}))
     [class_list] = queries.class_lists(course.pk)
     assert class_list.error == ""
-    assert [(m["name"], m["instructor"]) for m in class_list.members] == [("Tess Teacher", True), ("Lou Learner", False)]
+    assert [(m["name"], m["instructor"]) for m in class_list.members] == [
+        ("Tess Teacher", True),
+        ("Lou Learner", False),
+    ]
 
 
 def test_a_score_the_platform_refuses_is_kept_failed_with_its_reason(platform: Platform) -> None:
@@ -159,4 +170,5 @@ def test_a_score_the_platform_refuses_is_kept_failed_with_its_reason(platform: P
 
     assert durable.client().retrieve_workflow(f"lti-score-{score.pk}").get_result() is False
     score = LtiScore.objects.get(pk=score.pk)
-    assert score.status == ScoreStatus.FAILED and "404" in score.last_error
+    assert score.status == ScoreStatus.FAILED
+    assert "404" in score.last_error
