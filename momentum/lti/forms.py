@@ -14,6 +14,7 @@ class PlatformForm(forms.ModelForm):  # type: ignore[type-arg]
     deployment_ids = forms.CharField(
         label=_("Deployment IDs"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
         help_text=_("One per line, as the platform shows them. A launch from any other deployment is refused."),
+        error_messages={"required": _("Give at least one deployment ID.")},
     )  # fmt: skip
 
     class Meta:
