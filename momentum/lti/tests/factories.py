@@ -17,7 +17,9 @@ def make_platform(**fields: Any) -> LtiPlatform:
     return LtiPlatform.objects.create(**values)
 
 
-def make_grade_link(user: Any, course: Any, *, day: int | None = None, platform: LtiPlatform | None = None) -> LtiGradeLink:
+def make_grade_link(
+    user: Any, course: Any, *, day: int | None = None, platform: LtiPlatform | None = None
+) -> LtiGradeLink:
     platform = platform or make_platform()
     identity = LtiIdentity.objects.create(issuer=platform.issuer, sub=f"sub-{user.pk}", platform=platform, user=user)
     return LtiGradeLink.objects.create(

@@ -56,6 +56,8 @@ def test_a_learner_launching_a_day_lands_on_its_lesson_signed_in_as_a_new_linked
     assert identity.user.display_name == "Kim Learner"
     assert not identity.user.email_verified
     assert Enrollment.objects.filter(user=identity.user, course=course).exists()
+    assert f"frame-ancestors {platform.base}" in page.headers["Content-Security-Policy"]  # the LMS may frame it
+    assert "X-Frame-Options" not in page.headers
 
 
 def test_a_second_launch_of_the_same_person_signs_in_the_same_account(platform: Platform) -> None:

@@ -47,7 +47,12 @@ def test_a_platform_user_is_linked_to_one_account(learner, stranger) -> None:
 
 def test_a_score_stays_between_zero_and_its_maximum(learner) -> None:
     link = make_grade_link(learner, make_course())
-    fields = {"grade_link": link, "activity_progress": "Completed", "grading_progress": "FullyGraded", "timestamp": clock.now()}
+    fields = {
+        "grade_link": link,
+        "activity_progress": "Completed",
+        "grading_progress": "FullyGraded",
+        "timestamp": clock.now(),
+    }
     with pytest.raises(IntegrityError), transaction.atomic():
         LtiScore.objects.create(score_given=Decimal(101), score_maximum=Decimal(100), **fields)
     with pytest.raises(IntegrityError), transaction.atomic():
