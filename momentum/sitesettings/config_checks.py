@@ -127,6 +127,18 @@ def push() -> dict[str, Any]:
     return check("off", not settings.VAPID_PRIVATE_KEY, detail)
 
 
+def lti_key() -> dict[str, Any]:
+    """The LTI tool key: off (not a failure) without one in staging and prod; a key that does not parse fails."""
+    from momentum.lti import keys
+
+    where = "MOMENTUM_LTI_PRIVATE_KEY" if settings.LTI_PRIVATE_KEY else str(settings.LTI_KEY_FILE)
+    try:
+        key = keys.tool_key()
+    except keys.LtiKeysMissing as error:
+        return check("off", not settings.LTI_PRIVATE_KEY and not Path(settings.LTI_KEY_FILE).exists(), str(error))
+    return check(where, True, f"kid {key.kid}")
+
+
 def all_checks() -> dict[str, Any]:
     return {
         "ai_providers": ai_providers(),
@@ -135,6 +147,7 @@ def all_checks() -> dict[str, Any]:
         "site_url": site_url(),
         "credential_keys": credential_keys(),
         "push": push(),
+        "lti_key": lti_key(),
     }
 
 
@@ -142,5 +155,7 @@ def failures(checks: dict[str, Any]) -> list[str]:
     """The names of the checks that failed ("ai_providers.text", "mail", ...)."""
     failed = [f"ai_providers.{kind}" for kind, item in checks["ai_providers"].items() if not item["ok"]]
     return failed + [
-        name for name in ("payments", "mail", "site_url", "credential_keys", "push") if not checks[name]["ok"]
+        name
+        for name in ("payments", "mail", "site_url", "credential_keys", "push", "lti_key")
+        if not checks[name]["ok"]
     ]

@@ -64,6 +64,6 @@ def test_a_score_stays_between_zero_and_its_maximum(learner) -> None:
 def test_a_learner_has_one_grade_link_per_course_and_per_day(learner) -> None:
     course = make_course()
     link = make_grade_link(learner, course)
+    link.pk = None
     with pytest.raises(IntegrityError), transaction.atomic():
-        link.pk = None
         link.save()
