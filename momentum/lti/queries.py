@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.shortcuts import get_object_or_404
 
+from momentum.lib.problems import NotFound
 from momentum.lti import services
 from momentum.lti.models import LtiContext, LtiPlatform, LtiScore
 
@@ -19,7 +19,18 @@ def platforms() -> QuerySet[LtiPlatform]:
 
 
 def platform_or_404(pk: int) -> LtiPlatform:
-    return get_object_or_404(LtiPlatform.objects.prefetch_related("deployments"), pk=pk)
+    """The platform, or 404 ``not_found`` (a page shows its 404 page)."""
+    platform = LtiPlatform.objects.prefetch_related("deployments").filter(pk=pk).first()
+    if platform is None:
+        raise NotFound("No LTI platform has this id.")
+    return platform
+
+
+def platform_of_launch(data: dict[str, Any]) -> LtiPlatform | None:
+    """The registration a validated id_token was issued for: its issuer and audience (client ID)."""
+    audience = data.get("aud")
+    client_ids = [str(c) for c in (audience if isinstance(audience, list) else [audience])]
+    return LtiPlatform.objects.filter(issuer=data.get("iss"), client_id__in=client_ids).first()
 
 
 @dataclass

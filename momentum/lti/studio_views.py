@@ -3,8 +3,10 @@ lists read from its platforms (the course's staff)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,9 +14,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from momentum.accounts.policy import Access, caller, page_access
 from momentum.catalog.queries import staffed_course_or_404
-from momentum.lib.problems import Problem
+from momentum.lib.problems import NotFound, Problem
 from momentum.lti import actions, keys, queries
 from momentum.lti.forms import PlatformForm
+
+if TYPE_CHECKING:
+    from momentum.lti.models import LtiPlatform
+
+
+def _platform(pk: int) -> LtiPlatform:
+    try:
+        return queries.platform_or_404(pk)
+    except NotFound:
+        raise Http404("No LTI platform has this id.") from None
 
 
 def _tool_urls(request: HttpRequest) -> dict[str, str]:
@@ -42,7 +54,7 @@ def platforms(request: HttpRequest) -> HttpResponse:
 @page_access(Access.ADMIN)
 @require_http_methods(["GET", "POST"])
 def platform_form(request: HttpRequest, platform: int | None = None) -> HttpResponse:
-    existing = queries.platform_or_404(platform) if platform is not None else None
+    existing = _platform(platform) if platform is not None else None
     form = PlatformForm(request.POST or None, instance=existing)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in actions.PLATFORM_FIELDS}
@@ -65,7 +77,7 @@ def platform_form(request: HttpRequest, platform: int | None = None) -> HttpResp
 @page_access(Access.ADMIN)
 @require_POST
 def platform_delete(request: HttpRequest, platform: int) -> HttpResponse:
-    actions.do_delete_platform(queries.platform_or_404(platform), actor=caller(request), request=request)
+    actions.do_delete_platform(_platform(platform), actor=caller(request), request=request)
     messages.success(request, _("The platform is removed; its launches are refused from now on."))
     return redirect("lti:studio_platforms")
 

@@ -30,8 +30,7 @@ from pylti1p3.lineitem import LineItem
 
 from momentum.accounts.policy import Access, page_access
 from momentum.lib.problems import Problem
-from momentum.lti import actions, claims, framing, keys
-from momentum.lti.models import LtiPlatform
+from momentum.lti import actions, claims, framing, keys, queries
 from momentum.lti.tool_config import PlatformToolConf
 
 SESSION_DEEP_LINKS = "lti_deep_links"
@@ -67,12 +66,6 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _platform_of(data: dict[str, Any]) -> LtiPlatform | None:
-    audience = data.get("aud")
-    client_ids = audience if isinstance(audience, list) else [audience]
-    return LtiPlatform.objects.filter(issuer=data.get("iss"), client_id__in=[str(c) for c in client_ids]).first()
-
-
 @page_access(Access.PROVIDER)
 @csrf_exempt  # the platform posts the signed id_token: its signature, nonce and state are the proof
 @require_POST
@@ -82,7 +75,7 @@ def launch(request: HttpRequest) -> HttpResponse:
         data: dict[str, Any] = dict(message.get_launch_data())
     except (LtiException, OIDCException, keys.LtiKeysMissing) as error:
         return _refused(request, _("This LTI launch is not valid: %(reason)s") % {"reason": str(error)[:300]})
-    platform = _platform_of(data)
+    platform = queries.platform_of_launch(data)
     if platform is None:
         return _refused(request, _("This platform is not registered here."))
     try:
@@ -127,24 +120,28 @@ def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
 
     message = _deep_link_message(request, launch_id)
     if message is None:
-        return render(
-            request,
-            "errors/404.html",
-            {"detail": _("This course picker has expired; start again from your LMS.")},
-            status=404,
-        )
+        detail = _("This course picker has expired; start again from your LMS.")
+        return render(request, "errors/404.html", {"detail": detail}, status=404)
     courses = list(published_courses().order_by("title"))
-    if request.method == "GET":
-        return render(request, "lti/deep_link.html", {"courses": courses, "launch_id": launch_id})
+    chosen = _chosen(request, courses) if request.method == "POST" else None
+    if chosen is None:
+        error = _("Choose a published course, and a day it has.") if request.method == "POST" else ""
+        context = {"courses": courses, "launch_id": launch_id, "error": error}
+        return render(request, "lti/deep_link.html", context, status=422 if error else 200)
+    request.session[SESSION_DEEP_LINKS] = [i for i in request.session.get(SESSION_DEEP_LINKS, []) if i != launch_id]
+    return _deep_link_answer(request, message, *chosen)
+
+
+def _chosen(request: HttpRequest, courses: list[Any]) -> tuple[Any, int | None] | None:
     course = next((c for c in courses if c.slug == request.POST.get("course")), None)
     day_text = request.POST.get("day", "").strip()
     if course is None or (day_text and not (day_text.isdigit() and 1 <= int(day_text) <= course.duration_days)):
-        return render(
-            request, "lti/deep_link.html",
-            {"courses": courses, "launch_id": launch_id, "error": _("Choose a published course, and a day it has.")},
-            status=422,
-        )  # fmt: skip
-    day = int(day_text) if day_text else None
+        return None
+    return course, int(day_text) if day_text else None
+
+
+def _deep_link_answer(request: HttpRequest, message: DjangoMessageLaunch, course: Any, day: int | None) -> HttpResponse:
+    """The signed LtiDeepLinkingResponse (one resource link, with its line item) in a form that posts itself back."""
     title = course.title if day is None else _("%(course)s, day %(day)s") % {"course": course.title, "day": day}
     custom = {claims.CUSTOM_COURSE: course.slug, **({claims.CUSTOM_DAY: str(day)} if day else {})}
     lineitem = (
@@ -162,7 +159,6 @@ def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
     )
     settings_claim = claims.claim(dict(message.get_launch_data()), claims.DEEP_LINKING_SETTINGS)
     token = message.get_deep_link().get_response_jwt([resource])
-    request.session[SESSION_DEEP_LINKS] = [i for i in request.session.get(SESSION_DEEP_LINKS, []) if i != launch_id]
     return_url = str(settings_claim.get("deep_link_return_url", ""))
     response = render(request, "lti/deep_link_return.html", {"return_url": return_url, "jwt": token, "title": title})
     origin = actions.origin_of(return_url)
