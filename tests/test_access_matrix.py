@@ -185,7 +185,7 @@ PARAMETERS: list[tuple[str, str, Callable[[World], object]]] = [
     (r"/instructors/", "instructor", lambda w: w.co_instructor.pk),
     (r"/comments/", "comment_id", lambda w: Comment.objects.get(author=w.owner).pk),
     (r"/studio/moderation/", "action", lambda w: "hide"),
-    (r"/studio/lti/", "platform", lambda w: _lti_platform().pk),
+    (r"/lti/", "platform", lambda w: _lti_platform().pk),
     (r"/lti/deep-link/", "launch_id", lambda w: "lti1p3-launch-not-in-this-session"),
 ]
 
