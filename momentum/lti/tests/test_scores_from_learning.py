@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from momentum.assessments.actions import Answer, do_put_quiz, do_submit_attempt
@@ -26,7 +28,7 @@ def test_a_quiz_attempt_owes_its_score_to_the_day_line_item(admin, learner) -> N
     do_submit_attempt(learner, lesson, [Answer(question_id=quiz.questions.get().pk, text="nope")])
     # then
     [score] = LtiScore.objects.all()
-    assert (score.score_given, score.score_maximum, score.activity_progress) == (0, 100, "Submitted")
+    assert (score.score_given, score.score_maximum, score.activity_progress) == (Decimal(0), Decimal(100), "Submitted")
     assert score.status == "pending"
 
 
@@ -46,4 +48,4 @@ def test_finishing_the_course_owes_full_marks_to_the_course_line_item(learner) -
     for lesson in course.lessons.all():
         do_record_progress(learner, lesson, completed=True)
     [score] = LtiScore.objects.all()
-    assert (score.score_given, score.activity_progress) == (100, "Completed")
+    assert (score.score_given, score.activity_progress) == (Decimal(100), "Completed")
