@@ -216,6 +216,7 @@ def _mount_routers() -> None:
     from momentum.generation.api import router as generation
     from momentum.generation.references.api import router as references
     from momentum.learning.api import router as learning
+    from momentum.lti.api import router as lti
     from momentum.observability.api import router as observability
     from momentum.recovery.api import router as recovery
     from momentum.webpush.api import router as webpush
@@ -240,6 +241,7 @@ def _mount_routers() -> None:
         recovery,
         observability,
         webpush,
+        lti,
     )
     for router in routers:
         api.add_router("/v1", router)

@@ -47,6 +47,7 @@ STUDIO = [
     Entry("Analytics", "analytics:studio_analytics", Access.ADMIN),
     Entry("Payments", "billing:studio_payments", Access.ADMIN),
     Entry("Certificates", "credentials:studio_certificates", Access.ADMIN),
+    Entry("LTI platforms", "lti:studio_platforms", Access.ADMIN),
     Entry("Audit log", "audit:studio_audit", Access.ADMIN),
     Entry("Operations", "observability:studio_ops", Access.ADMIN),
     Entry("Settings", "sitesettings:studio_settings", Access.ADMIN),

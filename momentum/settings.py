@@ -166,6 +166,7 @@ INSTALLED_APPS = [
     "momentum.webpush",
     "momentum.xapi",
     "momentum.coursepackages",
+    "momentum.lti",
     "momentum.billing",
     "momentum.generation",
     "momentum.analytics",
@@ -196,6 +197,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After the session and the framing headers (it answers after them): an LMS may frame an LTI session.
+    "momentum.lti.framing.LtiFrameMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -670,6 +673,17 @@ XAPI_BATCH_SIZE = env.int("MOMENTUM_XAPI_BATCH_SIZE", 50, minimum=1, maximum=500
 XAPI_ALARM_MINUTES = env.int("MOMENTUM_XAPI_ALARM_MINUTES", 60, minimum=1)
 if XAPI_LRS_URL and not XAPI_LRS_URL.startswith(("https://", "http://")):
     raise ConfigError(f"MOMENTUM_XAPI_LRS_URL={XAPI_LRS_URL!r} must be an http(s) URL")
+# --- LTI 1.3 (Momentum as a tool inside Moodle, Canvas, Open edX) ---------------------------
+
+# The tool's RSA key pair signs our messages to platforms (deep-linking answers, service token
+# requests); its public half is the JWK Set at /lti/jwks/. PEM in MOMENTUM_LTI_PRIVATE_KEY, or the
+# file MOMENTUM_LTI_KEY_FILE (mode 0600; make one with `momentum lti-keys generate`). Never in the
+# repository. Dev and test make the file on first use; staging and prod refuse LTI until it exists.
+LTI_PRIVATE_KEY = env.str("MOMENTUM_LTI_PRIVATE_KEY", "").replace("\\n", "\n")
+LTI_KEY_FILE = env.path("MOMENTUM_LTI_KEY_FILE", DATA_DIR / "secrets" / "lti-private.pem")
+LTI_KEYS_AUTOCREATE = not DEPLOYED
+# Seconds a service call to a platform (token, scores, members, keys) may take.
+LTI_HTTP_TIMEOUT_SECONDS = env.float("MOMENTUM_LTI_HTTP_TIMEOUT", 10.0, minimum=0.1)
 
 # --- Operations -----------------------------------------------------------------------------
 

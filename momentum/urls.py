@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("momentum.generation.urls")),
     path("", include("momentum.analytics.urls")),
     path("", include("momentum.webpush.urls")),
+    path("", include("momentum.lti.urls")),
 ]
 
 handler400 = "momentum.platform.errors.bad_request"

@@ -216,7 +216,20 @@ PARAMETERS: list[tuple[str, str, Callable[[World], object]]] = [
     (r"/instructors/", "instructor", lambda w: w.co_instructor.pk),
     (r"/comments/", "comment_id", lambda w: Comment.objects.get(author=w.owner).pk),
     (r"/studio/moderation/", "action", lambda w: "hide"),
+    (r"/lti/", "platform", lambda w: _lti_platform().pk),
+    (r"/lti/deep-link/", "launch_id", lambda w: "lti1p3-launch-not-in-this-session"),
 ]
+
+
+def _lti_platform() -> Any:
+    from momentum.lti.models import LtiPlatform
+
+    platform, _ = LtiPlatform.objects.get_or_create(
+        issuer="https://lms.example.edu", client_id="matrix",
+        defaults={"name": "Matrix LMS", "auth_login_url": "https://lms.example.edu/auth",
+                  "auth_token_url": "https://lms.example.edu/token", "keyset_url": "https://lms.example.edu/jwks"},
+    )  # fmt: skip
+    return platform
 
 
 def value_for(world: World, path: str, name: str) -> str:

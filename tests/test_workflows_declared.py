@@ -14,6 +14,7 @@ PACKAGE = Path(durable.__file__).parent
 
 # The names DBOS records with each workflow: a pending workflow resumes only under the same name.
 KNOWN_WORKFLOWS = {
+    "lti.send_score",
     "accounts.nightly_cleanup",
     "analytics.scheduled_roll_up",
     "analytics.roll_up_now",
@@ -64,6 +65,7 @@ def test_the_worker_finds_the_workflows_module_of_every_app_that_has_one() -> No
         "momentum.achievements.workflows",
         "momentum.webpush.workflows",
         "momentum.xapi.workflows",
+        "momentum.lti.workflows",
         "momentum.billing.workflows",
         "momentum.generation.workflows",
         "momentum.analytics.workflows",

@@ -199,6 +199,9 @@ def do_submit_attempt(
         properties={"quiz_id": quiz.pk, "attempt": attempt.number, "passed": attempt.passed, "seconds": seconds},
     )  # fmt: skip
     _record_statements(user, lesson, quiz, questions, attempt, right=right, seconds=seconds)
+    from momentum.lti.actions import do_report_quiz_attempt
+
+    do_report_quiz_attempt(user, lesson.course_id, lesson.day, score, now)  # to the LMS gradebook, if they came by LTI
     result = AttemptResult(attempt=attempt, quiz=quiz, attempts_used=used + 1, results=results)
     if attempt.passed:
         progress = do_record_progress(user, lesson, completed=True, now=now)

@@ -213,6 +213,9 @@ def _complete(enrollment: Enrollment, user: Any, course: Course, now: datetime) 
         url=reverse("learning:dashboard"),
     )  # fmt: skip
     transaction.on_commit(metrics.COURSE_COMPLETIONS.inc)
+    from momentum.lti.actions import do_report_course_completed
+
+    do_report_course_completed(user, course.pk, enrollment.completed_at)  # to the LMS gradebook, if they came by LTI
 
 
 @transaction.atomic

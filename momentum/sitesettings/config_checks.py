@@ -140,6 +140,16 @@ def xapi() -> dict[str, Any]:
     if problems:
         return check(url, False, "; ".join(problems))
     return check(url, True, "statements are sent to this LRS")
+def lti_key() -> dict[str, Any]:
+    """The LTI tool key: off (not a failure) without one in staging and prod; a key that does not parse fails."""
+    from momentum.lti import keys
+
+    where = "MOMENTUM_LTI_PRIVATE_KEY" if settings.LTI_PRIVATE_KEY else str(settings.LTI_KEY_FILE)
+    try:
+        key = keys.tool_key()
+    except keys.LtiKeysMissing as error:
+        return check("off", not settings.LTI_PRIVATE_KEY and not Path(settings.LTI_KEY_FILE).exists(), str(error))
+    return check(where, True, f"kid {key.kid}")
 
 
 def all_checks() -> dict[str, Any]:
@@ -151,6 +161,7 @@ def all_checks() -> dict[str, Any]:
         "credential_keys": credential_keys(),
         "push": push(),
         "xapi": xapi(),
+        "lti_key": lti_key(),
     }
 
 
@@ -158,5 +169,7 @@ def failures(checks: dict[str, Any]) -> list[str]:
     """The names of the checks that failed ("ai_providers.text", "mail", ...)."""
     failed = [f"ai_providers.{kind}" for kind, item in checks["ai_providers"].items() if not item["ok"]]
     return failed + [
-        name for name in ("payments", "mail", "site_url", "credential_keys", "push", "xapi") if not checks[name]["ok"]
+        name
+        for name in ("payments", "mail", "site_url", "credential_keys", "push", "xapi", "lti_key")
+        if not checks[name]["ok"]
     ]

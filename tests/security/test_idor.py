@@ -55,6 +55,7 @@ OBJECT_PARAMETERS = {
     "key": "capability", "uidb36": "capability", "token": "capability", "number": "public",
     "id": "admin", "user": "admin", "user_id": "admin", "pk": "admin", "run_id": "admin", "table": "admin",
     "job": "admin", "document": "admin", "action": "admin", "instructor": "staffed", "comment_id": "thread",
+    "platform": "admin", "launch_id": "capability",
 }  # fmt: skip
 # Parameters whose name means something else on some paths: (path pattern, name) -> kind.
 PATH_PARAMETERS = {
