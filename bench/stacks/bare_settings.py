@@ -1,0 +1,6 @@
+"""Momentum's settings with no middleware and one URL: Django's own cost for a trivial view."""
+
+from momentum.settings import *  # noqa: F403
+
+MIDDLEWARE = []
+ROOT_URLCONF = "bench.stacks.bare_urls"
