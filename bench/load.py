@@ -522,7 +522,10 @@ def wait_until_ready(server: subprocess.Popen[bytes], port: int, web_workers: in
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+    except ProcessLookupError:  # it has exited already
+        pass
     server.wait(timeout=60)
 
 

@@ -191,7 +191,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "momentum.platform.request_limits.RateLimitMiddleware",
     "momentum.platform.middleware.NulCharacterMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "momentum.platform.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
