@@ -46,5 +46,5 @@ WHITENOISE_AUTOREFRESH = True
 # On SQLite the request's own connection reads it, uncommitted writes of a test's transaction
 # included, so it stays on. On PostgreSQL the revision comes from NOTIFY, sent only when a
 # transaction commits: tests that roll back never announce their writes, so it is off there
-# except in the tests that commit (momentum/platform/tests/test_anonymous_cache.py).
+# except in the tests that commit (tests/test_anonymous_cache.py).
 ANONYMOUS_CACHE = DATABASES["default"]["ENGINE"].endswith("sqlite3")  # noqa: F405
