@@ -5,6 +5,7 @@ course is what the next anonymous read shows (on PostgreSQL: across connections,
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -21,9 +22,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cached(settings: Any) -> Any:
+def cached(settings: Any) -> Iterator[Any]:
     settings.ANONYMOUS_CACHE = True
-    return settings
+    yield settings
+    anonymous_cache.stop_listeners()  # its connection would keep the test database from being dropped
 
 
 def _titles(response: Any) -> set[str]:

@@ -127,6 +127,11 @@ class RevisionListener:
         self._thread = threading.Thread(target=self._run, name="cache-revision-listener", daemon=True)
         self._stopping = threading.Event()
 
+    def stop(self) -> None:
+        """Close the listening connection and end the thread (tests, before their database goes)."""
+        self._stopping.set()  # the thread checks it at least every second
+        self._thread.join(timeout=10)
+
     def start(self) -> RevisionListener:
         self._thread.start()
         return self
@@ -151,11 +156,14 @@ class RevisionListener:
                     conn.execute(f"LISTEN {CHANNEL}")
                     row = conn.execute("SELECT revision FROM ops_cacherevision WHERE scope = %s", [SCOPE]).fetchone()
                     self._set(int(row[0]) if row else 0)
-                    for notice in conn.notifies():
-                        scope, _, revision = notice.payload.partition(":")
-                        if scope == SCOPE:
-                            self._set(int(revision))
+                    while not self._stopping.is_set():
+                        for notice in conn.notifies(timeout=1.0):
+                            scope, _, revision = notice.payload.partition(":")
+                            if scope == SCOPE:
+                                self._set(int(revision))
             except Exception as error:  # the database went away: serve nothing from memory until back
+                if self._stopping.is_set():
+                    break
                 log.warning("cache_revision_listener_down", error=f"{type(error).__name__}: {error}")
                 with self.changed:
                     self.current = None
@@ -184,6 +192,15 @@ def listener() -> RevisionListener:
         if found is None:
             found = _listeners[conninfo] = RevisionListener(conninfo).start()
         return found
+
+
+def stop_listeners() -> None:
+    """Stop every listener of this process (tests: before the test database is dropped)."""
+    with _listeners_lock:
+        found = list(_listeners.values())
+        _listeners.clear()
+    for each in found:
+        each.stop()
 
 
 def _sqlite_revision() -> int | None:
