@@ -505,7 +505,7 @@ def start_server(env: dict[str, str], port: int, web_workers: int) -> subprocess
     )
 
 
-def wait_until_ready(server: subprocess.Popen[bytes], port: int, web_workers: int, within: float = 60) -> None:
+def wait_until_ready(server: subprocess.Popen[bytes], port: int, web_workers: int, within: float = 240) -> None:
     deadline = time.monotonic() + within
     while True:
         if server.poll() is not None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -38,7 +39,7 @@ def _table() -> anonymous_cache.Table:
 
 def _wait_for_newer_revision(before: int | None) -> None:
     """PostgreSQL: until the listener has heard of a revision after ``before`` (bounded, no sleep)."""
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and settings.ANONYMOUS_CACHE:
         heard = anonymous_cache.listener().wait_for(lambda now: now is not None and now != before, timeout=10)
         assert heard, "no NOTIFY reached the listener"
 
@@ -110,6 +111,7 @@ def test_the_negotiated_language_is_part_of_the_key(api: Any, cached: Any, setti
     settings.LANGUAGE_CODE = "en"
     anonymous_cache._language.cache_clear()
     make_course("Sleep better")
+    _wait_for_newer_revision(None)  # PostgreSQL: the listener knows the revision, so answers are stored
 
     api.get("/courses", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
     api.get("/courses", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8")
@@ -117,8 +119,6 @@ def test_the_negotiated_language_is_part_of_the_key(api: Any, cached: Any, setti
 
     languages = sorted(key[4] for key in _table()._entries)
     anonymous_cache._language.cache_clear()
-    if connection.vendor == "postgresql" and not languages:
-        pytest.skip("the listener was not ready: nothing stored")
     assert languages == ["en", "fr"]
 
 
@@ -139,8 +139,6 @@ def test_a_signed_in_caller_never_gets_the_anonymous_body(api: Any, api_as: Any,
     anonymous = _titles(api.get("/courses"))
     as_admin = _titles(api_as(admin).get("/courses"))
 
-    if connection.vendor == "postgresql" and anonymous != {"from memory"}:
-        pytest.skip("the listener was not ready: nothing stored")
     assert anonymous == {"from memory"}
     assert as_admin == {"Sleep better"}
 

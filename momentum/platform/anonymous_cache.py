@@ -181,16 +181,22 @@ def _conninfo() -> str:
 
 
 _listeners: dict[str, RevisionListener] = {}
+_listeners_by_name: dict[str, RevisionListener] = {}
 _listeners_lock = threading.Lock()
 
 
 def listener() -> RevisionListener:
     """This process's listener for the default database (started on first use)."""
+    name = connection.settings_dict["NAME"]
+    found = _listeners_by_name.get(name)
+    if found is not None:
+        return found
     conninfo = _conninfo()
     with _listeners_lock:
         found = _listeners.get(conninfo)
         if found is None:
             found = _listeners[conninfo] = RevisionListener(conninfo).start()
+        _listeners_by_name[name] = found
         return found
 
 
@@ -199,6 +205,7 @@ def stop_listeners() -> None:
     with _listeners_lock:
         found = list(_listeners.values())
         _listeners.clear()
+        _listeners_by_name.clear()
     for each in found:
         each.stop()
 
