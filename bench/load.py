@@ -18,6 +18,7 @@ reports the CPU time the web processes spent per request, the figure other load 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -522,10 +523,8 @@ def wait_until_ready(server: subprocess.Popen[bytes], port: int, web_workers: in
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # it has exited already
         os.killpg(server.pid, signal.SIGTERM)
-    except ProcessLookupError:  # it has exited already
-        pass
     server.wait(timeout=60)
 
 
