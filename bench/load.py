@@ -18,6 +18,7 @@ reports the CPU time the web processes spent per request, the figure other load 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -64,6 +65,7 @@ class Scenario:
     description: str
     lines: Callable[[Any], list[str]]
     connections: int | None = None
+    stack: str | None = None  # a bare stack of STACKS instead of the application's server
     results: dict[str, Any] = field(default_factory=dict)
 
 
@@ -109,6 +111,55 @@ class Material:
                     "lessons": lessons,
                 }
             )
+        self.quizzes = quiz_material(self.enrolled)
+        self.certificates = certificate_material(learners)
+
+
+def quiz_material(enrolled: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A one-question quiz (unlimited attempts) on the first lesson of each enrolled learner's
+    course, made once: what the quiz_attempt scenario answers."""
+    from momentum.assessments.models import Option, Question, Quiz
+    from momentum.catalog.models import Lesson
+
+    found = []
+    for e in enrolled:
+        lesson_id, _day = e["lessons"][0]
+        quiz = Quiz.objects.filter(lesson_id=lesson_id).first()
+        if quiz is None:
+            quiz = Quiz.objects.create(lesson=Lesson.objects.get(pk=lesson_id), max_attempts=None)
+            question = Question.objects.create(quiz=quiz, position=1, kind="single", prompt="Which one is right?")
+            Option.objects.create(question=question, position=1, text="This one", is_correct=True)
+            Option.objects.create(question=question, position=2, text="That one", is_correct=False)
+        first_question = quiz.questions.order_by("position").first()
+        assert first_question is not None
+        option = first_question.options.order_by("position").first()
+        assert option is not None
+        found.append({**e, "quiz_lesson": lesson_id, "question": first_question.pk, "option": option.pk})
+    return found
+
+
+def certificate_material(count: int) -> list[str]:
+    """Ids of up to ``count`` certificates of bench enrolments, issued once (unsigned rows are
+    enough for the public verification page)."""
+    from momentum.credentials.actions import allocate_status_index
+    from momentum.credentials.models import Credential
+    from momentum.learning.models import Enrollment
+
+    have = list(Credential.objects.filter(kind=Credential.Kind.CERTIFICATE).values_list("id", flat=True)[:count])
+    if len(have) < count:
+        for enrollment in Enrollment.objects.filter(course__metadata__bench=True, certificate__isnull=True).order_by(
+            "id"
+        )[: count - len(have)]:
+            have.append(
+                Credential.objects.create(
+                    kind=Credential.Kind.CERTIFICATE,
+                    user_id=enrollment.user_id,
+                    enrollment=enrollment,
+                    status_index=allocate_status_index(),
+                    issued_at=enrollment.enrolled_at,
+                ).id
+            )
+    return [str(i) for i in have]
 
 
 def _lesson_path(slug: str, day: int) -> str:
@@ -170,7 +221,32 @@ def scenarios(rng: random.Random) -> list[Scenario]:
             for e in m.enrolled
         ]
 
+    def quiz_attempt(m: Material) -> list[str]:
+        out = []
+        for q in m.quizzes:
+            body = json.dumps({"answers": [{"question_id": q["question"], "option_ids": [q["option"]]}]})
+            headers = {"Authorization": f"Bearer {q['token']}", "Content-Type": "application/json"}
+            out.append(
+                line("POST", f"/api/v1/courses/{q['slug']}/lessons/{q['quiz_lesson']}/quiz/attempts", headers, body)
+            )
+        return out
+
+    def certificate_verify(m: Material) -> list[str]:
+        return [line("GET", f"/certificates/{cid}/") for cid in m.certificates]
+
     return [
+        Scenario(
+            "bare_granian",
+            "GET /: granian and a bare ASGI callable (bench.stacks.bare_asgi)",
+            ceiling,
+            stack="bare_granian",
+        ),
+        Scenario(
+            "bare_django",
+            "GET /healthz: Django with no middleware (bench.stacks.bare_django)",
+            ceiling,
+            stack="bare_django",
+        ),
         Scenario("ceiling", "GET /healthz: trivial JSON through the same server and middleware", ceiling),
         Scenario("catalogue_api", "GET /api/v1/courses, random page, sort and filters", catalogue_api),
         Scenario("search_api", "GET /api/v1/courses?q=<word>", search_api),
@@ -178,6 +254,8 @@ def scenarios(rng: random.Random) -> list[Scenario]:
         Scenario("course_page", "GET /courses/{slug}/ (page, anonymous)", course_page),
         Scenario("lesson_page", "the lesson page of an enrolled learner (session)", lesson_page),
         Scenario("progress_put", "PUT .../lessons/{id}/progress (bearer)", progress_put),
+        Scenario("quiz_attempt", "POST .../quiz/attempts (bearer, one question)", quiz_attempt),
+        Scenario("certificate_verify", "GET /certificates/{id}/ (public verification page)", certificate_verify),
         Scenario("sign_in", "POST /api/v1/auth/token (Argon2 verify)", sign_in),
     ]
 
@@ -428,7 +506,7 @@ def start_server(env: dict[str, str], port: int, web_workers: int) -> subprocess
     )
 
 
-def wait_until_ready(server: subprocess.Popen[bytes], port: int, web_workers: int, within: float = 60) -> None:
+def wait_until_ready(server: subprocess.Popen[bytes], port: int, web_workers: int, within: float = 240) -> None:
     deadline = time.monotonic() + within
     while True:
         if server.poll() is not None:
@@ -445,7 +523,8 @@ def wait_until_ready(server: subprocess.Popen[bytes], port: int, web_workers: in
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
+    with contextlib.suppress(ProcessLookupError):  # it has exited already
+        os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=60)
 
 
@@ -558,7 +637,7 @@ def query_times(chosen: list[Scenario], files: dict[str, Path], sample: int = 60
     found: dict[str, Any] = {}
     with connection.execute_wrapper(timer):
         for scenario in chosen:
-            if scenario.name in ("ceiling", "sign_in"):
+            if scenario.name in ("ceiling", "sign_in") or scenario.stack:
                 continue
             lines = files[scenario.name].read_text().splitlines()[:sample]
             figures = {}
@@ -582,6 +661,223 @@ def query_times(chosen: list[Scenario], files: dict[str, Path], sample: int = 60
     return found
 
 
+STACKS = {
+    "bare_granian": "bench.stacks.bare_asgi:application",
+    "bare_django": "bench.stacks.bare_django:application",
+}
+
+
+def start_stack(target: str, env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    """granian serving one of the bare stacks, with the application server's options."""
+    command = [
+        sys.executable, "-m", "granian", "--interface", "asginl", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers), "--workers-kill-timeout", "10", "--no-ws", "--log-level", "warning",
+        "--no-access-log", target,
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
+def wait_for_stack(server: subprocess.Popen[bytes], port: int, within: float = 60) -> None:
+    deadline = time.monotonic() + within
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"the bare stack exited with {server.returncode}")
+        try:
+            for _ in range(8):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def count_503(port: int) -> float:
+    """503 answers the server has counted (all routes), from /metrics."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30).read().decode()
+    return sum(
+        float(row.rsplit(" ", 1)[1])
+        for row in text.splitlines()
+        if row.startswith("momentum_http_requests_total{") and 'status="503"' in row
+    )
+
+
+def measure(
+    scenario: Scenario,
+    port: int,
+    *,
+    web: list[int],
+    others: list[int],
+    requests_file: Path,
+    args: argparse.Namespace,
+    gauge: IdleGauge,
+    system_database: str | None = None,
+) -> None:
+    """Warm up, then run ``scenario`` under wrk and record its figures and the CPU time of ``web``."""
+    connections = scenario.connections or args.connections
+    window_start = datetime.now(UTC) - timedelta(seconds=1)
+    quiet = gauge.wait_for_quiet(args.idle_sample, within=args.quiet_timeout if args.require_quiet else 0)
+    if args.require_quiet and not quiet.quiet:
+        raise NotQuiet(
+            f"before {scenario.name}: the CPUs were {quiet.idle_pct:.0f} % idle after waiting "
+            f"{quiet.waited_s:.0f} s (--require-quiet asks for {QUIET_IDLE_PCT:.0f} %)"
+        )
+    if args.warmup:
+        run_wrk(port, requests_file, connections, args.warmup)
+    shed_before = count_503(port) if scenario.name == "sign_in" else 0.0
+    web_before, others_before = cpu_snapshot(web), cpu_snapshot(others)
+    scenario.results = run_wrk(port, requests_file, connections, args.duration)
+    web_after, others_after = cpu_snapshot(web), cpu_snapshot(others)
+    if scenario.name == "sign_in":
+        time.sleep(1.5)  # the server's metrics are flushed at most a second late
+        scenario.results["shed_503"] = int(count_503(port) - shed_before)
+    scenario.results.update(
+        {
+            "connections": connections,
+            "idle_at_start_pct": quiet.idle_pct,
+            "quiet_at_start": quiet.quiet,
+            "waited_for_quiet_s": quiet.waited_s,
+            "web_cpu_s": round(cpu_spent(web_before, web_after), 2),
+            "web_cpu_ms_per_request": cpu_ms_per_request(web_before, web_after, int(scenario.results["requests"])),
+            "web_processes_gone": sorted(set(web_before) - set(web_after)),
+            "worker_cpu_s": round(cpu_spent(others_before, others_after), 2),
+            "background_workflows": workflows_since(system_database, window_start) if system_database else [],
+        }
+    )
+    r = scenario.results
+    cpu_text = "—" if r["web_cpu_ms_per_request"] is None else f"{r['web_cpu_ms_per_request']:.2f}"
+    print(
+        f"{scenario.name:22} idle {r['idle_at_start_pct']:5.1f} %{'  ' if r['quiet_at_start'] else ' †'}"
+        f"  {r['rps']:9.1f} req/s  CPU {cpu_text} ms/req  P95 {r['p95_ms']:7.2f} ms  errors {r['errors']}"
+        + (f" (503 shed: {r['shed_503']})" if "shed_503" in r else "")
+        + (f"  workflows ran: {r['background_workflows']}" if r["background_workflows"] else ""),
+        flush=True,
+    )
+
+
+def middleware_costs(requests: int = 1000, repeats: int = 3, path: str = "/healthz") -> list[dict[str, Any]]:
+    """The CPU each middleware adds to a trivial request, in this process: the handler is built
+    with the middleware list cut after the first k entries, k = 0..n, each timed over ``requests``
+    calls (best of ``repeats``, process CPU time); a middleware's cost is the difference its
+    entry makes. The view and Django's own handling are the "(view and handler)" row."""
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import override_settings
+    from django.test.client import RequestFactory
+
+    full = list(settings.MIDDLEWARE)
+    environ = RequestFactory()._base_environ(  # type: ignore[attr-defined]
+        PATH_INFO=path, REQUEST_METHOD="GET", REMOTE_ADDR="127.0.0.1"
+    )
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        return None
+
+    def ms_per_request(stack: list[str]) -> float:
+        with override_settings(MIDDLEWARE=stack):
+            handler = WSGIHandler()
+            best = float("inf")
+            for _ in range(repeats):
+                for _ in range(requests // 10):  # warm
+                    handler(dict(environ), start_response).close()
+                started = time.process_time()
+                for _ in range(requests):
+                    handler(dict(environ), start_response).close()
+                best = min(best, (time.process_time() - started) * 1000 / requests)
+        return best
+
+    times = [ms_per_request(full[:k]) for k in range(len(full) + 1)]
+    rows: list[dict[str, Any]] = [{"middleware": "(view and handler)", "ms": round(times[0], 4)}]
+    rows += [{"middleware": name, "ms": round(times[k + 1] - times[k], 4)} for k, name in enumerate(full)]
+    total = times[-1]
+    for row in rows:
+        row["share_pct"] = round(100 * row["ms"] / total, 1) if total else 0.0
+    rows.append({"middleware": "(total)", "ms": round(total, 4), "share_pct": 100.0})
+    return rows
+
+
+# --- issue 21's targets: each a ratio within one run, met or not -----------------------------------
+
+# The run before issue 21's work (bench/results/2026-12-06T0314-load.md): the ceiling to double.
+BASELINE_FILE = "2026-12-06T0314-load.md"
+BASELINE_CEILING_RPS = 1578.0
+BASELINE_CEILING_CPU_MS = 1.15
+SHARE_OF_CEILING = {
+    "catalogue_api": 60,
+    "search_api": 60,
+    "course_detail_api": 60,
+    "course_page": 25,
+    "lesson_page": 25,
+    "progress_put": 25,
+    "quiz_attempt": 25,
+    "certificate_verify": 25,
+}
+MEMORY_LIMIT_MB = 250.0
+
+
+@dataclass
+class Verdict:
+    target: str
+    measured: float
+    required: float
+    higher_is_better: bool = True
+
+    @property
+    def met(self) -> bool:
+        return self.measured >= self.required if self.higher_is_better else self.measured <= self.required
+
+    @property
+    def ratio(self) -> float:
+        """How far the measured figure is from the required one (>= 1 when met)."""
+        if self.higher_is_better:
+            return self.measured / self.required if self.required else float("inf")
+        return self.required / self.measured if self.measured else float("inf")
+
+
+def verdicts(chosen: list[Scenario], memory: dict[str, float]) -> list[Verdict]:
+    """Issue 21's targets that this run measured."""
+    found = {s.name: s.results for s in chosen if s.results}
+    out: list[Verdict] = []
+    ceiling = found.get("ceiling")
+    if ceiling:
+        out.append(Verdict(f"ceiling req/s >= 2x the baseline's {BASELINE_CEILING_RPS:.0f}",
+                           ceiling["rps"], 2 * BASELINE_CEILING_RPS))  # fmt: skip
+        if ceiling.get("web_cpu_ms_per_request"):
+            out.append(Verdict(f"ceiling CPU ms/req <= half the baseline's {BASELINE_CEILING_CPU_MS}",
+                               ceiling["web_cpu_ms_per_request"], BASELINE_CEILING_CPU_MS / 2,
+                               higher_is_better=False))  # fmt: skip
+        for name, share in SHARE_OF_CEILING.items():
+            if name in found:
+                out.append(Verdict(f"{name} req/s >= {share} % of the ceiling", found[name]["rps"],
+                                   share / 100 * ceiling["rps"]))  # fmt: skip
+    for name, moodle in MOODLE.items():
+        if name in found:
+            out.append(Verdict(f"{name} at 10 connections >= 10x Moodle's {moodle}", found[name]["rps"], 10 * moodle))
+    if "sign_in" in found:
+        r = found["sign_in"]
+        # Shed sign-ins (503 with Retry-After, the bound on Argon2 working) are answers, not errors.
+        # (the 503 count comes from /metrics, flushed up to a second late: never below zero)
+        failures = sum(r[k] for k in ("timeouts", "connect_errors", "read_errors", "write_errors")) + max(
+            0, r["non_2xx"] - r.get("shed_503", 0)
+        )
+        out.append(Verdict("sign_in at 64 connections: errors (timeouts, non-2xx other than 503)", failures, 0,
+                           higher_is_better=False))  # fmt: skip
+    if memory:
+        out.append(Verdict(f"memory (RSS) per web process <= {MEMORY_LIMIT_MB:.0f} MB", max(memory.values()),
+                           MEMORY_LIMIT_MB, higher_is_better=False))  # fmt: skip
+    return out
+
+
+def verdict_rows(found: list[Verdict]) -> list[str]:
+    rows = ["| target | measured | required | ratio | met |", "|---|---:|---:|---:|---|"]
+    for v in found:
+        ratio = "—" if v.ratio == float("inf") else f"{v.ratio:.2f}"
+        rows.append(
+            f"| {v.target} | {v.measured:,.2f} | {v.required:,.2f} | {ratio} | {'met' if v.met else 'NOT MET'} |"
+        )
+    return rows
+
+
 def create_database_if_missing(url: str) -> None:
     """A fresh machine has no benchmark database yet: create it (PostgreSQL; SQLite makes its file)."""
     if not url.startswith(("postgres://", "postgresql://")):
@@ -594,6 +890,17 @@ def create_database_if_missing(url: str) -> None:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             print(f"Creating the database {name}...", flush=True)
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def choose(args: argparse.Namespace, rng: random.Random) -> list[Scenario]:
+    """The scenarios of this run: --scenarios (and always the ceiling), less the stacks with --no-stacks."""
+    chosen = scenarios(rng) + (moodle_scenarios(rng) if args.compare_moodle else [])
+    if args.scenarios:
+        wanted = set(args.scenarios.split(","))
+        chosen = [s for s in chosen if s.name in wanted or s.name == "ceiling"]
+    if args.no_stacks:
+        chosen = [s for s in chosen if not s.stack]
+    return chosen
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -621,6 +928,10 @@ def main(argv: list[str] | None = None) -> int:
         "within --quiet-timeout",
     )
     parser.add_argument("--quiet-timeout", type=float, default=300.0, help="seconds --require-quiet waits")
+    parser.add_argument(
+        "--no-middleware-costs", action="store_true", help="skip profiling each middleware's cost in this process"
+    )
+    parser.add_argument("--no-stacks", action="store_true", help="skip the bare stacks (bare_granian, bare_django)")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         print("wrk is not installed (Debian package wrk; `make bench` installs it).", file=sys.stderr)
@@ -651,10 +962,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rng = random.Random(7)
     material = Material(rng)
-    chosen = scenarios(rng) + (moodle_scenarios(rng) if args.compare_moodle else [])
-    if args.scenarios:
-        wanted = set(args.scenarios.split(","))
-        chosen = [s for s in chosen if s.name in wanted or s.name == "ceiling"]
+    chosen = choose(args, rng)
 
     system_database = settings.DBOS_SYSTEM_DATABASE_URL
     schedules: dict[str, Any] = {"MOMENTUM_WORKFLOW_SCHEDULES": env["MOMENTUM_WORKFLOW_SCHEDULES"]}
@@ -662,63 +970,61 @@ def main(argv: list[str] | None = None) -> int:
     if schedules["leftover_workflows_cancelled"]:
         print(f"Cancelled workflows left by an earlier run: {schedules['leftover_workflows_cancelled']}", flush=True)
     gauge = IdleGauge()
-    port = free_port()
-    server = start_server(env, port, args.web_workers)
     work = data_dir / "requests"
     work.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    for scenario in chosen:
+        files[scenario.name] = work / f"{scenario.name}.tsv"
+        files[scenario.name].write_text("\n".join(scenario.lines(material)) + "\n")
     try:
-        wait_until_ready(server, port, args.web_workers)
-        schedules["stored_at_start"] = wait_for_no_schedules(system_database)
-        if schedules["stored_at_start"]:
-            print(f"The server's worker still has schedules: {schedules['stored_at_start']}.", file=sys.stderr)
-            return 3
-        web, others = server_processes(server.pid)
-        files: dict[str, Path] = {}
-        for scenario in chosen:
-            requests_file = files[scenario.name] = work / f"{scenario.name}.tsv"
-            requests_file.write_text("\n".join(scenario.lines(material)) + "\n")
-            connections = scenario.connections or args.connections
-            window_start = datetime.now(UTC) - timedelta(seconds=1)
-            quiet = gauge.wait_for_quiet(args.idle_sample, within=args.quiet_timeout if args.require_quiet else 0)
-            if args.require_quiet and not quiet.quiet:
-                raise NotQuiet(
-                    f"before {scenario.name}: the CPUs were {quiet.idle_pct:.0f} % idle after waiting "
-                    f"{quiet.waited_s:.0f} s (--require-quiet asks for {QUIET_IDLE_PCT:.0f} %)"
+        # The bare stacks first, each on its own server, then the application's server.
+        for scenario in [s for s in chosen if s.stack]:
+            port = free_port()
+            stack = start_stack(STACKS[str(scenario.stack)], env, port, args.web_workers)
+            try:
+                wait_for_stack(stack, port)
+                measure(
+                    scenario,
+                    port,
+                    web=[stack.pid, *descendants(stack.pid)],
+                    others=[],
+                    requests_file=files[scenario.name],
+                    args=args,
+                    gauge=gauge,
                 )
-            if args.warmup:
-                run_wrk(port, requests_file, connections, args.warmup)
-            web_before, others_before = cpu_snapshot(web), cpu_snapshot(others)
-            scenario.results = run_wrk(port, requests_file, connections, args.duration)
-            web_after, others_after = cpu_snapshot(web), cpu_snapshot(others)
-            scenario.results.update(
-                {
-                    "connections": connections,
-                    "idle_at_start_pct": quiet.idle_pct,
-                    "quiet_at_start": quiet.quiet,
-                    "waited_for_quiet_s": quiet.waited_s,
-                    "web_cpu_s": round(cpu_spent(web_before, web_after), 2),
-                    "web_cpu_ms_per_request": cpu_ms_per_request(web_before, web_after, scenario.results["requests"]),
-                    "web_processes_gone": sorted(set(web_before) - set(web_after)),
-                    "worker_cpu_s": round(cpu_spent(others_before, others_after), 2),
-                    "background_workflows": workflows_since(system_database, window_start),
-                }
-            )
-            r = scenario.results
-            cpu_text = "—" if r["web_cpu_ms_per_request"] is None else f"{r['web_cpu_ms_per_request']:.2f}"
-            print(
-                f"{scenario.name:22} idle {r['idle_at_start_pct']:5.1f} %{'  ' if r['quiet_at_start'] else ' †'}"
-                f"  {r['rps']:9.1f} req/s  CPU {cpu_text} ms/req  P95 {r['p95_ms']:7.2f} ms  errors {r['errors']}"
-                + (f"  workflows ran: {r['background_workflows']}" if r["background_workflows"] else ""),
-                flush=True,
-            )
-        schedules["stored_at_end"] = stored_schedules(system_database)
-        memory = {str(pid): round(rss_mb(pid), 1) for pid in web if Path(f"/proc/{pid}").exists()}
-        server_figures = scrape(port)
+            finally:
+                stop_server(stack)
+        port = free_port()
+        server = start_server(env, port, args.web_workers)
+        try:
+            wait_until_ready(server, port, args.web_workers)
+            schedules["stored_at_start"] = wait_for_no_schedules(system_database)
+            if schedules["stored_at_start"]:
+                print(f"The server's worker still has schedules: {schedules['stored_at_start']}.", file=sys.stderr)
+                return 3
+            web, others = server_processes(server.pid)
+            for scenario in [s for s in chosen if not s.stack]:
+                measure(
+                    scenario,
+                    port,
+                    web=web,
+                    others=others,
+                    requests_file=files[scenario.name],
+                    args=args,
+                    gauge=gauge,
+                    system_database=system_database,
+                )
+            schedules["stored_at_end"] = stored_schedules(system_database)
+            memory = {str(pid): round(rss_mb(pid), 1) for pid in web if Path(f"/proc/{pid}").exists()}
+            server_figures = scrape(port)
+        finally:
+            stop_server(server)
     except NotQuiet as error:
         print(f"Not quiet enough to measure: {error}.", file=sys.stderr)
         return 3
-    finally:
-        stop_server(server)
+    if not args.no_middleware_costs:
+        print("Profiling each middleware's cost (in this process, /healthz)...", flush=True)
+        server_figures["middleware_costs"] = middleware_costs()
     print("Timing each workload's database queries alone...", flush=True)
     server_figures["query_times"] = query_times(chosen, files)
     write_results(chosen, memory, server_figures, args, server_settings=recorded_settings(env), schedules=schedules)
@@ -737,7 +1043,7 @@ def write_results(
 ) -> Path:
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M")
     ceiling = next((s.results["rps"] for s in chosen if s.name == "ceiling"), None)
-    document = {
+    document: dict[str, Any] = {
         "when": stamp,
         "machine": {"cpus": os.cpu_count()},
         "settings": {
@@ -843,6 +1149,31 @@ def write_results(
             "",
         ]
     )
+    found = verdicts(chosen, memory)
+    costs = server.get("middleware_costs") or []
+    text += "\n".join(
+        [
+            "",
+            "Each middleware's CPU on a trivial request (/healthz), in one process, by adding the middleware list"
+            " one entry at a time (differences of small figures: a few µs either way is noise):",
+            "",
+            "| middleware | CPU ms/req | share |",
+            "|---|---:|---:|",
+            *[f"| {row['middleware']} | {row['ms']:.4f} | {row['share_pct']:.1f} % |" for row in costs],
+            "",
+            f"Issue 21's targets (each a ratio within this run; the ceiling against {BASELINE_FILE}):",
+            "",
+            *verdict_rows(found),
+            "",
+        ]
+        if costs
+        else ["", f"Issue 21's targets (the ceiling against {BASELINE_FILE}):", "", *verdict_rows(found), ""]
+    )
+    document["targets"] = [
+        {"target": v.target, "measured": v.measured, "required": v.required, "ratio": v.ratio, "met": v.met}
+        for v in found
+    ]
+    (directory / f"{stamp}-load.json").write_text(json.dumps(document, indent=2, default=str) + "\n")
     (directory / f"{stamp}-load.md").write_text(text)
     print(text)
     return directory / f"{stamp}-load.md"

@@ -181,6 +181,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "momentum.platform.middleware.RequestIDMiddleware",
+    # Anonymous catalogue reads answered from memory before the rest runs (issue 21, ADR 0022).
+    "momentum.platform.anonymous_cache.AnonymousCacheMiddleware",
     "momentum.platform.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "momentum.platform.security_headers.SecurityHeadersMiddleware",
@@ -194,7 +196,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "momentum.platform.request_limits.RateLimitMiddleware",
     "momentum.platform.middleware.NulCharacterMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "momentum.platform.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After the session and the framing headers (it answers after them): an LMS may frame an LTI session.
@@ -500,6 +502,17 @@ CONTENT_SECURITY_POLICY: dict[str, Any] = {
     },
 }
 
+
+# Anonymous catalogue reads served from each web process's memory, keyed by the catalogue's
+# revision that the database pushes (momentum/platform/anonymous_cache.py, docs/adr/0022).
+ANONYMOUS_CACHE = env.bool("MOMENTUM_ANONYMOUS_CACHE", True)
+ANONYMOUS_CACHE_BYTES = env.int("MOMENTUM_ANONYMOUS_CACHE_MB", 32, minimum=1, maximum=4096) * 1024 * 1024
+ANONYMOUS_CACHE_SECONDS = 5 * 60  # as the catalogue region of momentum/platform/caching.py
+ANONYMOUS_CACHE_PATHS = [
+    r"/api/v1/categories",
+    r"/api/v1/courses",
+    r"/api/v1/courses/[-a-zA-Z0-9_]+",
+]
 
 # Request rates, counted in the cache (Redis when configured, so they hold across processes).
 RATELIMIT_ANON = env.rate("MOMENTUM_RATELIMIT_ANON", "300/m")  # per IP address, signed-out callers

@@ -44,3 +44,10 @@ PASSWORD_HASHERS = ["momentum.accounts.passwords.TestArgon2PasswordHasher", *PAS
 # at each load (stat, headers, dates of ~80 files: a sixth of an API test file's time, measured);
 # with it, a static file is found when one is asked for, as in development.
 WHITENOISE_AUTOREFRESH = True
+
+# The anonymous memory cache (ADR 0022) is keyed by the catalogue revision the database pushes.
+# On SQLite the request's own connection reads it, uncommitted writes of a test's transaction
+# included, so it stays on. On PostgreSQL the revision comes from NOTIFY, sent only when a
+# transaction commits: tests that roll back never announce their writes, so it is off there
+# except in the tests that commit (tests/test_anonymous_cache.py).
+ANONYMOUS_CACHE = DATABASES["default"]["ENGINE"].endswith("sqlite3")  # noqa: F405

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.exceptions import ValidationError
+
+from momentum.lib.problems import Problem
 
 
 class ComplexityValidator:
@@ -24,9 +27,56 @@ class ComplexityValidator:
         return self.message
 
 
-# Argon2 computations one web process runs at once: each holds memory_cost of RAM, and on two
-# cores more at once only queue for the CPU. Sign-ins beyond it wait their turn.
-_HASHING = threading.BoundedSemaphore(2)
+class HashingBusy(Problem):
+    """More sign-ins at once than this process can hash soon: 503 with Retry-After (issue 21)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            503,
+            "sign_in_busy",
+            "Too many sign-ins at this moment; nothing was checked. Try again in a second.",
+            headers={"Retry-After": "1"},
+        )
+
+
+class HashingGate:
+    """At most ``running`` Argon2 computations at once in this process (each holds memory_cost of
+    RAM, and on N cores more than N at once only queue for the CPU), and at most ``waiting`` more
+    queued behind them; a computation beyond both is refused at once with HashingBusy (a 503
+    the client can retry) instead of queueing until the client times out. At 64 connections a
+    sign-in costs ~60 ms of CPU: the queue bounds the wait to about (waiting / running) x 60 ms."""
+
+    def __init__(self, running: int, waiting: int) -> None:
+        self.running = running
+        self.waiting = waiting
+        self._slots = threading.BoundedSemaphore(running)
+        self.changed = threading.Condition()
+        self.admitted = 0  # running + waiting now
+
+    def __enter__(self) -> None:
+        with self.changed:
+            if self.admitted >= self.running + self.waiting:
+                raise HashingBusy
+            self.admitted += 1
+            self.changed.notify_all()
+        self._slots.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._slots.release()
+        with self.changed:
+            self.admitted -= 1
+            self.changed.notify_all()
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# Sized to the machine's cores; the queue holds two rounds of them.
+_HASHING = HashingGate(running=_cores(), waiting=2 * _cores())
 
 
 class MomentumArgon2PasswordHasher(Argon2PasswordHasher):
@@ -48,7 +98,7 @@ class MomentumArgon2PasswordHasher(Argon2PasswordHasher):
             return super().verify(password, encoded)
 
 
-class TestArgon2PasswordHasher(Argon2PasswordHasher):
+class TestArgon2PasswordHasher(MomentumArgon2PasswordHasher):
     """Argon2 with a low cost, for the test profile only (see momentum/test_settings.py)."""
 
     time_cost = 1

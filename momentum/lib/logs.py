@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import logging.config
-from typing import Any
+import threading
+import time
+from typing import Any, TextIO
 
 import structlog
 
@@ -15,6 +17,59 @@ def _add_request_context(_logger: Any, _method: str, event: dict[str, Any]) -> d
     for key, value in request_context.current().items():
         event.setdefault(key, value)
     return event
+
+
+class BufferedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A console handler that writes its lines in batches: one write (and one lock) per batch
+    instead of per request line under load (issue 21).
+
+    A line is written at once when nothing was written in the last ``interval`` seconds (so a
+    quiet process logs as it goes), and at once with everything before it when it is a warning
+    or worse; the others wait at most ``interval`` seconds (a flusher thread) or until
+    ``capacity`` lines are waiting. Exit flushes (logging.shutdown calls flush)."""
+
+    def __init__(self, stream: TextIO | None = None, *, capacity: int = 256, interval: float = 0.2) -> None:
+        super().__init__(stream)
+        self.capacity = capacity
+        self.interval = interval
+        self._pending: list[str] = []
+        self._last_write = 0.0
+        self._flusher: threading.Thread | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record) + self.terminator
+        except Exception:
+            self.handleError(record)
+            return
+        now = time.monotonic()
+        with self.lock:  # type: ignore[union-attr]
+            self._pending.append(line)
+            urgent = record.levelno >= logging.WARNING or len(self._pending) >= self.capacity
+            if urgent or now - self._last_write >= self.interval:
+                self._write_pending(now)
+            elif self._flusher is None:
+                self._flusher = threading.Thread(target=self._flush_periodically, name="log-flusher", daemon=True)
+                self._flusher.start()
+
+    def _write_pending(self, now: float) -> None:
+        if self._pending:
+            text, self._pending = "".join(self._pending), []
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except (OSError, ValueError):  # a closed stream at exit: lost, as StreamHandler's would be
+                self._pending = []
+        self._last_write = now
+
+    def _flush_periodically(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            self.flush()
+
+    def flush(self) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            self._write_pending(time.monotonic())
 
 
 def configure(*, level: str = "INFO", fmt: str = "json") -> None:
@@ -47,7 +102,7 @@ def configure(*, level: str = "INFO", fmt: str = "json") -> None:
                     "foreign_pre_chain": shared,
                 }
             },
-            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+            "handlers": {"console": {"class": "momentum.lib.logs.BufferedStreamHandler", "formatter": "structured"}},
             "root": {"handlers": ["console"], "level": level},
             "loggers": {
                 "django.request": {"level": "ERROR"},  # our middleware logs each request once

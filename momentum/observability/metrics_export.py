@@ -21,6 +21,7 @@ from prometheus_client.registry import Collector
 
 from momentum.lib.logs import get_logger
 from momentum.observability.metrics_store import LockedMultiProcessCollector
+from momentum.platform import meters
 
 log = get_logger("momentum.metrics")
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -133,6 +134,7 @@ def process_registry() -> CollectorRegistry:
 
 
 def render(*, with_app_state: bool = True) -> bytes:
+    meters.meter().flush()  # this process's buffered figures first
     registry = process_registry()
     if with_app_state:
         registry.register(AppStateCollector())
@@ -141,6 +143,7 @@ def render(*, with_app_state: bool = True) -> bytes:
 
 def families(*, with_app_state: bool = False) -> dict[str, Any]:
     """Every metric family of this machine by name (for the in-app evaluator and the ops page)."""
+    meters.meter().flush()
     registry = process_registry()
     if with_app_state:
         registry.register(AppStateCollector())

@@ -90,6 +90,16 @@ def storage_unavailable(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/503.html", {"detail": STORAGE_UNAVAILABLE}, status=503)
 
 
+def busy(request: HttpRequest, problem: Problem) -> HttpResponse:
+    """503 with the problem's Retry-After: problem+json under /api, the 503 page elsewhere."""
+    if request.path.startswith("/api/"):
+        return problem_response(problem, request)
+    response = render(request, "errors/503.html", {"detail": problem.detail}, status=503)
+    for name, value in problem.headers.items():
+        response[name] = value
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # Django calls this while handling the exception: one from the database's connection
     # (refused, dropped, timed out) is an outage to report as such, not a bug.
@@ -97,6 +107,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return database_unavailable(request)
     if is_storage_failure(sys.exc_info()[1]):
         return storage_unavailable(request)
+    raised = sys.exc_info()[1]
+    if isinstance(raised, Problem) and raised.status == 503:  # a bounded resource is busy (sign-in hashing)
+        return busy(request, raised)
     if request.path.startswith("/api/"):
         return problem_response(Problem(500, "internal_error", "Something went wrong on our side."), request)
     return render(request, "errors/500.html", status=500)

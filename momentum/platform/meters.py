@@ -29,6 +29,9 @@ class Meter:
     def cache_lookup(self, region: str, *, hit: bool) -> None:
         """One read of a cache region, answered from the cache (hit) or not."""
 
+    def flush(self) -> None:
+        """Write what this process has counted but not yet written (a meter may buffer)."""
+
 
 _installed: list[Meter] = [Meter()]
 

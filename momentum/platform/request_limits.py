@@ -17,6 +17,7 @@ A cache that does not answer lets requests through: rate limiting must not take 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 
@@ -41,8 +42,8 @@ def _now() -> float:
     return time.time()
 
 
-def _count(key: str, ttl: int) -> int:
-    """Add one to the counter ``key`` (created with ``ttl`` seconds to live); its new value."""
+def _count(key: str, ttl: int, delta: int = 1) -> int:
+    """Add ``delta`` to the counter ``key`` (created with ``ttl`` seconds to live); its new value."""
     # One round trip instead of Django's three (add, exists, incr), while Redis answers; while
     # the local fallback stands in for it, the counts are per process (cache_fallback.py).
     # (The backend itself: `django.core.cache.cache` is a proxy, never an instance of RedisCache.)
@@ -51,7 +52,7 @@ def _count(key: str, ttl: int) -> int:
         full_key = cache.make_and_validate_key(key)
         try:
             with cache._cache.get_client(full_key, write=True).pipeline() as pipe:
-                pipe.incr(full_key)
+                pipe.incr(full_key, delta)
                 pipe.expire(full_key, ttl)
                 count, _ = pipe.execute()
         except UNAVAILABLE as error:
@@ -63,15 +64,73 @@ def _count(key: str, ttl: int) -> int:
     # Elsewhere (the disk cache shared by this machine's processes, or the local fallback), one
     # write while the window's counter exists, and the add only for the first request of a window.
     try:
-        return int(cache.incr(key))
+        return int(cache.incr(key, delta))
     except ValueError:  # no counter yet for this window
         pass
     cache.add(key, 0, timeout=ttl)
     try:
-        return int(cache.incr(key))
+        return int(cache.incr(key, delta))
     except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=ttl)
-        return 1
+        cache.set(key, delta, timeout=ttl)
+        return delta
+
+
+# Local counting (issue 21): each process counts its own requests and adds them to the shared
+# counter in batches, so most requests cost no cache round trip. A batch is a hundredth of the
+# rate (at least 1: a rate under 200 requests per window is counted in the shared store at every
+# request, exactly as before) or whatever this process counted in the last second. A process
+# refuses as soon as what it knows (the shared count at its last sync plus its own since) is over
+# the rate, so it never refuses early; with P processes the shared limit can be passed by at
+# most P batches, 1 % of the rate each.
+SYNC_SHARE = 100
+SYNC_SECONDS = 1.0
+
+
+class _Tally:
+    __slots__ = ("known", "synced_at", "unsynced")
+
+    def __init__(self) -> None:
+        self.known = 0  # the shared counter's value at this process's last sync
+        self.unsynced = 0  # this process's requests since then
+        self.synced_at = 0.0
+
+
+_tallies: dict[str, _Tally] = {}
+_tallies_lock = threading.Lock()
+
+
+def _counted(key: str, ttl: int, requests: int, now: float) -> int:
+    """One more request on ``key``: the best count this process knows, synced when due."""
+    batch = max(1, requests // SYNC_SHARE)
+    with _tallies_lock:
+        tally = _tallies.get(key)
+        if tally is None:
+            if len(_tallies) > 10_000:  # windows past: forget them
+                _tallies.clear()
+            tally = _tallies[key] = _Tally()
+        tally.unsynced += 1
+        estimate = tally.known + tally.unsynced
+        if estimate <= requests and tally.unsynced < batch and now - tally.synced_at < SYNC_SECONDS:
+            return estimate
+        if estimate > requests and tally.known > requests:
+            return estimate  # over already by the shared count: nothing to learn from a round trip
+        delta, tally.unsynced = tally.unsynced, 0
+        tally.synced_at = now
+    try:
+        count = _count(key, ttl, delta)
+    except BaseException:
+        with _tallies_lock:
+            tally.unsynced += delta
+        raise
+    with _tallies_lock:
+        tally.known = count
+        return count + tally.unsynced
+
+
+def forget_local_counts() -> None:
+    """Drop what this process counted and has not synced (the shared counters were emptied)."""
+    with _tallies_lock:
+        _tallies.clear()
 
 
 def consume(scope: str, ident: str, rate: tuple[int, int]) -> int | None:
@@ -83,7 +142,7 @@ def consume(scope: str, ident: str, rate: tuple[int, int]) -> int | None:
     now = _now()
     window = int(now // seconds)
     try:
-        count = _count(f"ratelimit:{scope}:{ident}:{window}", seconds + 1)
+        count = _counted(f"ratelimit:{scope}:{ident}:{window}", seconds + 1, requests, now)
     except Exception as error:  # a cache outage must not become a site outage
         log.warning("ratelimit_cache_unavailable", error=f"{type(error).__name__}: {error}")
         return None

@@ -22,6 +22,13 @@ from tests.factories import make_course
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _region_layer_alone(settings: Any) -> None:
+    """These tests are about the revision-keyed regions: the anonymous memory cache in front of
+    them (ADR 0022, tests/test_anonymous_cache.py) would answer before they are asked."""
+    settings.ANONYMOUS_CACHE = False
+
+
 def queries_of(call: Callable[[], Any]) -> int:
     with CaptureQueriesContext(connection) as captured:
         call()

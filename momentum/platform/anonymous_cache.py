@@ -1,0 +1,377 @@
+"""Anonymous reads of the catalogue answered from this process's memory, before the framework
+parses anything (issue 21, docs/adr/0022-request-path.md).
+
+``AnonymousCacheMiddleware`` sits right after the request-ID middleware (so every answer still
+has its request ID, metric and log line). A GET or HEAD of a path in
+``settings.ANONYMOUS_CACHE_PATHS`` with no ``Authorization`` header and no session or messages
+cookie is looked up in a bounded in-memory table; a hit is answered with the stored body and
+headers (security headers included, as the stack made them) without sessions, CSRF,
+authentication, URL resolution or the view. A miss goes through the whole stack; a 200 with no
+``Set-Cookie`` and no ``private``/``no-store`` is stored. Every answer of these paths carries an
+``ETag`` (a digest of the body) and ``Vary: Accept-Language, Authorization, Cookie``, and an
+``If-None-Match`` that matches is answered 304 with no body.
+
+The key is the scheme, host, path, raw query, the negotiated language (Accept-Language and the
+language cookie, as Django's LocaleMiddleware decides), the htmx request header and the day
+(course details list upcoming cohorts). An entry is valid at the revision of the "catalogue"
+cache scope it was rendered at (``ops_cacherevision``, moved by database triggers on every
+write to what the catalogue reads, docs/adr/0003); the revision is known without a query per
+request where the database can push it:
+
+- PostgreSQL: a trigger on ``ops_cacherevision`` sends ``NOTIFY momentum_cache_revision`` with
+  the scope and its new revision when a transaction that moved it commits; one thread per
+  process LISTENs and keeps the newest revision in memory. A change is seen as soon as the
+  notification arrives (milliseconds after the commit), in every process. While the listening
+  connection is down, nothing is served from memory.
+- SQLite (one machine, one file): the request's own connection reads the revision row, an
+  in-process primary-key read of microseconds with no round trip; it sees the connection's own
+  uncommitted writes, so tests in transactions never meet another state's entries.
+
+Entries also expire after ``settings.ANONYMOUS_CACHE_SECONDS`` (the catalogue region's 5 minutes).
+Rate limits still apply to a hit (the local tally, momentum/platform/request_limits.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from momentum.lib import clock
+from momentum.lib.logs import get_logger
+
+log = get_logger("momentum.anonymous_cache")
+
+CHANNEL = "momentum_cache_revision"
+SCOPE = "catalogue"
+VARY = ("Accept-Language", "Authorization", "Cookie")
+# Headers the stack sets per request: never stored, and made afresh by the middleware outside.
+_PER_REQUEST_HEADERS = {"x-request-id", "date", "set-cookie"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    revision: int
+    stored_at: float
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str
+
+
+class Table:
+    """A bounded LRU of entries by key, by total body size (``limit_bytes``)."""
+
+    def __init__(self, limit_bytes: int) -> None:
+        self.limit_bytes = limit_bytes
+        self._entries: OrderedDict[tuple[str, ...], Entry] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple[str, ...], entry: Entry) -> None:
+        if len(entry.body) > self.limit_bytes // 8:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body)
+            self._entries[key] = entry
+            self._bytes += len(entry.body)
+            while self._bytes > self.limit_bytes and self._entries:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+# --- The revision of the catalogue, pushed ------------------------------------------------------
+
+
+class RevisionListener:
+    """The newest revision of ``SCOPE`` that PostgreSQL announced (LISTEN/NOTIFY), kept by one
+    daemon thread per process. ``current`` is None while the listening connection is down (and
+    until it has read the revision once): the caller then serves nothing from memory."""
+
+    def __init__(self, conninfo: str, *, reconnect_seconds: float = 1.0) -> None:
+        self.conninfo = conninfo
+        self.reconnect_seconds = reconnect_seconds
+        self.current: int | None = None
+        self.changed = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="cache-revision-listener", daemon=True)
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """Close the listening connection and end the thread (tests, before their database goes)."""
+        self._stopping.set()  # the thread checks it at least every second
+        self._thread.join(timeout=10)
+
+    def start(self) -> RevisionListener:
+        self._thread.start()
+        return self
+
+    def _set(self, revision: int | None) -> None:
+        with self.changed:
+            if revision is None or self.current is None or revision > self.current:
+                self.current = revision
+            self.changed.notify_all()
+
+    def wait_for(self, predicate: Callable[[int | None], bool], timeout: float) -> bool:
+        """Block until ``predicate(current)`` holds (for tests and the benchmark), at most ``timeout``."""
+        with self.changed:
+            return self.changed.wait_for(lambda: predicate(self.current), timeout=timeout)
+
+    def _run(self) -> None:
+        import psycopg
+
+        while not self._stopping.is_set():
+            try:
+                with psycopg.connect(self.conninfo, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    row = conn.execute("SELECT revision FROM ops_cacherevision WHERE scope = %s", [SCOPE]).fetchone()
+                    self._set(int(row[0]) if row else 0)
+                    while not self._stopping.is_set():
+                        for notice in conn.notifies(timeout=1.0):
+                            scope, _, revision = notice.payload.partition(":")
+                            if scope == SCOPE:
+                                self._set(int(revision))
+            except Exception as error:  # the database went away: serve nothing from memory until back
+                if self._stopping.is_set():
+                    break
+                log.warning("cache_revision_listener_down", error=f"{type(error).__name__}: {error}")
+                with self.changed:
+                    self.current = None
+                    self.changed.notify_all()
+                self._stopping.wait(self.reconnect_seconds)
+
+
+def _conninfo() -> str:
+    from psycopg.conninfo import make_conninfo
+
+    db = connection.settings_dict
+    parts = {"dbname": db["NAME"], "user": db.get("USER"), "password": db.get("PASSWORD"),
+             "host": db.get("HOST"), "port": str(db.get("PORT") or "")}  # fmt: skip
+    return make_conninfo(**{k: v for k, v in parts.items() if v})
+
+
+_listeners: dict[str, RevisionListener] = {}
+_listeners_by_name: dict[str, RevisionListener] = {}
+_listeners_lock = threading.Lock()
+
+
+def listener() -> RevisionListener:
+    """This process's listener for the default database (started on first use)."""
+    name = connection.settings_dict["NAME"]
+    found = _listeners_by_name.get(name)
+    if found is not None:
+        return found
+    conninfo = _conninfo()
+    with _listeners_lock:
+        found = _listeners.get(conninfo)
+        if found is None:
+            found = _listeners[conninfo] = RevisionListener(conninfo).start()
+        _listeners_by_name[name] = found
+        return found
+
+
+def stop_listeners() -> None:
+    """Stop every listener of this process (tests: before the test database is dropped)."""
+    with _listeners_lock:
+        found = list(_listeners.values())
+        _listeners.clear()
+        _listeners_by_name.clear()
+    for each in found:
+        each.stop()
+
+
+def _sqlite_revision() -> int | None:
+    connection.ensure_connection()
+    row = connection.connection.execute("SELECT revision FROM ops_cacherevision WHERE scope = ?", [SCOPE]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def current_revision() -> int | None:
+    """The catalogue's revision as this process knows it now; None: do not serve from memory."""
+    if connection.vendor == "postgresql":
+        return listener().current
+    if connection.vendor == "sqlite":
+        return _sqlite_revision()
+    return None
+
+
+# --- The middleware -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def _language(cookie_language: str, accept_language: str) -> str:
+    """The language Django's LocaleMiddleware would pick from the cookie and Accept-Language."""
+    if cookie_language:
+        try:
+            return get_supported_language_variant(cookie_language)
+        except LookupError:
+            pass
+    for code, _quality in parse_accept_lang_header(accept_language):
+        if code == "*":
+            break
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    try:
+        return get_supported_language_variant(settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags
+
+
+class AnonymousCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.table = Table(settings.ANONYMOUS_CACHE_BYTES)
+        _tables.append(self.table)
+        self.paths = re.compile("|".join(f"(?:{p})" for p in settings.ANONYMOUS_CACHE_PATHS) or r"(?!)")
+        self.private_cookies = (
+            f"{settings.SESSION_COOKIE_NAME}=",
+            f"{getattr(settings, 'MESSAGE_COOKIE_NAME', 'messages')}=",
+        )
+
+    def _key(self, request: HttpRequest) -> tuple[str, ...] | None:
+        meta = request.META
+        if not settings.ANONYMOUS_CACHE or request.method not in ("GET", "HEAD"):
+            return None
+        if "HTTP_AUTHORIZATION" in meta or not self.paths.fullmatch(request.path_info):
+            return None
+        cookies = meta.get("HTTP_COOKIE", "")
+        if cookies and any(name in cookies for name in self.private_cookies):
+            return None
+        language = _language(
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "") if cookies else "",
+            meta.get("HTTP_ACCEPT_LANGUAGE", ""),
+        )
+        return (
+            meta.get("wsgi.url_scheme", "http"),
+            meta.get("HTTP_HOST", ""),
+            request.path_info,
+            meta.get("QUERY_STRING", ""),
+            language,
+            meta.get("HTTP_HX_REQUEST", ""),
+            clock.now().date().isoformat(),
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        key = self._key(request)
+        if key is None:
+            return self.get_response(request)
+        try:
+            revision = current_revision()
+        except Exception as error:  # the revision cannot be read: the stack answers as it would
+            log.warning("anonymous_cache_revision_unreadable", error=f"{type(error).__name__}: {error}")
+            revision = None
+        if revision is not None:
+            entry = self.table.get(key)
+            if (
+                entry is not None
+                and entry.revision == revision
+                and time.monotonic() - entry.stored_at < settings.ANONYMOUS_CACHE_SECONDS
+            ):
+                limited = _rate_limited(request)
+                if limited is not None:
+                    return limited
+                return _answer(request, entry)
+        response = self.get_response(request)
+        if not isinstance(response, HttpResponse) or response.status_code != 200:
+            return response
+        etag = etag_of(response.content)
+        response["ETag"] = etag
+        patch_vary_headers(response, VARY)
+        if revision is not None and _storable(response):
+            headers = tuple((k, v) for k, v in response.items() if k.lower() not in _PER_REQUEST_HEADERS)
+            self.table.put(key, Entry(revision, time.monotonic(), 200, headers, response.content, etag))
+        if _matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
+            return _not_modified(response.items(), etag)
+        return response
+
+
+def _storable(response: HttpResponse) -> bool:
+    if response.cookies or getattr(response, "streaming", False):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    return "private" not in control and "no-store" not in control
+
+
+def _answer(request: HttpRequest, entry: Entry) -> HttpResponse:
+    if _matches(request.META.get("HTTP_IF_NONE_MATCH", ""), entry.etag):
+        return _not_modified(entry.headers, entry.etag)
+    response = HttpResponse(entry.body if request.method == "GET" else b"", status=entry.status)
+    for name, value in entry.headers:
+        response[name] = value
+    if request.method == "HEAD":
+        response["Content-Length"] = str(len(entry.body))
+    return response
+
+
+# Headers a 304 repeats (RFC 9110 15.4.5): what a cache would update its stored copy with.
+_NOT_MODIFIED_HEADERS = {"cache-control", "content-location", "etag", "expires", "vary"}
+
+
+def _not_modified(headers: Any, etag: str) -> HttpResponse:
+    response = HttpResponse(status=304)
+    del response["Content-Type"]
+    for name, value in headers:
+        if name.lower() in _NOT_MODIFIED_HEADERS:
+            response[name] = value
+    response["ETag"] = etag
+    return response
+
+
+def _rate_limited(request: HttpRequest) -> HttpResponse | None:
+    from momentum.platform.client_address import client_ip
+    from momentum.platform.request_limits import consume, too_many_requests
+
+    retry_after = consume("anon", client_ip(request) or "unknown", settings.RATELIMIT_ANON)
+    return None if retry_after is None else too_many_requests(request, retry_after)
+
+
+_tables: list[Table] = []
+
+
+def clear() -> None:
+    """Empty every process-local table (tests)."""
+    for table in _tables:
+        table.clear()
