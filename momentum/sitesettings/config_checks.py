@@ -140,6 +140,8 @@ def xapi() -> dict[str, Any]:
     if problems:
         return check(url, False, "; ".join(problems))
     return check(url, True, "statements are sent to this LRS")
+
+
 def lti_key() -> dict[str, Any]:
     """The LTI tool key: off (not a failure) without one in staging and prod; a key that does not parse fails."""
     from momentum.lti import keys
