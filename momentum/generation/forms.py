@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from momentum.catalog.models import DURATIONS, Category, Level
 from momentum.catalog.studio_forms import StudioForm
 from momentum.generation.actions import JobRequest
+from momentum.generation.models import Language
 
 MAX_PDFS = 5
 
@@ -37,6 +39,12 @@ class GenerateForm(StudioForm):
         label="Length", choices=[(d, f"{d} days") for d in DURATIONS], coerce=int, initial=7
     )
     level = forms.ChoiceField(choices=Level.choices, initial=Level.BEGINNER)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=Language.choices,
+        initial=Language.EN,
+        help_text=_("The course is written, narrated and captioned in this language."),
+    )
     audience = forms.CharField(max_length=300, required=False, help_text="Who it is for, e.g. “new team leads”.")
     tone = forms.CharField(max_length=100, required=False, help_text="e.g. friendly, concise, playful.")
     pdfs = PdfFiles(
@@ -57,6 +65,7 @@ class GenerateForm(StudioForm):
             category=data["category"],
             duration_days=data["duration_days"],
             level=data["level"],
+            language=data["language"],
             audience=data["audience"],
             tone=data["tone"],
             include_video=data["include_video"],
