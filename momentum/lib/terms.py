@@ -42,8 +42,12 @@ _ARABIC_STOPWORDS = """
     """
 STOPWORDS = frozenset((_STOPWORD_TEXT + _SPANISH_STOPWORDS + _ARABIC_STOPWORDS).split())
 
-# A word: letters of any script, then letters, digits, apostrophes or hyphens, ending in a letter or digit.
-_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['\-])*[^\W_]|[^\W\d_]")
+# Combining marks inside a word (accents written apart, Arabic vowel signs and shadda): not \w in
+# Python's re, yet part of the word they sit on.
+MARKS = "\u0300-\u036f\u064b-\u065f\u0670"
+# A word: letters of any script, then letters, digits, marks, apostrophes or hyphens, ending in a letter,
+# digit or mark.
+_WORD = re.compile(rf"[^\W\d_](?:[^\W_]|[{MARKS}'\-])*(?:[^\W_]|[{MARKS}])|[^\W\d_]")
 # A sentence ends at . ! ? (or the Arabic question mark) before a capital, a digit, an opening
 # mark (¿ ¡ in Spanish), or a letter of a script without case (Arabic).
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"')\]»”]?\s+(?=[\"'(\[«“¿¡]?(?![a-zß-öø-ÿ])[^\W_])")

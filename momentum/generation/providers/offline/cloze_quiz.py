@@ -26,7 +26,7 @@ from momentum.generation.providers.base import (
     QuizOptionDraft,
     QuizQuestionDraft,
 )
-from momentum.lib.terms import key_terms, normalise, sentences, words
+from momentum.lib.terms import MARKS, key_terms, normalise, sentences, words
 
 QUESTIONS = 4
 DISTRACTORS = 3
@@ -77,7 +77,7 @@ def _holds(sentence: str, term: str) -> re.Match[str] | None:
 def _term_pattern(term: str) -> re.Pattern[str]:
     # Compiled once per term: a course asks tens of thousands of sentence/term pairs, more
     # patterns than the re module's own cache keeps.
-    return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w{MARKS}-]){re.escape(term)}(?![\w{MARKS}-])", re.IGNORECASE)
 
 
 def course_terms(brief: CourseBrief, outline: Outline, passages: Sequence[str]) -> list[str]:

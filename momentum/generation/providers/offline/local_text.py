@@ -393,19 +393,19 @@ class LocalTextProvider:
 
         # No title heading: the lesson page shows the title above the text.
         lines = [entry.summary, ""]
-        lines += [f"## {_('What you will learn')}", "", *[f"- {objective}" for objective in entry.objectives], ""]
+        lines += ["## " + _("What you will learn"), "", *[f"- {objective}" for objective in entry.objectives], ""]
         why = self._why(phase, topic, level, brief, day=day, total=len(outline.days))
-        lines += [f"## {_('Why it matters')}", "", why, ""]
-        lines += [f"## {_('Key ideas')}", ""]
+        lines += ["## " + _("Why it matters"), "", why, ""]
+        lines += ["## " + _("Key ideas"), ""]
         lines += self._key_ideas(terms, quotes, entry, topic)
         if quotes:
-            lines += ["", f"## {_('From the reference material')}", ""]
+            lines += ["", "## " + _("From the reference material"), ""]
             for quote in quotes:
                 lines += [f"> {_markdown_safe(quote)}", ">"]
             lines.pop()
         lines += ["", *self._activity(phase, topic, level, entry, terms), ""]
         takeaways = self._takeaways(entry, terms, topic)
-        lines += [f"## {_('Key takeaways')}", "", *[f"- {t}" for t in takeaways], ""]
+        lines += ["## " + _("Key takeaways"), "", *[f"- {t}" for t in takeaways], ""]
         content = "\n".join(lines).strip() + "\n"
 
         narration = self._narration(outline, entry, quotes, takeaways, day)
@@ -508,7 +508,7 @@ class LocalTextProvider:
         values = {"focus": focus, "topic": topic}
         if phase == "foundations":
             return [
-                f"## {_('Worked example')}",
+                "## " + _("Worked example"),
                 "",
                 "1. " + _("Write down, in one sentence, what “%(focus)s” means to you right now.") % values,
                 "2. " + _("Read today's key ideas and the reference excerpts once, slowly."),
@@ -519,7 +519,7 @@ class LocalTextProvider:
             ]
         if phase == "practice":
             return [
-                f"## {_('Exercise')}",
+                "## " + _("Exercise"),
                 "",
                 _("Take a small, real problem from your own context and apply %(focus)s to it.") % values,
                 "",
@@ -530,7 +530,7 @@ class LocalTextProvider:
             ]
         if phase == "project":
             return [
-                f"## {_('Project task')}",
+                "## " + _("Project task"),
                 "",
                 "1. " + _("Today's goal: %(goal)s") % {"goal": entry.summary},
                 "2. " + _("List the three smallest steps that move your project forward, and do the first one."),
@@ -538,7 +538,7 @@ class LocalTextProvider:
                 "4. " + _("Write a short log entry: what works, what does not yet, what comes next."),
             ]
         return [
-            f"## {_('Review questions')}",
+            "## " + _("Review questions"),
             "",
             "1. " + _("Explain %(focus)s to someone who has never heard of %(topic)s.") % values,
             "2. " + _("Which day's idea was hardest? Redo its exercise without looking at your notes."),
