@@ -584,9 +584,7 @@ HEYGEN_VOICE_ID = env.str("MOMENTUM_HEYGEN_VOICE_ID", "")
 # The HeyGen voice that narrates a course in each language (MOMENTUM_HEYGEN_VOICE_ES, ..._AR, ...);
 # a language without its own voice is narrated by MOMENTUM_HEYGEN_VOICE_ID.
 HEYGEN_VOICES: dict[str, str] = {
-    code: voice
-    for code in ("en", "es", "ar")
-    if (voice := env.str(f"MOMENTUM_HEYGEN_VOICE_{code.upper()}", ""))
+    code: voice for code in ("en", "es", "ar") if (voice := env.str(f"MOMENTUM_HEYGEN_VOICE_{code.upper()}", ""))
 }
 # Seconds between two status polls of a video in the making (a durable sleep of the workflow).
 VIDEO_POLL_SECONDS = env.float("MOMENTUM_VIDEO_POLL_SECONDS", 5.0, minimum=0.05)

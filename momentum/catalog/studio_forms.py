@@ -37,8 +37,9 @@ class CourseForm(StudioForm):
     )  # fmt: skip
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=sorted(language_tags.NAMES.items(), key=lambda item: item[1]),
+        choices=sorted(language_tags.NAMES.items(), key=lambda item: str(item[1])),
         initial=DEFAULT_LANGUAGE,
+        required=False,
         help_text=_(
             "The language the lessons are written in: the catalogue shows courses in a learner's language first."
         ),
@@ -52,6 +53,13 @@ class CourseForm(StudioForm):
         decimal_places=2,
         help_text="A premium course needs a price; learners with the premium plan take it for free.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A course written (through the API) in a language the menu does not list keeps it.
+        current, field = self.initial.get("language"), self.fields["language"]
+        if current and isinstance(field, forms.ChoiceField) and current not in language_tags.NAMES:
+            field.choices = [*language_tags.NAMES.items(), (current, language_tags.name(current))]
 
     @classmethod
     def initial_for(cls, course: Any) -> dict[str, Any]:
@@ -69,16 +77,19 @@ class CourseForm(StudioForm):
 
     def changes(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {
-            "title": data["title"].strip(),
-            "description": data["description"],
-            "category": data["category"],
-            "duration_days": data["duration_days"],
-            "level": data["level"],
-            "language": data["language"],
-            "is_premium": data["is_premium"],
-            "price_cents": int((data["price"] or Decimal(0)) * 100),
-        } | ({"pacing": data["pacing"]} if data.get("pacing") else {})
+        return (
+            {
+                "title": data["title"].strip(),
+                "description": data["description"],
+                "category": data["category"],
+                "duration_days": data["duration_days"],
+                "level": data["level"],
+                "is_premium": data["is_premium"],
+                "price_cents": int((data["price"] or Decimal(0)) * 100),
+            }
+            | ({"pacing": data["pacing"]} if data.get("pacing") else {})
+            | ({"language": data["language"]} if data.get("language") else {})
+        )
 
 
 class LessonForm(StudioForm):

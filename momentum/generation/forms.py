@@ -51,6 +51,7 @@ class GenerateForm(StudioForm):
         label=_("Language"),
         choices=Language.choices,
         initial=Language.EN,
+        required=False,
         help_text=_("The course is written, narrated and captioned in this language."),
     )
     audience = forms.CharField(
@@ -77,7 +78,7 @@ class GenerateForm(StudioForm):
             category=data["category"],
             duration_days=data["duration_days"],
             level=data["level"],
-            language=data["language"],
+            language=data.get("language") or Language.EN,
             audience=data["audience"],
             tone=data["tone"],
             include_video=data["include_video"],

@@ -36,7 +36,7 @@ def studio_generate(request: HttpRequest) -> HttpResponse:
     form = GenerateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job, _ = actions.do_start_job(
+            job, _created = actions.do_start_job(
                 request.user, form.job_request(_store_pdfs(request, form.cleaned_data["pdfs"])), request=request
             )
         except Problem as problem:
