@@ -583,9 +583,12 @@ HEYGEN_AVATAR_ID = env.str("MOMENTUM_HEYGEN_AVATAR_ID", "")
 HEYGEN_VOICE_ID = env.str("MOMENTUM_HEYGEN_VOICE_ID", "")
 # The HeyGen voice that narrates a course in each language (MOMENTUM_HEYGEN_VOICE_ES, ..._AR, ...);
 # a language without its own voice is narrated by MOMENTUM_HEYGEN_VOICE_ID.
-HEYGEN_VOICES: dict[str, str] = {
-    code: voice for code in ("en", "es", "ar") if (voice := env.str(f"MOMENTUM_HEYGEN_VOICE_{code.upper()}", ""))
+_HEYGEN_VOICES = {
+    "en": env.str("MOMENTUM_HEYGEN_VOICE_EN", ""),
+    "es": env.str("MOMENTUM_HEYGEN_VOICE_ES", ""),
+    "ar": env.str("MOMENTUM_HEYGEN_VOICE_AR", ""),
 }
+HEYGEN_VOICES: dict[str, str] = {code: voice for code, voice in _HEYGEN_VOICES.items() if voice}
 # Seconds between two status polls of a video in the making (a durable sleep of the workflow).
 VIDEO_POLL_SECONDS = env.float("MOMENTUM_VIDEO_POLL_SECONDS", 5.0, minimum=0.05)
 if TEXT_PROVIDER == "anthropic" and not ANTHROPIC_API_KEY:
