@@ -108,6 +108,7 @@ def test_a_job_in_an_unsupported_language_is_refused_and_a_spanish_one_keeps_its
 
 
 @pytest.mark.integration
+@pytest.mark.timeout(900)  # seven narrated videos rendered by espeak-ng and ffmpeg on a shared machine
 def test_a_course_generated_offline_in_spanish_is_written_quizzed_narrated_and_captioned_in_spanish(
     workflows: None, admin
 ) -> None:
