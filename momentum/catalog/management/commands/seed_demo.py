@@ -1,9 +1,9 @@
 """momentum seed-demo: a realistic demo catalogue and two demo accounts. Idempotent.
 
 Loads the courses in momentum/catalog/demo/*.json (24 courses in English over the six categories
-and the three durations, and a few in Spanish and Arabic, every lesson written out), renders each course's thumbnail, marks the
-first day of every course as a free preview, publishes everything, and creates a demo
-admin and a demo learner whose credentials it prints.
+and the three durations, and a few in Spanish and Arabic, every lesson written out), renders each
+course's thumbnail, marks the first day of every course as a free preview, publishes everything,
+and creates a demo admin and a demo learner whose credentials it prints.
 """
 
 from __future__ import annotations
