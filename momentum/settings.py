@@ -607,6 +607,14 @@ HEYGEN_API_KEY = env.str("MOMENTUM_HEYGEN_API_KEY", "")
 HEYGEN_BASE_URL = env.str("MOMENTUM_HEYGEN_BASE_URL", "https://api.heygen.com").rstrip("/")
 HEYGEN_AVATAR_ID = env.str("MOMENTUM_HEYGEN_AVATAR_ID", "")
 HEYGEN_VOICE_ID = env.str("MOMENTUM_HEYGEN_VOICE_ID", "")
+# The HeyGen voice that narrates a course in each language (MOMENTUM_HEYGEN_VOICE_ES, ..._AR, ...);
+# a language without its own voice is narrated by MOMENTUM_HEYGEN_VOICE_ID.
+_HEYGEN_VOICES = {
+    "en": env.str("MOMENTUM_HEYGEN_VOICE_EN", ""),
+    "es": env.str("MOMENTUM_HEYGEN_VOICE_ES", ""),
+    "ar": env.str("MOMENTUM_HEYGEN_VOICE_AR", ""),
+}
+HEYGEN_VOICES: dict[str, str] = {code: voice for code, voice in _HEYGEN_VOICES.items() if voice}
 # Seconds between two status polls of a video in the making (a durable sleep of the workflow).
 VIDEO_POLL_SECONDS = env.float("MOMENTUM_VIDEO_POLL_SECONDS", 5.0, minimum=0.05)
 if TEXT_PROVIDER == "anthropic" and not ANTHROPIC_API_KEY:
@@ -642,6 +650,7 @@ MAX_REFERENCE_PDF_BYTES = env.int("MOMENTUM_MAX_REFERENCE_PDF_BYTES", 20 * 1024 
 # --- Internationalisation -------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -16,6 +16,7 @@ from momentum.accounts.models import NotificationKind, Role, User
 from momentum.audit.actions import do_record_audit
 from momentum.catalog.audit_actions import AuditAction
 from momentum.catalog.models import (
+    DEFAULT_LANGUAGE,
     DURATIONS,
     CaptionSource,
     CaptionTrack,
@@ -27,6 +28,7 @@ from momentum.catalog.models import (
     Pacing,
     Status,
 )
+from momentum.lib import language_tags
 from momentum.lib.problems import Conflict, Invalid, NotFound
 from momentum.lib.slugs import unique_slug
 from momentum.sitesettings.models import InstructorPublishing
@@ -42,6 +44,7 @@ def do_create_course(
     description: str = "",
     level: Level | str = Level.BEGINNER,
     pacing: Pacing | str = Pacing.DAILY,
+    language: str = DEFAULT_LANGUAGE,
     is_premium: bool = False,
     price_cents: int = 0,
     slug: str | None = None,
@@ -60,6 +63,7 @@ def do_create_course(
         duration_days=duration_days,
         level=level,
         pacing=pacing,
+        language=_language(language),
         is_premium=is_premium,
         price_cents=price_cents,
         metadata=metadata or {},
@@ -274,12 +278,25 @@ def do_set_thumbnail(
 
 # --- Authoring: update, archive, delete, lessons by day -------------------------------------
 
-COURSE_FIELDS = ("title", "description", "category", "duration_days", "level", "pacing", "is_premium", "price_cents")
+COURSE_FIELDS = (
+    "title", "description", "category", "duration_days", "level", "pacing", "language", "is_premium", "price_cents",
+)  # fmt: skip
 LESSON_FIELDS = ("day", "title", "content_markdown", "video_url", "duration_minutes", "is_preview")
+
+
+def _language(tag: str) -> str:
+    """``tag`` as a course's language code; a field error when it is not one."""
+    code = language_tags.language_code(str(tag))
+    if code is None:
+        raise Invalid(
+            "language", f"{str(tag)[:40]!r} is not a language code (ISO 639, e.g. en, es, ar)", rule="language"
+        )
+    return code
 
 
 def _check_course_fields(course: Course) -> None:
     """The rules a course's own fields must follow, as field errors (the database holds them too)."""
+    course.language = _language(course.language)
     if not course.title.strip():
         raise Invalid("title", "must not be empty", rule="required")
     if course.duration_days not in DURATIONS:

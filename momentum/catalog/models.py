@@ -6,14 +6,16 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models import F, Q
+from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact, LessThanOrEqual
 
 from momentum.lib.timestamps import Timestamped
 
 DURATIONS = (7, 14, 21)
 MAX_DAYS = max(DURATIONS)
+DEFAULT_LANGUAGE = "en"
+MAX_LANGUAGE_CODE = 3  # an ISO 639 code: the primary subtag of a BCP 47 tag ("en", "es", "ar", "haw")
 
 
 class Category(models.Model):
@@ -70,6 +72,9 @@ class Course(Timestamped):
     status = models.CharField(max_length=9, choices=Status, default=Status.DRAFT)
     # db_default too: rows written by raw SQL or a restore of an older dump get the same pacing.
     pacing = models.CharField(max_length=10, choices=Pacing, default=Pacing.DAILY, db_default=Pacing.DAILY)
+    # What the course is written in: a language code (lib.language_tags.language_code), any language,
+    # not only the interface's; the catalogue filters by it and shows the caller's language first.
+    language = models.CharField(max_length=MAX_LANGUAGE_CODE, default=DEFAULT_LANGUAGE, db_default=DEFAULT_LANGUAGE)
     is_premium = models.BooleanField(default=False)
     price_cents = models.PositiveIntegerField(default=0, help_text="One-time price of a premium course")
     currency = models.CharField(max_length=3, default="usd")
@@ -99,6 +104,17 @@ class Course(Timestamped):
             models.CheckConstraint(condition=Q(status__in=Status.values), name="course_status_valid"),
             models.CheckConstraint(condition=Q(level__in=Level.values), name="course_level_valid"),
             models.CheckConstraint(condition=Q(pacing__in=Pacing.values), name="course_pacing_valid"),
+            # The full check (a registered ISO 639 code) is langcodes'; the database holds the shape:
+            # 2-3 lowercase characters, no separator.
+            models.CheckConstraint(
+                condition=Q(LessThanOrEqual(2, Length("language")))
+                & Q(LessThanOrEqual(Length("language"), MAX_LANGUAGE_CODE))
+                & Q(Exact(Lower("language"), F("language")))
+                & ~Q(language__contains=" ")
+                & ~Q(language__contains="-")
+                & ~Q(language__contains="_"),
+                name="course_language_code",
+            ),
             models.CheckConstraint(condition=Q(price_cents__gte=0), name="course_price_not_negative"),
             models.CheckConstraint(
                 condition=Q(is_premium=False) | Q(price_cents__gt=0), name="course_premium_has_price"
@@ -123,6 +139,7 @@ class Course(Timestamped):
             models.Index(fields=["status", "category", "-created_at"], name="course_status_category"),
             models.Index(fields=["status", "duration_days", "-created_at"], name="course_status_duration"),
             models.Index(fields=["status", "level", "-created_at"], name="course_status_level"),
+            models.Index(fields=["status", "language", "-created_at"], name="course_status_language"),
         ]
 
     def __str__(self) -> str:

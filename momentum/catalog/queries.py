@@ -8,11 +8,31 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404
 
 from momentum.catalog import search, staff
-from momentum.catalog.models import CaptionTrack, Category, Course, CourseInstructor, Lesson, Level, Status
+from momentum.catalog.models import (
+    DEFAULT_LANGUAGE,
+    CaptionTrack,
+    Category,
+    Course,
+    CourseInstructor,
+    Lesson,
+    Level,
+    Status,
+)
 from momentum.lib import object_keys
 from momentum.platform.caching import CATALOGUE, CATEGORIES
 
@@ -138,13 +158,16 @@ def catalogue(
     category: str | int | None = None,
     duration_days: int | None = None,
     level: str = "",
+    language: str = "",
     price: str = "",
     sort: str = "",
     status: str = "",
+    prefer: str = "",
 ) -> QuerySet[Course]:
     """The course list with its filters and sort. Only admins may ask for other statuses than published.
 
-    The default order is relevance when searching and newest otherwise.
+    The default order is relevance when searching and newest otherwise; courses in the ``prefer``
+    language (the caller's) come first, each group in that order.
     """
     courses = visible_courses(user)
     if not is_admin(user) or not status:
@@ -162,14 +185,36 @@ def catalogue(
         courses = courses.filter(duration_days=duration_days)
     if level and level.upper() in Level.values:
         courses = courses.filter(level=level.upper())
+    if language:
+        courses = courses.filter(language=language.lower())
     if price in PRICES:
         courses = courses.filter(is_premium=price == "paid")
     if q.strip():
         courses = search.search(courses, q)
-        if sort in _ORDERINGS:
-            courses = courses.order_by(*_ORDERINGS[sort])
-        return courses
-    return courses.order_by(*_ORDERINGS.get(sort, _ORDERINGS["newest"]))
+        ordering = _ORDERINGS[sort] if sort in _ORDERINGS else tuple(str(f) for f in courses.query.order_by)
+    else:
+        ordering = _ORDERINGS.get(sort, _ORDERINGS["newest"])
+    if prefer and not language:
+        return courses.order_by(in_language_first(prefer), *ordering)
+    return courses.order_by(*ordering)
+
+
+def in_language_first(language: str) -> Case:
+    """An ordering term that puts courses written in ``language`` before the others (a CASE in SQL,
+    so that pagination and the database's sort agree)."""
+    primary = language.lower().split("-")[0]
+    return Case(When(language=primary, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def reader_language(request: Any) -> str:
+    """The language a caller reads: a signed-in user's profile language, else the best match of
+    ``Accept-Language`` among the interface languages, else the site's default (a primary code)."""
+    from django.utils import translation
+
+    chosen = str(getattr(getattr(request, "user", None), "language", "") or "")
+    if not chosen:
+        chosen = translation.get_language_from_request(request)
+    return chosen.lower().split("-")[0] or DEFAULT_LANGUAGE
 
 
 def did_you_mean(user: Any, q: str, **filters: Any) -> str:
@@ -183,6 +228,16 @@ def published_levels() -> list[tuple[str, str]]:
     """The levels (value, label) some published course has, easiest first: what the level filter offers."""
     present = set(published_courses().order_by().values_list("level", flat=True).distinct())
     return [(value, label) for value, label in Level.choices if value in present]
+
+
+def published_languages() -> list[str]:
+    """The languages some published course is written in (codes, sorted): what the language filter
+    offers. Cached until the catalogue changes."""
+
+    def load() -> list[str]:
+        return sorted(set(published_courses().order_by().values_list("language", flat=True).distinct()))
+
+    return list(CATALOGUE.get_or_build("published-languages", load))
 
 
 def newest(limit: int = 8) -> list[Course]:
@@ -252,13 +307,10 @@ def awaiting_approval() -> QuerySet[Course]:
 
 # --- Captions -----------------------------------------------------------------------------------
 
-DEFAULT_LANGUAGE = "en"
-
 
 def course_language(course: Course) -> str:
-    """The language a course is written in: its ``language`` once courses have one (issue 18's
-    languages), else English."""
-    return str(getattr(course, "language", "") or DEFAULT_LANGUAGE)
+    """The language a course is written in (its ISO 639 code)."""
+    return course.language or DEFAULT_LANGUAGE
 
 
 def caption_tracks(lesson: Lesson) -> list[CaptionTrack]:

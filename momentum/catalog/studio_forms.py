@@ -6,8 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from momentum.catalog.models import DURATIONS, Category, Level, Pacing, Status
+from momentum.catalog.models import DEFAULT_LANGUAGE, DURATIONS, Category, Level, Pacing, Status
+from momentum.lib import language_tags
 from momentum.lib.problems import Problem
 
 MAX_MARKDOWN = 200_000
@@ -33,6 +35,15 @@ class CourseForm(StudioForm):
         label="Pacing", choices=Pacing.choices, initial=Pacing.DAILY, required=False,
         help_text="One day a day: day N opens at the learner's midnight N-1 days after they start.",
     )  # fmt: skip
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=sorted(language_tags.NAMES.items(), key=lambda item: str(item[1])),
+        initial=DEFAULT_LANGUAGE,
+        required=False,
+        help_text=_(
+            "The language the lessons are written in: the catalogue shows courses in a learner's language first."
+        ),
+    )
     is_premium = forms.BooleanField(label="Premium course (paid)", required=False)
     price = forms.DecimalField(
         label="Price (USD)",
@@ -43,6 +54,13 @@ class CourseForm(StudioForm):
         help_text="A premium course needs a price; learners with the premium plan take it for free.",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A course written (through the API) in a language the menu does not list keeps it.
+        current, field = self.initial.get("language"), self.fields["language"]
+        if current and isinstance(field, forms.ChoiceField) and current not in language_tags.NAMES:
+            field.choices = [*language_tags.NAMES.items(), (current, language_tags.name(current))]
+
     @classmethod
     def initial_for(cls, course: Any) -> dict[str, Any]:
         return {
@@ -52,21 +70,26 @@ class CourseForm(StudioForm):
             "duration_days": course.duration_days,
             "level": course.level,
             "pacing": course.pacing,
+            "language": course.language,
             "is_premium": course.is_premium,
             "price": Decimal(course.price_cents) / 100 if course.price_cents else None,
         }
 
     def changes(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {
-            "title": data["title"].strip(),
-            "description": data["description"],
-            "category": data["category"],
-            "duration_days": data["duration_days"],
-            "level": data["level"],
-            "is_premium": data["is_premium"],
-            "price_cents": int((data["price"] or Decimal(0)) * 100),
-        } | ({"pacing": data["pacing"]} if data.get("pacing") else {})
+        return (
+            {
+                "title": data["title"].strip(),
+                "description": data["description"],
+                "category": data["category"],
+                "duration_days": data["duration_days"],
+                "level": data["level"],
+                "is_premium": data["is_premium"],
+                "price_cents": int((data["price"] or Decimal(0)) * 100),
+            }
+            | ({"pacing": data["pacing"]} if data.get("pacing") else {})
+            | ({"language": data["language"]} if data.get("language") else {})
+        )
 
 
 class LessonForm(StudioForm):

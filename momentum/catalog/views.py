@@ -20,6 +20,7 @@ from momentum.catalog import queries
 from momentum.catalog.models import DURATIONS, Course, Level
 from momentum.learning import queries as learning
 from momentum.learning.recommendations import recommended_for
+from momentum.lib import language_tags
 from momentum.lib.object_keys import parse_id
 from momentum.platform.caching import CATALOGUE
 
@@ -59,6 +60,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
         "category": get.get("category", "")[:60],
         "duration_days": days if (days := parse_id(duration)) in DURATIONS else None,
         "level": level if level in Level.values else "",
+        "language": language if (language := get.get("language", "").lower()) in queries.published_languages() else "",
         "price": get.get("price", "") if get.get("price", "") in queries.PRICES else "",
         "sort": sort if sort in queries.SORTS else "",
     }
@@ -71,8 +73,10 @@ def course_list(request: HtmxHttpRequest) -> HttpResponse:
     active = {key: value for key, value in filters.items() if value}
     context: dict[str, Any] = {"filters": filters, "active": active, "query_string": urlencode(active)}
 
+    prefer = queries.reader_language(request)
+
     def results() -> str:
-        courses = queries.catalogue(request.user, **filters)
+        courses = queries.catalogue(request.user, **filters, prefer=prefer)
         page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
         did_you_mean = queries.did_you_mean(request.user, **filters)
         suggestion = {"text": did_you_mean, "query_string": urlencode({**active, "q": did_you_mean})}
@@ -83,7 +87,7 @@ def course_list(request: HtmxHttpRequest) -> HttpResponse:
     if queries.is_admin(request.user):  # admins' lists are never cached
         context["results"] = results()
     else:  # the results are the same for every visitor: cached until the catalogue changes
-        key = f"page-results|{context['query_string']}|{request.GET.get('page', '')[:12]}"
+        key = f"page-results|{prefer}|{context['query_string']}|{request.GET.get('page', '')[:12]}"
         context["results"] = mark_safe(CATALOGUE.get_or_build(key, results))  # noqa: S308  (our template's output)
     if request.htmx and request.htmx.target == "results":
         return HttpResponse(context["results"])
@@ -91,6 +95,7 @@ def course_list(request: HtmxHttpRequest) -> HttpResponse:
         "categories": queries.cached_categories(),
         "durations": DURATIONS,
         "levels": CATALOGUE.get_or_build("published-levels", queries.published_levels),
+        "languages": [(code, language_tags.name(code)) for code in queries.published_languages()],
         "prices": PRICE_CHOICES,
         "sorts": SORT_CHOICES,
     }

@@ -19,7 +19,15 @@ from momentum.audit.actions import do_record_audit
 from momentum.catalog.models import Category, Level, Pacing
 from momentum.generation import queries
 from momentum.generation.audit_actions import AuditAction
-from momentum.generation.models import GenerationJob, GenerationStep, JobStatus, ProviderCall, StepName, StepStatus
+from momentum.generation.models import (
+    GenerationJob,
+    GenerationStep,
+    JobStatus,
+    Language,
+    ProviderCall,
+    StepName,
+    StepStatus,
+)
 from momentum.generation.providers import configured
 from momentum.generation.references.models import ReferenceDocument
 from momentum.lib import request_context
@@ -38,6 +46,7 @@ class JobRequest:
     duration_days: int
     level: str = Level.BEGINNER
     pacing: str = Pacing.DAILY
+    language: str = Language.EN
     audience: str = ""
     tone: str = ""
     include_video: bool = True
@@ -52,6 +61,7 @@ class JobRequest:
             and job.duration_days == self.duration_days
             and job.level == self.level
             and job.pacing == self.pacing
+            and job.language == self.language
             and job.include_video == self.include_video
             and job.include_thumbnail == self.include_thumbnail
             and job.include_quizzes == self.include_quizzes
@@ -179,6 +189,7 @@ def do_start_job(
                 duration_days=spec.duration_days,
                 level=spec.level,
                 pacing=spec.pacing,
+                language=spec.language,
                 audience=spec.audience,
                 tone=spec.tone,
                 include_video=spec.include_video,

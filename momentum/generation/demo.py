@@ -110,6 +110,7 @@ def video_request(lesson: Lesson) -> VideoRequest:
         narration=narration(lesson),
         key_points=tuple(point for point in points if point)[:MAX_POINTS],
         accent_color=lesson.course.category.color,
+        language=lesson.course.language,  # the voice speaks the course's language
     )
 
 

@@ -17,6 +17,15 @@ from momentum.lib.durations import short_duration
 from momentum.lib.timestamps import Timestamped
 
 
+class Language(models.TextChoices):
+    """The languages a course can be generated in: those the offline generator's templates are
+    translated into (momentum/generation/locale) and the narration has a voice for."""
+
+    EN = "en", "English"
+    ES = "es", "Español"
+    AR = "ar", "العربية"
+
+
 class JobStatus(models.TextChoices):
     QUEUED = "QUEUED", "Queued"
     RUNNING = "RUNNING", "Running"
@@ -38,6 +47,7 @@ class GenerationJob(Timestamped):
     level = models.CharField(max_length=12, choices=Level, default=Level.BEGINNER)
     pacing = models.CharField(max_length=10, choices=Pacing, default=Pacing.DAILY, db_default=Pacing.DAILY)
     tone = models.CharField(max_length=100, blank=True)
+    language = models.CharField(max_length=3, choices=Language, default=Language.EN, db_default=Language.EN)
     include_video = models.BooleanField(default=True)
     include_thumbnail = models.BooleanField(default=True)
     include_quizzes = models.BooleanField(default=True)
@@ -56,6 +66,7 @@ class GenerationJob(Timestamped):
         constraints = [
             models.CheckConstraint(condition=Q(duration_days__in=DURATIONS), name="job_duration_7_14_21"),
             models.CheckConstraint(condition=Q(pacing__in=Pacing.values), name="job_pacing_valid"),
+            models.CheckConstraint(condition=Q(language__in=Language.values), name="job_language_supported"),
             models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="job_status_valid"),
             models.CheckConstraint(condition=Q(cost_usd__gte=0), name="job_cost_not_negative"),
             models.UniqueConstraint(

@@ -11,6 +11,7 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from momentum.catalog.models import Level, Pacing
+from momentum.generation.models import Language
 from momentum.lib.input_types import JsonBool
 
 
@@ -22,6 +23,9 @@ class JobIn(Schema):
     level: Level = Level.BEGINNER
     pacing: Pacing = Field(Pacing.DAILY, description="The draft course's pacing: DAILY (default) or SELF_PACED")
     tone: str = Field("", max_length=100)
+    language: Language = Field(
+        Language.EN, description="The language the course is written, narrated and captioned in: en, es or ar"
+    )
     reference_document_ids: list[UUID] = Field(default_factory=list, max_length=10)
     include_video: JsonBool = True
     include_thumbnail: JsonBool = True
@@ -54,6 +58,7 @@ class JobOut(Schema):
     duration_days: int
     level: str
     pacing: str
+    language: str
     include_video: bool
     include_thumbnail: bool
     include_quizzes: bool

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from momentum.accounts.policy import Access, caller, page_access
@@ -35,7 +36,7 @@ def studio_generate(request: HttpRequest) -> HttpResponse:
     form = GenerateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job, _ = actions.do_start_job(
+            job, _created = actions.do_start_job(
                 request.user, form.job_request(_store_pdfs(request, form.cleaned_data["pdfs"])), request=request
             )
         except Problem as problem:
@@ -43,7 +44,7 @@ def studio_generate(request: HttpRequest) -> HttpResponse:
             if not problem.errors:
                 form.add_error(None, problem.detail)
         else:
-            messages.success(request, f"Generating “{job.topic}”: follow it here.")
+            messages.success(request, _("Generating “%(topic)s”: follow it here.") % {"topic": job.topic})
             return redirect("generation:studio_job", job.pk)
     context = _generate_context(request, form)
     return render(request, "generation/studio_generate.html", context, status=422 if form.errors else 200)
@@ -90,7 +91,7 @@ def studio_job_cancel(request: HttpRequest, job: UUID) -> HttpResponse:
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
-        messages.success(request, "The job is cancelled.")
+        messages.success(request, _("The job is cancelled."))
     return redirect("generation:studio_job", found.pk)
 
 
@@ -103,5 +104,5 @@ def studio_job_retry(request: HttpRequest, job: UUID) -> HttpResponse:
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
-        messages.success(request, "Retrying from the failed step.")
+        messages.success(request, _("Retrying from the failed step."))
     return redirect("generation:studio_job", found.pk)

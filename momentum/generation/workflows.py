@@ -113,6 +113,7 @@ def _brief(job: GenerationJob) -> CourseBrief:
         audience=job.audience,
         tone=job.tone,
         passages=tuple(references.get("passages", [])),
+        language=job.language,
     )
 
 
@@ -385,6 +386,7 @@ def submit_video(run: StepRun, day: int) -> str:
         narration=lesson.narration,
         key_points=tuple(outline.days[day - 1].objectives),
         accent_color=job.category.color,
+        language=job.language,
         key=f"momentum-{job.pk}-day-{day}",  # a re-run of this step (retry, crash) reuses the video
     )
     try:
@@ -429,7 +431,7 @@ def poll_video(job_id: str, day: int, external_id: str) -> str:
     actions.do_finish_step(
         step,
         output={**step.output, "polls": polls, "video": stored, "seconds": str(status.duration_seconds),
-                "captions": timed},
+                "captions": timed, "voice": status.voice},
     )  # fmt: skip
     return "done"
 
@@ -511,6 +513,7 @@ def save_course(run: StepRun) -> int:
             duration_days=job.duration_days,
             level=job.level,
             pacing=job.pacing,
+            language=job.language,
             metadata={
                 "generated_by_job": str(job.pk),
                 "providers": job.providers,
@@ -522,7 +525,6 @@ def save_course(run: StepRun) -> int:
         video_steps = job.steps.filter(name__startswith=f"{StepName.VIDEO}-")
         videos = {s.name: s.output.get("video") for s in video_steps}
         timed = {s.name: s.output.get("captions") or "" for s in video_steps}
-        language = str(getattr(job, "language", "") or "en")  # a job's language arrives with issue 18's languages
         drafts = {day: _lesson(job_id, day) for day in range(1, job.duration_days + 1)}
         lessons = do_add_lessons(
             course,
@@ -538,7 +540,7 @@ def save_course(run: StepRun) -> int:
                     captions=timed.get(StepName.VIDEO.of_day(day), "")
                     if videos.get(StepName.VIDEO.of_day(day))
                     else "",
-                    captions_language=language,
+                    captions_language=job.language,
                 )
                 for day, draft in drafts.items()
             ),

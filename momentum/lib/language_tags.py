@@ -33,3 +33,12 @@ def name(tag: str) -> str:
     if known is None:
         return tag
     return f"{known} ({rest})" if rest else known
+
+
+def language_code(tag: str) -> str | None:
+    """``tag`` as a language code (``ES`` → ``es``): a valid BCP 47 tag that is a primary language
+    subtag alone (no region or script), or None."""
+    found = standard(tag)
+    if found is None or "-" in found or not 2 <= len(found) <= 3 or not found.isalpha():
+        return None
+    return found.lower()

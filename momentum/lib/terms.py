@@ -1,6 +1,6 @@
 """Plain-text analysis shared by the offline generator and reference selection.
 
-Sentences, words without the common English filler, the key terms of a passage, and a BM25
+Sentences, words without the common filler (English, Spanish, Arabic), the key terms of a passage, and a BM25
 score of passages against a query. Deterministic and dependency-free: the same text gives the
 same terms in the same order, which keeps the offline generator reproducible.
 """
@@ -26,10 +26,31 @@ _STOPWORD_TEXT = """
     things lot lots get gets got see shown show shows figure table page chapter section example examples
     e.g i.e one's able within across among along around toward towards else instead because often usually
     """
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# The filler of the other languages the offline generator writes in (generation.models.Language);
+# Spanish words that are also English key terms ("con", "sin", "son") are left out.
+_SPANISH_STOPWORDS = """
+    al algo algunas algunos ante antes aquí así aun aunque cada cómo como cual cuál cuando cuándo cuyo
+    del desde donde dónde durante ella ellas ello ellos entre era eran eres esa esas ese eso esos esta
+    está están estas este esto estos fue fueron gran hay hacia hasta las les los mas más mismo muy nada
+    nos nosotros nuestra nuestro otra otras otro otros para pero poco por porque puede pueden qué que
+    quien quién sea según ser será sido sobre solo sólo somos sus también tan tanto tiene tienen todas
+    todo todos tras tus una uno unos unas usted vez ver día días hoy tu te se lo le la el en es un y o
+    """
+_ARABIC_STOPWORDS = """
+    في من على إلى عن مع هذا هذه ذلك تلك التي الذي الذين هو هي هم أن إن كان كانت يكون لا ما لم لن قد
+    ثم أو و كل بعض بين عند حتى إذا كما لكن أي غير بعد قبل هنا هناك اليوم يوم أيام
+    """
+STOPWORDS = frozenset((_STOPWORD_TEXT + _SPANISH_STOPWORDS + _ARABIC_STOPWORDS).split())
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*[A-Za-z0-9]|[A-Za-z]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
+# Combining marks inside a word (accents written apart, Arabic vowel signs and shadda): not \w in
+# Python's re, yet part of the word they sit on.
+MARKS = "\u0300-\u036f\u064b-\u065f\u0670"
+# A word: letters of any script, then letters, digits, marks, apostrophes or hyphens, ending in a letter,
+# digit or mark.
+_WORD = re.compile(rf"[^\W\d_](?:[^\W_]|[{MARKS}'\-])*(?:[^\W_]|[{MARKS}])|[^\W\d_]")
+# A sentence ends at . ! ? (or the Arabic question mark) before a capital, a digit, an opening
+# mark (¿ ¡ in Spanish), or a letter of a script without case (Arabic).
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"')\]»”]?\s+(?=[\"'(\[«“¿¡]?(?![a-zß-öø-ÿ])[^\W_])")
 _SPACE = re.compile(r"\s+")
 MAX_WORD = 30  # longer "words" are identifiers, URLs or extraction noise, never a key term
 

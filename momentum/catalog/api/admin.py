@@ -92,7 +92,7 @@ def create_course(request: HttpRequest, payload: CourseIn) -> Status[dict[str, A
 )  # fmt: skip
 def update_course(request: HttpRequest, course: str, payload: CoursePatch) -> Course:
     changes = payload.model_dump(exclude_unset=True)
-    for name in ("title", "duration_days", "level", "pacing", "is_premium", "price_cents", "category"):
+    for name in ("title", "duration_days", "level", "pacing", "language", "is_premium", "price_cents", "category"):
         if name in changes and changes[name] is None:
             raise Invalid(name, "must not be null", rule="not_null")
     if "category" in changes:

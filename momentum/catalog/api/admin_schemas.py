@@ -44,6 +44,7 @@ class AdminCourseOut(Schema):
     duration_days: int
     level: str
     pacing: Pacing
+    language: str = Field(description="The language the course is written in (ISO 639 code)")
     status: CourseStatus
     is_premium: bool
     price_cents: int
@@ -96,6 +97,9 @@ class AdminCourseOut(Schema):
         return unreviewed_days(course)
 
 
+LANGUAGE_HELP = "The language the course is written in: an ISO 639 code (en default, es, ar...); 422 otherwise"
+
+
 class CourseIn(Schema):
     title: str = Field(min_length=1, max_length=500)
     description: str = Field("", max_length=20_000)
@@ -103,6 +107,7 @@ class CourseIn(Schema):
     duration_days: Literal[7, 14, 21]
     level: Level = Level.BEGINNER
     pacing: Pacing = Field(Pacing.DAILY, description="DAILY: one day opens a day; SELF_PACED: every day open")
+    language: str = Field("en", min_length=2, max_length=35, description=LANGUAGE_HELP)
     is_premium: JsonBool = False
     price_cents: int = Field(0, ge=0, le=10_000_000)
 
@@ -114,6 +119,7 @@ class CoursePatch(Schema):
     duration_days: Literal[7, 14, 21] | None = None
     level: Level | None = None
     pacing: Pacing | None = None
+    language: str | None = Field(None, min_length=2, max_length=35, description=LANGUAGE_HELP)
     is_premium: JsonBool | None = None
     price_cents: int | None = Field(None, ge=0, le=10_000_000)
 

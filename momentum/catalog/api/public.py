@@ -43,14 +43,20 @@ def list_categories(request: HttpRequest, paging: Query[PageParams]) -> HttpResp
 def list_courses(
     request: HttpRequest, filters: Query[CourseFilters], paging: Query[PageParams]
 ) -> HttpResponse | dict[str, Any]:
-    """Published courses (admins may filter by ``status``), filtered, searched and sorted."""
+    """Published courses (admins may filter by ``status``), filtered, searched and sorted; those in
+    the caller's language (their profile's, else ``Accept-Language``) first."""
+    prefer = queries.reader_language(request)
     if queries.is_admin(request.user):  # drafts and archived courses: never cached
-        return paginate(queries.catalogue(request.user, **filters.dict()), paging)
+        return paginate(queries.catalogue(request.user, **filters.dict(), prefer=prefer), paging)
     return cached_response(
         CATALOGUE,
         request,
-        f"courses|{filters.model_dump_json()}|{paging.model_dump_json()}",
-        lambda: _json(request, Page[CourseItem], paginate(queries.catalogue(request.user, **filters.dict()), paging)),
+        f"courses|{prefer}|{filters.model_dump_json()}|{paging.model_dump_json()}",
+        lambda: _json(
+            request,
+            Page[CourseItem],
+            paginate(queries.catalogue(request.user, **filters.dict(), prefer=prefer), paging),
+        ),
     )
 
 

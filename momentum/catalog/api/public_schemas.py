@@ -41,6 +41,11 @@ class CourseFilters(Schema):
     level: Annotated[Level | None, BeforeValidator(_upper_or_none)] = Field(
         None, description="BEGINNER, INTERMEDIATE or ADVANCED (any case)"
     )
+    language: str = Field(
+        "", max_length=35, pattern="^(|[A-Za-z]{2,3})$",
+        description="Courses written in this language (ISO 639 code: en, es, ar...). Without it, the caller's "
+        "language (their profile's, else Accept-Language) comes first",
+    )  # fmt: skip
     price: str = Field("", pattern="^(|free|paid)$", description="free or paid (premium) courses")
     sort: str = Field(
         "", pattern="^(|newest|popular|title|relevance)$", description="newest (default), popular, title; "
@@ -57,6 +62,7 @@ class CourseItem(Schema):
     category: CategoryOut
     duration_days: int
     level: str
+    language: str = Field(description="ISO 639 code of the language the course is written in")
     pacing: str
     status: str
     is_premium: bool

@@ -101,7 +101,9 @@ def test_the_demo_has_a_daily_paced_course_with_a_cohort_starting_next_week(seed
     today = timezone.now().date()
     assert cohort.starts_on.weekday() == 0
     assert 1 <= (cohort.starts_on - today).days <= 7
-    assert Course.objects.filter(metadata__demo=True, pacing=Pacing.SELF_PACED).count() == 23
+    assert (
+        Course.objects.filter(metadata__demo=True, pacing=Pacing.SELF_PACED).count() == 25
+    )  # 24 in English (one daily-paced) and one each in Spanish and Arabic
 
 
 # --- Quizzes on every demo lesson ---------------------------------------------------------------
@@ -151,7 +153,7 @@ def test_every_other_demo_lesson_has_a_reviewed_written_quiz_whose_keys_hold(see
             specs.append(spec)
         positions = quiz_keys.key_positions(specs)
         assert quiz_keys.largest_share(positions) <= quiz_keys.MAX_POSITION_SHARE, (course.slug, positions)
-    assert courses.count() == 22
+    assert courses.count() == 24  # with the Spanish and Arabic demo courses
     assert without == WITHOUT_A_QUIZ
     made = Lesson.objects.filter(course__in=courses).count() - len(WITHOUT_A_QUIZ)
     assert f"Demo quizzes written offline: {made} made, {len(WITHOUT_A_QUIZ)} lessons without a valid one." in seeded

@@ -149,6 +149,7 @@ class CourseBrief:
     audience: str = ""
     tone: str = ""
     passages: tuple[str, ...] = ()  # the reference chunks most relevant to the topic
+    language: str = "en"  # what the course is written in (an interface language code: en, es, ar)
 
 
 T = TypeVar("T", bound=BaseModel)
@@ -198,6 +199,7 @@ class VideoRequest:
     narration: str
     key_points: tuple[str, ...]
     accent_color: str = "#2563eb"
+    language: str = "en"  # the narration's language: it picks the voice
     # The same for every submission of one lesson's video (its job and day): a provider that
     # charges per video finds the video an earlier, interrupted submission made and reuses it.
     key: str = ""
@@ -220,6 +222,7 @@ class VideoStatus:
     # WebVTT captions of the narration, timed to the audio, when the provider measured them (slides);
     # empty: the workflow estimates them from the narration and the video's duration.
     captions: str = ""
+    voice: str = ""  # the voice that spoke the narration, when the provider says (slides: the espeak-ng voice)
 
 
 class VideoProvider(Protocol):

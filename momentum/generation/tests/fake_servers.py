@@ -14,7 +14,8 @@ request carries the ``QuizDraft`` schema (``accepted_answers``), a lesson when i
 ``LessonDraft`` schema (``content_markdown``), an outline when it carries the ``Outline``
 schema, a short text otherwise (a probe). They read the day count from "N-day course", the
 lesson's day from "lesson for day N" / "quiz for day N" and the topic from "Topic: ..." in the
-prompt (the wording of momentum/generation/prompts/).
+prompt (the wording of momentum/generation/prompts/). They answer in the language the prompt asks
+for ("Language: Spanish (es)": Spanish outline, lessons and quizzes; English otherwise).
 
 Their quizzes have the bias real models show: every key is option "B" (the second), which only
 the workflow's shuffle can undo. ``fail_quiz(day, mode, times)`` makes day ``day``'s next quizzes
@@ -29,6 +30,7 @@ process), each for the next ``times`` matching requests, then answers succeed ag
     bad_request        400                            malformed_body 200 whose body is not JSON
     malformed_content  200, the model's text is not JSON
     invalid_schema     200, valid JSON that breaks the schema
+    wrong_language     200, a valid answer in English whatever language the prompt asked for
     hang               no answer for ``hang_seconds`` (longer than the client's timeout)
     lost_answer        the request is carried out (a video is created) but the connection is
                        closed before the answer: the client cannot tell whether it was
@@ -139,6 +141,7 @@ MODES = (
     "malformed_body",
     "malformed_content",
     "invalid_schema",
+    "wrong_language",
     "hang",
     "lost_answer",
     "held_answer",
@@ -289,7 +292,7 @@ class FakeProvider:
         record["status"] = reply.status
         if call is not None and "usage" in call:
             record["usage"] = call["usage"]  # what the answer billed, also when it was unusable
-        carried_out = fault is None or fault.mode in ("video_failed", "lost_answer", "held_answer")
+        carried_out = fault is None or fault.mode in ("video_failed", "lost_answer", "held_answer", "wrong_language")
         if call is not None and reply.status == 200 and carried_out:
             with self._lock:
                 call.update(seq=len(self.calls) + 1, method=method, path=path)
@@ -652,6 +655,8 @@ def _answer(
     """The model's answer to a request whose full JSON is ``text``, and the call's record."""
     topic_match = re.search(r"Topic: ([^\\\n]+)", text)
     topic = topic_match[1].strip() if topic_match else "the subject"
+    language_match = re.search(r"Language: [^(\\\n]+\(([a-z]{2,3})\)", text)
+    spanish = bool(language_match and language_match[1] == "es") and mode != "wrong_language"
     call: dict[str, Any]
     answer: dict[str, Any] | str
     if "accepted_answers" in text:
@@ -659,17 +664,17 @@ def _answer(
         day = int(day_match[1]) if day_match else 1
         fault = quiz_fault(day)
         call = {"purpose": "quiz", "day": day, "topic": topic, "repair": repair, "fault": fault}
-        answer = fake_quiz(topic, day, fault)
+        answer = fake_quiz_es(topic, day) if spanish else fake_quiz(topic, day, fault)
     elif "content_markdown" in text:
         day_match = re.search(r"lesson for day (\d+)", text, re.IGNORECASE)
         day = int(day_match[1]) if day_match else 1
-        call = {"purpose": "lesson", "day": day, "topic": topic, "repair": repair}
-        answer = fake_lesson(topic, day)
+        call = {"purpose": "lesson", "day": day, "topic": topic, "repair": repair, "spanish": spanish}
+        answer = fake_lesson_es(topic, day) if spanish else fake_lesson(topic, day)
     elif '"days"' in text or '\\"days\\"' in text:
         days_match = re.search(r"(\d+)-day course", text)
         days = int(days_match[1]) if days_match else 7
-        call = {"purpose": "outline", "days": days, "topic": topic, "repair": repair}
-        answer = fake_outline(topic, days)
+        call = {"purpose": "outline", "days": days, "topic": topic, "repair": repair, "spanish": spanish}
+        answer = fake_outline_es(topic, days) if spanish else fake_outline(topic, days)
     else:
         call = {"purpose": "probe", "repair": repair}
         answer = "ok"
@@ -764,6 +769,81 @@ def fake_lesson(topic: str, day: int) -> dict[str, Any]:
         "content_markdown": body,
         "narration": f"Welcome to day {day}. Today we look at one part of {topic}, and you will try it yourself.",
         "duration_minutes": 10,
+    }
+
+
+def fake_outline_es(topic: str, days: int) -> dict[str, Any]:
+    """``fake_outline`` as a model asked for Spanish writes it."""
+    return {
+        "title": f"{topic}: un curso de {days} días"[:200],
+        "description": f"Una introducción estructurada de {days} días a {topic}, con una lección breve y "
+        "práctica cada día para aprender paso a paso."[:2000],
+        "days": [
+            {
+                "day": day,
+                "title": f"Día {day}: {topic} en la práctica, parte {day}"[:200],
+                "summary": f"Qué trata el día {day} sobre {topic} y por qué es importante para tu aprendizaje."[:1000],
+                "objectives": [
+                    f"Explicar la idea {day}.1 de {topic} con tus propias palabras",
+                    f"Aplicar la idea {day}.2 en un ejercicio breve",
+                ],
+            }
+            for day in range(1, days + 1)
+        ],
+    }
+
+
+def fake_lesson_es(topic: str, day: int) -> dict[str, Any]:
+    """``fake_lesson`` as a model asked for Spanish writes it."""
+    body = (
+        f"Hoy estudiamos con calma una parte de {topic}. Empezamos por la idea, seguimos con un ejemplo "
+        "y terminamos con un ejercicio breve que puedes hacer en diez minutos.\n\n"
+        "## La idea\n\nToda práctica empieza con un modelo mental claro. Escribe en una frase lo que "
+        "esperas que ocurra antes de intentarlo.\n\n"
+        "## Ejercicio\n\n1. Prueba la técnica una vez.\n2. Anota lo que te sorprendió.\n"
+        "3. Vuelve a intentarlo cambiando una sola cosa.\n"
+    )
+    return {
+        "title": f"Día {day}: {topic}"[:200],
+        "summary": f"Una mirada atenta a una parte de {topic}, con un ejercicio."[:1000],
+        "content_markdown": body,
+        "narration": f"Te damos la bienvenida al día {day}. Hoy vemos una parte de {topic} y la probarás tú mismo "
+        "con un ejercicio sencillo.",
+        "duration_minutes": 10,
+    }
+
+
+def fake_quiz_es(topic: str, day: int) -> dict[str, Any]:
+    """A quiz on ``fake_lesson_es``'s text, in Spanish (every key option "B", as ``fake_quiz``)."""
+    return {
+        "questions": [
+            {
+                "kind": "single",
+                "prompt": f"Según el día {day}, ¿con qué empieza toda práctica?",
+                "options": [
+                    {"text": "Un largo calentamiento", "correct": False},
+                    {"text": "Un modelo mental claro", "correct": True},
+                    {"text": "Un proyecto terminado", "correct": False},
+                ],
+                "explanation": "La lección dice que toda práctica empieza con un modelo mental claro.",
+            },
+            {
+                "kind": "single",
+                "prompt": "¿Cuánto dura el ejercicio breve?",
+                "options": [
+                    {"text": "Una hora", "correct": False},
+                    {"text": "Diez minutos", "correct": True},
+                    {"text": "Un día entero", "correct": False},
+                ],
+                "explanation": "La lección propone un ejercicio breve que puedes hacer en diez minutos.",
+            },
+            {
+                "kind": "short_text",
+                "prompt": "Antes de intentarlo, ¿qué escribes en una frase?",
+                "accepted_answers": ["lo que esperas que ocurra"],
+                "explanation": "Escribe en una frase lo que esperas que ocurra antes de intentarlo.",
+            },
+        ]
     }
 
 

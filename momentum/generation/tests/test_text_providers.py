@@ -73,7 +73,7 @@ def test_the_outline_is_a_valid_plan_with_the_tokens_it_used(remote: Remote) -> 
     assert (result.usage.input_tokens, result.usage.output_tokens) == remote.billed()
     assert result.usage.input_tokens > 0
     assert result.usage.output_tokens > 0
-    assert result.model.endswith("(outline.v1)")
+    assert result.model.endswith("(outline.v2)")
     assert [call["purpose"] for call in remote.fake.calls] == ["outline"]
 
 
@@ -82,7 +82,7 @@ def test_a_lesson_is_written_for_the_day_it_was_asked_for(remote: Remote) -> Non
 
     assert result.value.title.startswith("Day 3")
     assert len(result.value.content_markdown) >= 200
-    assert result.model.endswith("(lesson.v2)")
+    assert result.model.endswith("(lesson.v3)")
     assert result.usage.output_tokens > 0
     (call,) = remote.fake.calls
     assert (call["purpose"], call["day"], call["repair"]) == ("lesson", 3, False)
@@ -98,7 +98,7 @@ def test_a_quiz_is_asked_through_the_quiz_schema_with_the_lesson_and_the_reasons
     )
 
     assert 3 <= len(result.value.questions) <= 5
-    assert result.model.endswith("(quiz.v1)")
+    assert result.model.endswith("(quiz.v2)")
     assert result.usage.output_tokens > 0
     (call,) = remote.fake.calls
     assert (call["purpose"], call["day"]) == ("quiz", 4)

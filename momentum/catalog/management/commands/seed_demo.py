@@ -1,9 +1,9 @@
 """momentum seed-demo: a realistic demo catalogue and two demo accounts. Idempotent.
 
-Loads the courses in momentum/catalog/demo/*.json (24 courses over the six categories and
-the three durations, every lesson written out), renders each course's thumbnail, marks the
-first day of every course as a free preview, publishes everything, and creates a demo
-admin and a demo learner whose credentials it prints.
+Loads the courses in momentum/catalog/demo/*.json (24 courses in English over the six categories
+and the three durations, and a few in Spanish and Arabic, every lesson written out), renders each
+course's thumbnail, marks the first day of every course as a free preview, publishes everything,
+and creates a demo admin and a demo learner whose credentials it prints.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.utils import timezone
 from momentum.accounts.actions import do_create_user, do_ensure_admin
 from momentum.accounts.models import Role, User
 from momentum.catalog.actions import do_create_course, do_publish_course, do_set_thumbnail, do_upsert_lesson
-from momentum.catalog.models import Category, Course, Level, Pacing
+from momentum.catalog.models import DEFAULT_LANGUAGE, Category, Course, Level, Pacing
 from momentum.generation.providers.offline.title_card import render_title_card
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -112,6 +112,8 @@ class Command(BaseCommand):
             # Demo courses follow at the learner's pace unless their file says DAILY (the demo's
             # daily-paced course, whose cohort learning/demo.py opens for next week).
             "pacing": spec.get("pacing", Pacing.SELF_PACED),
+            # A few demo courses are written in Spanish or Arabic (their file says so).
+            "language": spec.get("language", DEFAULT_LANGUAGE),
             "is_premium": spec["is_premium"],
             "price_cents": spec["price_cents"],
         }

@@ -1,4 +1,4 @@
-"""momentum generate --topic "..." --category slug --days 7 [--pdf FILE] [--no-video]: generate a
+"""momentum generate --topic "..." --category slug --days 7 [--language es] [--pdf FILE] [--no-video]: generate a
 draft course from the command line, printing each step as it ends and the draft's URL.
 
 The topic and the category are checked before any job starts: an empty topic is refused, and the
@@ -24,7 +24,7 @@ from django.urls import reverse
 from momentum.accounts.models import Role, User
 from momentum.catalog.models import DURATIONS, Category, Level
 from momentum.generation import actions
-from momentum.generation.models import GenerationJob, GenerationStep
+from momentum.generation.models import GenerationJob, GenerationStep, Language
 from momentum.lib.problems import Problem
 from momentum.platform import durable
 
@@ -39,6 +39,10 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, choices=DURATIONS, default=7)
         parser.add_argument("--category", default="", help="category slug (asked for at a terminal when left out)")
         parser.add_argument("--level", choices=Level.values, default=Level.BEGINNER)
+        parser.add_argument(
+            "--language", choices=Language.values, default=Language.EN,
+            help="the language the course is written, narrated and captioned in",
+        )  # fmt: skip
         parser.add_argument("--audience", default="")
         parser.add_argument("--tone", default="")
         parser.add_argument("--pdf", action="append", default=[], help="a reference PDF (repeatable)")
@@ -58,6 +62,7 @@ class Command(BaseCommand):
             documents = [self._reference(Path(path), admin) for path in options["pdf"]]
             spec = actions.JobRequest(
                 topic=topic, category=category, duration_days=options["days"], level=options["level"],
+                language=options["language"],
                 audience=options["audience"], tone=options["tone"], include_video=not options["no_video"],
                 include_thumbnail=not options["no_thumbnail"], include_quizzes=not options["no_quizzes"],
                 reference_documents=documents,

@@ -4,7 +4,8 @@ Each question takes one sentence of the lesson (or of a passage) that holds a ke
 course, blanks the term out and asks for it: as a single choice between the term and other key
 terms of the course (none of them in the sentence), or, when the course has too few terms to
 offer, as a short text answer. The key is the blanked term, so it is stated in the lesson by
-construction. Deterministic: the same lesson gives the same quiz.
+construction. Deterministic: the same lesson gives the same quiz. Its sentences are translated
+(gettext) into the language active when it runs: the course's (local_text runs it so).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from momentum.generation.providers.base import (
     CourseBrief,
     LessonDraft,
@@ -22,7 +26,7 @@ from momentum.generation.providers.base import (
     QuizOptionDraft,
     QuizQuestionDraft,
 )
-from momentum.lib.terms import key_terms, normalise, sentences, words
+from momentum.lib.terms import MARKS, key_terms, normalise, sentences, words
 
 QUESTIONS = 4
 DISTRACTORS = 3
@@ -32,9 +36,24 @@ BLANK = "_____"
 # Markdown that is not prose: heading marks, list bullets and numbers, quote marks, emphasis.
 _LINE_MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)+")
 _INLINE_MARKUP = re.compile(r"\*\*|__|[*_`]")
-# The offline lesson's own scaffolding: sentences about the lesson, not about the subject.
-_SCAFFOLD = ("reference puts it", "terms to remember", "term your reference material", "one-line definition")
-_SCAFFOLD_WORDS = ["reference puts it", "reference material"]
+# The offline lesson's own scaffolding: sentences about the lesson, not about the subject (each
+# phrase as the lesson's templates say it, in every language: local_text's messages hold them).
+_SCAFFOLD = (
+    gettext_noop("reference puts it"),
+    gettext_noop("terms to remember"),
+    gettext_noop("term your reference material"),
+    gettext_noop("one-line definition"),
+)
+_SCAFFOLD_WORDS = (gettext_noop("reference puts it"), gettext_noop("reference material"))
+
+
+def _scaffold() -> list[str]:
+    """The scaffold phrases in the active language and in English."""
+    return sorted({said.lower() for phrase in _SCAFFOLD for said in (phrase, _(phrase))})
+
+
+def _scaffold_words() -> list[str]:
+    return sorted({said for phrase in _SCAFFOLD_WORDS for said in (phrase, _(phrase))})
 
 
 def _prose(markdown: str) -> list[str]:
@@ -58,26 +77,27 @@ def _holds(sentence: str, term: str) -> re.Match[str] | None:
 def _term_pattern(term: str) -> re.Pattern[str]:
     # Compiled once per term: a course asks tens of thousands of sentence/term pairs, more
     # patterns than the re module's own cache keeps.
-    return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<![\w{MARKS}-]){re.escape(term)}(?![\w{MARKS}-])", re.IGNORECASE)
 
 
 def course_terms(brief: CourseBrief, outline: Outline, passages: Sequence[str]) -> list[str]:
     """The key terms of the whole course: its reference passages and its plan."""
     plan = [f"{day.title}. {day.summary}. {'. '.join(day.objectives)}." for day in outline.days]
-    return list(_key_terms_of((*brief.passages, *passages, *plan), brief.topic))
+    return list(_key_terms_of((*brief.passages, *passages, *plan), brief.topic, tuple(_scaffold_words())))
 
 
 @functools.lru_cache(maxsize=32)
-def _key_terms_of(texts: tuple[str, ...], topic: str) -> tuple[str, ...]:
+def _key_terms_of(texts: tuple[str, ...], topic: str, scaffold: tuple[str, ...]) -> tuple[str, ...]:
     # The same for every lesson of a course: computed once per course, not once per quiz.
-    return tuple(key_terms(texts, limit=30, exclude=[topic, *_SCAFFOLD_WORDS]))
+    return tuple(key_terms(texts, limit=30, exclude=[topic, *scaffold]))
 
 
 def cloze_quiz(
     brief: CourseBrief, outline: Outline, lesson: LessonDraft, day: int, passages: Sequence[str]
 ) -> QuizDraft:
     # The subject's own terms (from the references) come first, as keys and as distractors.
-    exclude = [brief.topic, *_SCAFFOLD_WORDS]
+    exclude = [brief.topic, *_scaffold_words()]
+    scaffold = _scaffold()
     reference_terms = key_terms([*brief.passages, *passages], limit=30, exclude=exclude) if passages else []
     lesson_terms = key_terms([lesson.content_markdown, *passages], limit=16, exclude=exclude)
     terms = _unique([*reference_terms, *lesson_terms, *course_terms(brief, outline, passages)])
@@ -85,7 +105,7 @@ def cloze_quiz(
     candidates = [
         s for s in _unique([*_prose("\n".join(passages)), *_prose(lesson.content_markdown)])
         if MIN_SENTENCE <= len(s) <= MAX_SENTENCE and len(s.split()) >= MIN_WORDS and BLANK not in s
-        and not any(phrase in s.lower() for phrase in _SCAFFOLD)
+        and not any(phrase in s.lower() for phrase in scaffold)
     ]  # fmt: skip
     questions: list[QuizQuestionDraft] = []
     used_terms: set[str] = set()
@@ -116,7 +136,8 @@ def _question(sentence: str, term: str, pools: Sequence[Sequence[str]], *, seed:
     assert match is not None  # noqa: S101  (the caller chose the sentence for holding the term)
     key = match.group(0)
     cloze = f"{sentence[: match.start()]}{BLANK}{sentence[match.end() :]}"
-    explanation = f"The lesson says: “{normalise(sentence)}”"
+    explanation = _("The lesson says: “%(sentence)s”") % {"sentence": normalise(sentence)}
+    prompt = _("Which term fills the blank? “%(sentence)s”") % {"sentence": cloze}
     distractors: list[str] = []
     for pool in pools:  # the subject's own terms first: they make the closest distractors
         more = _distractors(
@@ -126,14 +147,12 @@ def _question(sentence: str, term: str, pools: Sequence[Sequence[str]], *, seed:
     if len(distractors) < 2:
         return QuizQuestionDraft(
             kind="short_text",
-            prompt=f"Which term fills the blank? “{cloze}”",
+            prompt=prompt,
             accepted_answers=[key],
             explanation=explanation,
         )
     options = [QuizOptionDraft(text=key, correct=True), *(QuizOptionDraft(text=d, correct=False) for d in distractors)]
-    return QuizQuestionDraft(
-        kind="single", prompt=f"Which term fills the blank? “{cloze}”", options=options, explanation=explanation
-    )
+    return QuizQuestionDraft(kind="single", prompt=prompt, options=options, explanation=explanation)
 
 
 def _distractors(key: str, sentence: str, terms: Sequence[str], seed: str) -> list[str]:

@@ -28,6 +28,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from PIL import Image, ImageDraw
 
 from momentum.generation.providers.base import ProviderError, Usage, VideoRequest, VideoStatus, VideoSubmission
@@ -37,7 +39,9 @@ from momentum.lib.terms import sentences
 
 WIDTH, HEIGHT = 1280, 720
 FPS = 5
-VOICE = "en-us"
+VOICE = "en-us"  # the voice of a language without one of its own
+# The espeak-ng voice that narrates each generation language (`espeak-ng --voices` lists them).
+VOICES = {"en": "en-us", "es": "es", "ar": "ar"}
 WORDS_PER_MINUTE = 160
 ESPEAK_TIMEOUT_SECONDS = 120
 FFMPEG_TIMEOUT_SECONDS = 600
@@ -108,7 +112,7 @@ def title_slide(request: VideoRequest) -> Image.Image:
     for line in course[1]:
         draw.text((margin, y), line, font=font(course[0]), fill=_mix(accent, (255, 255, 255), 0.75))
         y += course[0] + 10
-    label = f"DAY {request.day}"
+    label = gettext("DAY %(day)s") % {"day": request.day}
     label_width = draw.textlength(label, font=font(30))
     y += 28
     draw.rounded_rectangle([margin, y, margin + label_width + 40, y + 54], radius=27, fill=(255, 255, 255))
@@ -126,7 +130,8 @@ def point_slide(request: VideoRequest, point: str, number: int, total: int) -> I
     image = Image.new("RGB", (WIDTH, HEIGHT), _PAPER)
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, 0, WIDTH, 88], fill=accent)
-    header = _fitted(draw, f"Day {request.day} · {request.lesson_title}", (30, 26), WIDTH - 240, 1)
+    heading = gettext("Day %(day)s · %(title)s") % {"day": request.day, "title": request.lesson_title}
+    header = _fitted(draw, heading, (30, 26), WIDTH - 240, 1)
     draw.text((72, 44 - header[0] // 2 - 4), header[1][0], font=font(header[0]), fill=(255, 255, 255))
     counter = f"{number}/{total}"
     draw.text((WIDTH - 72 - draw.textlength(counter, font=font(26)), 28), counter, font=font(26), fill=(255, 255, 255))
@@ -159,10 +164,16 @@ def slide_durations(total: float, slides: int) -> list[float]:
     return [title] + [rest] * (slides - 1)
 
 
+def voice_for(language: str) -> str:
+    """The espeak-ng voice for a language code ("es" → "es"); English's for a language without one."""
+    return VOICES.get(language.lower().split("-")[0], VOICE)
+
+
 def _external_id(request: VideoRequest) -> str:
     fields = [request.course_title, str(request.day), request.lesson_title, request.narration, request.accent_color]
     fields += list(request.key_points)
-    digest = hashlib.sha256(json.dumps([RENDER_VERSION, FPS, VOICE, WORDS_PER_MINUTE, *fields]).encode()).hexdigest()
+    voice = voice_for(request.language)
+    digest = hashlib.sha256(json.dumps([RENDER_VERSION, FPS, voice, WORDS_PER_MINUTE, *fields]).encode()).hexdigest()
     return digest[:32]
 
 
@@ -211,7 +222,8 @@ class SlidesVideoProvider:
         scratch.mkdir(parents=True)
         try:
             duration = self._render(request, scratch, ffmpeg=ffmpeg, espeak=espeak)
-            (scratch / "meta.json").write_text(json.dumps({"duration_seconds": f"{duration:.2f}"}))
+            meta = {"duration_seconds": f"{duration:.2f}", "voice": voice_for(request.language)}
+            (scratch / "meta.json").write_text(json.dumps(meta))
             try:
                 scratch.rename(folder)
             except OSError:  # rendered concurrently by another worker: theirs is as good as ours
@@ -226,10 +238,12 @@ class SlidesVideoProvider:
         meta = folder / "meta.json"
         if not meta.exists():
             return VideoStatus(state="failed", error=f"no rendered video {external_id} (the work folder was removed?)")
-        duration = Decimal(json.loads(meta.read_text())["duration_seconds"])
+        rendered = json.loads(meta.read_text())
+        duration = Decimal(rendered["duration_seconds"])
         timed = folder / "captions.vtt"
         return VideoStatus(
             state="done",
+            voice=str(rendered.get("voice", "")),
             file=folder / "video.mp4",
             duration_seconds=duration,
             usage=Usage(),
@@ -240,7 +254,9 @@ class SlidesVideoProvider:
         """Remove a rendered video's work folder, once the caller has stored the MP4 elsewhere."""
         shutil.rmtree(self._folder(external_id), ignore_errors=True)
 
-    def _speak(self, narration: str, folder: Path, *, espeak: str) -> tuple[Path, list[tuple[str, float]]]:
+    def _speak(
+        self, narration: str, folder: Path, *, espeak: str, voice: str = VOICE
+    ) -> tuple[Path, list[tuple[str, float]]]:
         """The narration as one WAV file, spoken sentence by sentence, and how long each sentence lasts."""
         said = sentences(narration) or [narration.strip()]
         (folder / "narration.txt").write_text("\n".join(said), encoding="utf-8")
@@ -251,7 +267,7 @@ class SlidesVideoProvider:
                 text, piece = folder / f"sentence{number:03d}.txt", folder / f"sentence{number:03d}.wav"
                 text.write_text(sentence, encoding="utf-8")
                 self._run(
-                    [espeak, "-v", VOICE, "-s", str(WORDS_PER_MINUTE), "-w", str(piece), "-f", str(text)],
+                    [espeak, "-v", voice, "-s", str(WORDS_PER_MINUTE), "-w", str(piece), "-f", str(text)],
                     tool="espeak-ng",
                     timeout=ESPEAK_TIMEOUT_SECONDS,
                 )
@@ -266,7 +282,7 @@ class SlidesVideoProvider:
         return speech, spoken
 
     def _render(self, request: VideoRequest, folder: Path, *, ffmpeg: str, espeak: str) -> float:
-        speech, spoken = self._speak(request.narration, folder, espeak=espeak)
+        speech, spoken = self._speak(request.narration, folder, espeak=espeak, voice=voice_for(request.language))
         with wave.open(str(speech)) as audio:
             frames: int = audio.getnframes()
             rate: int = audio.getframerate()
@@ -276,9 +292,10 @@ class SlidesVideoProvider:
         (folder / "captions.vtt").write_text(captions.write(captions.back_to_back(spoken)), encoding="utf-8")
 
         points = key_points(request)
-        images = [title_slide(request)] + [
-            point_slide(request, point, number, len(points)) for number, point in enumerate(points, start=1)
-        ]
+        with translation.override(request.language):
+            images = [title_slide(request)] + [
+                point_slide(request, point, number, len(points)) for number, point in enumerate(points, start=1)
+            ]
         playlist = ["ffconcat version 1.0"]
         for number, (image, seconds) in enumerate(zip(images, slide_durations(duration, len(images)), strict=True)):
             name = f"slide{number:02d}.png"

@@ -79,7 +79,11 @@ class HeyGenVideoProvider:
             "video_inputs": [
                 {
                     "character": {"type": "avatar", "avatar_id": self.avatar_id, "avatar_style": "normal"},
-                    "voice": {"type": "text", "input_text": request.narration[:5000], "voice_id": self.voice_id},
+                    "voice": {
+                        "type": "text",
+                        "input_text": request.narration[:5000],
+                        "voice_id": self.voice_for(request.language),
+                    },
                     "background": {"type": "color", "value": request.accent_color},
                 }
             ],
@@ -92,6 +96,11 @@ class HeyGenVideoProvider:
         if not isinstance(video_id, str) or not video_id:
             raise ProviderError(f"{NAME}: the answer has no video_id", provider=NAME, retryable=True)
         return VideoSubmission(external_id=video_id)
+
+    def voice_for(self, language: str) -> str:
+        """The voice for ``language``: MOMENTUM_HEYGEN_VOICE_<LANG> when set, else MOMENTUM_HEYGEN_VOICE_ID."""
+        voices: dict[str, str] = settings.HEYGEN_VOICES
+        return voices.get(language.lower().split("-")[0]) or self.voice_id
 
     def find(self, key: str) -> str | None:
         """The id of the newest video submitted with ``key`` that did not fail, if any."""

@@ -33,15 +33,18 @@ from momentum.generation.providers.base import (
     Usage,
 )
 from momentum.generation.providers.remote import add_usage
+from momentum.lib import text_language
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 PROMPT_VERSIONS = {
     "system": "system.v1",
-    "outline": "outline.v1",
-    "lesson": "lesson.v2",
-    "quiz": "quiz.v1",
+    "outline": "outline.v2",  # v2: the course's language
+    "lesson": "lesson.v3",  # v3: the course's language
+    "quiz": "quiz.v2",  # v2: the course's language
     "repair": "repair.v1",
 }
+# The language a prompt names, in English (the prompts are written in English for every language).
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "ar": "Arabic"}
 MAX_TOKENS = {"outline": 4096, "lesson": 8192, "quiz": 4096}
 QUIZ_QUESTIONS = 4
 MAX_LESSON_CHARS = 20_000
@@ -129,7 +132,24 @@ def _brief_fields(brief: CourseBrief) -> dict[str, Any]:
         "category": brief.category,
         "audience": brief.audience or "adult learners new to the topic",
         "tone": brief.tone or "clear, friendly and practical",
+        "language": brief.language,
+        "language_name": LANGUAGE_NAMES.get(brief.language, brief.language),
     }
+
+
+def language_problems(brief: CourseBrief, texts: dict[str, str]) -> list[str]:
+    """What of ``texts`` (by field) is not written in the brief's language, as a repair request
+    says it: a language-identification check (lib.text_language) of each field long enough to judge."""
+    expected = LANGUAGE_NAMES.get(brief.language, brief.language)
+    problems = []
+    for field, text in texts.items():
+        found = text_language.written_in(text, brief.language)
+        if found:
+            problems.append(
+                f"{field}: written in {LANGUAGE_NAMES.get(found, found)} ({found}), not in {expected} "
+                f"({brief.language}); write it in {expected}"
+            )
+    return problems
 
 
 def outline_prompt(brief: CourseBrief) -> Prompt[Outline]:
@@ -138,7 +158,8 @@ def outline_prompt(brief: CourseBrief) -> Prompt[Outline]:
         expected = list(range(1, brief.duration_days + 1))
         if numbers != expected:
             return [f"days: must be exactly days 1 to {brief.duration_days} in order, got {numbers}"]
-        return []
+        plan = " ".join(f"{day.title}. {day.summary} {' '.join(day.objectives)}" for day in outline.days)
+        return language_problems(brief, {"description": f"{outline.title}. {outline.description}", "days": plan})
 
     text = template("outline").substitute(
         **_brief_fields(brief),
@@ -157,7 +178,11 @@ def lesson_prompt(brief: CourseBrief, outline: Outline, day: int, passages: tupl
         passages=_passages_block(passages),
         schema=json.dumps(json_schema(LessonDraft), indent=1),
     )
-    return Prompt("lesson", template("system").template.strip(), text, LessonDraft, MAX_TOKENS["lesson"], lambda _: [])
+
+    def check(lesson: LessonDraft) -> list[str]:
+        return language_problems(brief, {"content_markdown": lesson.content_markdown, "narration": lesson.narration})
+
+    return Prompt("lesson", template("system").template.strip(), text, LessonDraft, MAX_TOKENS["lesson"], check)
 
 
 def quiz_prompt(
