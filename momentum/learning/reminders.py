@@ -24,6 +24,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from momentum.accounts.actions import do_notify
 from momentum.accounts.models import NotificationKind, User
@@ -124,21 +126,24 @@ def _send(user: User, enrollment: Any, day: int, daily: bool) -> None:
         "unsubscribe_url": unsubscribe,
         "site_name": settings.SITE_NAME,
     }
-    subject = (
-        f"Day {day} of {enrollment.course.title} is open"
-        if daily
-        else f"Day {day} of {enrollment.course.title} is waiting for you"
-    )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("learning/email/reminder.txt", context),
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
-        },
-    )
-    message.attach_alternative(render_to_string("learning/email/reminder.html", context), "text/html")
+    # The learner's own language once accounts stores one (issue 18), else the site's.
+    with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+        names = {"day": day, "title": enrollment.course.title}
+        subject = (
+            gettext("Day %(day)s of %(title)s is open") % names
+            if daily
+            else gettext("Day %(day)s of %(title)s is waiting for you") % names
+        )
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("learning/email/reminder.txt", context),
+            to=[user.email],
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
+            },
+        )
+        message.attach_alternative(render_to_string("learning/email/reminder.html", context), "text/html")
     message.send()
 
 
