@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from momentum.accounts.models import User
 from momentum.analytics.actions import do_record_event
@@ -163,9 +164,9 @@ def do_submit_attempt(
     now = now or timezone.now()
     quiz = Quiz.objects.filter(lesson=lesson).first()
     if quiz is None:
-        raise Problem(404, "no_quiz", "This lesson has no quiz.")
+        raise Problem(404, "no_quiz", _("This lesson has no quiz."))
     if not Enrollment.objects.select_for_update().filter(user=user, course_id=lesson.course_id).exists():
-        raise Problem(403, "not_enrolled", "Enrol in this course to take its quizzes.")
+        raise Problem(403, "not_enrolled", _("Enrol in this course to take its quizzes."))
     used = Attempt.objects.filter(quiz=quiz, user=user).count()
     if quiz.max_attempts is not None and used >= quiz.max_attempts:
         raise Problem(409, "no_attempts_left", f"This quiz allows {quiz.max_attempts} attempts; all are used.")

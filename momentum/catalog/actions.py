@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from momentum.accounts.models import NotificationKind, Role, User
 from momentum.audit.actions import do_record_audit
@@ -224,14 +225,14 @@ def do_add_co_instructor(
     """Let another INSTRUCTOR run ``course`` too (audited, and they are told); 422 for an account
     that is not an active instructor, 409 ``already_course_staff`` for its owner or a co-instructor."""
     if not (user.is_active and user.role == Role.INSTRUCTOR):
-        raise Invalid("email", "no active instructor account has this address", rule="instructor")
+        raise Invalid("email", _("no active instructor account has this address"), rule="instructor")
     if course.owner_id == user.pk:
-        raise Conflict("already_course_staff", "This instructor owns the course.")
+        raise Conflict("already_course_staff", _("This instructor owns the course."))
     try:
         with transaction.atomic():
             row = CourseInstructor.objects.create(course=course, user=user, added_by=actor)
     except IntegrityError:
-        raise Conflict("already_course_staff", "This instructor already teaches this course.") from None
+        raise Conflict("already_course_staff", _("This instructor already teaches this course.")) from None
     do_record_audit(
         AuditAction.COURSE_CO_INSTRUCTOR_ADDED, actor=actor, resource=course, request=request,
         metadata={"user_id": user.pk},
@@ -250,9 +251,9 @@ def do_remove_co_instructor(
     course: Course, user_id: int, *, actor: User | None = None, request: HttpRequest | None = None
 ) -> None:
     """Take ``course`` out of a co-instructor's hands (audited); 404 when they are not one."""
-    deleted, _ = CourseInstructor.objects.filter(course=course, user_id=user_id).delete()
+    deleted, _rows = CourseInstructor.objects.filter(course=course, user_id=user_id).delete()
     if not deleted:
-        raise NotFound("This account is not a co-instructor of this course.")
+        raise NotFound(_("This account is not a co-instructor of this course."))
     do_record_audit(
         AuditAction.COURSE_CO_INSTRUCTOR_REMOVED, actor=actor, resource=course, request=request,
         metadata={"user_id": user_id},
@@ -281,13 +282,13 @@ LESSON_FIELDS = ("day", "title", "content_markdown", "video_url", "duration_minu
 def _check_course_fields(course: Course) -> None:
     """The rules a course's own fields must follow, as field errors (the database holds them too)."""
     if not course.title.strip():
-        raise Invalid("title", "must not be empty", rule="required")
+        raise Invalid("title", _("must not be empty"), rule="required")
     if course.duration_days not in DURATIONS:
-        raise Invalid("duration_days", "must be 7, 14 or 21", rule="choice")
+        raise Invalid("duration_days", _("must be 7, 14 or 21"), rule="choice")
     if course.level not in Level.values:
         raise Invalid("level", f"must be one of {', '.join(Level.values)}", rule="choice")
     if course.is_premium and course.price_cents <= 0:
-        raise Invalid("price_cents", "a premium course needs a price above 0", rule="premium_needs_price")
+        raise Invalid("price_cents", _("a premium course needs a price above 0"), rule="premium_needs_price")
 
 
 @transaction.atomic
@@ -373,7 +374,7 @@ def do_delete_course(course: Course, *, actor: User | None = None, request: Http
         return do_archive_course(course, actor=actor, request=request)
     if course.payments.exists() or course.enrollments.exists():
         raise Conflict(
-            "course_in_use", "This draft has learners or payments attached; archive it instead of removing it."
+            "course_in_use", _("This draft has learners or payments attached; archive it instead of removing it.")
         )
     thumbnail = course.thumbnail.name if course.thumbnail else None
     videos = list(course.lessons.exclude(video="").values_list("video", flat=True))
@@ -402,9 +403,9 @@ def _check_day(course: Course, day: int) -> None:
 
 def _check_lesson_fields(lesson: Lesson) -> None:
     if not lesson.title.strip():
-        raise Invalid("title", "must not be empty", rule="required")
+        raise Invalid("title", _("must not be empty"), rule="required")
     if not 0 <= lesson.duration_minutes <= 600:
-        raise Invalid("duration_minutes", "must be between 0 and 600", rule="range")
+        raise Invalid("duration_minutes", _("must be between 0 and 600"), rule="range")
     if lesson.video_url:  # never fetched by the server (the learner's browser plays it): its form is checked, no DNS
         from momentum.lib.safe_urls import check_url_form
 
@@ -635,7 +636,7 @@ def do_delete_caption_track(
     lesson: Lesson, language: str, *, actor: User | None = None, request: HttpRequest | None = None
 ) -> bool:
     """Remove the lesson's captions in ``language``; False when it had none."""
-    deleted, _ = CaptionTrack.objects.filter(lesson=lesson, language=language).delete()
+    deleted, _rows = CaptionTrack.objects.filter(lesson=lesson, language=language).delete()
     if deleted:
         do_record_audit(
             AuditAction.LESSON_CAPTIONS_REMOVED,

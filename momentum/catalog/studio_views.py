@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from momentum.accounts import queries as account_queries
@@ -53,7 +54,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
             if changes["is_premium"] and changes["price_cents"] <= 0:
                 raise Problem(
                     422,
-                    detail="price_cents: a premium course needs a price above 0",
+                    detail=_("price_cents: a premium course needs a price above 0"),
                     errors=[{"field": "price_cents", "message": "A premium course needs a price above 0."}],
                 )
             course = actions.do_create_course(actor=caller(request), request=request, title_card=True, **changes)
@@ -102,7 +103,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except Problem as problem:
             add_problem(form, problem)
         else:
-            messages.success(request, "Course details saved.")
+            messages.success(request, _("Course details saved."))
             return redirect("catalog:studio_course", course.pk)
     return _editor(request, course, status=422 if form.errors else 200, form=form)
 
@@ -152,13 +153,13 @@ def course_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("thumbnail")
     try:
         if upload is None:
-            raise Problem(422, detail="Choose an image to upload.")
+            raise Problem(422, detail=_("Choose an image to upload."))
         png = media.thumbnail_png(upload)
         actions.do_set_thumbnail(course, png, actor=caller(request), request=request)
     except Problem as problem:
         message = problem.errors[0]["message"] if problem.errors else problem.detail
         return _editor(request, course, status=problem.status, thumbnail_error=f"The thumbnail {message}.")
-    messages.success(request, "Thumbnail updated.")
+    messages.success(request, _("Thumbnail updated."))
     return redirect("catalog:studio_course", course.pk)
 
 
@@ -273,9 +274,9 @@ def _caption_upload(typed: str, upload: UploadedFile[bytes] | None) -> tuple[str
     """The standard language tag and the WebVTT text of a studio caption upload (422 Problems)."""
     language = language_tags.standard(typed)
     if language is None:
-        raise Problem(422, detail="The language must be a BCP 47 tag, such as en, es or pt-BR.")
+        raise Problem(422, detail=_("The language must be a BCP 47 tag, such as en, es or pt-BR."))
     if upload is None:
-        raise Problem(422, detail="Choose a .vtt or .srt file to upload.")
+        raise Problem(422, detail=_("Choose a .vtt or .srt file to upload."))
     return language, media.caption_webvtt(upload)
 
 
@@ -338,7 +339,7 @@ def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = account_queries.active_instructor_by_email(request.POST.get("email", "")[:254])
     try:
         if user is None:
-            raise Problem(422, detail="No active instructor account has this email address.")
+            raise Problem(422, detail=_("No active instructor account has this email address."))
         actions.do_add_co_instructor(course, user, actor=caller(request), request=request)
     except Problem as problem:
         messages.error(request, problem.detail)
@@ -357,5 +358,5 @@ def instructor_remove(request: HttpRequest, pk: int, instructor: int) -> HttpRes
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
-        messages.success(request, "The co-instructor was removed.")
+        messages.success(request, _("The co-instructor was removed."))
     return redirect(reverse("catalog:studio_course", args=[course.pk]) + "#instructors")

@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from momentum.accounts.actions import do_notify
 from momentum.accounts.models import NotificationKind
@@ -153,7 +154,7 @@ def do_revoke_credential(
     revocation, its date and its reason, stay. The PDF is made again, saying REVOKED."""
     reason = reason.strip()
     if not reason:
-        raise Invalid("reason", "Give the reason for revoking this credential.", rule="required")
+        raise Invalid("reason", _("Give the reason for revoking this credential."), rule="required")
     if len(reason) > REASON_MAX_LENGTH:
         raise Invalid("reason", f"Keep the reason to {REASON_MAX_LENGTH} characters.", rule="max_length")
     locked = Credential.objects.select_for_update().get(pk=credential.pk)

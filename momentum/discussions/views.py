@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from momentum.accounts.policy import Access, page_access
@@ -40,7 +41,7 @@ def _answer(
     if request.htmx:
         context = queries.panel(request.user, lesson, page=page, order=order)
         if context is None:
-            return render(request, "errors/403.html", {"problem": Problem(403, "not_enrolled", "")}, status=403)
+            return render(request, "errors/403.html", {"problem": Problem(403, "not_enrolled", _(""))}, status=403)
         context |= {"error": error, "draft": draft, "notice": notice}
         return render(request, "discussions/partials/thread.html", {"discussion": context}, status=status)
     if error:

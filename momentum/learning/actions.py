@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from momentum.accounts.actions import do_notify
 from momentum.accounts.models import NotificationKind, User
@@ -54,7 +55,7 @@ def do_enroll(
     if existing is not None:
         return existing, False
     if not has_premium_access(user, course):
-        raise Problem(402, "payment_required", "This premium course needs a purchase or a premium plan.")
+        raise Problem(402, "payment_required", _("This premium course needs a purchase or a premium plan."))
     now = now or clock.now()
     cohort = _cohort_for(user, course, cohort_id, now)
     try:
@@ -87,7 +88,7 @@ def _cohort_for(user: Any, course: Course, cohort_id: int | None, now: datetime)
     if cohort_id is not None:
         chosen = cohorts.filter(pk=cohort_id).first()
         if chosen is None:
-            raise Invalid("cohort_id", "is not a cohort of this course", rule="cohort")
+            raise Invalid("cohort_id", _("is not a cohort of this course"), rule="cohort")
         if not _has_room(chosen):
             raise _cohort_full(chosen)
         return chosen
@@ -141,13 +142,13 @@ def do_record_progress(
     now = now or clock.now()
     enrollment = Enrollment.objects.select_for_update().filter(user=user, course_id=lesson.course_id).first()
     if enrollment is None:
-        raise Problem(403, "not_enrolled", "Enrol in this course before recording progress.")
+        raise Problem(403, "not_enrolled", _("Enrol in this course before recording progress."))
     opens = queries.schedule_of(user, lesson.course, enrollment).available_at(
         lesson.day, now=now, is_preview=lesson.is_preview
     )
     if opens is not None:
         raise queries.lesson_locked(lesson, opens)
-    progress, _ = LessonProgress.objects.get_or_create(
+    progress, _created = LessonProgress.objects.get_or_create(
         user=user, lesson=lesson, defaults={"course_id": lesson.course_id, "created_at": now}
     )
     result = ProgressResult(progress=progress, enrollment=enrollment)
@@ -155,7 +156,7 @@ def do_record_progress(
         progress.position_seconds = position_seconds
     if completed and not progress.completed:
         if not lesson_quiz_passed(user, lesson):
-            raise Problem(409, "quiz_not_passed", "Pass this lesson's quiz to complete the lesson.")
+            raise Problem(409, "quiz_not_passed", _("Pass this lesson's quiz to complete the lesson."))
         progress.completed = True
         progress.completed_at = now
         progress.completed_on = local_date(user, now)
