@@ -12,11 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from momentum.accounts.actions import do_notify
@@ -200,14 +202,16 @@ def certificate_pdf(credential: Credential) -> bytes:
 def do_store_certificate_pdf(credential: Credential) -> bytes:
     """Draw the certificate's PDF as it stands (valid or revoked) and keep it in the media storage."""
     view = queries.public_view(credential)
-    content = pdf.render(
-        pdf.CertificateDrawing(
-            learner_name=view.learner_name, course_title=view.course_title, duration_days=view.duration_days,
-            issued_on=view.issued_at.date(), issuer=view.issuer, verify_url=view.verify_url,
-            certificate_id=str(view.id), paper=queries.paper_for(credential.user),
-            revoked_on=view.revoked_at.date() if view.revoked_at else None,
-        )
-    )  # fmt: skip
+    # Drawn in the learner's language once accounts stores one (issue 18), else the site's.
+    with translation.override(getattr(credential.user, "language", "") or settings.LANGUAGE_CODE):
+        content = pdf.render(
+            pdf.CertificateDrawing(
+                learner_name=view.learner_name, course_title=view.course_title, duration_days=view.duration_days,
+                issued_on=view.issued_at.date(), issuer=view.issuer, verify_url=view.verify_url,
+                certificate_id=str(view.id), paper=queries.paper_for(credential.user),
+                revoked_on=view.revoked_at.date() if view.revoked_at else None,
+            )
+        )  # fmt: skip
     state = "revoked" if view.is_revoked else "valid"
     name = default_storage.save(f"certificates/{credential.id}-{state}.pdf", ContentFile(content))
     with transaction.atomic():
