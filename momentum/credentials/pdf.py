@@ -5,7 +5,8 @@ learner's name, the course, its length in days, the date, the issuer, a QR code 
 The text is set in DejaVu Sans, shipped beside this module (fonts/, Bitstream Vera licence) and
 embedded as a subset with its Unicode map, so the text can be selected and extracted and the file
 looks the same on every reader. It is drawn in the active language (the caller sets the learner's);
-Arabic is shaped (arabic-reshaper) and put in visual order (python-bidi): DejaVu Sans has the glyphs. Nothing here reads the database: ``render`` takes what it draws.
+Arabic is shaped (arabic-reshaper) and put in visual order (python-bidi): DejaVu Sans has the glyphs.
+Nothing here reads the database: ``render`` takes what it draws.
 """
 
 from __future__ import annotations
