@@ -93,7 +93,12 @@ def series_range(start: date | None, end: date | None, interval: str, today: dat
         raise Invalid("from", _("must be on or before `to`"), rule="date_order")
     points = (end - start).days + 1 if interval == Interval.DAY else (end - start).days // 7 + 1
     if points > MAX_POINTS:
-        raise Invalid("to", f"the range has {points} points; at most {MAX_POINTS} per request", rule="max_points")
+        raise Invalid(
+            "to",
+            _("the range has %(points)s points; at most %(MAX_POINTS)s per request")
+            % {"points": points, "MAX_POINTS": MAX_POINTS},
+            rule="max_points",
+        )
     return start, end
 
 

@@ -169,7 +169,11 @@ def do_submit_attempt(
         raise Problem(403, "not_enrolled", _("Enrol in this course to take its quizzes."))
     used = Attempt.objects.filter(quiz=quiz, user=user).count()
     if quiz.max_attempts is not None and used >= quiz.max_attempts:
-        raise Problem(409, "no_attempts_left", f"This quiz allows {quiz.max_attempts} attempts; all are used.")
+        raise Problem(
+            409,
+            "no_attempts_left",
+            _("This quiz allows %(max_attempts)s attempts; all are used.") % {"max_attempts": quiz.max_attempts},
+        )
     questions = list(quiz.questions.prefetch_related("options"))
     chosen = _checked_answers(questions, answers)
     results = [_grade(question, chosen[question.pk]) for question in questions]

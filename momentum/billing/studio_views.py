@@ -62,7 +62,7 @@ def studio_refund(request: HttpRequest, payment_id: uuid.UUID) -> HttpResponse:
     else:
         payment.refresh_from_db()
         if payment.status == PaymentStatus.REFUNDED:
-            messages.success(request, f"Refunded {payment.user.email}'s payment.")
+            messages.success(request, _("Refunded %(email)s's payment.") % {"email": payment.user.email})
         else:
             messages.info(request, _("Refund requested; the payment shows as refunded when the provider confirms it."))
     return _back(request)
@@ -77,7 +77,7 @@ def studio_end_plan(request: HttpRequest, subscription_id: int) -> HttpResponse:
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
-        messages.success(request, f"Ending {subscription.user.email}'s plan.")
+        messages.success(request, _("Ending %(email)s's plan.") % {"email": subscription.user.email})
     return _back(request)
 
 
@@ -115,5 +115,7 @@ def studio_sandbox_plan(request: HttpRequest, subscription_id: int) -> HttpRespo
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
-        messages.success(request, f"TEST MODE · {subscription.user.email}: {done}")
+        messages.success(
+            request, _("TEST MODE · %(email)s: %(done)s") % {"email": subscription.user.email, "done": done}
+        )
     return _back(request)

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from momentum.accounts.models import NotificationKind, Role, User
 from momentum.audit.actions import do_record_audit
@@ -174,8 +175,12 @@ def do_publish_course(course: Course, *, actor: User | None = None, request: Htt
         days = ", ".join(str(day) for day in gaps)
         raise Conflict(
             "incomplete_course",
-            f"A {course.duration_days}-day course needs a lesson for every day; day{'s' if len(gaps) > 1 else ''} "
-            f"{days} {'are' if len(gaps) > 1 else 'is'} missing.",
+            ngettext(
+                "A %(length)s-day course needs a lesson for every day; day %(days)s is missing.",
+                "A %(length)s-day course needs a lesson for every day; days %(days)s are missing.",
+                len(gaps),
+            )
+            % {"length": course.duration_days, "days": days},
             missing_days=gaps,
         )
     unreviewed = unreviewed_days(course)
@@ -183,9 +188,14 @@ def do_publish_course(course: Course, *, actor: User | None = None, request: Htt
         listed = ", ".join(str(day) for day in unreviewed)
         raise Conflict(
             "unreviewed_lessons",
-            f"Generated drafts need an admin's review before learners see them; the lesson or quiz of "
-            f"day{'s' if len(unreviewed) > 1 else ''} {listed} {'have' if len(unreviewed) > 1 else 'has'} "
-            "not been reviewed. Edit them or mark them reviewed, then publish.",
+            ngettext(
+                "Generated drafts need an admin's review before learners see them; the lesson or quiz of "
+                "day %(days)s has not been reviewed. Edit them or mark them reviewed, then publish.",
+                "Generated drafts need an admin's review before learners see them; the lesson or quiz of "
+                "days %(days)s have not been reviewed. Edit them or mark them reviewed, then publish.",
+                len(unreviewed),
+            )
+            % {"days": listed},
             days=unreviewed,
         )
     if course.status != Status.PUBLISHED and needs_approval(actor):
@@ -286,7 +296,7 @@ def _check_course_fields(course: Course) -> None:
     if course.duration_days not in DURATIONS:
         raise Invalid("duration_days", _("must be 7, 14 or 21"), rule="choice")
     if course.level not in Level.values:
-        raise Invalid("level", f"must be one of {', '.join(Level.values)}", rule="choice")
+        raise Invalid("level", _("must be one of %(levels)s") % {"levels": ", ".join(Level.values)}, rule="choice")
     if course.is_premium and course.price_cents <= 0:
         raise Invalid("price_cents", _("a premium course needs a price above 0"), rule="premium_needs_price")
 
@@ -310,8 +320,8 @@ def do_update_course(
         if beyond:
             raise Conflict(
                 "lessons_beyond_duration",
-                f"A {course.duration_days}-day course cannot keep lessons for day "
-                f"{', '.join(str(day) for day in beyond)}; move or delete them first.",
+                _("A %(length)s-day course cannot keep lessons for day %(days)s; move or delete them first.")
+                % {"length": course.duration_days, "days": ", ".join(str(day) for day in beyond)},
                 days=beyond,
             )
         if course.status == Status.PUBLISHED:
@@ -319,8 +329,11 @@ def do_update_course(
             if gaps:
                 raise Conflict(
                     "incomplete_course",
-                    f"A published course must keep a lesson for every day; day {', '.join(map(str, gaps))} "
-                    "would have none. Write those lessons in a draft copy or archive the course first.",
+                    _(
+                        "A published course must keep a lesson for every day; day %(days)s would have none. "
+                        "Write those lessons in a draft copy or archive the course first."
+                    )
+                    % {"days": ", ".join(map(str, gaps))},
                     missing_days=gaps,
                 )
     changed = {
@@ -398,7 +411,11 @@ def _delete_files(storage: Any, names: list[str]) -> None:
 
 def _check_day(course: Course, day: int) -> None:
     if not 1 <= day <= course.duration_days:
-        raise Invalid("day", f"must be between 1 and {course.duration_days} for this course", rule="range")
+        raise Invalid(
+            "day",
+            _("must be between 1 and %(duration_days)s for this course") % {"duration_days": course.duration_days},
+            rule="range",
+        )
 
 
 def _check_lesson_fields(lesson: Lesson) -> None:
@@ -413,7 +430,11 @@ def _check_lesson_fields(lesson: Lesson) -> None:
 
 
 def _day_taken(course: Course, day: int) -> Conflict:
-    return Conflict("day_taken", f"Day {day} of this course already has a lesson; move or delete it first.", day=day)
+    return Conflict(
+        "day_taken",
+        _("Day %(day)s of this course already has a lesson; move or delete it first.") % {"day": day},
+        day=day,
+    )
 
 
 @transaction.atomic
@@ -537,8 +558,11 @@ def do_delete_lesson(lesson: Lesson, *, actor: User | None = None, request: Http
     if course.status == Status.PUBLISHED:
         raise Conflict(
             "course_published",
-            f"A published course needs a lesson for every day, so day {lesson.day} cannot be removed; "
-            "edit the lesson instead, or archive the course first.",
+            _(
+                "A published course needs a lesson for every day, so day %(day)s cannot be removed; "
+                "edit the lesson instead, or archive the course first."
+            )
+            % {"day": lesson.day},
         )
     video = lesson.video.name if lesson.video else None
     do_record_audit(

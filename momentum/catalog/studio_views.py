@@ -61,7 +61,9 @@ def course_new(request: HttpRequest) -> HttpResponse:
         except Problem as problem:
             add_problem(form, problem)
         else:
-            messages.success(request, f"Draft “{course.title}” created. Now write a lesson for each day.")
+            messages.success(
+                request, _("Draft “%(title)s” created. Now write a lesson for each day.") % {"title": course.title}
+            )
             return redirect("catalog:studio_course", course.pk)
     status = 422 if form.errors else 200
     return render(request, "catalog/studio/course_new.html", {"form": form}, status=status)
@@ -117,9 +119,13 @@ def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except Problem as problem:
         return _editor(request, course, status=problem.status, publish_error=problem.detail)
     if course.status == Status.PUBLISHED:
-        messages.success(request, f"“{course.title}” is published: learners can find it in the catalogue.")
+        messages.success(
+            request, _("“%(title)s” is published: learners can find it in the catalogue.") % {"title": course.title}
+        )
     else:
-        messages.success(request, f"“{course.title}” awaits an admin's approval: they have been told.")
+        messages.success(
+            request, _("“%(title)s” awaits an admin's approval: they have been told.") % {"title": course.title}
+        )
     return redirect("catalog:studio_course", course.pk)
 
 
@@ -127,7 +133,11 @@ def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def course_archive(request: HttpRequest, pk: int) -> HttpResponse:
     course = actions.do_archive_course(studio_queries.course(pk, request.user), actor=caller(request), request=request)
-    messages.success(request, f"“{course.title}” is archived: it left the catalogue; its learners keep their progress.")
+    messages.success(
+        request,
+        _("“%(title)s” is archived: it left the catalogue; its learners keep their progress.")
+        % {"title": course.title},
+    )
     return redirect("catalog:studio_course", course.pk)
 
 
@@ -140,9 +150,11 @@ def course_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except Problem as problem:
         return _editor(request, course, status=problem.status, publish_error=problem.detail)
     if archived is not None:
-        messages.info(request, f"“{course.title}” has learners, so it was archived rather than removed.")
+        messages.info(
+            request, _("“%(title)s” has learners, so it was archived rather than removed.") % {"title": course.title}
+        )
         return redirect("catalog:studio_course", course.pk)
-    messages.success(request, f"The draft “{course.title}” was removed.")
+    messages.success(request, _("The draft “%(title)s” was removed.") % {"title": course.title})
     return redirect("catalog:studio_courses")
 
 
@@ -168,7 +180,11 @@ def lesson_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if day < 1 or day > course.duration_days:
-        messages.error(request, f"A {course.duration_days}-day course has no day {day}.")
+        messages.error(
+            request,
+            _("A %(duration_days)s-day course has no day %(day)s.")
+            % {"duration_days": course.duration_days, "day": day},
+        )
         return redirect("catalog:studio_course", course.pk)
     initial = {"day": day, "duration_minutes": 10}
     if lesson is not None:
@@ -184,7 +200,7 @@ def lesson_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         except Problem as problem:
             add_problem(form, problem)
         else:
-            messages.success(request, f"Day {lesson.day} saved: “{lesson.title}”.")
+            messages.success(request, _("Day %(day)s saved: “%(title)s”.") % {"day": lesson.day, "title": lesson.title})
             return redirect(reverse("catalog:studio_course", args=[course.pk]) + f"#day-{lesson.day}")
     return _lesson_editor(request, course, lesson, day, form, status=422 if form.errors else 200)
 
@@ -230,14 +246,14 @@ def lesson_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is None:
-        messages.info(request, f"Day {day} has no lesson.")
+        messages.info(request, _("Day %(day)s has no lesson.") % {"day": day})
         return redirect("catalog:studio_course", course.pk)
     try:
         actions.do_delete_lesson(lesson, actor=caller(request), request=request)
     except Problem as problem:
         messages.error(request, problem.detail)
         return redirect("catalog:studio_lesson", course.pk, day)
-    messages.success(request, f"Day {day}'s lesson was deleted.")
+    messages.success(request, _("Day %(day)s's lesson was deleted.") % {"day": day})
     return redirect("catalog:studio_course", course.pk)
 
 
@@ -252,7 +268,7 @@ def lesson_captions(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is None:
-        messages.info(request, f"Day {day} has no lesson yet: save it first, then add its captions.")
+        messages.info(request, _("Day %(day)s has no lesson yet: save it first, then add its captions.") % {"day": day})
         return redirect("catalog:studio_lesson", course.pk, day)
     typed = request.POST.get("language", "")[:MAX_LANGUAGE_TAG]
     try:
@@ -266,7 +282,7 @@ def lesson_captions(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         return _lesson_editor(
             request, course, lesson, day, form, status=problem.status, caption_error=error, caption_language=typed
         )
-    messages.success(request, f"Captions ({language}) saved for day {day}.")
+    messages.success(request, _("Captions (%(language)s) saved for day %(day)s.") % {"language": language, "day": day})
     return _captions_section(course, day)
 
 
@@ -286,9 +302,9 @@ def lesson_caption_delete(request: HttpRequest, pk: int, day: int, language: str
     course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is not None and actions.do_delete_caption_track(lesson, language, actor=caller(request), request=request):
-        messages.success(request, f"Captions ({language}) deleted.")
+        messages.success(request, _("Captions (%(language)s) deleted.") % {"language": language})
     else:
-        messages.info(request, f"Day {day} has no captions in {language}.")
+        messages.info(request, _("Day %(day)s has no captions in %(language)s.") % {"day": day, "language": language})
     return _captions_section(course, day)
 
 
@@ -316,10 +332,10 @@ def lesson_reviewed(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is None:
-        messages.info(request, f"Day {day} has no lesson to review yet.")
+        messages.info(request, _("Day %(day)s has no lesson to review yet.") % {"day": day})
     else:
         actions.do_mark_lesson_reviewed(lesson, actor=caller(request), request=request)
-        messages.success(request, f"Day {day} is reviewed.")
+        messages.success(request, _("Day %(day)s is reviewed.") % {"day": day})
     return redirect(reverse("catalog:studio_course_review", args=[course.pk]) + f"#review-day-{day}")
 
 
@@ -344,7 +360,7 @@ def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
-        messages.success(request, f"{user.name} now teaches this course with you.")
+        messages.success(request, _("%(name)s now teaches this course with you.") % {"name": user.name})
     return redirect(reverse("catalog:studio_course", args=[course.pk]) + "#instructors")
 
 

@@ -158,7 +158,11 @@ def do_revoke_credential(
     if not reason:
         raise Invalid("reason", _("Give the reason for revoking this credential."), rule="required")
     if len(reason) > REASON_MAX_LENGTH:
-        raise Invalid("reason", f"Keep the reason to {REASON_MAX_LENGTH} characters.", rule="max_length")
+        raise Invalid(
+            "reason",
+            _("Keep the reason to %(REASON_MAX_LENGTH)s characters.") % {"REASON_MAX_LENGTH": REASON_MAX_LENGTH},
+            rule="max_length",
+        )
     locked = Credential.objects.select_for_update().get(pk=credential.pk)
     if locked.revoked_at is not None:
         return locked

@@ -63,9 +63,11 @@ def _ensure_may_post(writer: Participant) -> None:
     retry_after = request_limits.consume("comment", str(writer.user.pk), settings.DISCUSSION_COMMENT_RATE)
     if retry_after is not None:
         raise Problem(
-            429, "rate_limited", f"You are commenting fast; wait {retry_after} s before the next one.",
+            429,
+            "rate_limited",
+            _("You are commenting fast; wait %(seconds)s s before the next one.") % {"seconds": retry_after},
             headers={"Retry-After": str(retry_after)},
-        )  # fmt: skip
+        )
 
 
 def _parent(writer: Participant, parent_id: int | None) -> Comment | None:
@@ -135,7 +137,11 @@ def do_edit_comment(writer: Participant, comment: Comment, body_markdown: str) -
     now = clock.now()
     if now - comment.created_at > EDIT_WINDOW:
         minutes = int(EDIT_WINDOW.total_seconds() // 60)
-        raise Problem(409, "edit_window_closed", f"A comment can be edited for {minutes} minutes after posting.")
+        raise Problem(
+            409,
+            "edit_window_closed",
+            _("A comment can be edited for %(minutes)s minutes after posting.") % {"minutes": minutes},
+        )
     if writer.suspended:
         raise Problem(
             403, "posting_suspended", _("A moderator has suspended your posting in this course's discussions.")

@@ -75,7 +75,11 @@ def do_enroll(
 
 def _cohort_full(cohort: Cohort | None) -> Problem:
     name = cohort.name if cohort is not None else "This cohort"
-    return Conflict("cohort_full", f"{name} is full: choose another cohort.", cohort_id=getattr(cohort, "pk", None))
+    return Conflict(
+        "cohort_full",
+        _("%(name)s is full: choose another cohort.") % {"name": name},
+        cohort_id=getattr(cohort, "pk", None),
+    )
 
 
 def _has_room(cohort: Cohort) -> bool:
@@ -225,7 +229,9 @@ def do_create_cohort(
         with transaction.atomic():
             cohort = Cohort.objects.create(course=course, name=name, starts_on=starts_on, capacity=capacity)
     except IntegrityError:
-        raise Conflict("cohort_name_taken", f"This course already has a cohort named {name!r}.") from None
+        raise Conflict(
+            "cohort_name_taken", _("This course already has a cohort named %(name)r.") % {"name": name}
+        ) from None
     do_record_audit(AuditAction.COHORT_CREATED, actor=actor, resource=cohort, request=request,
                     metadata={"course_id": course.pk, "name": name, "starts_on": starts_on.isoformat(),
                               "capacity": capacity})  # fmt: skip

@@ -71,7 +71,7 @@ def lesson_locked(lesson: Lesson, available_at: Any) -> Problem:
     return Problem(
         403,
         "lesson_locked",
-        f"Day {lesson.day} is not open yet: it opens at {available_at.isoformat()}.",
+        _("Day %(day)s is not open yet: it opens at %(at)s.") % {"day": lesson.day, "at": available_at.isoformat()},
         extra={"available_at": available_at.isoformat().replace("+00:00", "Z")},
     )
 

@@ -43,7 +43,7 @@ STAFF = api_access(Access.COURSE_STAFF)
 def category_from(key: str | int) -> Category:
     category = queries.category_by_key(key)
     if category is None:
-        raise Invalid("category", f"no category has the slug or id {key!r}", rule="exists")
+        raise Invalid("category", _("no category has the slug or id %(key)r") % {"key": key}, rule="exists")
     return category
 
 
