@@ -84,10 +84,13 @@ def do_issue_certificate(enrollment: Enrollment, *, now: datetime | None = None)
 def _announce_certificate(credential: Credential, enrollment: Enrollment) -> None:
     user, course = enrollment.user, enrollment.course
     url = queries.verify_url(credential.id)
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
+        title = _("Your certificate for %(title)s") % {"title": course.title}
+        body = _("You completed every day of the course. Share your certificate or download it as a PDF.")
     do_notify(
-        user, kind=NotificationKind.CERTIFICATE_ISSUED, title=f"Your certificate for {course.title}",
+        user, kind=NotificationKind.CERTIFICATE_ISSUED, title=title,
         url=queries.verify_path(credential.id),
-        body="You completed every day of the course. Share your certificate or download it as a PDF.",
+        body=body,
     )  # fmt: skip
     context = {"name": user.name, "course_title": course.title, "verify_url": url,
                "pdf_url": queries.pdf_url(credential.id)}  # fmt: skip
@@ -95,7 +98,7 @@ def _announce_certificate(credential: Credential, enrollment: Enrollment) -> Non
     transaction.on_commit(
         lambda: send_site_mail(
             to=address,
-            subject=f"Your certificate for {course.title}",
+            subject=title,
             template="credentials/email/certificate_issued.txt",
             context=context,
             kind="certificate_issued",

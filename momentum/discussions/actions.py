@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from momentum.accounts.actions import do_notify
@@ -111,15 +112,19 @@ def _notify(comment: Comment, parent: Comment | None) -> None:
     url = comment_url(comment)
     told = {writer.pk}
     if parent is not None and parent.author is not None and parent.author.is_active and parent.author.pk not in told:
+        with translation.override(getattr(parent.author, "language", "") or translation.get_language()):
+            title = _("%(name)s replied to your comment on “%(title)s”") % {"name": name, "title": comment.lesson.title}
         do_notify(
             parent.author, kind=NotificationKind.REPLY, url=url,
-            title=f"{name} replied to your comment on “{comment.lesson.title}”", body=_excerpt(comment.body_markdown),
+            title=title, body=_excerpt(comment.body_markdown),
         )  # fmt: skip
         told.add(parent.author.pk)
     for person in mentions.mentioned(comment.body_markdown, queries.participants_of(comment.lesson, comment.cohort_id)):
         if person.pk in told:
             continue
-        do_notify(person, kind=NotificationKind.MENTION, title=f"{name} mentioned you on “{comment.lesson.title}”",
+        with translation.override(getattr(person, "language", "") or translation.get_language()):
+            title = _("%(name)s mentioned you on “%(title)s”") % {"name": name, "title": comment.lesson.title}
+        do_notify(person, kind=NotificationKind.MENTION, title=title,
                   body=_excerpt(comment.body_markdown), url=url)  # fmt: skip
         told.add(person.pk)
 
@@ -230,9 +235,10 @@ def do_warn_author(moderator: Any, comment: Comment, *, message: str = "", reque
     """Tell the comment's author (a notification) that it broke the discussion rules."""
     if comment.author is None:
         raise Problem(409, "author_gone", _("This comment's author has deleted their account."))
-    body = message.strip() or "Please keep the discussion kind and on topic."
-    do_notify(comment.author, kind=NotificationKind.WARNING,
-              title=f"A moderator warned you about your comment on “{comment.lesson.title}”",
+    with translation.override(getattr(comment.author, "language", "") or translation.get_language()):
+        body = message.strip() or _("Please keep the discussion kind and on topic.")
+        title = _("A moderator warned you about your comment on “%(title)s”") % {"title": comment.lesson.title}
+    do_notify(comment.author, kind=NotificationKind.WARNING, title=title,
               body=_excerpt(body), url=comment_url(comment))  # fmt: skip
     _audit(AuditAction.AUTHOR_WARNED, moderator, comment, request)
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from momentum.accounts.actions import do_notify
@@ -193,9 +194,12 @@ def _complete(enrollment: Enrollment, user: Any, course: Course, now: datetime) 
     enrollment.completed_at = max(now, enrollment.enrolled_at)
     do_issue_certificate(enrollment)
     do_record_event(EventKind.COURSE_COMPLETED, user=user, course=course, occurred_at=enrollment.completed_at)
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
+        title = _("You finished %(title)s") % {"title": course.title}
+        body = _("All %(days)s days done. Your certificate is on your dashboard.") % {"days": course.duration_days}
     do_notify(
-        user, kind=NotificationKind.COURSE_COMPLETED, title=f"You finished {course.title}",
-        body=f"All {course.duration_days} days done. Your certificate is on your dashboard.",
+        user, kind=NotificationKind.COURSE_COMPLETED, title=title,
+        body=body,
         url=reverse("learning:dashboard"),
     )  # fmt: skip
     transaction.on_commit(metrics.COURSE_COMPLETIONS.inc)
