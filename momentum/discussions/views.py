@@ -41,7 +41,7 @@ def _answer(
     if request.htmx:
         context = queries.panel(request.user, lesson, page=page, order=order)
         if context is None:
-            return render(request, "errors/403.html", {"problem": Problem(403, "not_enrolled", _(""))}, status=403)
+            return render(request, "errors/403.html", {"problem": Problem(403, "not_enrolled", "")}, status=403)
         context |= {"error": error, "draft": draft, "notice": notice}
         return render(request, "discussions/partials/thread.html", {"discussion": context}, status=status)
     if error:
