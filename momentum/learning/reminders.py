@@ -127,8 +127,8 @@ def _send(user: User, enrollment: Any, day: int, daily: bool) -> None:
         "unsubscribe_url": unsubscribe,
         "site_name": settings.SITE_NAME,
     }
-    # The learner's own language once accounts stores one (issue 18), else the site's.
-    with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+    # The learner's own language once accounts stores one (issue 18), else the active one (the site's in a worker).
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
         names = {"day": day, "title": enrollment.course.title}
         subject = (
             gettext("Day %(day)s of %(title)s is open") % names
@@ -208,7 +208,7 @@ def send_day_opened(user_id: int, moment: datetime) -> bool:
     enrollment, day = opened[0]
     course = enrollment.course
     others = len(opened) - 1
-    with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
         title = _("Day %(day)s of %(title)s is open") % {"day": day, "title": course.title}
         body = (
             ngettext(
@@ -259,7 +259,7 @@ def send_cohort_starting(user_id: int, moment: datetime) -> bool:
     if user is None or enrollment is None or enrollment.cohort is None:
         return False
     course, cohort = enrollment.course, enrollment.cohort
-    with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
         title = _("%(cohort)s of %(title)s starts tomorrow") % {"cohort": cohort.name, "title": course.title}
         body = _("Day 1 opens for everyone in your cohort at midnight, your time.")
     return _once_today(
@@ -293,7 +293,7 @@ def send_streak_at_risk(user_id: int, moment: datetime) -> bool:
     run = queries.streak_of(user, today)
     if run.current == 0 or queries.daily_activity(user, start=today, end=today):
         return False
-    with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
         cover = (
             _("If you miss today, one of your streak freezes keeps it.")
             if run.freezes_available
