@@ -48,7 +48,7 @@ def test_the_catalogue_speaks_the_learners_language(
     ],
 )
 def test_the_course_page_speaks_the_learners_language(
-    client: Any, learner: Any, course: Course, language: str, said: list[str], english: str
+    *, client: Any, learner: Any, course: Course, language: str, said: list[str], english: str
 ) -> None:
     client.force_login(learner)
     page = text_of(get_in(client, language, reverse("catalog:detail", args=[course.slug])))

@@ -43,7 +43,7 @@ def test_the_dashboard_speaks_the_learners_language(
     ],
 )
 def test_a_lesson_speaks_the_learners_language(
-    client: Any, enrolled: Any, course: Course, language: str, said: list[str], english: str
+    *, client: Any, enrolled: Any, course: Course, language: str, said: list[str], english: str
 ) -> None:
     client.force_login(enrolled)
     page = text_of(get_in(client, language, reverse("learning:lesson", args=[course.slug, 1])))
