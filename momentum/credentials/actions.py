@@ -84,7 +84,8 @@ def do_issue_certificate(enrollment: Enrollment, *, now: datetime | None = None)
 def _announce_certificate(credential: Credential, enrollment: Enrollment) -> None:
     user, course = enrollment.user, enrollment.course
     url = queries.verify_url(credential.id)
-    with translation.override(getattr(user, "language", "") or translation.get_language()):
+    language = getattr(user, "language", "") or translation.get_language()
+    with translation.override(language):
         title = _("Your certificate for %(title)s") % {"title": course.title}
         body = _("You completed every day of the course. Share your certificate or download it as a PDF.")
     do_notify(
@@ -95,15 +96,18 @@ def _announce_certificate(credential: Credential, enrollment: Enrollment) -> Non
     context = {"name": user.name, "course_title": course.title, "verify_url": url,
                "pdf_url": queries.pdf_url(credential.id)}  # fmt: skip
     address = user.email
-    transaction.on_commit(
-        lambda: send_site_mail(
-            to=address,
-            subject=title,
-            template="credentials/email/certificate_issued.txt",
-            context=context,
-            kind="certificate_issued",
-        )
-    )
+
+    def send() -> None:
+        with translation.override(language):
+            send_site_mail(
+                to=address,
+                subject=title,
+                template="credentials/email/certificate_issued.txt",
+                context=context,
+                kind="certificate_issued",
+            )
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
