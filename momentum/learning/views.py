@@ -116,7 +116,7 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
     problem = refusal(cast("User", request.user), Access.VERIFIED)
     if problem is None:
         try:
-            _, created = actions.do_enroll(request.user, course, request=request)
+            _enrollment, created = actions.do_enroll(request.user, course, request=request)
         except Problem as error:
             problem = error
     if problem is not None:
