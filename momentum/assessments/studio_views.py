@@ -41,16 +41,7 @@ def quiz_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         draft.problems.extend(quiz_spec_problems(spec))
         if not draft.problems:
             actions.do_put_quiz(caller(request), lesson, spec, request=request)
-            count = len(spec.questions)
-            messages.success(
-                request,
-                ngettext(
-                    "Day %(day)s's quiz saved (%(count)s question).",
-                    "Day %(day)s's quiz saved (%(count)s questions).",
-                    count,
-                )
-                % {"day": day, "count": count},
-            )
+            messages.success(request, _saved(day, len(spec.questions)))
             return redirect(reverse("assessments:studio_quiz", args=[course.pk, day]))
     context = {"course": course, "lesson": lesson, "day": day, "quiz": quiz, "draft": draft, "kinds": KINDS}
     return render(request, "assessments/studio/quiz_edit.html", context, status=422 if draft.problems else 200)
@@ -74,3 +65,9 @@ def quiz_report(request: HttpRequest, pk: int) -> HttpResponse:
     rows = stats.question_stats(course)
     context = {"course": course, "rows": rows, "flagged": sum(1 for row in rows if row.needs_attention)}
     return render(request, "assessments/studio/quiz_report.html", context)
+
+
+def _saved(day: int, count: int) -> str:
+    return ngettext(
+        "Day %(day)s's quiz saved (%(count)s question).", "Day %(day)s's quiz saved (%(count)s questions).", count
+    ) % {"day": day, "count": count}

@@ -61,9 +61,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
         except Problem as problem:
             add_problem(form, problem)
         else:
-            messages.success(
-                request, _("Draft “%(title)s” created. Now write a lesson for each day.") % {"title": course.title}
-            )
+            messages.success(request, _created(course.title))
             return redirect("catalog:studio_course", course.pk)
     status = 422 if form.errors else 200
     return render(request, "catalog/studio/course_new.html", {"form": form}, status=status)
@@ -376,3 +374,7 @@ def instructor_remove(request: HttpRequest, pk: int, instructor: int) -> HttpRes
     else:
         messages.success(request, _("The co-instructor was removed."))
     return redirect(reverse("catalog:studio_course", args=[course.pk]) + "#instructors")
+
+
+def _created(title: str) -> str:
+    return _("Draft “%(title)s” created. Now write a lesson for each day.") % {"title": title}
