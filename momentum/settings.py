@@ -654,6 +654,8 @@ LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Learning -------------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from momentum.accounts.actions import do_notify
 from momentum.accounts.models import NotificationKind
@@ -55,8 +56,10 @@ def do_award_badges(user: Any, facts: Facts, *, now: datetime | None = None) -> 
             continue  # awarded by a concurrent request
         do_issue_badge_credential(award)
         do_record_event(EventKind.BADGE_AWARDED, user=user, properties={"badge": badge.code})
+        with translation.override(getattr(user, "language", "") or translation.get_language()):
+            title = _("You earned a badge: %(name)s") % {"name": badge.name}
         do_notify(
-            user, kind=NotificationKind.BADGE_AWARDED, title=f"You earned a badge: {badge.name}",
+            user, kind=NotificationKind.BADGE_AWARDED, title=title,
             body=badge.description, url=reverse("learning:dashboard"),
         )  # fmt: skip
         transaction.on_commit(metrics.BADGES_AWARDED.labels(badge=badge.code).inc)

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -89,10 +90,15 @@ def series_range(start: date | None, end: date | None, interval: str, today: dat
     end = end or today
     start = start or end - timedelta(days=DEFAULT_DAYS - 1 if interval == Interval.DAY else 7 * 12 - 1)
     if start > end:
-        raise Invalid("from", "must be on or before `to`", rule="date_order")
+        raise Invalid("from", _("must be on or before `to`"), rule="date_order")
     points = (end - start).days + 1 if interval == Interval.DAY else (end - start).days // 7 + 1
     if points > MAX_POINTS:
-        raise Invalid("to", f"the range has {points} points; at most {MAX_POINTS} per request", rule="max_points")
+        raise Invalid(
+            "to",
+            _("the range has %(points)s points; at most %(MAX_POINTS)s per request")
+            % {"points": points, "MAX_POINTS": MAX_POINTS},
+            rule="max_points",
+        )
     return start, end
 
 

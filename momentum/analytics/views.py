@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from momentum.accounts.policy import Access, caller, page_access
@@ -41,7 +42,7 @@ def _chart(key: str, title: str, points: Sequence[tuple[date, float | int]], fmt
         "title": title,
         "svg": charts.line(labelled, title=title, **options),
         "rows": [(day.strftime("%a %b %-d"), fmt(float(value)) if fmt else value) for day, value in points],
-        "total": fmt(float(sum(value for _, value in points))) if fmt else sum(value for _, value in points),
+        "total": fmt(float(sum(value for _day, value in points))) if fmt else sum(value for _day, value in points),
     }
 
 
@@ -94,7 +95,7 @@ def rollup_now(request: HttpRequest) -> HttpResponse:
     from momentum.analytics.actions import do_request_rollup
 
     do_request_rollup(actor=caller(request), request=request)
-    messages.info(request, "The rollup is running; the figures already include everything recorded so far.")
+    messages.info(request, _("The rollup is running; the figures already include everything recorded so far."))
     return redirect("analytics:studio_dashboard")
 
 

@@ -12,6 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from momentum.accounts.models import User
 from momentum.analytics.actions import do_record_event
@@ -167,12 +169,16 @@ def do_submit_attempt(
     now = now or timezone.now()
     quiz = Quiz.objects.filter(lesson=lesson).first()
     if quiz is None:
-        raise Problem(404, "no_quiz", "This lesson has no quiz.")
+        raise Problem(404, "no_quiz", _("This lesson has no quiz."))
     if not Enrollment.objects.select_for_update().filter(user=user, course_id=lesson.course_id).exists():
-        raise Problem(403, "not_enrolled", "Enrol in this course to take its quizzes.")
+        raise Problem(403, "not_enrolled", _("Enrol in this course to take its quizzes."))
     used = Attempt.objects.filter(quiz=quiz, user=user).count()
     if quiz.max_attempts is not None and used >= quiz.max_attempts:
-        raise Problem(409, "no_attempts_left", f"This quiz allows {quiz.max_attempts} attempts; all are used.")
+        raise Problem(
+            409,
+            "no_attempts_left",
+            _("This quiz allows %(max_attempts)s attempts; all are used.") % {"max_attempts": quiz.max_attempts},
+        )
     questions = list(quiz.questions.prefetch_related("options"))
     chosen = _checked_answers(questions, answers)
     results = [_grade(question, chosen[question.pk]) for question in questions]
@@ -251,22 +257,29 @@ def _checked_answers(questions: list[Question], answers: list[Answer]) -> dict[i
     for answer in answers:
         question = by_id.get(answer.question_id)
         if question is None:
-            errors.append(_error(answer.question_id, "is not a question of this quiz"))
+            errors.append(_error(answer.question_id, _("is not a question of this quiz")))
         elif answer.question_id in chosen:
-            errors.append(_error(answer.question_id, f"question {number[question.pk]} is answered twice"))
+            errors.append(
+                _error(answer.question_id, _("question %(number)s is answered twice") % {"number": number[question.pk]})
+            )
         else:
             chosen[question.pk] = _Chosen(frozenset(answer.option_ids), (answer.text or "").strip())
             message = _answer_problem(question, chosen[question.pk])
             if message:
-                errors.append(_error(question.pk, f"question {number[question.pk]}: {message}"))
+                errors.append(
+                    _error(
+                        question.pk,
+                        _("question %(number)s: %(problem)s") % {"number": number[question.pk], "problem": message},
+                    )
+                )
     errors.extend(
-        _error(question.pk, f"question {number[question.pk]} is not answered")
+        _error(question.pk, _("question %(number)s is not answered") % {"number": number[question.pk]})
         for question in questions
         if question.pk not in chosen
     )
     if errors:
         raise Problem(
-            422, "invalid_answers", "; ".join(error["message"] for error in errors).capitalize() + ".", errors=errors
+            422, "invalid_answers", capfirst("; ".join(error["message"] for error in errors)) + ".", errors=errors
         )
     return chosen
 
@@ -278,13 +291,13 @@ def _error(question_id: int, message: str) -> dict[str, Any]:
 def _answer_problem(question: Question, chosen: _Chosen) -> str:
     own = {option.pk for option in question.options.all()}
     if question.kind == QuestionKind.SHORT_TEXT:
-        return "" if chosen.text and not chosen.option_ids else "type an answer"
+        return "" if chosen.text and not chosen.option_ids else _("type an answer")
     if not chosen.option_ids:
-        return "choose an option"
+        return _("choose an option")
     if not chosen.option_ids <= own:
-        return "an option that is not one of its own"
+        return _("an option that is not one of its own")
     if question.kind != QuestionKind.MULTIPLE and len(chosen.option_ids) != 1:
-        return "choose exactly one option"
+        return _("choose exactly one option")
     return ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from momentum.accounts.policy import Access, api_access, caller
@@ -27,7 +28,7 @@ NO_QUIZ = "`no_quiz`: the lesson has no quiz"
 def _quiz_or_404(lesson: Lesson) -> Any:
     quiz = queries.quiz_of(lesson)
     if quiz is None:
-        raise Problem(404, "no_quiz", "This lesson has no quiz.")
+        raise Problem(404, "no_quiz", _("This lesson has no quiz."))
     return quiz
 
 
@@ -74,7 +75,7 @@ def submit_attempt(request: HttpRequest, course: str, lesson: int, body: Attempt
 def _admin_lesson(request: HttpRequest, course: str, lesson: int) -> Lesson:
     found = lesson_of(staffed_course_or_404(request.user, course), lesson)
     if found is None:
-        raise NotFound("This course has no such lesson.")
+        raise NotFound(_("This course has no such lesson."))
     return found
 
 
@@ -106,7 +107,7 @@ def get_quiz_key(request: HttpRequest, course: str, lesson: int) -> Any:
 def delete_quiz(request: HttpRequest, course: str, lesson: int) -> Status[None]:
     """Remove the lesson's quiz and its attempts."""
     if not actions.do_delete_quiz(caller(request), _admin_lesson(request, course, lesson), request=request):
-        raise Problem(404, "no_quiz", "This lesson has no quiz.")
+        raise Problem(404, "no_quiz", _("This lesson has no quiz."))
     return Status(204, None)
 
 

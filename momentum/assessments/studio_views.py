@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from momentum.accounts.policy import Access, caller, page_access
@@ -30,7 +32,7 @@ def quiz_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is None:
-        messages.error(request, f"Write day {day}'s lesson before its quiz.")
+        messages.error(request, _("Write day %(day)s's lesson before its quiz.") % {"day": day})
         return redirect("catalog:studio_course", course.pk)
     quiz = queries.quiz_of(lesson)
     draft = draft_from_post(request.POST) if request.method == "POST" else draft_from_quiz(quiz)
@@ -39,8 +41,7 @@ def quiz_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         draft.problems.extend(quiz_spec_problems(spec))
         if not draft.problems:
             actions.do_put_quiz(caller(request), lesson, spec, request=request)
-            count = len(spec.questions)
-            messages.success(request, f"Day {day}'s quiz saved ({count} question{'' if count == 1 else 's'}).")
+            messages.success(request, _saved(day, len(spec.questions)))
             return redirect(reverse("assessments:studio_quiz", args=[course.pk, day]))
     context = {"course": course, "lesson": lesson, "day": day, "quiz": quiz, "draft": draft, "kinds": KINDS}
     return render(request, "assessments/studio/quiz_edit.html", context, status=422 if draft.problems else 200)
@@ -52,7 +53,7 @@ def quiz_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is not None and actions.do_delete_quiz(caller(request), lesson, request=request):
-        messages.success(request, f"Day {day}'s quiz removed.")
+        messages.success(request, _("Day %(day)s's quiz removed.") % {"day": day})
     return redirect(reverse("catalog:studio_course", args=[course.pk]) + f"#day-{day}")
 
 
@@ -64,3 +65,9 @@ def quiz_report(request: HttpRequest, pk: int) -> HttpResponse:
     rows = stats.question_stats(course)
     context = {"course": course, "rows": rows, "flagged": sum(1 for row in rows if row.needs_attention)}
     return render(request, "assessments/studio/quiz_report.html", context)
+
+
+def _saved(day: int, count: int) -> str:
+    return ngettext(
+        "Day %(day)s's quiz saved (%(count)s question).", "Day %(day)s's quiz saved (%(count)s questions).", count
+    ) % {"day": day, "count": count}

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from momentum.accounts.policy import Access, page_access
@@ -55,5 +56,9 @@ def _submit(request: HtmxHttpRequest, lesson: Lesson, panel: queries.QuizPanel) 
             return None
         return queries.quiz_panel(request.user, lesson, errors=problem.errors or [], chosen=chosen)
     if result.attempt.passed:
-        messages.success(request, f"Quiz passed with {result.attempt.score_percent} %. Day {lesson.day} is complete.")
+        messages.success(
+            request,
+            _("Quiz passed with %(score_percent)s %%. Day %(day)s is complete.")
+            % {"score_percent": result.attempt.score_percent, "day": lesson.day},
+        )
     return queries.quiz_panel(request.user, lesson) if request.htmx else None

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from momentum.accounts.models import User
 from momentum.billing import payments, providers
@@ -25,18 +26,18 @@ def refuse_purchase(user: User, offer: Offer) -> None:
     """Raise the Problem that stops ``user`` from buying ``offer``, if any."""
     if offer.course is not None:
         if not offer.course.is_premium or offer.course.price_cents <= 0:
-            raise Conflict("not_for_sale", "This course is free: enrol without paying.")
+            raise Conflict("not_for_sale", _("This course is free: enrol without paying."))
         if not offer.course.is_published:
-            raise Conflict("not_for_sale", "This course is not published.")
+            raise Conflict("not_for_sale", _("This course is not published."))
         if has_premium_access(user, offer.course):
-            raise Conflict("already_entitled", "You already have access to this course.")
+            raise Conflict("already_entitled", _("You already have access to this course."))
         return
     if Subscription.objects.filter(
         user=user, status__in=(SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)
     ).exists():
-        raise Conflict("already_subscribed", "You already have a premium plan; manage it under Payments.")
+        raise Conflict("already_subscribed", _("You already have a premium plan; manage it under Payments."))
     if user.is_premium:
-        raise Conflict("already_entitled", "You already have premium access.")
+        raise Conflict("already_entitled", _("You already have premium access."))
 
 
 def do_start_checkout(

@@ -9,6 +9,7 @@ Our records reach a provider as ``PaymentInfo`` / ``SubscriptionInfo``.
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from momentum.accounts.models import User
 from momentum.billing import providers, webhooks
@@ -64,11 +65,11 @@ def _deliver(provider: PaymentProvider, events: list[SignedEvent]) -> None:
 def do_request_plan_cancellation(user: User, subscription: Subscription, *, request: HttpRequest | None = None) -> None:
     """The learner cancels their plan: it ends with the paid period (at once when a payment failed)."""
     if subscription.user_id != user.pk:
-        raise Problem(404, "not_found", "No such plan.")
+        raise Problem(404, "not_found", _("No such plan."))
     if subscription.status == SubscriptionStatus.CANCELLED:
-        raise Conflict("subscription_ended", "This plan has already ended.")
+        raise Conflict("subscription_ended", _("This plan has already ended."))
     if subscription.cancel_at_period_end:
-        raise Conflict("already_cancelled", "This plan is already cancelled; it ends with the current period.")
+        raise Conflict("already_cancelled", _("This plan is already cancelled; it ends with the current period."))
     at_period_end = subscription.status == SubscriptionStatus.ACTIVE
     provider = providers.get(subscription.provider)
     _deliver(provider, provider.cancel_subscription(subscription_info(subscription), at_period_end=at_period_end))
@@ -79,7 +80,7 @@ def do_request_plan_cancellation(user: User, subscription: Subscription, *, requ
 def do_request_subscription_end(admin: User, subscription: Subscription, *, request: HttpRequest | None = None) -> None:
     """An admin ends a plan now (its access ends when the provider confirms)."""
     if subscription.status == SubscriptionStatus.CANCELLED:
-        raise Conflict("subscription_ended", "This plan has already ended.")
+        raise Conflict("subscription_ended", _("This plan has already ended."))
     provider = providers.get(subscription.provider)
     _deliver(provider, provider.cancel_subscription(subscription_info(subscription), at_period_end=False))
     audit(AuditAction.SUBSCRIPTION_END_REQUESTED, subscription, subject=subscription.user, actor=admin, request=request)
@@ -88,9 +89,9 @@ def do_request_subscription_end(admin: User, subscription: Subscription, *, requ
 def do_request_refund(admin: User, payment: Payment, *, request: HttpRequest | None = None) -> None:
     """An admin refunds a payment in full (it is marked refunded when the provider confirms)."""
     if payment.status != PaymentStatus.SUCCEEDED:
-        raise Conflict("not_refundable", "Only a completed payment can be refunded.")
+        raise Conflict("not_refundable", _("Only a completed payment can be refunded."))
     if not payment.provider_payment_id:
-        raise Conflict("not_refundable", "The provider has not told us which charge paid this yet; try again soon.")
+        raise Conflict("not_refundable", _("The provider has not told us which charge paid this yet; try again soon."))
     provider = providers.get(payment.provider)
     _deliver(provider, provider.refund(payment_info(payment)))
     audit(AuditAction.PAYMENT_REFUND_REQUESTED, payment, subject=payment.user, actor=admin, request=request,
@@ -103,7 +104,7 @@ def do_request_refund(admin: User, payment: Payment, *, request: HttpRequest | N
 def _require_open(sandbox: SandboxProvider, payment: Payment) -> None:
     sandbox.ensure_available()
     if payment.provider != Provider.SANDBOX or payment.status != PaymentStatus.PENDING:
-        raise Conflict("checkout_closed", "This checkout is no longer open.")
+        raise Conflict("checkout_closed", _("This checkout is no longer open."))
 
 
 def do_sandbox_complete_checkout(payment: Payment) -> None:
@@ -123,9 +124,9 @@ def do_sandbox_expire_checkout(payment: Payment) -> None:
 def do_sandbox_renew(subscription: Subscription, *, succeed: bool) -> None:
     """The plan's period ends and the sandbox charges for the next one (or fails to)."""
     if subscription.status == SubscriptionStatus.CANCELLED:
-        raise Conflict("subscription_ended", "This plan has already ended.")
+        raise Conflict("subscription_ended", _("This plan has already ended."))
     if subscription.cancel_at_period_end:
-        raise Conflict("renewal_cancelled", "This plan is cancelled at the end of its period; it will not renew.")
+        raise Conflict("renewal_cancelled", _("This plan is cancelled at the end of its period; it will not renew."))
     # A retry after a failure pays the invoice that failed; otherwise a new invoice.
     failed = (
         Payment.objects.filter(
@@ -148,6 +149,6 @@ def do_sandbox_renew(subscription: Subscription, *, succeed: bool) -> None:
 def do_sandbox_end_period(subscription: Subscription) -> None:
     """The period of a plan cancelled at its end is over: the subscription ends."""
     if not subscription.cancel_at_period_end or subscription.status == SubscriptionStatus.CANCELLED:
-        raise Conflict("not_ending", "Only a plan cancelled at the end of its period can reach its end here.")
+        raise Conflict("not_ending", _("Only a plan cancelled at the end of its period can reach its end here."))
     sandbox = SandboxProvider()
     _deliver(sandbox, sandbox.end_period(subscription_info(subscription)))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from momentum.billing.models import Payment, PaymentStatus, Product, Subscription
 from momentum.billing.products import plan_offer
@@ -42,11 +44,11 @@ def send_receipt(payment_id: Any) -> bool:
         else None
     )
     item = payment.course.title if payment.course else plan_offer().name
-    subject = {
-        "course": f"Your receipt for {item}",
-        "plan_start": f"Your {item} plan has started",
-        "plan_renewal": f"Your receipt: {item} renewed",
-    }[kind]
+    subjects = {
+        "course": gettext_lazy("Your receipt for %(item)s"),
+        "plan_start": gettext_lazy("Your %(item)s plan has started"),
+        "plan_renewal": gettext_lazy("Your receipt: %(item)s renewed"),
+    }
     context = {
         "payment": payment,
         "kind": kind,
@@ -55,6 +57,13 @@ def send_receipt(payment_id: Any) -> bool:
         "course_url": site_url + reverse("catalog:detail", args=[payment.course.slug]) if payment.course else "",
         "payments_url": site_url + reverse("billing:payment_history"),
     }
-    return send_site_mail(
-        to=payment.user.email, subject=subject, template="billing/email/receipt.txt", context=context, kind="receipt"
-    )
+    # In the buyer's language once accounts stores one (issue 18), else the active one.
+    with translation.override(getattr(payment.user, "language", "") or translation.get_language()):
+        subject = str(subjects[kind]) % {"item": item}
+        return send_site_mail(
+            to=payment.user.email,
+            subject=subject,
+            template="billing/email/receipt.txt",
+            context=context,
+            kind="receipt",
+        )

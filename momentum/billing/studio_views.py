@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from momentum.accounts.policy import Access, caller, page_access
@@ -61,9 +62,9 @@ def studio_refund(request: HttpRequest, payment_id: uuid.UUID) -> HttpResponse:
     else:
         payment.refresh_from_db()
         if payment.status == PaymentStatus.REFUNDED:
-            messages.success(request, f"Refunded {payment.user.email}'s payment.")
+            messages.success(request, _("Refunded %(email)s's payment.") % {"email": payment.user.email})
         else:
-            messages.info(request, "Refund requested; the payment shows as refunded when the provider confirms it.")
+            messages.info(request, _("Refund requested; the payment shows as refunded when the provider confirms it."))
     return _back(request)
 
 
@@ -76,7 +77,7 @@ def studio_end_plan(request: HttpRequest, subscription_id: int) -> HttpResponse:
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
-        messages.success(request, f"Ending {subscription.user.email}'s plan.")
+        messages.success(request, _("Ending %(email)s's plan.") % {"email": subscription.user.email})
     return _back(request)
 
 
@@ -106,7 +107,7 @@ def studio_sandbox_plan(request: HttpRequest, subscription_id: int) -> HttpRespo
     subscription = get_object_or_404(Subscription, pk=subscription_id, provider=Provider.SANDBOX)
     control = SANDBOX_CONTROLS.get(request.POST.get("action", ""))
     if control is None:
-        messages.error(request, "Unknown TEST MODE action.")
+        messages.error(request, _("Unknown TEST MODE action."))
         return _back(request)
     done, run = control
     try:
@@ -114,5 +115,7 @@ def studio_sandbox_plan(request: HttpRequest, subscription_id: int) -> HttpRespo
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
-        messages.success(request, f"TEST MODE · {subscription.user.email}: {done}")
+        messages.success(
+            request, _("TEST MODE · %(email)s: %(done)s") % {"email": subscription.user.email, "done": done}
+        )
     return _back(request)

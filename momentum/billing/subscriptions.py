@@ -14,7 +14,9 @@ from datetime import datetime
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from momentum.accounts.actions import do_notify
 from momentum.accounts.models import User
@@ -106,9 +108,11 @@ def do_record_invoice_failed(
         _notify(
             subscription.user,
             "payment_failed",
-            "Your premium plan payment failed",
-            "We could not renew your premium plan, so premium access is paused. It comes back as soon as "
-            "the payment goes through.",
+            gettext_lazy("Your premium plan payment failed"),
+            gettext_lazy(
+                "We could not renew your premium plan, so premium access is paused. It comes back as soon as "
+                "the payment goes through."
+            ),
         )
     entitlements.refresh_plan_access(subscription, event_id=event_id)
     return payment
@@ -184,11 +188,14 @@ def _end_subscription(subscription: Subscription, *, event_id: str) -> Subscript
     _notify(
         subscription.user,
         "plan_ended",
-        "Your premium plan has ended",
-        "Thank you for learning with premium. You can take up the plan again at any time.",
+        gettext_lazy("Your premium plan has ended"),
+        gettext_lazy("Thank you for learning with premium. You can take up the plan again at any time."),
     )
     return subscription
 
 
-def _notify(user: User, kind: str, title: str, body: str) -> None:
+def _notify(user: User, kind: str, title: str | Promise, body: str | Promise) -> None:
+    """A notice in the learner's language (theirs once accounts stores one, else the active one)."""
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
+        title, body = str(title), str(body)
     do_notify(user, kind=kind, title=title, body=body, url=reverse("billing:payment_history"))

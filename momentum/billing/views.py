@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from momentum.accounts.policy import Access, caller, page_access
@@ -136,7 +137,7 @@ def payment_history(request: HttpRequest) -> HttpResponse:
 def cancel_plan(request: HttpRequest) -> HttpResponse:
     subscription = queries.current_subscription(request.user)
     if subscription is None:
-        messages.error(request, "You have no premium plan to cancel.")
+        messages.error(request, _("You have no premium plan to cancel."))
         return redirect("billing:payment_history")
     try:
         provider_requests.do_request_plan_cancellation(caller(request), subscription, request=request)
@@ -145,7 +146,7 @@ def cancel_plan(request: HttpRequest) -> HttpResponse:
     else:
         subscription.refresh_from_db()
         if subscription.cancel_at_period_end or subscription.status == "CANCELLED":
-            messages.success(request, "Your plan is cancelled. You will not be charged again.")
+            messages.success(request, _("Your plan is cancelled. You will not be charged again."))
         else:
-            messages.info(request, "Cancellation requested; it shows here as soon as the provider confirms it.")
+            messages.info(request, _("Cancellation requested; it shows here as soon as the provider confirms it."))
     return redirect("billing:payment_history")

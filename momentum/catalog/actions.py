@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from momentum.accounts.models import NotificationKind, Role, User
 from momentum.audit.actions import do_record_audit
@@ -177,8 +179,12 @@ def do_publish_course(course: Course, *, actor: User | None = None, request: Htt
         days = ", ".join(str(day) for day in gaps)
         raise Conflict(
             "incomplete_course",
-            f"A {course.duration_days}-day course needs a lesson for every day; day{'s' if len(gaps) > 1 else ''} "
-            f"{days} {'are' if len(gaps) > 1 else 'is'} missing.",
+            ngettext(
+                "A %(length)s-day course needs a lesson for every day; day %(days)s is missing.",
+                "A %(length)s-day course needs a lesson for every day; days %(days)s are missing.",
+                len(gaps),
+            )
+            % {"length": course.duration_days, "days": days},
             missing_days=gaps,
         )
     unreviewed = unreviewed_days(course)
@@ -186,9 +192,14 @@ def do_publish_course(course: Course, *, actor: User | None = None, request: Htt
         listed = ", ".join(str(day) for day in unreviewed)
         raise Conflict(
             "unreviewed_lessons",
-            f"Generated drafts need an admin's review before learners see them; the lesson or quiz of "
-            f"day{'s' if len(unreviewed) > 1 else ''} {listed} {'have' if len(unreviewed) > 1 else 'has'} "
-            "not been reviewed. Edit them or mark them reviewed, then publish.",
+            ngettext(
+                "Generated drafts need an admin's review before learners see them; the lesson or quiz of "
+                "day %(days)s has not been reviewed. Edit them or mark them reviewed, then publish.",
+                "Generated drafts need an admin's review before learners see them; the lesson or quiz of "
+                "days %(days)s have not been reviewed. Edit them or mark them reviewed, then publish.",
+                len(unreviewed),
+            )
+            % {"days": listed},
             days=unreviewed,
         )
     if course.status != Status.PUBLISHED and needs_approval(actor):
@@ -228,14 +239,14 @@ def do_add_co_instructor(
     """Let another INSTRUCTOR run ``course`` too (audited, and they are told); 422 for an account
     that is not an active instructor, 409 ``already_course_staff`` for its owner or a co-instructor."""
     if not (user.is_active and user.role == Role.INSTRUCTOR):
-        raise Invalid("email", "no active instructor account has this address", rule="instructor")
+        raise Invalid("email", _("no active instructor account has this address"), rule="instructor")
     if course.owner_id == user.pk:
-        raise Conflict("already_course_staff", "This instructor owns the course.")
+        raise Conflict("already_course_staff", _("This instructor owns the course."))
     try:
         with transaction.atomic():
             row = CourseInstructor.objects.create(course=course, user=user, added_by=actor)
     except IntegrityError:
-        raise Conflict("already_course_staff", "This instructor already teaches this course.") from None
+        raise Conflict("already_course_staff", _("This instructor already teaches this course.")) from None
     do_record_audit(
         AuditAction.COURSE_CO_INSTRUCTOR_ADDED, actor=actor, resource=course, request=request,
         metadata={"user_id": user.pk},
@@ -254,9 +265,9 @@ def do_remove_co_instructor(
     course: Course, user_id: int, *, actor: User | None = None, request: HttpRequest | None = None
 ) -> None:
     """Take ``course`` out of a co-instructor's hands (audited); 404 when they are not one."""
-    deleted, _ = CourseInstructor.objects.filter(course=course, user_id=user_id).delete()
+    deleted, _rows = CourseInstructor.objects.filter(course=course, user_id=user_id).delete()
     if not deleted:
-        raise NotFound("This account is not a co-instructor of this course.")
+        raise NotFound(_("This account is not a co-instructor of this course."))
     do_record_audit(
         AuditAction.COURSE_CO_INSTRUCTOR_REMOVED, actor=actor, resource=course, request=request,
         metadata={"user_id": user_id},
@@ -298,13 +309,13 @@ def _check_course_fields(course: Course) -> None:
     """The rules a course's own fields must follow, as field errors (the database holds them too)."""
     course.language = _language(course.language)
     if not course.title.strip():
-        raise Invalid("title", "must not be empty", rule="required")
+        raise Invalid("title", _("must not be empty"), rule="required")
     if course.duration_days not in DURATIONS:
-        raise Invalid("duration_days", "must be 7, 14 or 21", rule="choice")
+        raise Invalid("duration_days", _("must be 7, 14 or 21"), rule="choice")
     if course.level not in Level.values:
-        raise Invalid("level", f"must be one of {', '.join(Level.values)}", rule="choice")
+        raise Invalid("level", _("must be one of %(levels)s") % {"levels": ", ".join(Level.values)}, rule="choice")
     if course.is_premium and course.price_cents <= 0:
-        raise Invalid("price_cents", "a premium course needs a price above 0", rule="premium_needs_price")
+        raise Invalid("price_cents", _("a premium course needs a price above 0"), rule="premium_needs_price")
 
 
 @transaction.atomic
@@ -326,8 +337,8 @@ def do_update_course(
         if beyond:
             raise Conflict(
                 "lessons_beyond_duration",
-                f"A {course.duration_days}-day course cannot keep lessons for day "
-                f"{', '.join(str(day) for day in beyond)}; move or delete them first.",
+                _("A %(length)s-day course cannot keep lessons for day %(days)s; move or delete them first.")
+                % {"length": course.duration_days, "days": ", ".join(str(day) for day in beyond)},
                 days=beyond,
             )
         if course.status == Status.PUBLISHED:
@@ -335,8 +346,11 @@ def do_update_course(
             if gaps:
                 raise Conflict(
                     "incomplete_course",
-                    f"A published course must keep a lesson for every day; day {', '.join(map(str, gaps))} "
-                    "would have none. Write those lessons in a draft copy or archive the course first.",
+                    _(
+                        "A published course must keep a lesson for every day; day %(days)s would have none. "
+                        "Write those lessons in a draft copy or archive the course first."
+                    )
+                    % {"days": ", ".join(map(str, gaps))},
                     missing_days=gaps,
                 )
     changed = {
@@ -390,7 +404,7 @@ def do_delete_course(course: Course, *, actor: User | None = None, request: Http
         return do_archive_course(course, actor=actor, request=request)
     if course.payments.exists() or course.enrollments.exists():
         raise Conflict(
-            "course_in_use", "This draft has learners or payments attached; archive it instead of removing it."
+            "course_in_use", _("This draft has learners or payments attached; archive it instead of removing it.")
         )
     thumbnail = course.thumbnail.name if course.thumbnail else None
     videos = list(course.lessons.exclude(video="").values_list("video", flat=True))
@@ -414,14 +428,18 @@ def _delete_files(storage: Any, names: list[str]) -> None:
 
 def _check_day(course: Course, day: int) -> None:
     if not 1 <= day <= course.duration_days:
-        raise Invalid("day", f"must be between 1 and {course.duration_days} for this course", rule="range")
+        raise Invalid(
+            "day",
+            _("must be between 1 and %(duration_days)s for this course") % {"duration_days": course.duration_days},
+            rule="range",
+        )
 
 
 def _check_lesson_fields(lesson: Lesson) -> None:
     if not lesson.title.strip():
-        raise Invalid("title", "must not be empty", rule="required")
+        raise Invalid("title", _("must not be empty"), rule="required")
     if not 0 <= lesson.duration_minutes <= 600:
-        raise Invalid("duration_minutes", "must be between 0 and 600", rule="range")
+        raise Invalid("duration_minutes", _("must be between 0 and 600"), rule="range")
     if lesson.video_url:  # never fetched by the server (the learner's browser plays it): its form is checked, no DNS
         from momentum.lib.safe_urls import check_url_form
 
@@ -429,7 +447,11 @@ def _check_lesson_fields(lesson: Lesson) -> None:
 
 
 def _day_taken(course: Course, day: int) -> Conflict:
-    return Conflict("day_taken", f"Day {day} of this course already has a lesson; move or delete it first.", day=day)
+    return Conflict(
+        "day_taken",
+        _("Day %(day)s of this course already has a lesson; move or delete it first.") % {"day": day},
+        day=day,
+    )
 
 
 @transaction.atomic
@@ -553,8 +575,11 @@ def do_delete_lesson(lesson: Lesson, *, actor: User | None = None, request: Http
     if course.status == Status.PUBLISHED:
         raise Conflict(
             "course_published",
-            f"A published course needs a lesson for every day, so day {lesson.day} cannot be removed; "
-            "edit the lesson instead, or archive the course first.",
+            _(
+                "A published course needs a lesson for every day, so day %(day)s cannot be removed; "
+                "edit the lesson instead, or archive the course first."
+            )
+            % {"day": lesson.day},
         )
     video = lesson.video.name if lesson.video else None
     do_record_audit(
@@ -652,7 +677,7 @@ def do_delete_caption_track(
     lesson: Lesson, language: str, *, actor: User | None = None, request: HttpRequest | None = None
 ) -> bool:
     """Remove the lesson's captions in ``language``; False when it had none."""
-    deleted, _ = CaptionTrack.objects.filter(lesson=lesson, language=language).delete()
+    deleted, _rows = CaptionTrack.objects.filter(lesson=lesson, language=language).delete()
     if deleted:
         do_record_audit(
             AuditAction.LESSON_CAPTIONS_REMOVED,

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact, LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
 
 from momentum.lib.timestamps import Timestamped
 
@@ -43,23 +44,23 @@ class Category(models.Model):
 
 
 class Level(models.TextChoices):
-    BEGINNER = "BEGINNER", "Beginner"
-    INTERMEDIATE = "INTERMEDIATE", "Intermediate"
-    ADVANCED = "ADVANCED", "Advanced"
+    BEGINNER = "BEGINNER", _("Beginner")
+    INTERMEDIATE = "INTERMEDIATE", _("Intermediate")
+    ADVANCED = "ADVANCED", _("Advanced")
 
 
 class Status(models.TextChoices):
-    DRAFT = "DRAFT", "Draft"
-    PUBLISHED = "PUBLISHED", "Published"
-    ARCHIVED = "ARCHIVED", "Archived"
+    DRAFT = "DRAFT", _("Draft")
+    PUBLISHED = "PUBLISHED", _("Published")
+    ARCHIVED = "ARCHIVED", _("Archived")
 
 
 class Pacing(models.TextChoices):
     """DAILY: day N opens at the learner's local midnight N-1 days after their start
     (momentum/learning/pacing.py); SELF_PACED: every day is open from enrolment."""
 
-    DAILY = "DAILY", "One day a day"
-    SELF_PACED = "SELF_PACED", "Self-paced"
+    DAILY = "DAILY", _("One day a day")
+    SELF_PACED = "SELF_PACED", _("Self-paced")
 
 
 class Course(Timestamped):

@@ -227,7 +227,7 @@ def did_you_mean(user: Any, q: str, **filters: Any) -> str:
 def published_levels() -> list[tuple[str, str]]:
     """The levels (value, label) some published course has, easiest first: what the level filter offers."""
     present = set(published_courses().order_by().values_list("level", flat=True).distinct())
-    return [(value, label) for value, label in Level.choices if value in present]
+    return [(value, str(label)) for value, label in Level.choices if value in present]
 
 
 def published_languages() -> list[str]:

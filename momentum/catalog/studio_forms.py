@@ -28,12 +28,12 @@ class CourseForm(StudioForm):
     description = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 4}))
     category = forms.ModelChoiceField(queryset=Category.objects.all(), to_field_name="slug", empty_label=None)
     duration_days = forms.TypedChoiceField(
-        label="Length", choices=[(d, f"{d} days") for d in DURATIONS], coerce=int, initial=7
+        label=_("Length"), choices=[(d, f"{d} days") for d in DURATIONS], coerce=int, initial=7
     )
     level = forms.ChoiceField(choices=Level.choices, initial=Level.BEGINNER)
     pacing = forms.ChoiceField(
-        label="Pacing", choices=Pacing.choices, initial=Pacing.DAILY, required=False,
-        help_text="One day a day: day N opens at the learner's midnight N-1 days after they start.",
+        label=_("Pacing"), choices=Pacing.choices, initial=Pacing.DAILY, required=False,
+        help_text=_("One day a day: day N opens at the learner's midnight N-1 days after they start."),
     )  # fmt: skip
     language = forms.ChoiceField(
         label=_("Language"),
@@ -44,14 +44,14 @@ class CourseForm(StudioForm):
             "The language the lessons are written in: the catalogue shows courses in a learner's language first."
         ),
     )
-    is_premium = forms.BooleanField(label="Premium course (paid)", required=False)
+    is_premium = forms.BooleanField(label=_("Premium course (paid)"), required=False)
     price = forms.DecimalField(
-        label="Price (USD)",
+        label=_("Price (USD)"),
         required=False,
         min_value=Decimal(0),
         max_value=Decimal(100_000),
         decimal_places=2,
-        help_text="A premium course needs a price; learners with the premium plan take it for free.",
+        help_text=_("A premium course needs a price; learners with the premium plan take it for free."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -94,19 +94,24 @@ class CourseForm(StudioForm):
 
 class LessonForm(StudioForm):
     title = forms.CharField(max_length=500)
-    day = forms.IntegerField(label="Day (change it to move the lesson)", min_value=1, max_value=21)
-    duration_minutes = forms.IntegerField(label="Minutes", min_value=0, max_value=600, initial=10)
-    is_preview = forms.BooleanField(label="Free preview: anyone may open this lesson without enrolling", required=False)
+    day = forms.IntegerField(label=_("Day (change it to move the lesson)"), min_value=1, max_value=21)
+    duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=600, initial=10)
+    is_preview = forms.BooleanField(
+        label=_("Free preview: anyone may open this lesson without enrolling"), required=False
+    )
     content_markdown = forms.CharField(
-        label="Lesson (Markdown)", required=False, max_length=MAX_MARKDOWN, widget=forms.Textarea(attrs={"rows": 18})
+        label=_("Lesson (Markdown)"), required=False, max_length=MAX_MARKDOWN, widget=forms.Textarea(attrs={"rows": 18})
     )
     video_url = forms.CharField(
-        label="Video URL", required=False, max_length=1000, help_text="An http(s) link to a video on a public host."
+        label=_("Video URL"),
+        required=False,
+        max_length=1000,
+        help_text=_("An http(s) link to a video on a public host."),
     )
     video_file = forms.FileField(
-        label="…or upload a video", required=False, help_text="MP4, WebM or Ogg; replaces the URL."
+        label=_("…or upload a video"), required=False, help_text=_("MP4, WebM or Ogg; replaces the URL.")
     )
-    remove_video = forms.BooleanField(label="Remove the video", required=False)
+    remove_video = forms.BooleanField(label=_("Remove the video"), required=False)
 
     def fields_for_action(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -121,12 +126,12 @@ class LessonForm(StudioForm):
 
 
 class CourseFilters(StudioForm):
-    q = forms.CharField(label="Search", required=False, max_length=200)
-    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(choices=[("", _("Any status")), *Status.choices], required=False)
     category = forms.ChoiceField(required=False)
     duration = forms.TypedChoiceField(
-        label="Length",
-        choices=[("", "Any length"), *[(d, f"{d} days") for d in DURATIONS]],
+        label=_("Length"),
+        choices=[("", _("Any length")), *[(d, f"{d} days") for d in DURATIONS]],
         coerce=int,
         empty_value=None,
         required=False,
@@ -136,7 +141,7 @@ class CourseFilters(StudioForm):
         super().__init__(*args, **kwargs)
         category = self.fields["category"]
         if isinstance(category, forms.ChoiceField):
-            category.choices = [("", "Any category"), *Category.objects.values_list("slug", "name")]
+            category.choices = [("", _("Any category")), *Category.objects.values_list("slug", "name")]
 
 
 def add_problem(form: forms.Form, problem: Problem) -> None:

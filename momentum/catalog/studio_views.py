@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from momentum.accounts import queries as account_queries
@@ -53,14 +54,14 @@ def course_new(request: HttpRequest) -> HttpResponse:
             if changes["is_premium"] and changes["price_cents"] <= 0:
                 raise Problem(
                     422,
-                    detail="price_cents: a premium course needs a price above 0",
+                    detail=_("price_cents: a premium course needs a price above 0"),
                     errors=[{"field": "price_cents", "message": "A premium course needs a price above 0."}],
                 )
             course = actions.do_create_course(actor=caller(request), request=request, title_card=True, **changes)
         except Problem as problem:
             add_problem(form, problem)
         else:
-            messages.success(request, f"Draft “{course.title}” created. Now write a lesson for each day.")
+            messages.success(request, _created(course.title))
             return redirect("catalog:studio_course", course.pk)
     status = 422 if form.errors else 200
     return render(request, "catalog/studio/course_new.html", {"form": form}, status=status)
@@ -102,7 +103,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except Problem as problem:
             add_problem(form, problem)
         else:
-            messages.success(request, "Course details saved.")
+            messages.success(request, _("Course details saved."))
             return redirect("catalog:studio_course", course.pk)
     return _editor(request, course, status=422 if form.errors else 200, form=form)
 
@@ -116,9 +117,13 @@ def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except Problem as problem:
         return _editor(request, course, status=problem.status, publish_error=problem.detail)
     if course.status == Status.PUBLISHED:
-        messages.success(request, f"“{course.title}” is published: learners can find it in the catalogue.")
+        messages.success(
+            request, _("“%(title)s” is published: learners can find it in the catalogue.") % {"title": course.title}
+        )
     else:
-        messages.success(request, f"“{course.title}” awaits an admin's approval: they have been told.")
+        messages.success(
+            request, _("“%(title)s” awaits an admin's approval: they have been told.") % {"title": course.title}
+        )
     return redirect("catalog:studio_course", course.pk)
 
 
@@ -126,7 +131,11 @@ def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def course_archive(request: HttpRequest, pk: int) -> HttpResponse:
     course = actions.do_archive_course(studio_queries.course(pk, request.user), actor=caller(request), request=request)
-    messages.success(request, f"“{course.title}” is archived: it left the catalogue; its learners keep their progress.")
+    messages.success(
+        request,
+        _("“%(title)s” is archived: it left the catalogue; its learners keep their progress.")
+        % {"title": course.title},
+    )
     return redirect("catalog:studio_course", course.pk)
 
 
@@ -139,9 +148,11 @@ def course_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except Problem as problem:
         return _editor(request, course, status=problem.status, publish_error=problem.detail)
     if archived is not None:
-        messages.info(request, f"“{course.title}” has learners, so it was archived rather than removed.")
+        messages.info(
+            request, _("“%(title)s” has learners, so it was archived rather than removed.") % {"title": course.title}
+        )
         return redirect("catalog:studio_course", course.pk)
-    messages.success(request, f"The draft “{course.title}” was removed.")
+    messages.success(request, _("The draft “%(title)s” was removed.") % {"title": course.title})
     return redirect("catalog:studio_courses")
 
 
@@ -152,13 +163,13 @@ def course_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("thumbnail")
     try:
         if upload is None:
-            raise Problem(422, detail="Choose an image to upload.")
+            raise Problem(422, detail=_("Choose an image to upload."))
         png = media.thumbnail_png(upload)
         actions.do_set_thumbnail(course, png, actor=caller(request), request=request)
     except Problem as problem:
         message = problem.errors[0]["message"] if problem.errors else problem.detail
         return _editor(request, course, status=problem.status, thumbnail_error=f"The thumbnail {message}.")
-    messages.success(request, "Thumbnail updated.")
+    messages.success(request, _("Thumbnail updated."))
     return redirect("catalog:studio_course", course.pk)
 
 
@@ -167,7 +178,11 @@ def lesson_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if day < 1 or day > course.duration_days:
-        messages.error(request, f"A {course.duration_days}-day course has no day {day}.")
+        messages.error(
+            request,
+            _("A %(duration_days)s-day course has no day %(day)s.")
+            % {"duration_days": course.duration_days, "day": day},
+        )
         return redirect("catalog:studio_course", course.pk)
     initial = {"day": day, "duration_minutes": 10}
     if lesson is not None:
@@ -183,7 +198,7 @@ def lesson_edit(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         except Problem as problem:
             add_problem(form, problem)
         else:
-            messages.success(request, f"Day {lesson.day} saved: “{lesson.title}”.")
+            messages.success(request, _("Day %(day)s saved: “%(title)s”.") % {"day": lesson.day, "title": lesson.title})
             return redirect(reverse("catalog:studio_course", args=[course.pk]) + f"#day-{lesson.day}")
     return _lesson_editor(request, course, lesson, day, form, status=422 if form.errors else 200)
 
@@ -229,14 +244,14 @@ def lesson_delete(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is None:
-        messages.info(request, f"Day {day} has no lesson.")
+        messages.info(request, _("Day %(day)s has no lesson.") % {"day": day})
         return redirect("catalog:studio_course", course.pk)
     try:
         actions.do_delete_lesson(lesson, actor=caller(request), request=request)
     except Problem as problem:
         messages.error(request, problem.detail)
         return redirect("catalog:studio_lesson", course.pk, day)
-    messages.success(request, f"Day {day}'s lesson was deleted.")
+    messages.success(request, _("Day %(day)s's lesson was deleted.") % {"day": day})
     return redirect("catalog:studio_course", course.pk)
 
 
@@ -251,7 +266,7 @@ def lesson_captions(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is None:
-        messages.info(request, f"Day {day} has no lesson yet: save it first, then add its captions.")
+        messages.info(request, _("Day %(day)s has no lesson yet: save it first, then add its captions.") % {"day": day})
         return redirect("catalog:studio_lesson", course.pk, day)
     typed = request.POST.get("language", "")[:MAX_LANGUAGE_TAG]
     try:
@@ -265,7 +280,7 @@ def lesson_captions(request: HttpRequest, pk: int, day: int) -> HttpResponse:
         return _lesson_editor(
             request, course, lesson, day, form, status=problem.status, caption_error=error, caption_language=typed
         )
-    messages.success(request, f"Captions ({language}) saved for day {day}.")
+    messages.success(request, _("Captions (%(language)s) saved for day %(day)s.") % {"language": language, "day": day})
     return _captions_section(course, day)
 
 
@@ -273,9 +288,9 @@ def _caption_upload(typed: str, upload: UploadedFile[bytes] | None) -> tuple[str
     """The standard language tag and the WebVTT text of a studio caption upload (422 Problems)."""
     language = language_tags.standard(typed)
     if language is None:
-        raise Problem(422, detail="The language must be a BCP 47 tag, such as en, es or pt-BR.")
+        raise Problem(422, detail=_("The language must be a BCP 47 tag, such as en, es or pt-BR."))
     if upload is None:
-        raise Problem(422, detail="Choose a .vtt or .srt file to upload.")
+        raise Problem(422, detail=_("Choose a .vtt or .srt file to upload."))
     return language, media.caption_webvtt(upload)
 
 
@@ -285,9 +300,9 @@ def lesson_caption_delete(request: HttpRequest, pk: int, day: int, language: str
     course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is not None and actions.do_delete_caption_track(lesson, language, actor=caller(request), request=request):
-        messages.success(request, f"Captions ({language}) deleted.")
+        messages.success(request, _("Captions (%(language)s) deleted.") % {"language": language})
     else:
-        messages.info(request, f"Day {day} has no captions in {language}.")
+        messages.info(request, _("Day %(day)s has no captions in %(language)s.") % {"day": day, "language": language})
     return _captions_section(course, day)
 
 
@@ -315,10 +330,10 @@ def lesson_reviewed(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     course = studio_queries.course(pk, request.user)
     lesson = studio_queries.lesson_on(course, day)
     if lesson is None:
-        messages.info(request, f"Day {day} has no lesson to review yet.")
+        messages.info(request, _("Day %(day)s has no lesson to review yet.") % {"day": day})
     else:
         actions.do_mark_lesson_reviewed(lesson, actor=caller(request), request=request)
-        messages.success(request, f"Day {day} is reviewed.")
+        messages.success(request, _("Day %(day)s is reviewed.") % {"day": day})
     return redirect(reverse("catalog:studio_course_review", args=[course.pk]) + f"#review-day-{day}")
 
 
@@ -338,12 +353,12 @@ def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = account_queries.active_instructor_by_email(request.POST.get("email", "")[:254])
     try:
         if user is None:
-            raise Problem(422, detail="No active instructor account has this email address.")
+            raise Problem(422, detail=_("No active instructor account has this email address."))
         actions.do_add_co_instructor(course, user, actor=caller(request), request=request)
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
-        messages.success(request, f"{user.name} now teaches this course with you.")
+        messages.success(request, _("%(name)s now teaches this course with you.") % {"name": user.name})
     return redirect(reverse("catalog:studio_course", args=[course.pk]) + "#instructors")
 
 
@@ -357,5 +372,9 @@ def instructor_remove(request: HttpRequest, pk: int, instructor: int) -> HttpRes
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
-        messages.success(request, "The co-instructor was removed.")
+        messages.success(request, _("The co-instructor was removed."))
     return redirect(reverse("catalog:studio_course", args=[course.pk]) + "#instructors")
+
+
+def _created(title: str) -> str:
+    return _("Draft “%(title)s” created. Now write a lesson for each day.") % {"title": title}

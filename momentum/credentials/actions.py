@@ -12,11 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from momentum.accounts.actions import do_notify
 from momentum.accounts.models import NotificationKind
@@ -85,23 +88,30 @@ def do_issue_certificate(enrollment: Enrollment, *, now: datetime | None = None)
 def _announce_certificate(credential: Credential, enrollment: Enrollment) -> None:
     user, course = enrollment.user, enrollment.course
     url = queries.verify_url(credential.id)
+    language = getattr(user, "language", "") or translation.get_language()
+    with translation.override(language):
+        title = _("Your certificate for %(title)s") % {"title": course.title}
+        body = _("You completed every day of the course. Share your certificate or download it as a PDF.")
     do_notify(
-        user, kind=NotificationKind.CERTIFICATE_ISSUED, title=f"Your certificate for {course.title}",
+        user, kind=NotificationKind.CERTIFICATE_ISSUED, title=title,
         url=queries.verify_path(credential.id),
-        body="You completed every day of the course. Share your certificate or download it as a PDF.",
+        body=body,
     )  # fmt: skip
     context = {"name": user.name, "course_title": course.title, "verify_url": url,
                "pdf_url": queries.pdf_url(credential.id)}  # fmt: skip
     address = user.email
-    transaction.on_commit(
-        lambda: send_site_mail(
-            to=address,
-            subject=f"Your certificate for {course.title}",
-            template="credentials/email/certificate_issued.txt",
-            context=context,
-            kind="certificate_issued",
-        )
-    )
+
+    def send() -> None:
+        with translation.override(language):
+            send_site_mail(
+                to=address,
+                subject=title,
+                template="credentials/email/certificate_issued.txt",
+                context=context,
+                kind="certificate_issued",
+            )
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -157,9 +167,13 @@ def do_revoke_credential(
     revocation, its date and its reason, stay. The PDF is made again, saying REVOKED."""
     reason = reason.strip()
     if not reason:
-        raise Invalid("reason", "Give the reason for revoking this credential.", rule="required")
+        raise Invalid("reason", _("Give the reason for revoking this credential."), rule="required")
     if len(reason) > REASON_MAX_LENGTH:
-        raise Invalid("reason", f"Keep the reason to {REASON_MAX_LENGTH} characters.", rule="max_length")
+        raise Invalid(
+            "reason",
+            _("Keep the reason to %(REASON_MAX_LENGTH)s characters.") % {"REASON_MAX_LENGTH": REASON_MAX_LENGTH},
+            rule="max_length",
+        )
     locked = Credential.objects.select_for_update().get(pk=credential.pk)
     if locked.revoked_at is not None:
         return locked
@@ -203,14 +217,16 @@ def certificate_pdf(credential: Credential) -> bytes:
 def do_store_certificate_pdf(credential: Credential) -> bytes:
     """Draw the certificate's PDF as it stands (valid or revoked) and keep it in the media storage."""
     view = queries.public_view(credential)
-    content = pdf.render(
-        pdf.CertificateDrawing(
-            learner_name=view.learner_name, course_title=view.course_title, duration_days=view.duration_days,
-            issued_on=view.issued_at.date(), issuer=view.issuer, verify_url=view.verify_url,
-            certificate_id=str(view.id), paper=queries.paper_for(credential.user),
-            revoked_on=view.revoked_at.date() if view.revoked_at else None,
-        )
-    )  # fmt: skip
+    # Drawn in the learner's language once accounts stores one (issue 18), else the site's.
+    with translation.override(getattr(credential.user, "language", "") or settings.LANGUAGE_CODE):
+        content = pdf.render(
+            pdf.CertificateDrawing(
+                learner_name=view.learner_name, course_title=view.course_title, duration_days=view.duration_days,
+                issued_on=view.issued_at.date(), issuer=view.issuer, verify_url=view.verify_url,
+                certificate_id=str(view.id), paper=queries.paper_for(credential.user),
+                revoked_on=view.revoked_at.date() if view.revoked_at else None,
+            )
+        )  # fmt: skip
     state = "revoked" if view.is_revoked else "valid"
     name = default_storage.save(f"certificates/{credential.id}-{state}.pdf", ContentFile(content))
     with transaction.atomic():

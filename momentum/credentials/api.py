@@ -14,6 +14,7 @@ import json
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 from pydantic import Field
 
@@ -124,13 +125,13 @@ def _signed(credential: Credential) -> Credential:
         return actions.do_sign_credential(credential)
     except signing.CredentialKeysMissing as error:
         raise Problem(
-            503, "credential_keys_missing", "The site cannot sign credentials yet: its signing key is missing."
+            503, "credential_keys_missing", _("The site cannot sign credentials yet: its signing key is missing.")
         ) from error
 
 
 def _ld_json(document: dict[str, Any] | None) -> HttpResponse:
     if document is None:  # erased meanwhile
-        raise NotFound("No such credential.")
+        raise NotFound(_("No such credential."))
     response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=2), content_type=LD_JSON)
     response["Access-Control-Allow-Origin"] = "*"  # verifiers in other sites' pages; public documents
     return response
@@ -201,7 +202,7 @@ def badge_credential_jwt(request: HttpRequest, id: str) -> HttpResponse:
 def badge_credential_image(request: HttpRequest, id: str) -> HttpResponse:
     credential = _signed(queries.badge_credential(id))
     if credential.badge_award is None:  # erased meanwhile
-        raise NotFound("No such credential.")
+        raise NotFound(_("No such credential."))
     badge = credential.badge_award.badge
     image = baking.bake(badge_images.render(badge.code, badge.name), json.dumps(credential.signed_credential))
     response = HttpResponse(image, content_type=PNG)
@@ -222,12 +223,12 @@ def badge_credential_image(request: HttpRequest, id: str) -> HttpResponse:
 )
 def credential_status_list(request: HttpRequest, number: Path[StatusListNumber]) -> HttpResponse:
     if number > queries.last_status_list():
-        raise NotFound("No such status list.")
+        raise NotFound(_("No such status list."))
     try:
         document = queries.signed_status_list(number)
     except signing.CredentialKeysMissing as error:
         raise Problem(
-            503, "credential_keys_missing", "The site cannot sign credentials yet: its signing key is missing."
+            503, "credential_keys_missing", _("The site cannot sign credentials yet: its signing key is missing.")
         ) from error
     response = _ld_json(document)
     response["Cache-Control"] = "public, max-age=300"

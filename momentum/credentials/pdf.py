@@ -4,17 +4,24 @@ learner's name, the course, its length in days, the date, the issuer, a QR code 
 
 The text is set in DejaVu Sans, shipped beside this module (fonts/, Bitstream Vera licence) and
 embedded as a subset with its Unicode map, so the text can be selected and extracted and the file
-looks the same on every reader. Nothing here reads the database: ``render`` takes what it draws.
+looks the same on every reader. It is drawn in the active language (the caller sets the learner's);
+Arabic is shaped (arabic-reshaper) and put in visual order (python-bidi): DejaVu Sans has the glyphs.
+Nothing here reads the database: ``render`` takes what it draws.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import arabic_reshaper
 import segno
+from bidi import get_display
+from django.utils import dateformat
+from django.utils.translation import gettext, ngettext
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.utils import ImageReader
@@ -28,6 +35,8 @@ PAPERS = {"a4": landscape(A4), "letter": landscape(LETTER)}
 # The site's colours: the design system's brand blue and flame (static/css/momentum.css).
 MARGIN = 28
 BRAND, ACCENT, INK, MUTED, DANGER = "#3340d6", "#ff8a1f", "#16182b", "#6b7089", "#c0262d"
+# Hebrew, Arabic and their presentation forms: text that needs shaping and visual reordering.
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -56,7 +65,16 @@ def _fitted(canvas: Canvas, text: str, font: str, size: float, width: float) -> 
 
 
 def _long_date(day: date) -> str:
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    """``6 December 2026``, the month named in the active language."""
+    return str(dateformat.format(day, "j F Y"))
+
+
+def _visual(text: str) -> str:
+    """``text`` as a PDF draws it: Arabic letters joined (reshaped) and right-to-left runs put in visual
+    order (Unicode bidi), since a PDF canvas lays glyphs out one by one, left to right."""
+    if not _RTL.search(text):
+        return text
+    return str(get_display(arabic_reshaper.reshape(text)))
 
 
 def qr_png(url: str) -> bytes:
@@ -72,7 +90,7 @@ def render(drawing: CertificateDrawing) -> bytes:
     out = io.BytesIO()
     # The initial font is ours too: no standard font (which a reader would substitute) is referenced.
     canvas = Canvas(out, pagesize=(width, height), pageCompression=1, initialFontName=REGULAR, initialFontSize=12)
-    canvas.setTitle(f"Certificate: {drawing.course_title}")
+    canvas.setTitle(gettext("Certificate: %(title)s") % {"title": drawing.course_title})
     canvas.setAuthor(drawing.issuer)
     canvas.setSubject(f"{drawing.learner_name} completed {drawing.course_title}")
     canvas.setCreator(drawing.issuer)
@@ -100,28 +118,34 @@ def _body(canvas: Canvas, drawing: CertificateDrawing, width: float, height: flo
     centre, text_width = width / 2, width - 2 * MARGIN - 120
     canvas.setFillColor(HexColor(BRAND))
     canvas.setFont(BOLD, 20)
-    canvas.drawCentredString(centre, height - 88, drawing.issuer)
+    canvas.drawCentredString(centre, height - 88, _visual(drawing.issuer))
     canvas.setFillColor(HexColor(INK))
     canvas.setFont(REGULAR, 34)
-    canvas.drawCentredString(centre, height - 150, "Certificate of completion")
+    canvas.drawCentredString(centre, height - 150, _visual(gettext("Certificate of completion")))
     canvas.setFillColor(HexColor(MUTED))
     canvas.setFont(REGULAR, 14)
-    canvas.drawCentredString(centre, height - 190, "This certifies that")
+    canvas.drawCentredString(centre, height - 190, _visual(gettext("This certifies that")))
     canvas.setFillColor(HexColor(INK))
-    size = _fitted(canvas, drawing.learner_name, BOLD, 30, text_width)
+    learner = _visual(drawing.learner_name)
+    size = _fitted(canvas, learner, BOLD, 30, text_width)
     canvas.setFont(BOLD, size)
-    canvas.drawCentredString(centre, height - 232, drawing.learner_name)
+    canvas.drawCentredString(centre, height - 232, learner)
     canvas.setFillColor(HexColor(MUTED))
     canvas.setFont(REGULAR, 14)
-    canvas.drawCentredString(centre, height - 266, "completed the course")
+    canvas.drawCentredString(centre, height - 266, _visual(gettext("completed the course")))
     canvas.setFillColor(HexColor(BRAND))
-    size = _fitted(canvas, drawing.course_title, BOLD, 24, text_width)
+    title = _visual(drawing.course_title)
+    size = _fitted(canvas, title, BOLD, 24, text_width)
     canvas.setFont(BOLD, size)
-    canvas.drawCentredString(centre, height - 302, drawing.course_title)
+    canvas.drawCentredString(centre, height - 302, title)
     canvas.setFillColor(HexColor(INK))
     canvas.setFont(REGULAR, 13)
-    days = "1 day" if drawing.duration_days == 1 else f"{drawing.duration_days} days"
-    canvas.drawCentredString(centre, height - 332, f"A course of {days}, completed on {_long_date(drawing.issued_on)}")
+    line = ngettext(
+        "A course of %(days)d day, completed on %(date)s",
+        "A course of %(days)d days, completed on %(date)s",
+        drawing.duration_days,
+    ) % {"days": drawing.duration_days, "date": _long_date(drawing.issued_on)}
+    canvas.drawCentredString(centre, height - 332, _visual(line))
 
 
 def _footer(canvas: Canvas, drawing: CertificateDrawing, width: float) -> None:
@@ -130,11 +154,20 @@ def _footer(canvas: Canvas, drawing: CertificateDrawing, width: float) -> None:
     canvas.drawImage(ImageReader(io.BytesIO(qr_png(drawing.verify_url))), qr_x, qr_y, qr_size, qr_size)
     canvas.setFillColor(HexColor(INK))
     canvas.setFont(BOLD, 11)
-    canvas.drawString(margin + 30, margin + 88, f"Issued by {drawing.issuer} on {_long_date(drawing.issued_on)}")
+    canvas.drawString(
+        margin + 30,
+        margin + 88,
+        _visual(
+            gettext("Issued by %(issuer)s on %(date)s")
+            % {"issuer": drawing.issuer, "date": _long_date(drawing.issued_on)}
+        ),
+    )
     canvas.setFont(REGULAR, 9)
     canvas.setFillColor(HexColor(MUTED))
-    canvas.drawString(margin + 30, margin + 70, f"Certificate ID {drawing.certificate_id}")
-    canvas.drawString(margin + 30, margin + 56, "Check it at")
+    canvas.drawString(
+        margin + 30, margin + 70, _visual(gettext("Certificate ID %(id)s") % {"id": drawing.certificate_id})
+    )
+    canvas.drawString(margin + 30, margin + 56, _visual(gettext("Check it at")))
     canvas.setFillColor(HexColor(BRAND))
     url_size = _fitted(canvas, drawing.verify_url, REGULAR, 9, qr_x - margin - 60)
     canvas.setFont(REGULAR, url_size)
@@ -149,7 +182,7 @@ def _revoked(canvas: Canvas, revoked_on: date, width: float, height: float) -> N
     canvas.translate(width / 2, height / 2)
     canvas.rotate(20)
     canvas.setFont(BOLD, 92)
-    canvas.drawCentredString(0, -30, "REVOKED")
+    canvas.drawCentredString(0, -30, _visual(gettext("REVOKED")))
     canvas.setFont(BOLD, 16)
-    canvas.drawCentredString(0, -62, f"Revoked on {_long_date(revoked_on)}")
+    canvas.drawCentredString(0, -62, _visual(gettext("Revoked on %(date)s") % {"date": _long_date(revoked_on)}))
     canvas.restoreState()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from momentum.credentials import openbadge_documents, signing
 from momentum.credentials.models import Credential, StatusListCounter
@@ -114,7 +115,7 @@ def credential(credential_id: uuid.UUID | str) -> Credential:
             .first()
         )
     if found is None:
-        raise NotFound("No credential has this id.")
+        raise NotFound(_("No credential has this id."))
     return found
 
 
@@ -126,7 +127,7 @@ def badge_credential(credential_id: uuid.UUID | str) -> Credential:
     except NotFound:
         found = None
     if found is None or found.kind != Credential.Kind.BADGE:
-        raise NotFound("No badge credential has this id.")
+        raise NotFound(_("No badge credential has this id."))
     return found
 
 
@@ -138,7 +139,7 @@ def certificate(credential_id: uuid.UUID | str) -> Credential:
     except NotFound:
         found = None
     if found is None or found.kind != Credential.Kind.CERTIFICATE:
-        raise NotFound("No certificate has this id.")
+        raise NotFound(_("No certificate has this id."))
     return found
 
 
@@ -204,7 +205,7 @@ def learner_name(user: Any) -> str:
 def public_view(credential: Credential) -> PublicCertificate:
     enrollment = credential.enrollment
     if enrollment is None:  # erased: the public queries never hand such a row out
-        raise NotFound("No certificate has this id.")
+        raise NotFound(_("No certificate has this id."))
     course = enrollment.course
     return PublicCertificate(
         id=credential.id,

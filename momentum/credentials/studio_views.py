@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from momentum.accounts.policy import Access, caller, page_access
@@ -34,5 +35,7 @@ def revoke(request: HttpRequest, id: str) -> HttpResponse:
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
-        messages.success(request, f"Certificate {credential.id} is revoked; its page, its PDF and the API say so.")
+        messages.success(
+            request, _("Certificate %(id)s is revoked; its page, its PDF and the API say so.") % {"id": credential.id}
+        )
     return redirect("credentials:studio_certificates")

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from momentum.accounts.actions import do_notify
 from momentum.accounts.models import NotificationKind
@@ -56,13 +58,17 @@ def _ensure_may_post(writer: Participant) -> None:
     if writer.staff:
         return
     if writer.suspended:
-        raise Problem(403, "posting_suspended", "A moderator has suspended your posting in this course's discussions.")
+        raise Problem(
+            403, "posting_suspended", _("A moderator has suspended your posting in this course's discussions.")
+        )
     retry_after = request_limits.consume("comment", str(writer.user.pk), settings.DISCUSSION_COMMENT_RATE)
     if retry_after is not None:
         raise Problem(
-            429, "rate_limited", f"You are commenting fast; wait {retry_after} s before the next one.",
+            429,
+            "rate_limited",
+            _("You are commenting fast; wait %(seconds)s s before the next one.") % {"seconds": retry_after},
             headers={"Retry-After": str(retry_after)},
-        )  # fmt: skip
+        )
 
 
 def _parent(writer: Participant, parent_id: int | None) -> Comment | None:
@@ -106,22 +112,26 @@ def _notify(comment: Comment, parent: Comment | None) -> None:
     url = comment_url(comment)
     told = {writer.pk}
     if parent is not None and parent.author is not None and parent.author.is_active and parent.author.pk not in told:
+        with translation.override(getattr(parent.author, "language", "") or translation.get_language()):
+            title = _("%(name)s replied to your comment on “%(title)s”") % {"name": name, "title": comment.lesson.title}
         do_notify(
             parent.author, kind=NotificationKind.REPLY, url=url,
-            title=f"{name} replied to your comment on “{comment.lesson.title}”", body=_excerpt(comment.body_markdown),
+            title=title, body=_excerpt(comment.body_markdown),
         )  # fmt: skip
         told.add(parent.author.pk)
     for person in mentions.mentioned(comment.body_markdown, queries.participants_of(comment.lesson, comment.cohort_id)):
         if person.pk in told:
             continue
-        do_notify(person, kind=NotificationKind.MENTION, title=f"{name} mentioned you on “{comment.lesson.title}”",
+        with translation.override(getattr(person, "language", "") or translation.get_language()):
+            title = _("%(name)s mentioned you on “%(title)s”") % {"name": name, "title": comment.lesson.title}
+        do_notify(person, kind=NotificationKind.MENTION, title=title,
                   body=_excerpt(comment.body_markdown), url=url)  # fmt: skip
         told.add(person.pk)
 
 
 def _own(writer: Participant, comment: Comment) -> None:
     if comment.author_id != writer.user.pk:
-        raise Problem(403, "not_comment_author", "Only its author may change or delete a comment.")
+        raise Problem(403, "not_comment_author", _("Only its author may change or delete a comment."))
 
 
 @transaction.atomic
@@ -132,9 +142,15 @@ def do_edit_comment(writer: Participant, comment: Comment, body_markdown: str) -
     now = clock.now()
     if now - comment.created_at > EDIT_WINDOW:
         minutes = int(EDIT_WINDOW.total_seconds() // 60)
-        raise Problem(409, "edit_window_closed", f"A comment can be edited for {minutes} minutes after posting.")
+        raise Problem(
+            409,
+            "edit_window_closed",
+            _("A comment can be edited for %(minutes)s minutes after posting.") % {"minutes": minutes},
+        )
     if writer.suspended:
-        raise Problem(403, "posting_suspended", "A moderator has suspended your posting in this course's discussions.")
+        raise Problem(
+            403, "posting_suspended", _("A moderator has suspended your posting in this course's discussions.")
+        )
     comment.body_markdown = body
     comment.body_html = str(render(body))
     comment.edited_at = now
@@ -163,7 +179,7 @@ def do_report_comment(reporter: Any, comment: Comment, *, reason: str = "") -> C
     """One report per person per comment: reporting again changes nothing."""
     try:
         with transaction.atomic():
-            report, _ = CommentReport.objects.get_or_create(
+            report, _created = CommentReport.objects.get_or_create(
                 comment=comment, reporter=reporter, defaults={"reason": reason[:500], "created_at": clock.now()}
             )
     except IntegrityError:  # the same person's report, sent twice at once
@@ -218,10 +234,11 @@ def do_dismiss_reports(moderator: Any, comment: Comment, *, request: HttpRequest
 def do_warn_author(moderator: Any, comment: Comment, *, message: str = "", request: HttpRequest | None = None) -> None:
     """Tell the comment's author (a notification) that it broke the discussion rules."""
     if comment.author is None:
-        raise Problem(409, "author_gone", "This comment's author has deleted their account.")
-    body = message.strip() or "Please keep the discussion kind and on topic."
-    do_notify(comment.author, kind=NotificationKind.WARNING,
-              title=f"A moderator warned you about your comment on “{comment.lesson.title}”",
+        raise Problem(409, "author_gone", _("This comment's author has deleted their account."))
+    with translation.override(getattr(comment.author, "language", "") or translation.get_language()):
+        body = message.strip() or _("Please keep the discussion kind and on topic.")
+        title = _("A moderator warned you about your comment on “%(title)s”") % {"title": comment.lesson.title}
+    do_notify(comment.author, kind=NotificationKind.WARNING, title=title,
               body=_excerpt(body), url=comment_url(comment))  # fmt: skip
     _audit(AuditAction.AUTHOR_WARNED, moderator, comment, request)
 
@@ -232,7 +249,7 @@ def do_suspend_posting(
 ) -> PostingSuspension:
     """Stop the comment's author from posting in its course's discussions (they still read them)."""
     if comment.author is None:
-        raise Problem(409, "author_gone", "This comment's author has deleted their account.")
+        raise Problem(409, "author_gone", _("This comment's author has deleted their account."))
     course = Course.objects.get(pk=comment.lesson.course_id)
     suspension, created = PostingSuspension.objects.get_or_create(
         user=comment.author, course=course,
@@ -248,7 +265,9 @@ def do_lift_suspension(moderator: Any, comment: Comment, *, request: HttpRequest
     """Let the comment's author post in its course's discussions again."""
     if comment.author_id is None:
         return False
-    lifted, _ = PostingSuspension.objects.filter(user_id=comment.author_id, course_id=comment.lesson.course_id).delete()
+    lifted, _rows = PostingSuspension.objects.filter(
+        user_id=comment.author_id, course_id=comment.lesson.course_id
+    ).delete()
     if lifted:
         _audit(AuditAction.POSTING_RESTORED, moderator, comment, request)
     return bool(lifted)
@@ -275,7 +294,7 @@ def do_moderate(
     elif action == "lift":
         do_lift_suspension(moderator, comment, request=request)
     else:
-        raise Problem(404, "not_found", "No such moderation action.")
+        raise Problem(404, "not_found", _("No such moderation action."))
 
 
 def do_erase_comments_of(user: Any) -> None:

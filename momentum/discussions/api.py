@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from momentum.accounts.policy import Access, api_access, caller
@@ -88,7 +89,7 @@ def report_comment(request: HttpRequest, comment_id: int) -> Status[None]:
 def _moderated(request: HttpRequest, pk: int) -> Any:
     comment, reader = queries.comment_for(caller(request), pk)
     if not reader.staff:
-        raise Problem(403, "not_course_staff", "Only the course's staff moderate its discussions.")
+        raise Problem(403, "not_course_staff", _("Only the course's staff moderate its discussions."))
     return comment, reader
 
 

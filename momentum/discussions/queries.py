@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from momentum.catalog.models import Course, Lesson
 from momentum.catalog.staff import is_course_staff, staffed_courses
@@ -52,12 +53,12 @@ def _judge(user: Any, lesson: Lesson) -> Participant | Problem:
     ``not_enrolled`` for anyone neither enrolled nor on the course's staff (a free preview lesson
     included); then the lesson's own rules (402 premium lapsed, 403 ``lesson_locked``)."""
     if not getattr(user, "is_authenticated", False):
-        return Problem(401, "not_authenticated", "Sign in and enrol in this course to join its discussions.")
+        return Problem(401, "not_authenticated", _("Sign in and enrol in this course to join its discussions."))
     if is_course_staff(user, lesson.course):
         return Participant(user, lesson, staff=True, cohort_id=None)
     enrollment = _enrollment(user, lesson.course)
     if enrollment is None:
-        return Problem(403, "not_enrolled", "Only the course's learners take part in its discussions: enrol first.")
+        return Problem(403, "not_enrolled", _("Only the course's learners take part in its discussions: enrol first."))
     problem = None if lesson.is_preview else lesson_refusal(user, lesson, enrollment=enrollment)
     if problem is not None:
         return problem
@@ -123,10 +124,10 @@ def comment_for(user: Any, pk: int) -> tuple[Comment, Participant]:
     the caller is not staff); the participant refusal (401/403) when the caller may not take part."""
     comment = comment_or_none(pk)
     if comment is None or comment.deleted_at is not None:
-        raise Problem(404, "not_found", "No such comment.")
+        raise Problem(404, "not_found", _("No such comment."))
     reader = participant(user, comment.lesson)
     if not reader.sees(comment) or (comment.parent is not None and not reader.sees(comment.parent)):
-        raise Problem(404, "not_found", "No such comment.")
+        raise Problem(404, "not_found", _("No such comment."))
     return comment, reader
 
 
@@ -186,7 +187,7 @@ def moderated_comment(user: Any, pk: int) -> Comment:
     """A comment of a course ``user`` moderates (404 otherwise, deleted ones included)."""
     comment = comment_or_none(pk)
     if comment is None or comment.deleted_at is not None or not is_course_staff(user, comment.lesson.course):
-        raise Problem(404, "not_found", "No such comment.")
+        raise Problem(404, "not_found", _("No such comment."))
     return comment
 
 

@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from momentum.accounts.actions import do_notify
 from momentum.accounts.models import NotificationKind, User
@@ -58,7 +60,7 @@ def do_enroll(
     if existing is not None:
         return existing, False
     if not has_premium_access(user, course):
-        raise Problem(402, "payment_required", "This premium course needs a purchase or a premium plan.")
+        raise Problem(402, "payment_required", _("This premium course needs a purchase or a premium plan."))
     now = now or clock.now()
     cohort = _cohort_for(user, course, cohort_id, now)
     try:
@@ -79,7 +81,11 @@ def do_enroll(
 
 def _cohort_full(cohort: Cohort | None) -> Problem:
     name = cohort.name if cohort is not None else "This cohort"
-    return Conflict("cohort_full", f"{name} is full: choose another cohort.", cohort_id=getattr(cohort, "pk", None))
+    return Conflict(
+        "cohort_full",
+        _("%(name)s is full: choose another cohort.") % {"name": name},
+        cohort_id=getattr(cohort, "pk", None),
+    )
 
 
 def _has_room(cohort: Cohort) -> bool:
@@ -92,7 +98,7 @@ def _cohort_for(user: Any, course: Course, cohort_id: int | None, now: datetime)
     if cohort_id is not None:
         chosen = cohorts.filter(pk=cohort_id).first()
         if chosen is None:
-            raise Invalid("cohort_id", "is not a cohort of this course", rule="cohort")
+            raise Invalid("cohort_id", _("is not a cohort of this course"), rule="cohort")
         if not _has_room(chosen):
             raise _cohort_full(chosen)
         return chosen
@@ -157,13 +163,13 @@ def do_record_progress(
     now = now or clock.now()
     enrollment = Enrollment.objects.select_for_update().filter(user=user, course_id=lesson.course_id).first()
     if enrollment is None:
-        raise Problem(403, "not_enrolled", "Enrol in this course before recording progress.")
+        raise Problem(403, "not_enrolled", _("Enrol in this course before recording progress."))
     opens = queries.schedule_of(user, lesson.course, enrollment).available_at(
         lesson.day, now=now, is_preview=lesson.is_preview
     )
     if opens is not None:
         raise queries.lesson_locked(lesson, opens)
-    progress, _ = LessonProgress.objects.get_or_create(
+    progress, _created = LessonProgress.objects.get_or_create(
         user=user, lesson=lesson, defaults={"course_id": lesson.course_id, "created_at": now}
     )
     result = ProgressResult(progress=progress, enrollment=enrollment)
@@ -171,7 +177,7 @@ def do_record_progress(
         progress.position_seconds = position_seconds
     if completed and not progress.completed:
         if not lesson_quiz_passed(user, lesson):
-            raise Problem(409, "quiz_not_passed", "Pass this lesson's quiz to complete the lesson.")
+            raise Problem(409, "quiz_not_passed", _("Pass this lesson's quiz to complete the lesson."))
         progress.completed = True
         progress.completed_at = now
         progress.completed_on = local_date(user, now)
@@ -207,9 +213,12 @@ def _complete(enrollment: Enrollment, user: Any, course: Course, now: datetime) 
     record_statement(user, lambda actor: xapi_statements.course_completed(actor, enrollment, completed_at), now=now)
     do_issue_certificate(enrollment)
     do_record_event(EventKind.COURSE_COMPLETED, user=user, course=course, occurred_at=enrollment.completed_at)
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
+        title = _("You finished %(title)s") % {"title": course.title}
+        body = _("All %(days)s days done. Your certificate is on your dashboard.") % {"days": course.duration_days}
     do_notify(
-        user, kind=NotificationKind.COURSE_COMPLETED, title=f"You finished {course.title}",
-        body=f"All {course.duration_days} days done. Your certificate is on your dashboard.",
+        user, kind=NotificationKind.COURSE_COMPLETED, title=title,
+        body=body,
         url=reverse("learning:dashboard"),
     )  # fmt: skip
     transaction.on_commit(metrics.COURSE_COMPLETIONS.inc)
@@ -246,7 +255,9 @@ def do_create_cohort(
         with transaction.atomic():
             cohort = Cohort.objects.create(course=course, name=name, starts_on=starts_on, capacity=capacity)
     except IntegrityError:
-        raise Conflict("cohort_name_taken", f"This course already has a cohort named {name!r}.") from None
+        raise Conflict(
+            "cohort_name_taken", _("This course already has a cohort named %(name)r.") % {"name": name}
+        ) from None
     do_record_audit(AuditAction.COHORT_CREATED, actor=actor, resource=cohort, request=request,
                     metadata={"course_id": course.pk, "name": name, "starts_on": starts_on.isoformat(),
                               "capacity": capacity})  # fmt: skip

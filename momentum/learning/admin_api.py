@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Schema, Status
 from pydantic import Field
 
@@ -92,7 +93,7 @@ def create_cohort(request: HttpRequest, course: str, payload: CohortIn) -> Statu
     """A cohort: its learners' day 1 opens on ``starts_on`` in each learner's time zone."""
     name = payload.name.strip()
     if not name:
-        raise Invalid("name", "must not be blank", rule="not_blank")
+        raise Invalid("name", _("must not be blank"), rule="not_blank")
     found = staffed_course_or_404(request.user, course)
     cohort = actions.do_create_cohort(
         found, name=name, starts_on=payload.starts_on, capacity=payload.capacity, actor=caller(request), request=request

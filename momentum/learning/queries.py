@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from momentum.achievements.rules import Facts
 from momentum.billing.queries import has_premium_access
@@ -70,7 +71,7 @@ def lesson_locked(lesson: Lesson, available_at: Any) -> Problem:
     return Problem(
         403,
         "lesson_locked",
-        f"Day {lesson.day} is not open yet: it opens at {available_at.isoformat()}.",
+        _("Day %(day)s is not open yet: it opens at %(at)s.") % {"day": lesson.day, "at": available_at.isoformat()},
         extra={"available_at": available_at.isoformat().replace("+00:00", "Z")},
     )
 
@@ -98,15 +99,15 @@ def lesson_refusal(
     if lesson.is_preview:
         return None
     if not getattr(user, "is_authenticated", False):
-        return Problem(401, "not_authenticated", "Sign in and enrol in this course to open this lesson.")
+        return Problem(401, "not_authenticated", _("Sign in and enrol in this course to open this lesson."))
     if is_admin(user):
         return None
     if enrollment is _UNSET:
         enrollment = Enrollment.objects.select_related("cohort").filter(user=user, course_id=lesson.course_id).first()
     if enrollment is None:
-        return Problem(403, "not_enrolled", "Enrol in this course to open this lesson.")
+        return Problem(403, "not_enrolled", _("Enrol in this course to open this lesson."))
     if not has_premium_access(user, lesson.course):
-        return Problem(402, "payment_required", "This premium course needs a purchase or a premium plan.")
+        return Problem(402, "payment_required", _("This premium course needs a purchase or a premium plan."))
     opens = schedule_of(user, lesson.course, enrollment).available_at(lesson.day, now=now or clock.now())
     return lesson_locked(lesson, opens) if opens is not None else None
 
@@ -205,7 +206,7 @@ def course_enrollments(course: Course) -> QuerySet[Enrollment]:
 def enrollment_of_course_or_404(enrollment_id: int) -> Enrollment:
     enrollment = Enrollment.objects.select_related("user", "course", "cohort").filter(pk=enrollment_id).first()
     if enrollment is None:
-        raise Problem(404, "not_found", "No such enrolment.")
+        raise Problem(404, "not_found", _("No such enrolment."))
     return enrollment
 
 

@@ -24,6 +24,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
 
 from momentum.accounts.actions import do_notify
 from momentum.accounts.models import NotificationKind, User
@@ -124,21 +127,24 @@ def _send(user: User, enrollment: Any, day: int, daily: bool) -> None:
         "unsubscribe_url": unsubscribe,
         "site_name": settings.SITE_NAME,
     }
-    subject = (
-        f"Day {day} of {enrollment.course.title} is open"
-        if daily
-        else f"Day {day} of {enrollment.course.title} is waiting for you"
-    )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("learning/email/reminder.txt", context),
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
-        },
-    )
-    message.attach_alternative(render_to_string("learning/email/reminder.html", context), "text/html")
+    # The learner's own language once accounts stores one (issue 18), else the active one (the site's in a worker).
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
+        names = {"day": day, "title": enrollment.course.title}
+        subject = (
+            gettext("Day %(day)s of %(title)s is open") % names
+            if daily
+            else gettext("Day %(day)s of %(title)s is waiting for you") % names
+        )
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("learning/email/reminder.txt", context),
+            to=[user.email],
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
+            },
+        )
+        message.attach_alternative(render_to_string("learning/email/reminder.html", context), "text/html")
     message.send()
 
 
@@ -201,12 +207,23 @@ def send_day_opened(user_id: int, moment: datetime) -> bool:
         return False
     enrollment, day = opened[0]
     course = enrollment.course
-    more = f" (and {len(opened) - 1} more course{'s' if len(opened) > 2 else ''})" if len(opened) > 1 else ""
+    others = len(opened) - 1
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
+        title = _("Day %(day)s of %(title)s is open") % {"day": day, "title": course.title}
+        body = (
+            ngettext(
+                "Today's lesson is ready (and %(count)s more course). A few minutes keep your streak going.",
+                "Today's lesson is ready (and %(count)s more courses). A few minutes keep your streak going.",
+                others,
+            )
+            % {"count": others}
+            if others
+            else _("Today's lesson is ready. A few minutes keep your streak going.")
+        )
     return _once_today(
         user, ReminderKind.DAY_OPENED, local_date(user, moment),
         lambda: do_notify(
-            user, kind=NotificationKind.DAY_OPENED, title=f"Day {day} of {course.title} is open",
-            body=f"Today's lesson is ready{more}. A few minutes keep your streak going.",
+            user, kind=NotificationKind.DAY_OPENED, title=title, body=body,
             url=reverse("learning:lesson", args=[course.slug, enrollment.next_lesson_day]),
         ),
     )  # fmt: skip
@@ -242,11 +259,14 @@ def send_cohort_starting(user_id: int, moment: datetime) -> bool:
     if user is None or enrollment is None or enrollment.cohort is None:
         return False
     course, cohort = enrollment.course, enrollment.cohort
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
+        title = _("%(cohort)s of %(title)s starts tomorrow") % {"cohort": cohort.name, "title": course.title}
+        body = _("Day 1 opens for everyone in your cohort at midnight, your time.")
     return _once_today(
         user, ReminderKind.COHORT_STARTING, local_date(user, moment),
         lambda: do_notify(
-            user, kind=NotificationKind.COHORT_STARTING, title=f"{cohort.name} of {course.title} starts tomorrow",
-            body="Day 1 opens for everyone in your cohort at midnight, your time.",
+            user, kind=NotificationKind.COHORT_STARTING, title=title,
+            body=body,
             url=reverse("catalog:detail", args=[course.slug]),
         ),
     )  # fmt: skip
@@ -273,16 +293,19 @@ def send_streak_at_risk(user_id: int, moment: datetime) -> bool:
     run = queries.streak_of(user, today)
     if run.current == 0 or queries.daily_activity(user, start=today, end=today):
         return False
-    cover = (
-        " If you miss today, one of your streak freezes keeps it."
-        if run.freezes_available
-        else " No streak freeze is left to cover a missed day."
-    )
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
+        cover = (
+            _("If you miss today, one of your streak freezes keeps it.")
+            if run.freezes_available
+            else _("No streak freeze is left to cover a missed day.")
+        )
+        title = _("Your %(days)s-day streak is at risk") % {"days": run.current}
+        body = _("You have not learned today yet: a lesson before midnight keeps your streak.") + " " + cover
     return _once_today(
         user, ReminderKind.STREAK_AT_RISK, today,
         lambda: do_notify(
-            user, kind=NotificationKind.STREAK_AT_RISK, title=f"Your {run.current}-day streak is at risk",
-            body=f"You have not learned today yet: a lesson before midnight keeps your streak.{cover}",
+            user, kind=NotificationKind.STREAK_AT_RISK, title=title,
+            body=body,
             url=reverse("learning:dashboard"),
         ),
     )  # fmt: skip

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from momentum.accounts.policy import Access, caller, page_access
@@ -51,7 +52,11 @@ def cohort_new(request: HttpRequest, pk: int) -> HttpResponse:
     except Problem as problem:
         messages.error(request, problem.detail)
     else:
-        messages.success(request, f"Cohort “{name}” added: its day 1 opens on {starts_on.isoformat()}.")
+        messages.success(
+            request,
+            _("Cohort “%(name)s” added: its day 1 opens on %(isoformat)s.")
+            % {"name": name, "isoformat": starts_on.isoformat()},
+        )
     return _course_page(course.pk, "#cohorts")
 
 
@@ -65,5 +70,9 @@ def open_all_days(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("catalog:studio_courses")
     require_course_staff(request.user, enrollment.course)
     actions.do_open_all_days(enrollment, actor=caller(request), request=request)
-    messages.success(request, f"Every day of {enrollment.course.title} is open for {enrollment.user.email}.")
+    messages.success(
+        request,
+        _("Every day of %(title)s is open for %(email)s.")
+        % {"title": enrollment.course.title, "email": enrollment.user.email},
+    )
     return _course_page(enrollment.course_id, "#learners")

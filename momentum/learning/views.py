@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.http import http_date
 from django.utils.timesince import timeuntil
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
@@ -100,9 +101,9 @@ def _after_completion(
 ) -> HttpResponse:
     """Say what the completion earned, and go on: to the next lesson, or the dashboard at the end."""
     if result.course_completed_now:
-        messages.success(request, f"You finished {current.course.title}. Well done!")
+        messages.success(request, _("You finished %(title)s. Well done!") % {"title": current.course.title})
     for award in result.badges:
-        messages.success(request, f"Badge earned: {award.badge.name}")
+        messages.success(request, _("Badge earned: %(name)s") % {"name": award.badge.name})
     if result.course_completed_now:
         return HttpResponseRedirect(reverse("learning:dashboard"))
     return HttpResponseRedirect(_lesson_url(following or current, slug))
@@ -115,14 +116,14 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
     problem = refusal(cast("User", request.user), Access.VERIFIED)
     if problem is None:
         try:
-            _, created = actions.do_enroll(request.user, course, request=request)
+            _enrollment, created = actions.do_enroll(request.user, course, request=request)
         except Problem as error:
             problem = error
     if problem is not None:
         messages.error(request, problem.detail)
         return HttpResponseRedirect(reverse("catalog:detail", args=[slug]))
     if created:
-        messages.success(request, f"You are enrolled in {course.title}. Here is day 1.")
+        messages.success(request, _("You are enrolled in %(title)s. Here is day 1.") % {"title": course.title})
     first = first_lesson(course)
     if first is None:
         return HttpResponseRedirect(reverse("catalog:detail", args=[slug]))
@@ -134,7 +135,9 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
 def unenroll(request: HttpRequest, slug: str) -> HttpResponse:
     course = visible_course_or_404(request.user, slug)
     if actions.do_unenroll(request.user, course, request=request):
-        messages.info(request, f"You left {course.title}. Your progress is kept if you come back.")
+        messages.info(
+            request, _("You left %(title)s. Your progress is kept if you come back.") % {"title": course.title}
+        )
     return HttpResponseRedirect(reverse("catalog:detail", args=[slug]))
 
 

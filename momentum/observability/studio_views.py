@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from momentum.accounts.policy import Access, caller, page_access
@@ -29,7 +30,7 @@ def studio_ops_runs(request: HttpRequest) -> HttpResponse:
 @require_POST
 def studio_ops_backup(request: HttpRequest) -> HttpResponse:
     run = actions.do_request_backup(actor=caller(request), request=request)
-    messages.success(request, f"Backup #{run.pk} is queued; a worker is making it.")
+    messages.success(request, _("Backup #%(number)s is queued; a worker is making it.") % {"number": run.pk})
     return redirect("observability:studio_ops")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Status
 from ninja.files import UploadedFile
 
@@ -42,7 +43,7 @@ STAFF = api_access(Access.COURSE_STAFF)
 def category_from(key: str | int) -> Category:
     category = queries.category_by_key(key)
     if category is None:
-        raise Invalid("category", f"no category has the slug or id {key!r}", rule="exists")
+        raise Invalid("category", _("no category has the slug or id %(key)r") % {"key": key}, rule="exists")
     return category
 
 
@@ -53,7 +54,7 @@ def _course(request: HttpRequest, key: str) -> Course:
 def _lesson(course: Course, key: int) -> Lesson:
     lesson = queries.lesson_of(course, key)
     if lesson is None:
-        raise NotFound("This course has no such lesson.")
+        raise NotFound(_("This course has no such lesson."))
     return lesson
 
 
@@ -69,7 +70,7 @@ def _json(course: Course) -> dict[str, Any]:
 def create_course(request: HttpRequest, payload: CourseIn) -> Status[dict[str, Any]]:
     """Create a DRAFT course. An `Idempotency-Key` header makes a repeat return the first course."""
     if payload.is_premium and payload.price_cents <= 0:
-        raise Invalid("price_cents", "a premium course needs a price above 0", rule="premium_needs_price")
+        raise Invalid("price_cents", _("a premium course needs a price above 0"), rule="premium_needs_price")
 
     def work() -> tuple[int, dict[str, Any]]:
         fields = payload.model_dump(exclude={"title", "category"})
@@ -232,7 +233,7 @@ def add_instructor(request: HttpRequest, course: str, payload: CoInstructorIn) -
     target = staff.require_course_owner(request.user, _course(request, course))
     user = account_queries.active_instructor_by_email(payload.email)
     if user is None:
-        raise Invalid("email", "no active instructor account has this address", rule="instructor")
+        raise Invalid("email", _("no active instructor account has this address"), rule="instructor")
     actions.do_add_co_instructor(target, user, actor=caller(request), request=request)
     return Status(201, {"items": queries.course_instructors(target)})
 
