@@ -21,7 +21,8 @@ from django.core.mail.message import sanitize_address
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from momentum.accounts import channels, gdpr, signin, tokens
 from momentum.accounts.audit_actions import AuditAction
@@ -408,14 +409,15 @@ def do_erase_account(user: User, *, request: HttpRequest | None) -> User:
     sign in; its email becomes an undeliverable address under the reserved .invalid domain.
     A last mail to the old address confirms the deletion (sent after the commit, then forgotten).
     """
-    address, name = user.email, user.name
-    transaction.on_commit(lambda: _send_deletion_mail(address, name))
+    address, name, language = user.email, user.name, user.language or translation.get_language()
+    transaction.on_commit(lambda: _send_deletion_mail(address, name, language))
     gdpr.erase(user)
     placeholder = f"erased-{uuid.uuid4().hex}@erased.invalid"
     user.email = placeholder
     user.display_name = ""
     user.age_range = user.gender = user.country = user.education = user.occupation = ""
     user.timezone = "UTC"
+    user.language = ""
     user.reminder_emails = False
     user.is_active = False
     user.role = Role.FREE  # an erased account keeps no rights, and shows none in the studio
@@ -428,11 +430,12 @@ def do_erase_account(user: User, *, request: HttpRequest | None) -> User:
     return user
 
 
-def _send_deletion_mail(address: str, name: str) -> None:
-    send_site_mail(
-        to=address,
-        subject="Your account has been deleted",
-        template="accounts/email/account_deleted.txt",
-        context={"name": name},
-        kind="account_deleted",
-    )
+def _send_deletion_mail(address: str, name: str, language: str) -> None:
+    with translation.override(language):
+        send_site_mail(
+            to=address,
+            subject=gettext("Your account has been deleted"),
+            template="accounts/email/account_deleted.txt",
+            context={"name": name},
+            kind="account_deleted",
+        )

@@ -13,6 +13,7 @@ from momentum.accounts.models import Channel, User
 from momentum.accounts.policy import Access, api_access, caller
 from momentum.accounts.schemas import (
     AcceptedOut,
+    LanguageOut,
     MeOut,
     MePatch,
     NotificationOut,
@@ -33,6 +34,7 @@ from momentum.accounts.schemas import (
 )
 from momentum.lib.pagination import Page, paginate
 from momentum.lib.problems import Invalid, Problem
+from momentum.platform import languages
 from momentum.platform.api_problems import problems
 
 router = Router(tags=["accounts"])
@@ -108,6 +110,15 @@ def password_reset(request: HttpRequest, payload: PasswordResetIn) -> Status[dic
     return Status(202, {"detail": "If an account uses this address, a reset link is on its way."})
 
 
+@router.get(
+    "/languages", response=Page[LanguageOut], auth=api_access(Access.PUBLIC),
+    summary="The interface languages, the site default first",
+)  # fmt: skip
+def list_languages(request: HttpRequest) -> dict[str, Any]:
+    items = languages.interface_languages()
+    return {"items": items, "count": len(items), "page": 1, "page_size": len(items)}
+
+
 @router.get("/me", response=MeOut, auth=api_access(Access.AUTHENTICATED), summary="The caller's account")
 def me(request: HttpRequest) -> dict[str, Any]:
     return queries.profile(caller(request))
@@ -115,7 +126,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 @router.patch(
     "/me", response={200: MeOut}, auth=api_access(Access.AUTHENTICATED),
-    summary="Change display name, time zone, reminder emails or demographics",
+    summary="Change display name, language, time zone, reminder emails or demographics",
     openapi_extra=problems({422: "`validation_error`: an unknown language or time zone, an invalid field"}),
 )  # fmt: skip
 def update_me(request: HttpRequest, payload: MePatch) -> dict[str, Any]:
@@ -131,6 +142,7 @@ def update_me(request: HttpRequest, payload: MePatch) -> dict[str, Any]:
             422, "validation_error", "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
         )
     actions.do_update_profile(user, form.changes(), request=request)
+    languages.activate_for(request, user)
     return queries.profile(user)
 
 

@@ -7,12 +7,14 @@ from functools import cache
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from momentum.accounts.models import Channel, User
 
 PROFILE_FIELDS = [
-    "display_name", "timezone", "reminder_emails", "age_range", "gender", "country", "education", "occupation",
+    "display_name", "language", "timezone", "reminder_emails", "age_range", "gender", "country", "education", "occupation",
 ]  # fmt: skip
 
 
@@ -37,7 +39,24 @@ class SignupDetailsForm(forms.Form):
         """allauth calls this after saving the user; AccountAdapter.save_user already stored the name."""
 
 
+def language_choices() -> list[tuple[str, str]]:
+    return [("", gettext_lazy("Your browser's language")), *settings.LANGUAGES]
+
+
+class LanguageForm(forms.Form):
+    """The switcher on every page: a language of the interface, and the page to go back to."""
+
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, max_length=2000)
+
+
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=language_choices,
+        required=False,
+        help_text=gettext_lazy("Pages, emails and messages come in this language."),
+    )
     timezone = forms.ChoiceField(
         label="Time zone", choices=timezone_choices, help_text="Your streak counts days in this time zone."
     )

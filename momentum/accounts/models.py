@@ -69,6 +69,10 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
+# The interface languages (settings.LANGUAGES), spelt out so the database rule does not move with an env variable.
+INTERFACE_LANGUAGES = ("en", "es", "ar")
+
+
 def _choices_or_blank(field: str, choices: type[models.TextChoices]) -> Q:
     return Q(**{field: ""}) | Q(**{f"{field}__in": choices.values})
 
@@ -80,6 +84,9 @@ class User(AbstractBaseUser, Timestamped):
     email_verified = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     timezone = models.CharField(max_length=64, default="UTC", help_text="IANA time zone for streaks and reminders")
+    language = models.CharField(
+        max_length=8, blank=True, default="", help_text="Interface language (a code of LANGUAGES); blank: the browser's"
+    )
     age_range = models.CharField(max_length=10, choices=AgeRange, blank=True)
     gender = models.CharField(max_length=12, choices=Gender, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code")
@@ -118,6 +125,13 @@ class User(AbstractBaseUser, Timestamped):
             models.CheckConstraint(
                 condition=Q(country="") | (Q(Exact(Length("country"), 2)) & Q(country=Upper("country"))),
                 name="user_country_iso2",
+            ),
+            # A migration changes this list when a language is added (docs/i18n.md).
+            models.CheckConstraint(condition=Q(language__in=["", *INTERFACE_LANGUAGES]), name="user_language_valid"),
+            # zoneinfo judges the name (accounts/forms.py); the database keeps out what can never be one.
+            models.CheckConstraint(
+                condition=~Q(timezone="") & ~Q(timezone__contains=" ") & ~Q(timezone__startswith="/"),
+                name="user_timezone_shape",
             ),
         ]
         indexes = [

@@ -36,7 +36,7 @@ from ninja.utils import check_csrf
 from momentum.accounts import tokens
 from momentum.accounts.models import User
 from momentum.lib.problems import Problem
-from momentum.platform import request_limits
+from momentum.platform import languages, request_limits
 
 
 class Access(StrEnum):
@@ -83,6 +83,7 @@ def refusal(user: User, access: Access) -> Problem | None:
 
 def _authorise(request: HttpRequest, user: User, access: Access) -> User:
     request.user = user
+    languages.activate_for(request, user)  # a bearer-token caller is known only now
     problem = refusal(user, access)
     if problem is not None:
         raise problem
@@ -163,6 +164,7 @@ class Anyone:
                 user = None
             if user is not None:
                 request.user = user
+                languages.activate_for(request, user)
                 return user
             request.user = AnonymousUser()
             return _Anonymous

@@ -18,12 +18,20 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from momentum.accounts import actions, consent, queries, signin
-from momentum.accounts.forms import DeleteAccountForm, MarkReadForm, NotificationPreferencesForm, ProfileForm
+from momentum.accounts.forms import (
+    DeleteAccountForm,
+    LanguageForm,
+    MarkReadForm,
+    NotificationPreferencesForm,
+    ProfileForm,
+)
 from momentum.accounts.models import User
 from momentum.accounts.policy import Access, page_access
+from momentum.platform import languages
 
 
 def _user(request: HttpRequest) -> User:
@@ -43,7 +51,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             actions.do_update_profile(user, form.changes(), request=request)
-            messages.success(request, "Your profile is saved.")
+            languages.activate_for(request, user)  # the confirmation in the language just chosen
+            messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile")
         user.refresh_from_db()  # the form wrote the rejected values onto the instance
     return render(request, "accounts/profile.html", {"form": form}, status=422 if form.errors else 200)
@@ -155,6 +164,30 @@ def cookie_consent(request: HttpRequest) -> HttpResponse:
     response: HttpResponse = HttpResponse("") if request.htmx else HttpResponseRedirect(target)  # type: ignore[attr-defined]
     if choice in consent.CHOICES:
         consent.remember(response, choice, secure=request.is_secure())
+    return response
+
+
+@page_access(Access.PUBLIC)
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher (a plain form, no script): remembered in a cookie, and on the account."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return render(request, "errors/400.html", {"detail": _("Choose one of the languages offered.")}, status=400)
+    language, target = form.cleaned_data["language"], form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    if request.user.is_authenticated and isinstance(request.user, User):
+        actions.do_update_profile(request.user, {"language": language}, request=request)
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
     return response
 
 
