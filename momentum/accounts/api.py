@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 
 from momentum.accounts import actions, queries, signin
@@ -107,7 +108,7 @@ def verify_email(request: HttpRequest, payload: VerifyEmailIn) -> dict[str, Any]
 )  # fmt: skip
 def password_reset(request: HttpRequest, payload: PasswordResetIn) -> Status[dict[str, str]]:
     actions.do_request_password_reset(payload.email, request=request)
-    return Status(202, {"detail": "If an account uses this address, a reset link is on its way."})
+    return Status(202, {"detail": str(_("If an account uses this address, a reset link is on its way."))})
 
 
 @router.get(
@@ -167,10 +168,10 @@ def delete_me(request: HttpRequest, payload: PasswordConfirmIn) -> Status[None]:
     try:
         confirmed = signin.confirm_password(request, user, payload.password)
     except signin.SignInThrottled as throttled:
-        raise Problem(429, "too_many_attempts", "Too many attempts; wait a minute.",
+        raise Problem(429, "too_many_attempts", _("Too many attempts; wait a minute."),
                       headers={"Retry-After": str(throttled.retry_after)}) from None  # fmt: skip
     if not confirmed:
-        raise Invalid("password", "is not your password", rule="password", code="invalid_password")
+        raise Invalid("password", _("is not your password"), rule="password", code="invalid_password")
     actions.do_erase_account(user, request=request)
     return Status(204, None)
 

@@ -10,6 +10,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from momentum.lib.problems import Problem, problem_response
 
@@ -98,5 +99,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_storage_failure(sys.exc_info()[1]):
         return storage_unavailable(request)
     if request.path.startswith("/api/"):
-        return problem_response(Problem(500, "internal_error", "Something went wrong on our side."), request)
+        return problem_response(Problem(500, "internal_error", _("Something went wrong on our side.")), request)
     return render(request, "errors/500.html", status=500)

@@ -56,7 +56,7 @@ def activate_for(request: HttpRequest, user: Any) -> None:
     chosen = getattr(user, "language", "")
     if chosen and is_interface_language(chosen):
         translation.activate(chosen)
-        request.LANGUAGE_CODE = chosen  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = chosen
 
 
 class LanguageMiddleware:
@@ -66,7 +66,7 @@ class LanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = translation.get_language_from_request(request)
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         try:
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", translation.get_language())

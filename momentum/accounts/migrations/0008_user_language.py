@@ -4,23 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_notification_kinds_of_instructors'),
+        ("accounts", "0007_notification_kinds_of_instructors"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, default='', help_text="Interface language (a code of LANGUAGES); blank: the browser's", max_length=8),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                default="",
+                help_text="Interface language (a code of LANGUAGES); blank: the browser's",
+                max_length=8,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('language__in', ['', 'en', 'es', 'ar'])), name='user_language_valid'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("language__in", ["", "en", "es", "ar"])), name="user_language_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('timezone', ''), _negated=True), models.Q(('timezone__contains', ' '), _negated=True), models.Q(('timezone__startswith', '/'), _negated=True)), name='user_timezone_shape'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("timezone", ""), _negated=True),
+                    models.Q(("timezone__contains", " "), _negated=True),
+                    models.Q(("timezone__startswith", "/"), _negated=True),
+                ),
+                name="user_timezone_shape",
+            ),
         ),
     ]
