@@ -98,7 +98,7 @@ def user_role(request: HttpRequest, pk: int) -> HttpResponse:
     except Problem as problem:
         return _user_page(request, person, status=problem.status, role_form=form, change_error=problem.detail)
     messages.success(
-        request, _("%(name)s is now: %(role)s.") % {"name": person.name, "role": person.get_role_display()}
+        request, _("%(name)s is now %(role)s.") % {"name": person.name, "role": str(person.get_role_display()).lower()}
     )
     return redirect("accounts:studio_user", person.pk)
 
