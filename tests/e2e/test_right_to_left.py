@@ -13,7 +13,10 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BOXES = """() => {
-  const box = (selector) => { const r = document.querySelector(selector).getBoundingClientRect(); return {left: r.left, right: r.right}; };
+  const box = (selector) => {
+    const r = document.querySelector(selector).getBoundingClientRect();
+    return {left: r.left, right: r.right};
+  };
   return {dir: document.documentElement.dir, lang: document.documentElement.lang,
           brand: box('.site-header .brand'), nav: box('#site-nav'), heading: box('main h1')};
 }"""

@@ -8,9 +8,10 @@ which). New strings arrive untranslated: the catalogue tests (tests/i18n) fail u
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
