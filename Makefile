@@ -21,13 +21,14 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/momentum
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
-.PHONY: help run test test-sqlite test-postgres lint format openapi bench fuzz soak install install-dev system-packages clean
+.PHONY: messages help run test test-sqlite test-postgres lint format openapi bench fuzz soak install install-dev system-packages clean
 
 help:
 	@echo "make run    install, migrate, load the demo once, serve http://$(HOST):$(PORT)"
 	@echo "make test   install dev tools and run the suite on SQLite, then on PostgreSQL + Redis"
 	@echo "make lint   ruff, mypy, makemigrations --check, OpenAPI drift"
 	@echo "make bench  load and pipeline benchmarks (results in bench/results/)"
+	@echo "make messages  refresh and compile the translation catalogues (docs/i18n.md)"
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "Momentum needs Python >= 3.11 on PATH." >&2; exit 1; }
@@ -79,6 +80,11 @@ lint: install-dev
 	$(BIN)/lint-imports
 	MOMENTUM_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run -v 1
 	MOMENTUM_ENV=test $(BIN)/momentum export-openapi --check docs/openapi.json
+
+# The gettext catalogues: refresh locale/ and momentum/<app>/locale/ from the sources, then compile
+# the .mo files (committed, so a clone runs without gettext). Needs xgettext/msgfmt (system-packages).
+messages: install-dev
+	MOMENTUM_ENV=test $(BIN)/momentum catalogues
 
 format: install-dev
 	$(BIN)/ruff format .

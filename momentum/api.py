@@ -9,6 +9,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooB
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
@@ -129,7 +130,7 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    problem = Problem(401, "not_authenticated", "Sign in: send a bearer access token or a session cookie.")
+    problem = Problem(401, "not_authenticated", _("Sign in: send a bearer access token or a session cookie."))
     response = problem_response(problem, request)
     response["WWW-Authenticate"] = 'Bearer realm="momentum"'
     return response
@@ -150,19 +151,24 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return problem_response(Problem(404, "not_found", "Not found."), request)
+    return problem_response(Problem(404, "not_found", _("Not found.")), request)
 
 
 @api.exception_handler(Throttled)
 def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     wait = int(exc.wait or 1) if hasattr(exc, "wait") else 1
-    problem = Problem(429, "rate_limited", f"Too many requests; retry in {wait} s.", headers={"Retry-After": str(wait)})
+    problem = Problem(
+        429,
+        "rate_limited",
+        _("Too many requests; retry in %(seconds)d s.") % {"seconds": wait},
+        headers={"Retry-After": str(wait)},
+    )
     return problem_response(problem, request)
 
 
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return problem_response(Problem(413, "payload_too_large", "The request body is too large."), request)
+    return problem_response(Problem(413, "payload_too_large", _("The request body is too large.")), request)
 
 
 @api.exception_handler(MultiPartParserError)
@@ -171,7 +177,7 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A body Django could not parse (MalformedRequestMiddleware refuses most before they get here)."""
     log.info("malformed_request", path=request.path, reason=f"{type(exc).__name__}: {exc}"[:300])
-    return problem_response(Problem(400, "bad_request", "The request body could not be parsed."), request)
+    return problem_response(Problem(400, "bad_request", _("The request body could not be parsed.")), request)
 
 
 @api.exception_handler(HttpError)
@@ -198,7 +204,7 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         return storage_unavailable(request)
     log.exception("unhandled_api_error", path=request.path)
     return problem_response(
-        Problem(500, "internal_error", "Something went wrong on our side; it has been logged."), request
+        Problem(500, "internal_error", _("Something went wrong on our side; it has been logged.")), request
     )
 
 

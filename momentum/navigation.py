@@ -4,53 +4,57 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 from momentum.accounts.policy import Access, refusal
 
 
 @dataclass(frozen=True)
 class Entry:
-    label: str
+    label: str | _StrPromise
     url_name: str
     access: Access = Access.PUBLIC
     unless: Access | None = None  # hidden from whoever passes this access (an admin has their own entry)
 
 
 MAIN = [
-    Entry("Courses", "catalog:list"),
-    Entry("Dashboard", "learning:dashboard", Access.AUTHENTICATED),
-    Entry("Studio", "analytics:studio_dashboard", Access.ADMIN),
+    Entry(_("Courses"), "catalog:list"),
+    Entry(_("Dashboard"), "learning:dashboard", Access.AUTHENTICATED),
+    Entry(_("Studio"), "analytics:studio_dashboard", Access.ADMIN),
     # An instructor's studio is their courses (and generating them): the rest is the admins'.
-    Entry("Studio", "catalog:studio_courses", Access.COURSE_STAFF, unless=Access.ADMIN),
+    Entry(_("Studio"), "catalog:studio_courses", Access.COURSE_STAFF, unless=Access.ADMIN),
 ]
 
 PROFILE = [
-    Entry("Profile", "accounts:profile", Access.AUTHENTICATED),
-    Entry("Security", "accounts:security", Access.AUTHENTICATED),
-    Entry("Notifications", "accounts:notification_settings", Access.AUTHENTICATED),
-    Entry("Credentials", "credentials:wallet", Access.AUTHENTICATED),
-    Entry("Payments", "billing:payment_history", Access.AUTHENTICATED),
-    Entry("Reminders", "webpush:settings", Access.AUTHENTICATED),
-    Entry("Privacy and data", "accounts:privacy_settings", Access.AUTHENTICATED),
+    Entry(_("Profile"), "accounts:profile", Access.AUTHENTICATED),
+    Entry(_("Security"), "accounts:security", Access.AUTHENTICATED),
+    Entry(_("Notifications"), "accounts:notification_settings", Access.AUTHENTICATED),
+    Entry(_("Credentials"), "credentials:wallet", Access.AUTHENTICATED),
+    Entry(_("Payments"), "billing:payment_history", Access.AUTHENTICATED),
+    Entry(_("Reminders"), "webpush:settings", Access.AUTHENTICATED),
+    Entry(_("Privacy and data"), "accounts:privacy_settings", Access.AUTHENTICATED),
 ]
 
 STUDIO = [
-    Entry("Dashboard", "analytics:studio_dashboard", Access.ADMIN),
-    Entry("Courses", "catalog:studio_courses", Access.COURSE_STAFF),
-    Entry("Generate", "generation:studio_generate", Access.COURSE_STAFF),
-    Entry("Moderation", "discussions:studio_queue", Access.COURSE_STAFF),
-    Entry("Users", "accounts:studio_users", Access.ADMIN),
-    Entry("Analytics", "analytics:studio_analytics", Access.ADMIN),
-    Entry("Payments", "billing:studio_payments", Access.ADMIN),
-    Entry("Certificates", "credentials:studio_certificates", Access.ADMIN),
-    Entry("LTI platforms", "lti:studio_platforms", Access.ADMIN),
-    Entry("Audit log", "audit:studio_audit", Access.ADMIN),
-    Entry("Operations", "observability:studio_ops", Access.ADMIN),
-    Entry("Settings", "sitesettings:studio_settings", Access.ADMIN),
+    Entry(_("Dashboard"), "analytics:studio_dashboard", Access.ADMIN),
+    Entry(_("Courses"), "catalog:studio_courses", Access.COURSE_STAFF),
+    Entry(_("Generate"), "generation:studio_generate", Access.COURSE_STAFF),
+    Entry(_("Moderation"), "discussions:studio_queue", Access.COURSE_STAFF),
+    Entry(_("Users"), "accounts:studio_users", Access.ADMIN),
+    Entry(_("Analytics"), "analytics:studio_analytics", Access.ADMIN),
+    Entry(_("Payments"), "billing:studio_payments", Access.ADMIN),
+    Entry(_("Certificates"), "credentials:studio_certificates", Access.ADMIN),
+    Entry(_("LTI platforms"), "lti:studio_platforms", Access.ADMIN),
+    Entry(_("Audit log"), "audit:studio_audit", Access.ADMIN),
+    Entry(_("Operations"), "observability:studio_ops", Access.ADMIN),
+    Entry(_("Settings"), "sitesettings:studio_settings", Access.ADMIN),
 ]
 
 

@@ -183,6 +183,8 @@ MIDDLEWARE = [
     "momentum.platform.middleware.RequestIDMiddleware",
     # Anonymous catalogue reads answered from memory before the rest runs (issue 21, ADR 0022).
     "momentum.platform.anonymous_cache.AnonymousCacheMiddleware",
+    # Outside everything that may answer with a page or a problem, so each answer is in the caller's language.
+    "momentum.platform.languages.LanguageMiddleware",
     "momentum.platform.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "momentum.platform.security_headers.SecurityHeadersMiddleware",
@@ -194,6 +196,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "momentum.platform.languages.UserLanguageMiddleware",
     "momentum.platform.request_limits.RateLimitMiddleware",
     "momentum.platform.middleware.NulCharacterMiddleware",
     "momentum.platform.middleware.LazyMessageMiddleware",
@@ -649,13 +652,22 @@ MAX_REFERENCE_PDF_BYTES = env.int("MOMENTUM_MAX_REFERENCE_PDF_BYTES", 20 * 1024 
 
 # --- Internationalisation -------------------------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# The interface languages (docs/i18n.md says how to add one). Each page and each problem is in the
+# signed-in user's `language`, else the switcher's cookie, else Accept-Language, else the site default
+# (momentum/platform/languages.py). Arabic is written right to left.
 LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]
+LANGUAGES_BIDI = ["ar"]
+LANGUAGE_CODE = env.choice("MOMENTUM_DEFAULT_LANGUAGE", "en", tuple(code for code, _ in LANGUAGES))
+LANGUAGE_COOKIE_NAME = "momentum_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = DEPLOYED
+LANGUAGE_COOKIE_HTTPONLY = True
+# The root catalogue (root templates/, lib, platform, accounts and the other core apps); each
+# other app keeps its own in momentum/<app>/locale/, which Django finds by itself.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
-LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Learning -------------------------------------------------------------------------------
 

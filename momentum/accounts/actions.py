@@ -21,7 +21,9 @@ from django.core.mail.message import sanitize_address
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from momentum.accounts import channels, gdpr, signin, tokens
 from momentum.accounts.audit_actions import AuditAction
@@ -108,11 +110,11 @@ def do_register(email: str, password: str, *, display_name: str, request: HttpRe
         validate_email(email)
         sanitize_address(email, "utf-8")  # what sending does: IDNA-encodes the domain
     except (ValidationError, ValueError, UnicodeError):
-        raise Invalid("email", "Enter a valid email address.", rule="email") from None
+        raise Invalid("email", _("Enter a valid email address."), rule="email") from None
     if not ratelimit.consume(request, action="signup"):
         raise rate_limited_problem(60)
     if User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists():
-        raise Conflict("email_taken", "An account with this email address exists; sign in or reset the password.")
+        raise Conflict("email_taken", _("An account with this email address exists; sign in or reset the password."))
     try:
         validate_password(password, User(email=email, display_name=display_name))
     except ValidationError as error:
@@ -126,7 +128,7 @@ def do_register(email: str, password: str, *, display_name: str, request: HttpRe
     try:
         user = do_create_user(email, password, display_name=display_name, request=request)
     except IntegrityError:  # the same address registered a moment ago
-        raise Conflict("email_taken", "An account with this email address exists.") from None
+        raise Conflict("email_taken", _("An account with this email address exists.")) from None
     address = EmailAddress.objects.get(user=user, email=user.email)
     send_verification_email_to_address(request, address, signup=True)
     return user
@@ -170,7 +172,7 @@ def do_verify_email(key: str, *, request: HttpRequest) -> User:
     address = confirmation.confirm(request) if confirmation is not None else None
     if address is None:
         raise Problem(
-            422, "invalid_key", "This verification link is invalid, has expired or was used already.",
+            422, "invalid_key", _("This verification link is invalid, has expired or was used already."),
             errors=[{"field": "key", "message": "is invalid, expired or used", "rule": "invalid_key"}],
         )  # fmt: skip
     user: User = User.objects.get(pk=address.user_id)
@@ -184,7 +186,7 @@ def do_request_password_reset(email: str, *, request: HttpRequest) -> None:
 
     form = ResetPasswordForm(data={"email": email})
     if not form.is_valid():
-        raise Problem(422, "validation_error", "email: enter a valid email address.",
+        raise Problem(422, "validation_error", _("email: enter a valid email address."),
                       errors=[{"field": "email", "message": "is not an email address", "rule": "email"}])  # fmt: skip
     if not ratelimit.consume(request, action="reset_password", key=form.cleaned_data["email"].lower()):
         raise rate_limited_problem(60)
@@ -321,16 +323,17 @@ def do_sign_in_with_password(email: str, password: str, otp_code: str | None, *,
     try:
         user = signin.check_password(request, email, password)
         if user is None:
-            raise Problem(401, "invalid_credentials", "The email address or the password is not correct.")
+            raise Problem(401, "invalid_credentials", _("The email address or the password is not correct."))
         if signin.has_second_factor(user):
             if not otp_code:
-                raise Problem(401, "mfa_required", "This account uses two-factor authentication: send otp_code.")
+                raise Problem(401, "mfa_required", _("This account uses two-factor authentication: send otp_code."))
             if not signin.check_second_factor(request, user, otp_code.strip()):
-                raise Problem(401, "mfa_required", "The authentication code is not correct; try the current one.")
+                raise Problem(401, "mfa_required", _("The authentication code is not correct; try the current one."))
     except signin.SignInThrottled as throttled:
         do_record_sign_in_failure(email, request=request, reason="throttled")
         raise Problem(
-            429, "too_many_attempts", f"Too many failed sign-in attempts; retry in {throttled.retry_after} s.",
+            429, "too_many_attempts",
+            _("Too many failed sign-in attempts; retry in %(seconds)d s.") % {"seconds": throttled.retry_after},
             headers={"Retry-After": str(throttled.retry_after)},
         ) from None  # fmt: skip
     with transaction.atomic():
@@ -351,14 +354,14 @@ def do_refresh_tokens(raw: str, *, request: HttpRequest) -> TokenPair:
     """
     token = RefreshToken.objects.select_related("user").filter(token_hash=_hash(raw.strip())).first()
     if token is None:
-        raise Problem(401, "invalid_token", "This refresh token is not valid; sign in again.")
+        raise Problem(401, "invalid_token", _("This refresh token is not valid; sign in again."))
     now = timezone.now()
     if token.revoked_at is not None:
-        raise Problem(401, "token_revoked", "This refresh token was revoked; sign in again.")
+        raise Problem(401, "token_revoked", _("This refresh token was revoked; sign in again."))
     if token.expires_at <= now:
-        raise Problem(401, "token_expired", "This refresh token has expired; sign in again.")
+        raise Problem(401, "token_expired", _("This refresh token has expired; sign in again."))
     if not token.user.is_active:
-        raise Problem(401, "invalid_token", "This refresh token is not valid; sign in again.")
+        raise Problem(401, "invalid_token", _("This refresh token is not valid; sign in again."))
     with transaction.atomic():
         spent = RefreshToken.objects.filter(pk=token.pk, used_at__isnull=True, revoked_at__isnull=True).update(
             used_at=now
@@ -371,7 +374,7 @@ def do_refresh_tokens(raw: str, *, request: HttpRequest) -> TokenPair:
                 AuditAction.AUTH_REFRESH_TOKEN_REUSED, subject=token.user, resource=token, request=request,
                 metadata={"family": str(token.family), "revoked": revoked},
             )  # fmt: skip
-        raise Problem(401, "token_reused", "This refresh token was used before; all its sessions are signed out.")
+        raise Problem(401, "token_reused", _("This refresh token was used before; all its sessions are signed out."))
     return pair
 
 
@@ -408,14 +411,15 @@ def do_erase_account(user: User, *, request: HttpRequest | None) -> User:
     sign in; its email becomes an undeliverable address under the reserved .invalid domain.
     A last mail to the old address confirms the deletion (sent after the commit, then forgotten).
     """
-    address, name = user.email, user.name
-    transaction.on_commit(lambda: _send_deletion_mail(address, name))
+    address, name, language = user.email, user.name, user.language or translation.get_language()
+    transaction.on_commit(lambda: _send_deletion_mail(address, name, language))
     gdpr.erase(user)
     placeholder = f"erased-{uuid.uuid4().hex}@erased.invalid"
     user.email = placeholder
     user.display_name = ""
     user.age_range = user.gender = user.country = user.education = user.occupation = ""
     user.timezone = "UTC"
+    user.language = ""
     user.reminder_emails = False
     user.is_active = False
     user.role = Role.FREE  # an erased account keeps no rights, and shows none in the studio
@@ -428,11 +432,12 @@ def do_erase_account(user: User, *, request: HttpRequest | None) -> User:
     return user
 
 
-def _send_deletion_mail(address: str, name: str) -> None:
-    send_site_mail(
-        to=address,
-        subject="Your account has been deleted",
-        template="accounts/email/account_deleted.txt",
-        context={"name": name},
-        kind="account_deleted",
-    )
+def _send_deletion_mail(address: str, name: str, language: str) -> None:
+    with translation.override(language):
+        send_site_mail(
+            to=address,
+            subject=gettext("Your account has been deleted"),
+            template="accounts/email/account_deleted.txt",
+            context={"name": name},
+            kind="account_deleted",
+        )

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from momentum.accounts.audit_actions import AuditAction
 from momentum.accounts.models import RefreshToken, Role, User
@@ -29,8 +30,10 @@ def _refuse_leaving_no_admin(user: User, *, role: str, is_active: bool) -> None:
     if not admins.exclude(pk=user.pk).exists():
         raise Conflict(
             "last_admin",
-            "The site must keep an active admin: make another account an admin before demoting "
-            "or deactivating this one.",
+            _(
+                "The site must keep an active admin: make another account an admin before demoting or "
+                "deactivating this one."
+            ),
         )
 
 
@@ -46,7 +49,7 @@ def do_change_user_role(
     if previous == role:
         return user
     if user.erased_at is not None:
-        raise Conflict("account_erased", "This account was erased at its owner's request: it has no role to change.")
+        raise Conflict("account_erased", _("This account was erased at its owner's request: it has no role to change."))
     _refuse_leaving_no_admin(user, role=str(role), is_active=user.is_active)
     user.role = Role(role)
     user.save(update_fields=["role", "updated_at"])
@@ -93,7 +96,9 @@ def do_set_user_active(user: User, active: bool, *, actor: User | None, request:
     if not active:
         _refuse_leaving_no_admin(user, role=user.role, is_active=False)
     if user.erased_at is not None and active:
-        raise Conflict("account_erased", "This account was erased at its owner's request and cannot be turned back on.")
+        raise Conflict(
+            "account_erased", _("This account was erased at its owner's request and cannot be turned back on.")
+        )
     user.is_active = active
     user.save(update_fields=["is_active", "updated_at"])
     if not active:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Schema
 from pydantic import Field
 
@@ -75,7 +76,7 @@ def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
     when the change would leave no active admin."""
     user = admin_queries.user_or_none(user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     changes = payload.model_dump(exclude_unset=True)
     for name in ("role", "is_active"):
         if name in changes and changes[name] is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 
 from momentum.accounts import actions, queries, signin
@@ -13,6 +14,7 @@ from momentum.accounts.models import Channel, User
 from momentum.accounts.policy import Access, api_access, caller
 from momentum.accounts.schemas import (
     AcceptedOut,
+    LanguageOut,
     MeOut,
     MePatch,
     NotificationOut,
@@ -33,6 +35,7 @@ from momentum.accounts.schemas import (
 )
 from momentum.lib.pagination import Page, paginate
 from momentum.lib.problems import Invalid, Problem
+from momentum.platform import languages
 from momentum.platform.api_problems import problems
 
 router = Router(tags=["accounts"])
@@ -105,7 +108,16 @@ def verify_email(request: HttpRequest, payload: VerifyEmailIn) -> dict[str, Any]
 )  # fmt: skip
 def password_reset(request: HttpRequest, payload: PasswordResetIn) -> Status[dict[str, str]]:
     actions.do_request_password_reset(payload.email, request=request)
-    return Status(202, {"detail": "If an account uses this address, a reset link is on its way."})
+    return Status(202, {"detail": str(_("If an account uses this address, a reset link is on its way."))})
+
+
+@router.get(
+    "/languages", response=Page[LanguageOut], auth=api_access(Access.PUBLIC),
+    summary="The interface languages, the site default first",
+)  # fmt: skip
+def list_languages(request: HttpRequest) -> dict[str, Any]:
+    items = languages.interface_languages()
+    return {"items": items, "count": len(items), "page": 1, "page_size": len(items)}
 
 
 @router.get("/me", response=MeOut, auth=api_access(Access.AUTHENTICATED), summary="The caller's account")
@@ -115,7 +127,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 @router.patch(
     "/me", response={200: MeOut}, auth=api_access(Access.AUTHENTICATED),
-    summary="Change display name, time zone, reminder emails or demographics",
+    summary="Change display name, language, time zone, reminder emails or demographics",
     openapi_extra=problems({422: "`validation_error`: an unknown language or time zone, an invalid field"}),
 )  # fmt: skip
 def update_me(request: HttpRequest, payload: MePatch) -> dict[str, Any]:
@@ -131,6 +143,7 @@ def update_me(request: HttpRequest, payload: MePatch) -> dict[str, Any]:
             422, "validation_error", "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors
         )
     actions.do_update_profile(user, form.changes(), request=request)
+    languages.activate_for(request, user)
     return queries.profile(user)
 
 
@@ -155,10 +168,10 @@ def delete_me(request: HttpRequest, payload: PasswordConfirmIn) -> Status[None]:
     try:
         confirmed = signin.confirm_password(request, user, payload.password)
     except signin.SignInThrottled as throttled:
-        raise Problem(429, "too_many_attempts", "Too many attempts; wait a minute.",
+        raise Problem(429, "too_many_attempts", _("Too many attempts; wait a minute."),
                       headers={"Retry-After": str(throttled.retry_after)}) from None  # fmt: skip
     if not confirmed:
-        raise Invalid("password", "is not your password", rule="password", code="invalid_password")
+        raise Invalid("password", _("is not your password"), rule="password", code="invalid_password")
     actions.do_erase_account(user, request=request)
     return Status(204, None)
 

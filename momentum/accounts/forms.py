@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 from momentum.accounts.models import Channel, User
 
 PROFILE_FIELDS = [
-    "display_name", "timezone", "reminder_emails", "age_range", "gender", "country", "education", "occupation",
+    "display_name", "language", "timezone", "reminder_emails",
+    "age_range", "gender", "country", "education", "occupation",
 ]  # fmt: skip
 
 
@@ -28,8 +35,8 @@ class SignupDetailsForm(forms.Form):
     display_name = forms.CharField(
         max_length=100,
         required=False,
-        label="Your name",
-        help_text="How we greet you. You can change it later.",
+        label=_("Your name"),
+        help_text=_("How we greet you. You can change it later."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
@@ -37,15 +44,32 @@ class SignupDetailsForm(forms.Form):
         """allauth calls this after saving the user; AccountAdapter.save_user already stored the name."""
 
 
+def language_choices() -> list[tuple[str, str | _StrPromise]]:
+    return [("", gettext_lazy("Your browser's language")), *settings.LANGUAGES]
+
+
+class LanguageForm(forms.Form):
+    """The switcher on every page: a language of the interface, and the page to go back to."""
+
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, max_length=2000)
+
+
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=language_choices,
+        required=False,
+        help_text=gettext_lazy("Pages, emails and messages come in this language."),
+    )
     timezone = forms.ChoiceField(
-        label="Time zone", choices=timezone_choices, help_text="Your streak counts days in this time zone."
+        label=_("Time zone"), choices=timezone_choices, help_text=_("Your streak counts days in this time zone.")
     )
     country = forms.CharField(
-        label="Country",
+        label=_("Country"),
         required=False,
         max_length=100,  # the clear message below, rather than a length complaint
-        help_text="Two-letter code, such as DE, IN or US.",
+        help_text=_("Two-letter code, such as DE, IN or US."),
         widget=forms.TextInput(attrs={"autocomplete": "country", "size": 4, "maxlength": 2}),
     )
 
@@ -53,18 +77,18 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         model = User
         fields = PROFILE_FIELDS
         labels = {
-            "display_name": "Display name",
-            "reminder_emails": "Email me a reminder when today's lesson is waiting",
-            "age_range": "Age",
-            "education": "Education",
-            "occupation": "Occupation",
+            "display_name": _("Display name"),
+            "reminder_emails": _("Email me a reminder when today's lesson is waiting"),
+            "age_range": _("Age"),
+            "education": _("Education"),
+            "occupation": _("Occupation"),
         }
-        help_texts = {"display_name": "Shown on your dashboard and certificates."}
+        help_texts = {"display_name": _("Shown on your dashboard and certificates.")}
 
     def clean_country(self) -> str:
         country: str = self.cleaned_data.get("country", "").strip().upper()
         if country and (len(country) != 2 or not country.isalpha() or not country.isascii()):
-            raise forms.ValidationError("Use the two-letter country code, such as DE or US.")
+            raise forms.ValidationError(_("Use the two-letter country code, such as DE or US."))
         return country
 
     def changes(self) -> dict[str, Any]:
@@ -73,10 +97,10 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="We ask for it so nobody else can delete your account from an open browser.",
+        help_text=_("We ask for it so nobody else can delete your account from an open browser."),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -86,7 +110,7 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.", code="invalid_password")
+            raise forms.ValidationError(_("That is not your password."), code="invalid_password")
         return password
 
 

@@ -12,41 +12,42 @@ from django.db.models.functions import Length, Lower, Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from momentum.lib.timestamps import Timestamped
 
 
 class Role(models.TextChoices):
-    ADMIN = "ADMIN", "Admin"
-    INSTRUCTOR = "INSTRUCTOR", "Instructor"
-    PREMIUM = "PREMIUM", "Premium learner"
-    FREE = "FREE", "Learner"
+    ADMIN = "ADMIN", _("Admin")
+    INSTRUCTOR = "INSTRUCTOR", _("Instructor")
+    PREMIUM = "PREMIUM", _("Premium learner")
+    FREE = "FREE", _("Learner")
 
 
 class AgeRange(models.TextChoices):
-    UNDER_18 = "under_18", "Under 18"
+    UNDER_18 = "under_18", _("Under 18")
     FROM_18 = "18_24", "18-24"
     FROM_25 = "25_34", "25-34"
     FROM_35 = "35_44", "35-44"
     FROM_45 = "45_54", "45-54"
     FROM_55 = "55_64", "55-64"
-    FROM_65 = "65_plus", "65 or older"
+    FROM_65 = "65_plus", _("65 or older")
 
 
 class Gender(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    NON_BINARY = "non_binary", "Non-binary"
-    OTHER = "other", "Another description"
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    NON_BINARY = "non_binary", _("Non-binary")
+    OTHER = "other", _("Another description")
 
 
 class Education(models.TextChoices):
-    SECONDARY = "secondary", "Secondary school"
-    VOCATIONAL = "vocational", "Vocational training"
-    BACHELOR = "bachelor", "Bachelor's degree"
-    MASTER = "master", "Master's degree"
-    DOCTORATE = "doctorate", "Doctorate"
-    OTHER = "other", "Other"
+    SECONDARY = "secondary", _("Secondary school")
+    VOCATIONAL = "vocational", _("Vocational training")
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    MASTER = "master", _("Master's degree")
+    DOCTORATE = "doctorate", _("Doctorate")
+    OTHER = "other", _("Other")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -69,6 +70,10 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
+# The interface languages (settings.LANGUAGES), spelt out so the database rule does not move with an env variable.
+INTERFACE_LANGUAGES = ("en", "es", "ar")
+
+
 def _choices_or_blank(field: str, choices: type[models.TextChoices]) -> Q:
     return Q(**{field: ""}) | Q(**{f"{field}__in": choices.values})
 
@@ -79,10 +84,16 @@ class User(AbstractBaseUser, Timestamped):
     role = models.CharField(max_length=10, choices=Role, default=Role.FREE)
     email_verified = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
-    timezone = models.CharField(max_length=64, default="UTC", help_text="IANA time zone for streaks and reminders")
+    timezone = models.CharField(max_length=64, default="UTC", help_text=_("IANA time zone for streaks and reminders"))
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        help_text=_("Interface language (a code of LANGUAGES); blank: the browser's"),
+    )
     age_range = models.CharField(max_length=10, choices=AgeRange, blank=True)
     gender = models.CharField(max_length=12, choices=Gender, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code")
+    country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code"))
     education = models.CharField(max_length=12, choices=Education, blank=True)
     occupation = models.CharField(max_length=100, blank=True)
     reminder_emails = models.BooleanField(default=True)
@@ -118,6 +129,13 @@ class User(AbstractBaseUser, Timestamped):
             models.CheckConstraint(
                 condition=Q(country="") | (Q(Exact(Length("country"), 2)) & Q(country=Upper("country"))),
                 name="user_country_iso2",
+            ),
+            # A migration changes this list when a language is added (docs/i18n.md).
+            models.CheckConstraint(condition=Q(language__in=["", *INTERFACE_LANGUAGES]), name="user_language_valid"),
+            # zoneinfo judges the name (accounts/forms.py); the database keeps out what can never be one.
+            models.CheckConstraint(
+                condition=~Q(timezone="") & ~Q(timezone__contains=" ") & ~Q(timezone__startswith="/"),
+                name="user_timezone_shape",
             ),
         ]
         indexes = [
@@ -190,21 +208,21 @@ class NotificationKind(models.TextChoices):
     """What a notice is about. Every app sends its notices through ``actions.do_notify`` with one of
     these; the database refuses any other kind (a new kind is a new member and a migration)."""
 
-    GENERATION_FINISHED = "generation_finished", "A course draft is ready"
-    GENERATION_FAILED = "generation_failed", "A course generation failed"
-    BADGE_AWARDED = "badge_awarded", "You earned a badge"
-    COURSE_COMPLETED = "course_completed", "You finished a course"
-    CERTIFICATE_ISSUED = "certificate_issued", "A certificate was issued"
-    REPLY = "reply", "Someone replied to you"
-    MENTION = "mention", "Someone mentioned you"
-    DAY_OPENED = "day_opened", "Today's lesson is open"
-    STREAK_AT_RISK = "streak_at_risk", "Your streak is at risk"
-    COHORT_STARTING = "cohort_starting", "Your cohort starts tomorrow"
-    WARNING = "warning", "A moderator warned you"
-    PUBLISH_REQUESTED = "course_publish_requested", "A course awaits your approval"
-    CO_INSTRUCTOR_ADDED = "course_co_instructor_added", "You were added to teach a course"
-    PAYMENT_FAILED = "payment_failed", "A payment failed"
-    PLAN_ENDED = "plan_ended", "Your premium plan ended"
+    GENERATION_FINISHED = "generation_finished", _("A course draft is ready")
+    GENERATION_FAILED = "generation_failed", _("A course generation failed")
+    BADGE_AWARDED = "badge_awarded", _("You earned a badge")
+    COURSE_COMPLETED = "course_completed", _("You finished a course")
+    CERTIFICATE_ISSUED = "certificate_issued", _("A certificate was issued")
+    REPLY = "reply", _("Someone replied to you")
+    MENTION = "mention", _("Someone mentioned you")
+    DAY_OPENED = "day_opened", _("Today's lesson is open")
+    STREAK_AT_RISK = "streak_at_risk", _("Your streak is at risk")
+    COHORT_STARTING = "cohort_starting", _("Your cohort starts tomorrow")
+    WARNING = "warning", _("A moderator warned you")
+    PUBLISH_REQUESTED = "course_publish_requested", _("A course awaits your approval")
+    CO_INSTRUCTOR_ADDED = "course_co_instructor_added", _("You were added to teach a course")
+    PAYMENT_FAILED = "payment_failed", _("A payment failed")
+    PLAN_ENDED = "plan_ended", _("Your premium plan ended")
 
 
 # Kinds only people who author courses receive (their settings show them to nobody else).
@@ -219,9 +237,9 @@ AUTHOR_KINDS = frozenset(
 
 
 class Channel(models.TextChoices):
-    IN_APP = "in_app", "In the app"
-    EMAIL = "email", "Email"
-    PUSH = "push", "Push"
+    IN_APP = "in_app", _("In the app")
+    EMAIL = "email", _("Email")
+    PUSH = "push", _("Push")
 
 
 # Channels a kind goes to until the person chooses otherwise. Every kind is shown in the app. Email

@@ -9,7 +9,9 @@ sent it anyway.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from momentum.accounts.channels import Notice, send_in_background
 from momentum.accounts.queries import reachable_user
@@ -37,6 +39,11 @@ def send_now(user_id: int, kind: str, title: str, body: str, url: str) -> bool:
         "link": f"{site}{url}" if url.startswith("/") else url,
         "settings_path": reverse("accounts:notification_settings"),
     }
-    return send_site_mail(
-        to=user.email, subject=title, template="accounts/email/notification.txt", context=context, kind=f"notice.{kind}"
-    )
+    with translation.override(user.language or settings.LANGUAGE_CODE):  # off the request: the person's language
+        return send_site_mail(
+            to=user.email,
+            subject=title,
+            template="accounts/email/notification.txt",
+            context=context,
+            kind=f"notice.{kind}",
+        )

@@ -23,6 +23,7 @@ def export(user: User) -> dict[str, Any]:
             "display_name": user.display_name,
             "role": user.role,
             "email_verified": user.email_verified,
+            "language": user.language,
             "timezone": user.timezone,
             "demographics": {
                 "age_range": user.age_range,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -30,14 +30,18 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 from momentum.accounts import tokens
 from momentum.accounts.models import User
 from momentum.lib.problems import Problem
-from momentum.platform import request_limits
+from momentum.platform import languages, request_limits
 
 
 class Access(StrEnum):
@@ -72,18 +76,19 @@ class NotCourseOwner(Problem):
 def refusal(user: User, access: Access) -> Problem | None:
     """Why a signed-in user may not pass ``access``, or None when they may."""
     if access is Access.ADMIN and not user.is_admin:
-        return Problem(403, "admin_required", "This needs an admin account.")
+        return Problem(403, "admin_required", _("This needs an admin account."))
     if access is Access.COURSE_STAFF and not (user.is_admin or user.is_instructor):
-        return Problem(403, "instructor_required", "This needs an instructor or admin account.")
+        return Problem(403, "instructor_required", _("This needs an instructor or admin account."))
     if access is Access.PREMIUM and not user.is_premium:
-        return Problem(403, "premium_required", "This needs a premium plan.")
+        return Problem(403, "premium_required", _("This needs a premium plan."))
     if access is Access.VERIFIED and not user.email_verified:
-        return Problem(403, "email_unverified", "Verify your email address first; we sent you a link.")
+        return Problem(403, "email_unverified", _("Verify your email address first; we sent you a link."))
     return None
 
 
 def _authorise(request: HttpRequest, user: User, access: Access) -> User:
     request.user = user
+    languages.activate_for(request, user)  # a bearer-token caller is known only now
     problem = refusal(user, access)
     if problem is not None:
         raise problem
@@ -94,7 +99,7 @@ def _authorise(request: HttpRequest, user: User, access: Access) -> User:
     return user
 
 
-def invalid_token(detail: str) -> Problem:
+def invalid_token(detail: str | _StrPromise) -> Problem:
     """401 for a bearer token that is not (or no longer) good: malformed, forged, expired or revoked."""
     return Problem(
         401, "invalid_token", detail, headers={"WWW-Authenticate": 'Bearer realm="momentum", error="invalid_token"'}
@@ -117,9 +122,9 @@ class BearerToken(HttpBearer):
         try:
             user = tokens.user_for_access_token(token.strip())
         except tokens.TokenExpired:
-            raise invalid_token("The access token has expired; refresh it.") from None
+            raise invalid_token(_("The access token has expired; refresh it.")) from None
         if user is None:
-            raise invalid_token("The access token is not valid (malformed, revoked or not ours); sign in again.")
+            raise invalid_token(_("The access token is not valid (malformed, revoked or not ours); sign in again."))
         return _authorise(request, user, self.access)
 
 
@@ -164,6 +169,7 @@ class Anyone:
                 user = None
             if user is not None:
                 request.user = user
+                languages.activate_for(request, user)
                 return user
             request.user = AnonymousUser()
             return _Anonymous
@@ -194,7 +200,7 @@ def caller(request: HttpRequest) -> User:
     """The signed-in account of a request that passed a signed-in ``Access`` (typed as ``User``)."""
     user = request.user
     if not isinstance(user, User):
-        raise Problem(401, "not_authenticated", "Sign in first.")
+        raise Problem(401, "not_authenticated", _("Sign in first."))
     return user
 
 

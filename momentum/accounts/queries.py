@@ -28,6 +28,7 @@ def profile(user: User) -> dict[str, Any]:
         "role": user.role,
         "email_verified": user.email_verified,
         "mfa_enabled": signin.has_second_factor(user),
+        "language": user.language,
         "timezone": user.timezone,
         "reminder_emails": user.reminder_emails,
         "demographics": {

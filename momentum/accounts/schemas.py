@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field, StrictInt
@@ -61,6 +61,12 @@ class Demographics(Schema):
     occupation: str = Field(default="", max_length=100)
 
 
+class LanguageOut(Schema):
+    code: str = Field(description="BCP 47 tag, the value of `language` in PATCH /me and of Accept-Language")
+    name: str = Field(description="The language's name in itself")
+    direction: Literal["ltr", "rtl"]
+
+
 class UserOut(Schema):
     id: int
     email: str
@@ -71,6 +77,7 @@ class UserOut(Schema):
 
 class MeOut(UserOut):
     mfa_enabled: bool
+    language: str = Field(description="An interface language code of GET /languages, or blank: the browser's")
     timezone: str
     reminder_emails: bool
     demographics: Demographics
@@ -79,7 +86,8 @@ class MeOut(UserOut):
 
 class MePatch(Schema):
     display_name: str | None = Field(default=None, max_length=100)
-    timezone: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(default=None, max_length=16, description="A code of GET /languages, or blank")
+    timezone: str | None = Field(default=None, max_length=64, description="An IANA time zone, such as Europe/Madrid")
     reminder_emails: JsonBool | None = None
     demographics: Demographics | None = None
 

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from momentum.accounts import admin_actions, admin_queries
@@ -21,11 +22,11 @@ PAGE_SIZE = 25
 
 
 class UserFilters(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
-    role = forms.ChoiceField(label="Role", choices=[("", "Any role"), *Role.choices], required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Any role")), *Role.choices], required=False)
     status = forms.ChoiceField(
-        label="Status",
-        choices=[("", "Active and inactive"), ("active", "Active"), ("inactive", "Deactivated")],
+        label=_("Status"),
+        choices=[("", _("Active and inactive")), ("active", _("Active")), ("inactive", _("Deactivated"))],
         required=False,
     )
 
@@ -35,7 +36,7 @@ class UserFilters(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -96,7 +97,9 @@ def user_role(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Problem as problem:
         return _user_page(request, person, status=problem.status, role_form=form, change_error=problem.detail)
-    messages.success(request, f"{person.name} is now {person.get_role_display().lower()}.")
+    messages.success(
+        request, _("%(name)s is now %(role)s.") % {"name": person.name, "role": str(person.get_role_display()).lower()}
+    )
     return redirect("accounts:studio_user", person.pk)
 
 
@@ -110,7 +113,9 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
     except Problem as problem:
         return _user_page(request, person, status=problem.status, change_error=problem.detail)
     if active:
-        messages.success(request, f"{person.name}'s account is active again.")
+        messages.success(request, _("%(name)s's account is active again.") % {"name": person.name})
     else:
-        messages.success(request, f"{person.name}'s account is deactivated: they can no longer sign in.")
+        messages.success(
+            request, _("%(name)s's account is deactivated: they can no longer sign in.") % {"name": person.name}
+        )
     return redirect("accounts:studio_user", person.pk)

@@ -18,5 +18,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("privacy/", views.privacy_policy, name="privacy"),
     path("terms/", views.terms, name="terms"),
     path("cookies/", views.cookie_consent, name="cookie_consent"),
+    path("language/", views.set_language, name="set_language"),
     *studio_urls.urlpatterns,
 ]

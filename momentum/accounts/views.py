@@ -18,12 +18,21 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from momentum.accounts import actions, consent, queries, signin
-from momentum.accounts.forms import DeleteAccountForm, MarkReadForm, NotificationPreferencesForm, ProfileForm
+from momentum.accounts.forms import (
+    DeleteAccountForm,
+    LanguageForm,
+    MarkReadForm,
+    NotificationPreferencesForm,
+    ProfileForm,
+)
 from momentum.accounts.models import User
 from momentum.accounts.policy import Access, page_access
+from momentum.platform import languages
 
 
 def _user(request: HttpRequest) -> User:
@@ -43,7 +52,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             actions.do_update_profile(user, form.changes(), request=request)
-            messages.success(request, "Your profile is saved.")
+            languages.activate_for(request, user)  # the confirmation in the language just chosen
+            messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile")
         user.refresh_from_db()  # the form wrote the rejected values onto the instance
     return render(request, "accounts/profile.html", {"form": form}, status=422 if form.errors else 200)
@@ -67,7 +77,11 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_POST
 def end_api_sessions(request: HttpRequest) -> HttpResponse:
     ended = actions.do_revoke_refresh_tokens(_user(request), reason="user_request")
-    messages.success(request, f"Signed out of {ended} app session{'s' if ended != 1 else ''}.")
+    messages.success(
+        request,
+        ngettext("Signed out of %(count)d app session.", "Signed out of %(count)d app sessions.", ended)
+        % {"count": ended},
+    )
     return redirect("accounts:security")
 
 
@@ -120,7 +134,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             actions.do_erase_account(user, request=request)
             request.session.flush()  # no sign-out event: nothing may tie the erased account to this browser
             messages.success(
-                request, "Your account and your personal data are deleted. Thank you for learning with us."
+                request, _("Your account and your personal data are deleted. Thank you for learning with us.")
             )
             return redirect("catalog:home")
         form.add_error("password", "That is not your password.")
@@ -155,6 +169,32 @@ def cookie_consent(request: HttpRequest) -> HttpResponse:
     response: HttpResponse = HttpResponse("") if request.htmx else HttpResponseRedirect(target)  # type: ignore[attr-defined]
     if choice in consent.CHOICES:
         consent.remember(response, choice, secure=request.is_secure())
+    return response
+
+
+@page_access(Access.PUBLIC)
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher (a plain form, no script): remembered in a cookie, and on the account."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return render(request, "errors/400.html", {"detail": _("Choose one of the languages offered.")}, status=400)
+    language, target = form.cleaned_data["language"], form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    if request.user.is_authenticated and isinstance(request.user, User):
+        actions.do_update_profile(request.user, {"language": language}, request=request)
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",
+    )
     return response
 
 
@@ -217,7 +257,7 @@ def read_notifications(request: HttpRequest) -> HttpResponse:
     """Mark one notice read (``id``) or all of them (no ``id``); htmx swaps the list and the bell."""
     form = MarkReadForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That notice could not be found.")
+        messages.error(request, _("That notice could not be found."))
         return redirect("accounts:notifications")
     notice_id = form.cleaned_data["id"]
     changed = actions.do_mark_notifications_read(_user(request), None if notice_id is None else [notice_id])
@@ -225,7 +265,10 @@ def read_notifications(request: HttpRequest) -> HttpResponse:
         context = {**_notification_list(request, form.cleaned_data["page"]), "oob_bell": True}
         return render(request, "accounts/partials/notification_list.html", context)
     if notice_id is None:
-        messages.success(request, f"Marked {changed} notice{'s' if changed != 1 else ''} read.")
+        messages.success(
+            request,
+            ngettext("Marked %(count)d notice read.", "Marked %(count)d notices read.", changed) % {"count": changed},
+        )
     page = form.cleaned_data["page"]
     return redirect(reverse("accounts:notifications") + (f"?page={page}" if page else ""))
 
@@ -237,6 +280,6 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     form = NotificationPreferencesForm(request.POST or None, preferences=queries.notification_preferences(user))
     if request.method == "POST" and form.is_valid():
         actions.do_set_notification_preferences(user, form.choices())
-        messages.success(request, "Your notification settings are saved.")
+        messages.success(request, _("Your notification settings are saved."))
         return redirect("accounts:notification_settings")
     return render(request, "accounts/notification_settings.html", {"form": form})

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from momentum.accounts.policy import Access, page_access
 from momentum.audit.queries import AuditFilter, audit_events, known_actions
@@ -17,11 +18,11 @@ PAGE_SIZE = 50
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(required=False, label="Action")
-    actor = forms.CharField(required=False, max_length=254, label="Who acted", help_text="Email or account id")
-    subject = forms.CharField(required=False, max_length=254, label="About whom", help_text="Email or account id")
-    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    action = forms.ChoiceField(required=False, label=_("Action"))
+    actor = forms.CharField(required=False, max_length=254, label=_("Who acted"), help_text=_("Email or account id"))
+    subject = forms.CharField(required=False, max_length=254, label=_("About whom"), help_text=_("Email or account id"))
+    since = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -6,27 +6,31 @@ and every other error under /api, into ``application/problem+json``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_BASE = "https://momentum.dev/problems/"
 
-_TITLES = {
-    400: "Bad request",
-    401: "Not authenticated",
-    402: "Payment required",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Payload too large",
-    415: "Unsupported media type",
-    422: "Invalid input",
-    429: "Too many requests",
-    500: "Internal server error",
-    503: "Service unavailable",
+_TITLES: dict[int, str | _StrPromise] = {
+    400: _("Bad request"),
+    401: _("Not authenticated"),
+    402: _("Payment required"),
+    403: _("Forbidden"),
+    404: _("Not found"),
+    405: _("Method not allowed"),
+    409: _("Conflict"),
+    413: _("Payload too large"),
+    415: _("Unsupported media type"),
+    422: _("Invalid input"),
+    429: _("Too many requests"),
+    500: _("Internal server error"),
+    503: _("Service unavailable"),
 }
 
 _DEFAULT_CODES = {
@@ -53,7 +57,7 @@ class Problem(Exception):
         self,
         status: int,
         code: str | None = None,
-        detail: str = "",
+        detail: str | _StrPromise = "",
         *,
         errors: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
@@ -61,36 +65,44 @@ class Problem(Exception):
     ) -> None:
         self.status = status
         self.code = code or _DEFAULT_CODES.get(status, "error")
-        self.detail = detail or _TITLES.get(status, "Error")
+        # Raised while answering a request: a lazy text is put into words now, in the caller's language.
+        self.detail: str = str(detail or _TITLES.get(status, _("Error")))
         self.errors = errors
         self.headers = headers or {}
         self.extra = extra or {}
         super().__init__(f"{status} {self.code}: {self.detail}")
 
 
+_NOT_FOUND = _("Not found.")
+
+
 class NotFound(Problem):
-    def __init__(self, detail: str = "Not found.") -> None:
+    def __init__(self, detail: str | _StrPromise = _NOT_FOUND) -> None:
         super().__init__(404, "not_found", detail)
 
 
 class Conflict(Problem):
-    def __init__(self, code: str, detail: str, **extra: Any) -> None:
+    def __init__(self, code: str, detail: str | _StrPromise, **extra: Any) -> None:
         super().__init__(409, code, detail, extra=extra or None)
 
 
 class Invalid(Problem):
     """422 with field errors: ``Invalid("title", "must not be empty")``."""
 
-    def __init__(self, field: str, message: str, *, rule: str = "invalid", code: str = "validation_error") -> None:
-        super().__init__(422, code, f"{field}: {message}", errors=[{"field": field, "message": message, "rule": rule}])
+    def __init__(
+        self, field: str, message: str | _StrPromise, *, rule: str = "invalid", code: str = "validation_error"
+    ) -> None:
+        super().__init__(
+            422, code, f"{field}: {message}", errors=[{"field": field, "message": str(message), "rule": rule}]
+        )
 
 
 def problem_body(problem: Problem, request: HttpRequest | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": TYPE_BASE + problem.code,
-        "title": _TITLES.get(problem.status, "Error"),
+        "title": str(_TITLES.get(problem.status, _("Error"))),
         "status": problem.status,
-        "detail": problem.detail,
+        "detail": str(problem.detail),
         "code": problem.code,
     }
     if problem.errors is not None:

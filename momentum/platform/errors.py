@@ -10,6 +10,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from momentum.lib.problems import Problem, problem_response
 
@@ -111,5 +112,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(raised, Problem) and raised.status == 503:  # a bounded resource is busy (sign-in hashing)
         return busy(request, raised)
     if request.path.startswith("/api/"):
-        return problem_response(Problem(500, "internal_error", "Something went wrong on our side."), request)
+        return problem_response(Problem(500, "internal_error", _("Something went wrong on our side.")), request)
     return render(request, "errors/500.html", status=500)

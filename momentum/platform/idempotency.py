@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from momentum.lib.problems import Problem
 from momentum.platform.models import IdempotencyRecord
@@ -33,14 +34,16 @@ def _first_result(*, user: Any, scope: str, key: str, fingerprint: str) -> tuple
     while True:
         existing = IdempotencyRecord.objects.filter(user=user, scope=scope, key=key).first()
         if existing is None:  # the first attempt failed and let go of the key
-            raise Problem(409, "idempotency_retry", "The first request with this key failed; send it again.")
+            raise Problem(409, "idempotency_retry", _("The first request with this key failed; send it again."))
         if existing.request_hash != fingerprint:
-            raise Problem(422, "idempotency_key_reused", "This Idempotency-Key was used with a different request body.")
+            raise Problem(
+                422, "idempotency_key_reused", _("This Idempotency-Key was used with a different request body.")
+            )
         if existing.response_status is not None:
             return existing.response_status, existing.response_body
         if time.monotonic() > deadline:
             raise Problem(
-                409, "idempotency_in_progress", "A request with this Idempotency-Key is still being processed.",
+                409, "idempotency_in_progress", _("A request with this Idempotency-Key is still being processed."),
                 headers={"Retry-After": "1"},
             )  # fmt: skip
         time.sleep(0.05)

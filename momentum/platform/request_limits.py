@@ -26,6 +26,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from momentum.lib.cache_fallback import UNAVAILABLE, FallbackRedisCache
 from momentum.lib.logs import get_logger
@@ -54,7 +55,7 @@ def _count(key: str, ttl: int, delta: int = 1) -> int:
             with cache._cache.get_client(full_key, write=True).pipeline() as pipe:
                 pipe.incr(full_key, delta)
                 pipe.expire(full_key, ttl)
-                count, _ = pipe.execute()
+                count, _expiry_set = pipe.execute()
         except UNAVAILABLE as error:
             if not isinstance(cache, FallbackRedisCache):
                 raise
@@ -158,7 +159,10 @@ def admin_retry_after(user_id: int) -> int | None:
 
 def rate_limited_problem(retry_after: int) -> Problem:
     return Problem(
-        429, "rate_limited", f"Too many requests; retry in {retry_after} s.", headers={"Retry-After": str(retry_after)}
+        429,
+        "rate_limited",
+        _("Too many requests; retry in %(seconds)d s.") % {"seconds": retry_after},
+        headers={"Retry-After": str(retry_after)},
     )
 
 
@@ -177,7 +181,7 @@ def handler429(request: HttpRequest) -> HttpResponse:
 
 
 def payload_too_large(request: HttpRequest) -> HttpResponse:
-    problem = Problem(413, "payload_too_large", "The request body is larger than this server accepts.")
+    problem = Problem(413, "payload_too_large", _("The request body is larger than this server accepts."))
     if request.path.startswith("/api/"):
         return problem_response(problem, request)
     from momentum.platform.errors import render_error_page

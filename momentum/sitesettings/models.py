@@ -6,13 +6,14 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class InstructorPublishing(models.TextChoices):
     """What an instructor's "publish" does (an admin's always publishes)."""
 
-    APPROVAL = "APPROVAL", "An admin approves: the course waits in the admins' approval queue"
-    PUBLISH = "PUBLISH", "Instructors publish their own courses"
+    APPROVAL = "APPROVAL", _("An admin approves: the course waits in the admins' approval queue")
+    PUBLISH = "PUBLISH", _("Instructors publish their own courses")
 
 
 class SiteSettings(models.Model):
@@ -20,7 +21,7 @@ class SiteSettings(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     site_name = models.CharField(max_length=100, default="Momentum")
-    generation_daily_quota = models.PositiveIntegerField(default=10, help_text="Jobs per admin per day")
+    generation_daily_quota = models.PositiveIntegerField(default=10, help_text=_("Jobs per admin per day"))
     generation_monthly_budget_usd = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("100.00"))
     generation_daily_budget_usd = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("20.00"))
     instructor_publishing = models.CharField(
@@ -28,11 +29,11 @@ class SiteSettings(models.Model):
         db_default=InstructorPublishing.APPROVAL,
     )  # fmt: skip
     instructor_generation_daily_quota = models.PositiveIntegerField(
-        default=3, db_default=3, help_text="Generation jobs per instructor per day"
+        default=3, db_default=3, help_text=_("Generation jobs per instructor per day")
     )
     instructor_generation_daily_budget_usd = models.DecimalField(
         max_digits=10, decimal_places=2, default=Decimal("5.00"), db_default=Decimal("5.00"),
-        help_text="What one instructor's generation jobs may cost per day (UTC)",
+        help_text=_("What one instructor's generation jobs may cost per day (UTC)"),
     )  # fmt: skip
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,5 +54,5 @@ class SiteSettings(models.Model):
 
     @classmethod
     def load(cls) -> SiteSettings:
-        settings_row, _ = cls.objects.get_or_create(id=1)
+        settings_row, _created = cls.objects.get_or_create(id=1)
         return settings_row

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from momentum.accounts.policy import Access, caller, page_access
@@ -19,26 +20,30 @@ from momentum.sitesettings.models import InstructorPublishing, SiteSettings
 
 
 class SiteSettingsForm(forms.Form):
-    site_name = forms.CharField(label="Site name", max_length=100, help_text="Shown in the header and page titles.")
-    generation_daily_quota = forms.IntegerField(label="Generation jobs per admin per day", min_value=0, max_value=1000)
+    site_name = forms.CharField(
+        label=_("Site name"), max_length=100, help_text=_("Shown in the header and page titles.")
+    )
+    generation_daily_quota = forms.IntegerField(
+        label=_("Generation jobs per admin per day"), min_value=0, max_value=1000
+    )
     generation_daily_budget_usd = forms.DecimalField(
-        label="Daily AI budget (USD)", min_value=Decimal(0), max_value=Decimal(1_000_000), decimal_places=2
+        label=_("Daily AI budget (USD)"), min_value=Decimal(0), max_value=Decimal(1_000_000), decimal_places=2
     )
     generation_monthly_budget_usd = forms.DecimalField(
-        label="Monthly AI budget (USD)",
+        label=_("Monthly AI budget (USD)"),
         min_value=Decimal(0),
         max_value=Decimal(10_000_000),
         decimal_places=2,
     )
     instructor_publishing = forms.ChoiceField(
-        label="When an instructor publishes", choices=InstructorPublishing.choices,
-        help_text="Admins always publish at once; approving a waiting course is publishing it.",
+        label=_("When an instructor publishes"), choices=InstructorPublishing.choices,
+        help_text=_("Admins always publish at once; approving a waiting course is publishing it."),
     )  # fmt: skip
     instructor_generation_daily_quota = forms.IntegerField(
-        label="Generation jobs per instructor per day", min_value=0, max_value=1000
+        label=_("Generation jobs per instructor per day"), min_value=0, max_value=1000
     )
     instructor_generation_daily_budget_usd = forms.DecimalField(
-        label="Daily AI budget per instructor (USD)", min_value=Decimal(0), max_value=Decimal(1_000_000),
+        label=_("Daily AI budget per instructor (USD)"), min_value=Decimal(0), max_value=Decimal(1_000_000),
         decimal_places=2,
     )  # fmt: skip
 
@@ -76,7 +81,7 @@ def site_settings(request: HttpRequest) -> HttpResponse:
         form = SiteSettingsForm(request.POST)
         if form.is_valid():
             do_update_site_settings(actor=caller(request), request=request, **form.cleaned_data)
-            messages.success(request, "Settings saved.")
+            messages.success(request, _("Settings saved."))
             return redirect("sitesettings:studio_settings")
         return _page(request, form, status=422)
     row = SiteSettings.load()

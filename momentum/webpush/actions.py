@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from momentum.audit.actions import do_record_audit
 from momentum.learning.streaks import local_date
@@ -78,8 +79,8 @@ def do_unsubscribe(user: Any, *, endpoint: str, request: HttpRequest | None = No
 
 def do_set_reminder_hour(user: Any, hour: int | None) -> PushSettings:
     if hour is not None and not 0 <= hour <= 23:
-        raise Invalid("reminder_hour", "must be an hour of the day, 0 to 23")
-    chosen, _ = PushSettings.objects.update_or_create(user=user, defaults={"reminder_hour": hour})
+        raise Invalid("reminder_hour", _("must be an hour of the day, 0 to 23"))
+    chosen, _created = PushSettings.objects.update_or_create(user=user, defaults={"reminder_hour": hour})
     return chosen
 
 
@@ -134,7 +135,7 @@ def do_push(user: Any, *, kind: str, title: str, body: str, url: str) -> bool:
 
 
 def _pause(user: Any, now: datetime) -> None:
-    chosen, _ = PushSettings.objects.get_or_create(user=user)
+    chosen, _created = PushSettings.objects.get_or_create(user=user)
     if chosen.paused_at is None:
         chosen.paused_at = now
         chosen.save(update_fields=["paused_at", "updated_at"])

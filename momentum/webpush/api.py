@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import Router
 from ninja.responses import Status
 
@@ -52,7 +53,7 @@ def push_public_key(request: HttpRequest) -> dict[str, Any]:
 def subscribe(request: HttpRequest, body: SubscriptionIn) -> Status[Any]:
     """Store this browser's push subscription for the caller (200 when it was stored already)."""
     if public_key() is None:
-        raise Problem(503, "push_disabled", "Push notifications are off on this site.")
+        raise Problem(503, "push_disabled", _("Push notifications are off on this site."))
     subscription, created = actions.do_subscribe(
         request.user,
         endpoint=_checked_endpoint(body.endpoint),
@@ -71,5 +72,5 @@ def subscribe(request: HttpRequest, body: SubscriptionIn) -> Status[Any]:
 def unsubscribe(request: HttpRequest, body: EndpointIn) -> HttpResponse:
     """Forget this browser's subscription (404 when the caller has none with that endpoint)."""
     if not actions.do_unsubscribe(request.user, endpoint=body.endpoint, request=request):
-        raise NotFound("You have no push subscription with that endpoint.")
+        raise NotFound(_("You have no push subscription with that endpoint."))
     return HttpResponse(status=204)

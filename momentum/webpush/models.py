@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
 
 ENDPOINT_MAX_LENGTH = 2048
 P256DH_LENGTH = 87  # base64url of a 65-byte uncompressed P-256 point, unpadded
@@ -73,8 +74,8 @@ class PushSettings(models.Model):
 class PushKind(models.TextChoices):
     """The reminders this app sends by itself; do_push carries any notification kind."""
 
-    LESSON_OPEN = "lesson_open", "Today's lesson is open"
-    STREAK_AT_RISK = "streak_at_risk", "Streak at risk"
+    LESSON_OPEN = "lesson_open", _("Today's lesson is open")
+    STREAK_AT_RISK = "streak_at_risk", _("Streak at risk")
 
 
 class PushMessage(models.Model):
@@ -105,10 +106,10 @@ class PushMessage(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DELIVERED = "delivered", "Delivered"
-    GONE = "gone", "Subscription gone"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    GONE = "gone", _("Subscription gone")
+    FAILED = "failed", _("Failed")
 
 
 class PushDelivery(models.Model):

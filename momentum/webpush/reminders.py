@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from momentum.accounts.models import User
 from momentum.learning import queries as learning
@@ -61,12 +63,17 @@ def reminder_for(user: Any, moment: datetime) -> Reminder | None:
             continue  # done with every open day: nothing to do today
         url = reverse("learning:lesson", args=[course.slug, day])
         if open_day is not None and day == open_day:
-            return Reminder(PushKind.LESSON_OPEN, f"Day {day} is open", f"Today's lesson of {course.title}", url)
+            return Reminder(
+                PushKind.LESSON_OPEN,
+                gettext("Day %(day)d is open") % {"day": day},
+                gettext("Today's lesson of %(course)s") % {"course": course.title},
+                url,
+            )
         if streak > 0:
             return Reminder(
                 PushKind.STREAK_AT_RISK,
-                f"Keep your {streak}-day streak",
-                f"One lesson of {course.title} today keeps it going.",
+                gettext("Keep your %(days)d-day streak") % {"days": streak},
+                gettext("One lesson of %(course)s today keeps it going.") % {"course": course.title},
                 url,
             )
     return None
@@ -76,7 +83,8 @@ def send_push_reminder(user_id: int, moment: datetime) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return False
-    reminder = reminder_for(user, moment)
+    with translation.override(user.language or settings.LANGUAGE_CODE):  # off the request: the person's language
+        reminder = reminder_for(user, moment)
     if reminder is None:
         return False
     return do_push(user, kind=reminder.kind, title=reminder.title, body=reminder.body, url=reminder.url)

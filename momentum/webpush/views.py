@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from momentum.accounts.policy import Access, page_access
@@ -56,15 +57,15 @@ def _saved(request: HttpRequest) -> bool:
     """Resume pushes, or save the reminder hour; False (and a message) for an hour that is not one."""
     if request.POST.get("resume"):
         actions.do_resume_push(request.user)
-        messages.success(request, "Push reminders are back on.")
+        messages.success(request, _("Push reminders are back on."))
         return True
     raw = request.POST.get("reminder_hour", "")
     try:
         actions.do_set_reminder_hour(request.user, None if raw == "" else int(raw) if raw.isdigit() else -1)
     except Invalid:
-        messages.error(request, "Choose an hour of the day, from 00:00 to 23:00.")
+        messages.error(request, _("Choose an hour of the day, from 00:00 to 23:00."))
         return False
-    messages.success(request, "Your reminder hour is saved.")
+    messages.success(request, _("Your reminder hour is saved."))
     return True
 
 
@@ -86,5 +87,5 @@ def open_push(request: HttpRequest, token: str) -> HttpResponse:
     """Where a click on a push lands: count the click, then open the page the push was about."""
     message = actions.do_record_click(token)
     if message is None:
-        return render(request, "errors/404.html", {"detail": "This reminder link is not known."}, status=404)
+        return render(request, "errors/404.html", {"detail": _("This reminder link is not known.")}, status=404)
     return HttpResponseRedirect(message.url)

@@ -74,6 +74,7 @@ def test_signing_in_up_and_out_never_follows_an_outside_next(world: World, targe
             },
         ),
         Client().post("/cookies/", {"choice": "essential", "next": target}),
+        Client().post("/language/", {"language": "es", "next": target}),
     ]
     for answer in answers:
         assert answer.status_code in (200, 302, 422), answer.status_code
