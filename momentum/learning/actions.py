@@ -6,12 +6,14 @@ earns through an explicit call to the achievements app.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -19,7 +21,7 @@ from momentum.accounts.actions import do_notify
 from momentum.accounts.models import NotificationKind, User
 from momentum.achievements.actions import do_award_badges
 from momentum.achievements.models import BadgeAward
-from momentum.analytics.actions import do_record_event
+from momentum.analytics.actions import do_record_event, do_record_event_later
 from momentum.analytics.models import EventKind
 from momentum.assessments.queries import lesson_quiz_passed
 from momentum.audit.actions import do_record_audit
@@ -30,8 +32,9 @@ from momentum.learning import queries
 from momentum.learning.audit_actions import AuditAction
 from momentum.learning.models import Cohort, Enrollment, LessonProgress
 from momentum.learning.streaks import local_date
-from momentum.lib import clock
+from momentum.lib import clock, write_buffer
 from momentum.lib.problems import Conflict, Invalid, Problem
+from momentum.lib.write_buffer import WriteBuffer
 from momentum.observability import metrics
 
 
@@ -111,9 +114,29 @@ def do_unenroll(user: Any, course: Course, *, request: HttpRequest | None = None
     return True
 
 
-def do_record_lesson_view(user: Any, lesson: Lesson) -> None:
-    if getattr(user, "is_authenticated", False):
-        do_record_event(EventKind.LESSON_VIEWED, user=user, course=lesson.course, lesson=lesson)
+def _write_activity(pending: dict[Hashable, datetime]) -> None:
+    """Move each enrolment's last activity to its buffered time (never back: a synchronous progress
+    write may have stored a later one meanwhile)."""
+    with transaction.atomic():
+        for enrollment_id, at in pending.items():
+            Enrollment.objects.filter(Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=at),
+                                      pk=enrollment_id).update(last_activity_at=at)  # fmt: skip
+
+
+LAST_ACTIVITY: WriteBuffer[datetime] = write_buffer.register(
+    WriteBuffer("enrollment_activity", _write_activity, interval=settings.WRITE_BUFFER_SECONDS, merge=max)
+)
+
+
+def do_record_lesson_view(user: Any, lesson: Lesson, enrollment: Enrollment | None = None) -> None:
+    """A learner opened a lesson: its view event and the enrolment's last activity, both buffered
+    (no write in the page's request; a crash may lose a second of them, never progress)."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    now = clock.now()
+    do_record_event_later(EventKind.LESSON_VIEWED, user=user, course=lesson.course, lesson=lesson, occurred_at=now)
+    if enrollment is not None:
+        LAST_ACTIVITY.add(now, key=enrollment.pk)
 
 
 @dataclass
