@@ -108,11 +108,11 @@ def measure(name: str, request: Callable[[int], Any], repeat: int) -> dict[str, 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for n in range(3):  # warm: caches, sessions, templates
+    for n in range(10):  # warm: caches (the lesson page cycles through 10 days), sessions, templates
         response = request(n)
     status = response.status_code
     with CaptureQueriesContext(connection) as one:
-        request(3)
+        request(0)
     sqls = [q["sql"] for q in one.captured_queries]
     begun = time.process_time()
     for n in range(repeat):
@@ -134,7 +134,7 @@ def profile(request: Callable[[int], Any], repeat: int) -> None:
     for n in range(repeat):
         request(n)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(70)
 
 
 def markdown(document: dict[str, Any]) -> str:
@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--profile", default="", help="print a cProfile of this workload (e.g. 'lesson page')")
+    parser.add_argument("--show-sql", action="store_true", help="print the SQL of one request of each workload")
     parser.add_argument("--no-save", action="store_true", help="print, do not write bench/results")
     args = parser.parse_args(argv)
     _prepare_environment(args.database_url)
@@ -196,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     document = {"benchmark": "request_costs", "when": stamp, "database": settings.DATABASE_VENDOR,
                 "repeat": args.repeat, "cpus": os.cpu_count(), "rows": rows}  # fmt: skip
     text = markdown(document)
+    if args.show_sql:
+        for row in rows:
+            print(f"## {row['workload']}", *row["sql"], sep="\n")
     print(text)
     if not args.no_save:
         RESULTS.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,6 @@ go through a buffer the flusher writes at most every second. Progress stays a sy
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,41 +13,15 @@ from momentum.analytics import actions as analytics_actions
 from momentum.analytics.models import EventKind, LearningEvent
 from momentum.learning import actions as learning_actions
 from momentum.learning.models import Enrollment, LessonProgress
+from momentum.learning.tests.conftest import Clock
 from momentum.lib.write_buffer import WriteBuffer
 
 pytestmark = pytest.mark.django_db
 
 
-class Clock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
-    """The two learning buffers, buffering (1 s) on a clock the test moves, and empty afterwards."""
-    moved = Clock()
-    buffers: list[WriteBuffer[Any]] = [analytics_actions.BUFFERED_EVENTS, learning_actions.LAST_ACTIVITY]
-    for buffer in buffers:
-        monkeypatch.setattr(buffer, "interval", 1.0)
-        monkeypatch.setattr(buffer, "clock", moved)
-        monkeypatch.setattr(buffer, "_last_flush", moved.now)
-        # the flusher thread must not run in a test: its connection cannot see the test's transaction
-        monkeypatch.setattr("momentum.lib.write_buffer._FLUSHER.ensure_started", lambda: None)
-    yield moved
-    for buffer in buffers:
-        buffer.discard()
-
-
 def flush_due(clock: Clock) -> int:
     return sum(
-        buffer.flush_if_due(clock.now)
-        for buffer in (analytics_actions.BUFFERED_EVENTS, learning_actions.LAST_ACTIVITY)
+        buffer.flush_if_due(clock.now) for buffer in (analytics_actions.BUFFERED_EVENTS, learning_actions.LAST_ACTIVITY)
     )
 
 
@@ -115,9 +88,7 @@ def test_many_views_of_one_enrolment_are_one_pending_activity(enrolled: Any, cou
     assert enrollment.last_activity_at is not None
 
 
-def test_a_crash_loses_buffered_views_but_never_progress(
-    client: Any, enrolled: Any, course: Any, clock: Clock
-) -> None:
+def test_a_crash_loses_buffered_views_but_never_progress(client: Any, enrolled: Any, course: Any, clock: Clock) -> None:
     client.force_login(enrolled)
     lesson = course.lessons.get(day=1)
     client.get(lesson_url(course, 1))
