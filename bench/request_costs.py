@@ -55,11 +55,11 @@ def _world() -> dict[str, Any]:
     from django.test import Client
 
     from momentum.accounts.models import Role
+    from momentum.accounts.tokens import issue_access_token
     from momentum.assessments.actions import do_put_quiz
     from momentum.assessments.models import Quiz
     from momentum.assessments.tests.factories import quiz_spec
     from momentum.learning.actions import do_enroll, do_record_progress
-    from momentum.accounts.tokens import issue_access_token
     from tests.factories import make_certificate, make_course, make_user
 
     admin = make_user("bench-admin@example.com", role=Role.ADMIN)

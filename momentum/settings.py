@@ -262,6 +262,15 @@ def _database(url: str) -> dict[str, Any]:
 
 DATABASES = {"default": _database(DATABASE_URL)}
 DATABASE_VENDOR = "postgresql" if "postgresql" in DATABASES["default"]["ENGINE"] else "sqlite"
+
+
+def _replica(config: dict[str, Any]) -> dict[str, Any]:
+    """The replica's connection: read-only sessions (a write routed there by mistake fails loudly,
+    as on a hot standby); in tests, the primary's test database through a second connection."""
+    options = {**config.get("OPTIONS", {}), "options": "-c default_transaction_read_only=on"}
+    return {**config, "OPTIONS": options, "TEST": {"MIRROR": "default"}}
+
+
 # A read replica of the PostgreSQL primary (streaming replication): reads go there, writes and the
 # reads of a session that has just written stay on the primary (momentum/platform/db_router.py).
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", "")
@@ -270,12 +279,15 @@ DATABASE_PIN_SECONDS = env.float("MOMENTUM_DB_PIN_SECONDS", 5.0, minimum=0.0)
 if DATABASE_REPLICA_URL:
     if DATABASE_VENDOR != "postgresql":
         raise ConfigError("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL (SQLite has no replica)")
-    DATABASES["replica"] = _database(DATABASE_REPLICA_URL)
+    DATABASES["replica"] = _replica(_database(DATABASE_REPLICA_URL))
     if "postgresql" not in DATABASES["replica"]["ENGINE"]:
         raise ConfigError("DATABASE_REPLICA_URL must point to PostgreSQL")
-    # Tests: the replica is the primary's test database seen through a second connection.
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["momentum.platform.db_router.PrimaryReplicaRouter"]
+    # Outside the session middleware, so that the session's own reads and writes are routed too.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "momentum.platform.db_router.ReplicaRoutingMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Durable workflows (DBOS) -------------------------------------------------------------

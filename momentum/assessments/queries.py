@@ -116,7 +116,7 @@ def attempt_state(user: Any, quiz: Quiz) -> AttemptState:
     last = mine.annotate(used=Subquery(used), any_passed=Exists(mine.filter(passed=True))).order_by("-number").first()
     if last is None:
         return AttemptState(None, 0, False)
-    return AttemptState(last, last.used, last.any_passed)  # type: ignore[attr-defined]
+    return AttemptState(last, last.used, last.any_passed)
 
 
 def last_attempt(user: Any, quiz: Quiz) -> Attempt | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -119,8 +119,8 @@ def _write_activity(pending: dict[Hashable, datetime]) -> None:
     write may have stored a later one meanwhile)."""
     with transaction.atomic():
         for enrollment_id, at in pending.items():
-            Enrollment.objects.filter(Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=at),
-                                      pk=enrollment_id).update(last_activity_at=at)  # fmt: skip
+            stale = Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=at)
+            Enrollment.objects.filter(stale, pk=cast(int, enrollment_id)).update(last_activity_at=at)
 
 
 LAST_ACTIVITY: WriteBuffer[datetime] = write_buffer.register(
