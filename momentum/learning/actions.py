@@ -6,6 +6,7 @@ earns through an explicit call to the achievements app.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -117,7 +118,7 @@ def do_unenroll(user: Any, course: Course, *, request: HttpRequest | None = None
 def _write_activity(pending: dict[Hashable, datetime]) -> None:
     """Move each enrolment's last activity to its buffered time (never back: a synchronous progress
     write may have stored a later one meanwhile)."""
-    with transaction.atomic():
+    with transaction.atomic() if len(pending) > 1 else contextlib.nullcontext():
         for enrollment_id, at in pending.items():
             stale = Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=at)
             Enrollment.objects.filter(stale, pk=cast(int, enrollment_id)).update(last_activity_at=at)
