@@ -225,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=21, choices=(7, 14, 21), help="with --courses: their length")
     parser.add_argument("--remote", action="store_true",
                         help="with --courses: also a run with text from the Anthropic stand-in, priced")  # fmt: skip
+    parser.add_argument("--remote-only", action="store_true", help="with --courses: only the stand-in's run")
     args = parser.parse_args(argv)
     durations = [int(value) for value in args.durations.split(",") if value.strip()]
     if any(days not in (7, 14, 21) for days in durations):
@@ -276,7 +277,7 @@ def _volume(args: argparse.Namespace) -> int:
     from bench import generation_volume
 
     cases = []
-    for remote in [False, True] if args.remote else [False]:
+    for remote in [True] if args.remote_only else [False, True] if args.remote else [False]:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         # a process of its own per case: settings (the text provider) are read once per process
@@ -301,7 +302,7 @@ def _volume_case(courses: int, days: int, remote: bool) -> int:
     fake = FakeProvider("anthropic").start() if remote else None
     if fake is not None:
         # the stand-in listens on 127.0.0.1, which provider addresses may name only when allowed
-        os.environ.update({"MOMENTUM_TEXT_PROVIDER": "anthropic", "MOMENTUM_ANTHROPIC_API_KEY": "bench-key",
+        os.environ.update({"MOMENTUM_TEXT_PROVIDER": "anthropic", "MOMENTUM_ANTHROPIC_API_KEY": fake.api_key or "",
                            "MOMENTUM_ANTHROPIC_BASE_URL": fake.url,
                            "MOMENTUM_ALLOW_PRIVATE_PROVIDER_URLS": "true"})  # fmt: skip
     os.environ["MOMENTUM_WORKFLOW_SCHEDULES"] = "false"

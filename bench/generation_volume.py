@@ -170,7 +170,9 @@ def markdown(document: dict[str, Any]) -> str:
             f"- worker CPU: {case['worker_cpu_seconds']} s in all, "
             f"**{case['worker_cpu_seconds_per_course']} s per course** (both workers, /proc utime + stime)",
         ]
-        if case["remote"]:
+        if case["remote"] and case["succeeded"] < case["courses"]:
+            lines += ["", "Not every job succeeded: no token or price figure is reported for this run."]
+        elif case["remote"]:
             lines += [
                 f"- text calls per course: {case['text_calls_per_course']:.1f}; tokens per course: "
                 f"{case['input_tokens_per_course']:,} in, {case['output_tokens_per_course']:,} out",

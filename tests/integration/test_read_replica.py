@@ -44,7 +44,7 @@ def replica(settings: Any) -> Iterator[None]:
     # the pool's idle connections would keep the test database from being dropped at the end
     connections[REPLICA].close()
     if getattr(connections[REPLICA], "pool", None) is not None:
-        connections[REPLICA].close_pool()
+        connections[REPLICA].close_pool()  # type: ignore[attr-defined]  # the PostgreSQL wrapper's
 
 
 def apply(marks: list[Any]) -> Any:
@@ -66,7 +66,7 @@ class Served:
         self.replica.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.replica.__exit__(*exc)
         self.primary.__exit__(*exc)
 
