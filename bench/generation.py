@@ -216,6 +216,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--durations", default="7,14,21", help="comma-separated course lengths in days")
     parser.add_argument("--no-video-only", action="store_true", help="skip the cases with video")
     parser.add_argument("--database-url", default="", help="run on this database instead of a scratch SQLite")
+    parser.add_argument(
+        "--courses",
+        type=int,
+        default=0,
+        help="generation at volume: this many courses queued at once, run by 2 worker processes",
+    )
+    parser.add_argument("--days", type=int, default=21, choices=(7, 14, 21), help="with --courses: their length")
+    parser.add_argument("--remote", action="store_true",
+                        help="with --courses: also a run with text from the Anthropic stand-in, priced")  # fmt: skip
+    parser.add_argument("--remote-only", action="store_true", help="with --courses: only the stand-in's run")
     args = parser.parse_args(argv)
     durations = [int(value) for value in args.durations.split(",") if value.strip()]
     if any(days not in (7, 14, 21) for days in durations):
@@ -227,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         return subprocess.call([sys.executable, "-m", "bench.generation", *(argv or [])], cwd=ROOT)
 
     _prepare_environment(args.database_url)
+    if args.courses:
+        return _volume(args)
     if not args.database_url:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -257,6 +269,61 @@ def main(argv: list[str] | None = None) -> int:
     json_path, md_path = write_results(cases, host)
     print(md_path.read_text())
     print(f"Results: {json_path.relative_to(ROOT)} and {md_path.relative_to(ROOT)}")
+    return 0
+
+
+def _volume(args: argparse.Namespace) -> int:
+    """``--courses N``: each case on a fresh scratch data folder (offline, then the remote stand-in)."""
+    from bench import generation_volume
+
+    cases = []
+    for remote in [True] if args.remote_only else [False, True] if args.remote else [False]:
+        shutil.rmtree(DATA_DIR, ignore_errors=True)
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        # a process of its own per case: settings (the text provider) are read once per process
+        command = [sys.executable, "-c", "import sys; from bench.generation import _volume_case; "
+                   f"sys.exit(_volume_case({args.courses}, {args.days}, {remote}))"]  # fmt: skip
+        if subprocess.call(command, cwd=ROOT) != 0:
+            return 1
+        cases.append(json.loads((DATA_DIR / "volume-case.json").read_text()))
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%S")
+    document = {"benchmark": "generation_volume", "when": stamp, "cpus": os.cpu_count(), "cases": cases}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{stamp}-generation-volume.json").write_text(json.dumps(document, indent=2) + "\n")
+    text = generation_volume.markdown(document)
+    (RESULTS / f"{stamp}-generation-volume.md").write_text(text)
+    print(text)
+    return 0
+
+
+def _volume_case(courses: int, days: int, remote: bool) -> int:
+    from momentum.generation.tests.fake_servers import FakeProvider
+
+    fake = FakeProvider("anthropic").start() if remote else None
+    if fake is not None:
+        # the stand-in listens on 127.0.0.1, which provider addresses may name only when allowed
+        os.environ.update({"MOMENTUM_TEXT_PROVIDER": "anthropic", "MOMENTUM_ANTHROPIC_API_KEY": fake.api_key or "",
+                           "MOMENTUM_ANTHROPIC_BASE_URL": fake.url,
+                           "MOMENTUM_ALLOW_PRIVATE_PROVIDER_URLS": "true"})  # fmt: skip
+    os.environ["MOMENTUM_WORKFLOW_SCHEDULES"] = "false"
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        from bench import generation_volume
+        from momentum.accounts.actions import do_ensure_admin
+        from momentum.platform import durable
+
+        call_command("migrate", verbosity=0)
+        durable.migrate_system_database()
+        admin, _ = do_ensure_admin("bench-volume@momentum.localhost", secrets.token_urlsafe(24))
+        case = generation_volume.run(courses, days, admin, remote=remote)
+    finally:
+        if fake is not None:
+            fake.stop()
+    (DATA_DIR / "volume-case.json").write_text(json.dumps(case, indent=2))
     return 0
 
 

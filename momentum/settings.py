@@ -272,6 +272,32 @@ def _database(url: str) -> dict[str, Any]:
 
 DATABASES = {"default": _database(DATABASE_URL)}
 DATABASE_VENDOR = "postgresql" if "postgresql" in DATABASES["default"]["ENGINE"] else "sqlite"
+
+
+def _replica(config: dict[str, Any]) -> dict[str, Any]:
+    """The replica's connection: read-only sessions (a write routed there by mistake fails loudly,
+    as on a hot standby); in tests, the primary's test database through a second connection."""
+    options = {**config.get("OPTIONS", {}), "options": "-c default_transaction_read_only=on"}
+    return {**config, "OPTIONS": options, "TEST": {"MIRROR": "default"}}
+
+
+# A read replica of the PostgreSQL primary (streaming replication): reads go there, writes and the
+# reads of a session that has just written stay on the primary (momentum/platform/db_router.py).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", "")
+# After a write, the session's reads stay on the primary this long (the replica's lag, with margin).
+DATABASE_PIN_SECONDS = env.float("MOMENTUM_DB_PIN_SECONDS", 5.0, minimum=0.0)
+if DATABASE_REPLICA_URL:
+    if DATABASE_VENDOR != "postgresql":
+        raise ConfigError("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL (SQLite has no replica)")
+    DATABASES["replica"] = _replica(_database(DATABASE_REPLICA_URL))
+    if "postgresql" not in DATABASES["replica"]["ENGINE"]:
+        raise ConfigError("DATABASE_REPLICA_URL must point to PostgreSQL")
+    DATABASE_ROUTERS = ["momentum.platform.db_router.PrimaryReplicaRouter"]
+    # Outside the session middleware, so that the session's own reads and writes are routed too.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "momentum.platform.db_router.ReplicaRoutingMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Durable workflows (DBOS) -------------------------------------------------------------
@@ -301,6 +327,10 @@ QUEUE_POLL_SECONDS = env.float("MOMENTUM_QUEUE_POLL_SECONDS", 1.0, minimum=0.01)
 # Scheduled workflows (backups, rollups, reminders...). Off in the test profile: a schedule firing
 # in the middle of a test run would make it depend on the time of day; tests start what they test.
 WORKFLOW_SCHEDULES = env.bool("MOMENTUM_WORKFLOW_SCHEDULES", not IS_TEST)
+# Side writes of a read (lesson view events, "last active" times) are buffered in memory and written
+# by a background thread at most this often; a crash may lose this long of them, never progress.
+# 0 writes them in the request (the test profile: rows inside the test's transaction).
+WRITE_BUFFER_SECONDS = env.float("MOMENTUM_WRITE_BUFFER_SECONDS", 0.0 if IS_TEST else 1.0, minimum=0.0)
 # seed-demo queues narrated videos (slides provider) for a few demo courses; the worker renders them.
 DEMO_VIDEOS = env.bool("MOMENTUM_DEMO_VIDEOS", not IS_TEST)
 

@@ -35,7 +35,13 @@ else:
     os.environ.setdefault("DBOS_SYSTEM_DATABASE_URL", f"sqlite:///{os.environ['MOMENTUM_DATA_DIR']}/dbos.sqlite3")
 
 from momentum.settings import *  # noqa: E402, F403
-from momentum.settings import PASSWORD_HASHERS  # noqa: E402
+from momentum.settings import DATABASES, PASSWORD_HASHERS, _replica  # noqa: E402
+
+# On PostgreSQL a "replica" alias always exists in tests (the primary's test database, read-only
+# sessions), so the router's tests can attribute each query to a database; without
+# DATABASE_REPLICA_URL no router is installed and nothing else uses it.
+if "postgresql" in DATABASES["default"]["ENGINE"] and "replica" not in DATABASES:
+    DATABASES["replica"] = _replica(DATABASES["default"])
 
 # Argon2 as in production, at a cost that keeps the suite fast.
 PASSWORD_HASHERS = ["momentum.accounts.passwords.TestArgon2PasswordHasher", *PASSWORD_HASHERS]

@@ -6,9 +6,12 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Exists, Subquery
+
 from momentum.assessments.models import Attempt, Question, Quiz
 from momentum.assessments.specs import OptionSpec, QuestionKind, QuestionSpec, QuizSpec
 from momentum.catalog.models import Course, Lesson
+from momentum.platform.caching import CATALOGUE
 
 
 def lesson_quiz_passed(user: Any, lesson: Lesson) -> bool:
@@ -76,16 +79,21 @@ def shuffled_options(user: Any, question: Question) -> list[LearnerOption]:
     return options
 
 
-def learner_quiz(user: Any, quiz: Quiz) -> LearnerQuiz:
-    questions = quiz.questions.prefetch_related("options")
-    attempts = Attempt.objects.filter(quiz=quiz, user=user) if getattr(user, "is_authenticated", False) else None
+def learner_quiz(
+    user: Any, quiz: Quiz, *, questions: list[Question] | None = None, state: AttemptState | None = None
+) -> LearnerQuiz:
+    """``quiz`` as ``user`` takes it; ``questions`` (with their options) and ``state`` when the
+    caller has them already (the lesson page: from the cache, and in one query)."""
+    state = state or attempt_state(user, quiz)
+    if questions is None:
+        questions = list(quiz.questions.prefetch_related("options"))
     return LearnerQuiz(
         quiz=quiz,
         lesson_id=quiz.lesson_id,
         pass_percent=quiz.pass_percent,
         max_attempts=quiz.max_attempts,
-        attempts_used=attempts.count() if attempts is not None else 0,
-        passed=attempts is not None and attempts.filter(passed=True).exists(),
+        attempts_used=state.used,
+        passed=state.passed,
         questions=[
             LearnerQuestion(q.pk, number, q.kind, q.prompt, shuffled_options(user, q))
             for number, q in enumerate(questions, start=1)
@@ -93,10 +101,39 @@ def learner_quiz(user: Any, quiz: Quiz) -> LearnerQuiz:
     )
 
 
-def last_attempt(user: Any, quiz: Quiz) -> Attempt | None:
+@dataclass(frozen=True)
+class AttemptState:
+    last: Attempt | None
+    used: int
+    passed: bool
+
+
+def attempt_state(user: Any, quiz: Quiz) -> AttemptState:
+    """The learner's last attempt at ``quiz``, how many they made, whether one passed: one query."""
     if not getattr(user, "is_authenticated", False):
-        return None
-    return Attempt.objects.filter(quiz=quiz, user=user).order_by("-number").first()
+        return AttemptState(None, 0, False)
+    mine = Attempt.objects.filter(quiz=quiz, user=user)
+    used = mine.order_by().values("user").annotate(n=Count("pk")).values("n")
+    last = mine.annotate(used=Subquery(used), any_passed=Exists(mine.filter(passed=True))).order_by("-number").first()
+    if last is None:
+        return AttemptState(None, 0, False)
+    return AttemptState(last, last.used, last.any_passed)
+
+
+def last_attempt(user: Any, quiz: Quiz) -> Attempt | None:
+    return attempt_state(user, quiz).last
+
+
+def quiz_with_questions(lesson: Lesson) -> tuple[Quiz, list[Question]] | None:
+    """The lesson's quiz with its questions and their options (the key included, for the review
+    after an attempt), the same for every learner: cached until the catalogue's revision moves
+    (triggers on the quiz, question and option tables move it)."""
+
+    def load() -> tuple[Quiz, list[Question]] | None:
+        quiz = quiz_of(lesson)
+        return None if quiz is None else (quiz, list(quiz.questions.prefetch_related("options")))
+
+    return CATALOGUE.get_or_build(f"quiz-of-lesson|{lesson.pk}", load)
 
 
 @dataclass(frozen=True)
@@ -119,12 +156,15 @@ class ReviewedQuestion:
     explanation: str
 
 
-def attempt_review(attempt: Attempt) -> list[ReviewedQuestion]:
+def attempt_review(attempt: Attempt, questions: list[Question] | None = None) -> list[ReviewedQuestion]:
     """An attempt after it was graded, question by question: what the learner chose, what was
-    right and why (the key may be shown now: the learner has answered)."""
+    right and why (the key may be shown now: the learner has answered). ``questions``: the quiz's,
+    with their options, when the caller has them."""
     given = {int(answer["question_id"]): answer for answer in attempt.answers}
     reviewed = []
-    for number, question in enumerate(attempt.quiz.questions.prefetch_related("options"), start=1):
+    if questions is None:
+        questions = list(attempt.quiz.questions.prefetch_related("options"))
+    for number, question in enumerate(questions, start=1):
         answer = given.get(question.pk, {})
         chosen = set(answer.get("option_ids", []))
         reviewed.append(
@@ -165,15 +205,18 @@ class QuizPanel:
 def quiz_panel(
     user: Any, lesson: Lesson, *, errors: list[dict[str, Any]] | None = None, chosen: dict[int, list[str]] | None = None
 ) -> QuizPanel | None:
-    """The lesson's quiz panel for ``user`` (None when the lesson has no quiz)."""
-    quiz = quiz_of(lesson)
-    if quiz is None:
+    """The lesson's quiz panel for ``user`` (None when the lesson has no quiz): the quiz from the
+    cache, the learner's attempts in one query."""
+    found = quiz_with_questions(lesson)
+    if found is None:
         return None
-    last = last_attempt(user, quiz)
+    quiz, questions = found
+    state = attempt_state(user, quiz)
+    last = state.last
     return QuizPanel(
-        quiz=learner_quiz(user, quiz),
+        quiz=learner_quiz(user, quiz, questions=questions, state=state),
         last=last,
-        review=attempt_review(last) if last is not None and not errors else [],
+        review=attempt_review(last, questions) if last is not None and not errors else [],
         errors=errors or [],
         chosen=chosen or {},
     )

@@ -6,13 +6,15 @@ earns through an explicit call to the achievements app.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+import contextlib
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
@@ -22,7 +24,7 @@ from momentum.accounts.actions import do_notify
 from momentum.accounts.models import NotificationKind, User
 from momentum.achievements.actions import do_award_badges
 from momentum.achievements.models import BadgeAward
-from momentum.analytics.actions import do_record_event
+from momentum.analytics.actions import do_record_event, do_record_event_later
 from momentum.analytics.models import EventKind
 from momentum.assessments.queries import lesson_quiz_passed
 from momentum.audit.actions import do_record_audit
@@ -33,8 +35,9 @@ from momentum.learning import queries
 from momentum.learning.audit_actions import AuditAction
 from momentum.learning.models import Cohort, Enrollment, LessonProgress
 from momentum.learning.streaks import local_date
-from momentum.lib import clock
+from momentum.lib import clock, write_buffer
 from momentum.lib.problems import Conflict, Invalid, Problem
+from momentum.lib.write_buffer import WriteBuffer
 from momentum.observability import metrics
 from momentum.xapi import queries as xapi_queries
 from momentum.xapi import statements as xapi_statements
@@ -122,14 +125,35 @@ def do_unenroll(user: Any, course: Course, *, request: HttpRequest | None = None
     return True
 
 
-def do_record_lesson_view(user: Any, lesson: Lesson, *, now: datetime | None = None) -> None:
+def _write_activity(pending: dict[Hashable, datetime]) -> None:
+    """Move each enrolment's last activity to its buffered time (never back: a synchronous progress
+    write may have stored a later one meanwhile)."""
+    with transaction.atomic() if len(pending) > 1 else contextlib.nullcontext():
+        for enrollment_id, at in pending.items():
+            stale = Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=at)
+            Enrollment.objects.filter(stale, pk=cast(int, enrollment_id)).update(last_activity_at=at)
+
+
+LAST_ACTIVITY: WriteBuffer[datetime] = write_buffer.register(
+    WriteBuffer("enrollment_activity", _write_activity, interval=settings.WRITE_BUFFER_SECONDS, merge=max)
+)
+
+
+def do_record_lesson_view(
+    user: Any, lesson: Lesson, enrollment: Enrollment | None = None, *, now: datetime | None = None
+) -> None:
+    """A learner opened a lesson: its view event and the enrolment's last activity, both buffered
+    (no write in the page's request; a crash may lose a second of them, never progress). With an LRS
+    configured, its xAPI statement goes to the outbox now: statements are never dropped."""
     if not getattr(user, "is_authenticated", False):
         return
     now = now or clock.now()
-    # One transaction for the event and its xAPI statement; without xAPI, the event alone needs none.
-    with transaction.atomic() if xapi_queries.enabled() else nullcontext():
-        do_record_event(EventKind.LESSON_VIEWED, user=user, course=lesson.course, lesson=lesson)
-        record_statement(user, lambda actor: _lesson_experienced(actor, user, lesson, now), now=now)
+    do_record_event_later(EventKind.LESSON_VIEWED, user=user, course=lesson.course, lesson=lesson, occurred_at=now)
+    if enrollment is not None:
+        LAST_ACTIVITY.add(now, key=enrollment.pk)
+    if xapi_queries.enabled():
+        with transaction.atomic():
+            record_statement(user, lambda actor: _lesson_experienced(actor, user, lesson, now), now=now)
 
 
 def _lesson_experienced(actor: Any, user: Any, lesson: Lesson, now: datetime) -> xapi_statements.Built | None:

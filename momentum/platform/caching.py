@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 
 from momentum.lib.logs import get_logger
@@ -42,6 +42,9 @@ _REVISIONS_SQL = "SELECT scope, revision FROM {table} WHERE scope IN ({places})"
 def revisions(scopes: tuple[str, ...]) -> str:
     """The current revisions of ``scopes`` (0 before a scope's first write), as one key part."""
     # Every cached read runs this: plain SQL costs 0.15 ms where the ORM's query costs 0.35 ms.
+    # On the database the entry's rows are read from (the router's choice): a revision read on the
+    # primary while a lagging replica builds the entry would file old data under the new revision.
+    connection = connections[router.db_for_read(CacheRevision)]
     sql = _REVISIONS_SQL.format(
         table=connection.ops.quote_name(CacheRevision._meta.db_table), places=", ".join(["%s"] * len(scopes))
     )

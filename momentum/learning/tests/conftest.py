@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from momentum.analytics import actions as analytics_actions
 from momentum.catalog.models import Course
+from momentum.learning import actions as learning_actions
 from momentum.learning.actions import do_enroll
+from momentum.lib.write_buffer import WriteBuffer
 from tests.factories import make_course
 
 
@@ -47,3 +51,29 @@ def eml_mail(settings: Any, mail_dir: Path) -> Path:
     would otherwise keep it in memory)."""
     settings.EMAIL_BACKEND = "momentum.lib.mailfiles.EmlFileBackend"
     return mail_dir
+
+
+class Clock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
+    """The two learning buffers, buffering (1 s) on a clock the test moves, and empty afterwards."""
+    moved = Clock()
+    buffers: list[WriteBuffer[Any]] = [analytics_actions.BUFFERED_EVENTS, learning_actions.LAST_ACTIVITY]
+    for buffer in buffers:
+        monkeypatch.setattr(buffer, "interval", 1.0)
+        monkeypatch.setattr(buffer, "clock", moved)
+        monkeypatch.setattr(buffer, "_last_flush", moved.now)
+        # the flusher thread must not run in a test: its connection cannot see the test's transaction
+        monkeypatch.setattr("momentum.lib.write_buffer._FLUSHER.ensure_started", lambda: None)
+    yield moved
+    for buffer in buffers:
+        buffer.discard()

@@ -1,0 +1,129 @@
+"""Opening a lesson writes nothing in the request: its view event and the enrolment's last activity
+go through a buffer the flusher writes at most every second. Progress stays a synchronous write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from momentum.analytics import actions as analytics_actions
+from momentum.analytics.models import EventKind, LearningEvent
+from momentum.learning import actions as learning_actions
+from momentum.learning.models import Enrollment, LessonProgress
+from momentum.learning.tests.conftest import Clock
+from momentum.lib.write_buffer import WriteBuffer
+
+pytestmark = pytest.mark.django_db
+
+
+def flush_due(clock: Clock) -> int:
+    return sum(
+        buffer.flush_if_due(clock.now) for buffer in (analytics_actions.BUFFERED_EVENTS, learning_actions.LAST_ACTIVITY)
+    )
+
+
+def views(user: Any) -> int:
+    return LearningEvent.objects.filter(user=user, kind=EventKind.LESSON_VIEWED).count()
+
+
+def lesson_url(course: Any, day: int) -> str:
+    return f"/courses/{course.slug}/day/{day}/"
+
+
+def test_opening_a_lesson_writes_nothing_in_the_request(client: Any, enrolled: Any, course: Any, clock: Clock) -> None:
+    client.force_login(enrolled)
+    client.get(lesson_url(course, 1))  # warm: the session, caches
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(lesson_url(course, 1))
+
+    assert response.status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
+
+
+def test_view_counts_arrive_when_the_buffer_is_due(client: Any, enrolled: Any, course: Any, clock: Clock) -> None:
+    client.force_login(enrolled)
+    for day in (1, 1, 1):
+        assert client.get(lesson_url(course, day)).status_code == 200
+    assert views(enrolled) == 0
+
+    clock.now += 0.5
+    assert flush_due(clock) == 0  # not yet a second since the last flush
+    assert views(enrolled) == 0
+
+    clock.now += 0.5
+    flush_due(clock)
+    assert views(enrolled) == 3
+
+
+def test_last_activity_keeps_the_latest_view_and_never_moves_back(enrolled: Any, course: Any, clock: Clock) -> None:
+    enrollment = Enrollment.objects.get(user=enrolled, course=course)
+    lesson = course.lessons.get(day=1)
+    learning_actions.do_record_lesson_view(enrolled, lesson, enrollment)
+    later = learning_actions.do_record_progress(enrolled, lesson, completed=False, position_seconds=5)
+    # the synchronous progress write stored a time after the buffered view: the flush keeps it
+
+    clock.now += 1
+    flush_due(clock)
+
+    enrollment.refresh_from_db()
+    assert enrollment.last_activity_at == later.enrollment.last_activity_at
+    assert learning_actions.LAST_ACTIVITY.pending() == 0
+
+
+def test_many_views_of_one_enrolment_are_one_pending_activity(enrolled: Any, course: Any, clock: Clock) -> None:
+    enrollment = Enrollment.objects.get(user=enrolled, course=course)
+    for day in (1, 2, 3):
+        learning_actions.do_record_lesson_view(enrolled, course.lessons.get(day=day), enrollment)
+
+    assert learning_actions.LAST_ACTIVITY.pending() == 1
+    assert analytics_actions.BUFFERED_EVENTS.pending() == 3
+    clock.now += 1
+    flush_due(clock)
+    enrollment.refresh_from_db()
+    assert enrollment.last_activity_at is not None
+
+
+def test_a_crash_loses_buffered_views_but_never_progress(client: Any, enrolled: Any, course: Any, clock: Clock) -> None:
+    client.force_login(enrolled)
+    lesson = course.lessons.get(day=1)
+    client.get(lesson_url(course, 1))
+    learning_actions.do_record_progress(enrolled, lesson, completed=True)
+
+    lost = analytics_actions.BUFFERED_EVENTS.discard() + learning_actions.LAST_ACTIVITY.discard()  # the crash
+
+    assert lost == 2  # one view event, one last-activity time
+    assert views(enrolled) == 0
+    assert LessonProgress.objects.get(user=enrolled, lesson=lesson).completed
+
+
+def test_a_failed_flush_keeps_the_records_for_the_next_one() -> None:
+    written: list[dict[Any, int]] = []
+    failures = [RuntimeError("database unavailable")]
+
+    def sink(batch: dict[Any, int]) -> None:
+        if failures:
+            raise failures.pop()
+        written.append(dict(batch))
+
+    clock = Clock()
+    buffer = WriteBuffer("numbers", sink, interval=1.0, merge=max, clock=clock)
+    buffer.flush()  # nothing pending: the sink is not called
+    buffer._pending = {"a": 1}  # as add() leaves it, without starting the flusher thread
+    assert buffer.flush() == 0  # the write failed
+    assert buffer.pending() == 1
+    clock.now += 1
+    assert buffer.flush_if_due() == 1
+    assert written == [{"a": 1}]
+
+
+def test_with_no_interval_a_record_is_written_at_once() -> None:
+    written: list[dict[Any, str]] = []
+    buffer = WriteBuffer("through", written.append, interval=0)
+    buffer.add("x")
+    assert written == [{0: "x"}]
+    assert buffer.pending() == 0

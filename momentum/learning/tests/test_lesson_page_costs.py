@@ -1,0 +1,64 @@
+"""The lesson page's database work: one query per concern, what is the same for every learner from
+the cache, and a cached part that changes the moment its rows are edited (any way they are)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from momentum.assessments.actions import do_put_quiz
+from momentum.assessments.models import Option
+from momentum.assessments.tests.factories import quiz_spec
+from momentum.catalog.models import Lesson
+
+pytestmark = pytest.mark.django_db
+
+# session, user, catalogue revision (course and lessons), enrolment, progress, catalogue revision
+# (the quiz), the learner's attempts, discussion participant, comments, unread notifications.
+# The view event and last activity are buffered (the ``clock`` fixture): no write.
+LESSON_PAGE_QUERIES = 10
+
+
+@pytest.fixture
+def quiz_course(admin: Any, course: Any) -> Any:
+    for lesson in course.lessons.all():
+        do_put_quiz(admin, lesson, quiz_spec())
+    return course
+
+
+def lesson_url(course: Any, day: int) -> str:
+    return f"/courses/{course.slug}/day/{day}/"
+
+
+def test_a_lesson_page_with_a_quiz_costs_the_same_few_queries_on_every_day(
+    client: Any, enrolled: Any, quiz_course: Any, clock: Any, django_assert_num_queries: Any
+) -> None:
+    client.force_login(enrolled)
+    for day in (1, 2, 3):
+        client.get(lesson_url(quiz_course, day))  # the first view of a day fills the shared cache
+
+    for day in (1, 2, 3):
+        with django_assert_num_queries(LESSON_PAGE_QUERIES):
+            assert client.get(lesson_url(quiz_course, day)).status_code == 200
+
+
+def test_an_edited_lesson_body_shows_on_the_next_view(client: Any, enrolled: Any, course: Any) -> None:
+    client.force_login(enrolled)
+    assert "Fresh words" not in client.get(lesson_url(course, 2)).content.decode()
+
+    # an update that no signal sees: the database's trigger moves the catalogue revision
+    Lesson.objects.filter(course=course, day=2).update(content_markdown="## Fresh words\n\nNew today.")
+
+    assert "Fresh words" in client.get(lesson_url(course, 2)).content.decode()
+
+
+def test_an_edited_quiz_option_shows_on_the_next_view(client: Any, enrolled: Any, quiz_course: Any) -> None:
+    client.force_login(enrolled)
+    option = Option.objects.filter(question__quiz__lesson__course=quiz_course, question__quiz__lesson__day=2).first()
+    assert option is not None
+    assert "Freshly worded" not in client.get(lesson_url(quiz_course, 2)).content.decode()
+
+    Option.objects.filter(pk=option.pk).update(text="Freshly worded")
+
+    assert "Freshly worded" in client.get(lesson_url(quiz_course, 2)).content.decode()
