@@ -180,21 +180,16 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "errors/400.html", {"detail": _("Choose one of the languages offered.")}, status=400)
     language, target = form.cleaned_data["language"], form.cleaned_data["next"]
-    if not url_has_allowed_host_and_scheme(
+    safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
+    )
     if request.user.is_authenticated and isinstance(request.user, User):
         actions.do_update_profile(request.user, {"language": language}, request=request)
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(target if safe else "/")
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=365 * 24 * 3600,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite="Lax",
-    )
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )  # fmt: skip
     return response
 
 
