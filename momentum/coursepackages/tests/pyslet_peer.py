@@ -138,3 +138,94 @@ def read_qti(qti: dict[str, str], attempts: list[dict[str, Any]]) -> dict[str, A
     assert done.returncode == 0, done.stderr[-3000:]
     result: dict[str, Any] = json.loads(done.stdout)
     return result
+
+
+# Runs in pyslet's interpreter, argv[1] the cartridge's zip. Pyslet's content packaging (IMS CP 1.2)
+# unzips and reads imsmanifest.xml and builds its file table; its Common Cartridge profile module
+# ships a conformance test suite (CCTestSuite: associated content and learning application objects,
+# CC profile section 1.4). Pyslet binds the CP classes to CC 1.0 and 1.1's namespace (module
+# imscc_profilev1p1 does it for 1.1 by subclassing); the first lines below do the same for CC 1.3's
+# namespace, changing nothing else. Output: what pyslet read, as JSON.
+CARTRIDGE_SCRIPT = r"""
+import json, sys, unittest, warnings
+warnings.simplefilter("ignore")
+from pyslet import imscpv1p2 as imscp, imscc_profilev1p0 as cc10, imscc_profilev1p1 as cc11
+from pyslet.xml import namespace as xmlns
+
+NS = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
+LINKS = {"Metadata": {"SchemaClass": "Schema", "SchemaVersionClass": "SchemaVersion"},
+         "Organizations": {"OrganizationClass": "Organization"},
+         "Resource": {"MetadataClass": "Metadata", "FileClass": "File", "DependencyClass": "Dependency"},
+         "Resources": {"ResourceClass": "Resource"},
+         "Manifest": {"MetadataClass": "Metadata", "OrganizationsClass": "Organizations",
+                      "ResourcesClass": "Resources", "ManifestClass": "Manifest"}}
+classes = {}
+for name in ("Schema", "SchemaVersion", "Metadata", "Organization", "Organizations", "File", "Dependency",
+             "Resource", "Resources", "Manifest"):
+    classes[name] = type(name, (getattr(cc11, name),), {"XMLNAME": (NS, getattr(imscp, name).XMLNAME[1])})
+for name, attrs in LINKS.items():
+    for attr, target in attrs.items():
+        setattr(classes[name], attr, classes[target])
+
+class ManifestDocument(xmlns.XMLNSDocument):
+    classMap = {}
+    def get_element_class(self, name):
+        return ManifestDocument.classMap.get(name, ManifestDocument.classMap.get((name[0], None), xmlns.XMLNSElement))
+
+xmlns.map_class_elements(ManifestDocument.classMap, classes)
+
+class ContentPackage(imscp.ContentPackage):
+    ManifestDocumentClass = ManifestDocument
+
+def elements(parent, name):
+    return [c for c in parent.get_children() if isinstance(c, xmlns.XMLNSElement) and c.xmlname == name]
+
+def tree(parent):
+    out = []
+    for item in elements(parent, "item"):
+        titles = elements(item, "title")
+        out.append({"title": titles[0].get_value() if titles else None,
+                    "ref": item.get_attribute("identifierref") if "identifierref" in [
+                        key if isinstance(key, str) else key[1] for key in item.get_attributes()] else None,
+                    "items": tree(item)})
+    return out
+
+cp = ContentPackage(sys.argv[1])
+try:
+    root = cp.manifest.root
+    organizations = root.Organizations.Organization
+    resources = [{"id": r.id, "type": r.type, "href": str(r.href) if r.href else None,
+                  "files": [str(f.href) for f in r.File]} for r in root.Resources.Resource]
+    missing = sorted(str(p) for p, files in cp.fileTable.items() if files and not cp.dPath.join(p).exists())
+    unlisted = sorted(str(p) for p, files in cp.fileTable.items() if not files)
+    cartridge = cc10.CommonCartridge(cp)
+    result = unittest.TestResult()
+    suite = cc10.CCTestSuite(cartridge)
+    suite.run(result)
+    out = {
+        "root": type(root).__name__,
+        "schema": root.Metadata.Schema.get_value(),
+        "schemaversion": root.Metadata.SchemaVersion.get_value(),
+        "structures": [org.get_attribute("structure") for org in organizations],
+        "tree": [tree(org) for org in organizations],
+        "resources": resources,
+        "missing": missing,
+        "unlisted": unlisted,
+        "web_content": sorted(r.id for r in cartridge.cwcList),
+        "learning_objects": sorted(cartridge.laoTable),
+        "conformance_run": result.testsRun,
+        "conformance_failures": [str(test) + ": " + trace[-500:] for test, trace in result.failures + result.errors],
+    }
+finally:
+    cp.Close()
+print(json.dumps(out))
+"""
+
+
+def read_cartridge(path: Path) -> dict[str, Any]:
+    """Have pyslet open the cartridge zip at ``path``; see CARTRIDGE_SCRIPT."""
+    done = subprocess.run([str(pyslet_python()), "-c", CARTRIDGE_SCRIPT, str(path)], capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result

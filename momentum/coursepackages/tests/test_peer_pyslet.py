@@ -1,18 +1,21 @@
-"""Our exported QTI 1.2, read and scored by a peer we did not write: Pyslet (see pyslet_peer.py).
+"""Our exported cartridge, read by a peer we did not write: Pyslet (see pyslet_peer.py).
 
-Each question of the day-1 quiz (one of every kind) is migrated by Pyslet to a QTI 2.1 item, and its
+Pyslet's content packaging opens the zip and its Common Cartridge profile's conformance suite runs
+on it; each question of the day-1 quiz (one of every kind) is migrated by Pyslet to a QTI 2.1 item, and its
 response processing scores right and wrong answers: the answer key we wrote must be the one another
 implementation of the standard finds, with the cardinality and interaction of the question's kind.
 """
 
 from __future__ import annotations
 
+import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from momentum.coursepackages.tests.pyslet_peer import read_qti
+from momentum.coursepackages.tests.pyslet_peer import read_cartridge, read_qti
 from momentum.coursepackages.tests.test_export import package  # noqa: F401  (the exported zip fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
@@ -70,3 +73,46 @@ def test_pyslet_scores_right_answers_full_marks_and_wrong_ones_nothing(peer: dic
     expected = [score for _, _, score in ATTEMPTS] + [100.0]
     got = [(item, answer, score) for (item, answer, _), score in zip(ATTEMPTS, scores, strict=False)]
     assert scores == expected, got
+
+
+def test_pyslet_opens_the_cartridge_and_its_conformance_suite_passes(
+    package: zipfile.ZipFile,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "everyday-science.imscc.zip"
+    path.write_bytes(_bytes_of(package))
+
+    read = read_cartridge(path)
+
+    assert (read["root"], read["schema"], read["schemaversion"]) == ("Manifest", "IMS Common Cartridge", "1.3.0")
+    assert read["structures"] == ["rooted-hierarchy"]
+    [[root]] = read["tree"]
+    days = root["items"]
+    assert len(days) == 7
+    assert [item["ref"] for item in days[0]["items"]] == ["res_day-01_page", "res_day-01_quiz"]
+    assert [item["title"] for item in days[2]["items"]] == ["Everyday science: day 3"]
+    types = {resource["id"]: resource["type"] for resource in read["resources"]}
+    assert types["res_day-01_quiz"] == "imsqti_xmlv1p2/imscc_xmlv1p3/assessment"
+    assert read["learning_objects"] == ["res_day-01_quiz", "res_day-02_quiz"]
+    assert (read["missing"], read["unlisted"]) == ([], [])
+    assert read["conformance_run"] == 8
+    assert read["conformance_failures"] == []
+
+
+def test_pyslet_sees_a_file_the_manifest_lists_but_the_zip_lacks(package: zipfile.ZipFile, tmp_path: Path) -> None:  # noqa: F811
+    """The peer is not blind: drop one listed caption file and it reports it missing."""
+    path = tmp_path / "broken.imscc.zip"
+    with zipfile.ZipFile(path, "w") as broken:
+        for name in package.namelist():
+            if name != "captions/day-01.es.vtt":
+                broken.writestr(name, package.read(name))
+
+    assert read_cartridge(path)["missing"] == ["captions/day-01.es.vtt"]
+
+
+def _bytes_of(archive: zipfile.ZipFile) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as copy:
+        for name in archive.namelist():
+            copy.writestr(name, archive.read(name))
+    return buffer.getvalue()
