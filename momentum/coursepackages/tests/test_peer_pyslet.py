@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 
+from momentum.assessments.specs import QuestionKind
+from momentum.coursepackages.qti import read_assessment
+from momentum.coursepackages.safe_xml import parse
 from momentum.coursepackages.tests.pyslet_peer import read_cartridge, read_qti
 from momentum.coursepackages.tests.test_export import package  # noqa: F401  (the exported zip fixture)
 
@@ -116,3 +119,46 @@ def _bytes_of(archive: zipfile.ZipFile) -> bytes:
         for name in archive.namelist():
             copy.writestr(name, archive.read(name))
     return buffer.getvalue()
+
+
+FOREIGN = Path(__file__).parent / "cartridges"
+# A fill-in whose accepted answers are sibling <varequal>s of one <conditionvar>, as LMS exports
+# write them: QTI 1.2 AND-s them, so Pyslet (strict) scores no single answer; our importer reads
+# them as alternatives, as those LMSs mean them (and our export now writes <or>).
+AND_ED = {("moodle", "QUE_102")}
+
+
+def test_what_we_import_from_foreign_cartridges_is_the_answer_key_pyslet_scores(tmp_path: Path) -> None:
+    """Our reading of the hand-written Canvas- and Moodle-style quizzes against Pyslet's: every right
+    answer our importer finds scores 100 in Pyslet's response processing, every wrong option 0."""
+    files = {
+        "canvas": FOREIGN / "canvas" / "i5f1a2b3c" / "assessment_qti.xml",
+        "moodle": FOREIGN / "moodle" / "I_00005_R" / "assessment.xml",
+    }
+    ours = {name: read_assessment(parse(path.read_bytes(), name), name).questions for name, path in files.items()}
+    described = read_qti({name: path.read_text() for name, path in files.items()}, [])["items"]
+    attempts: list[dict[str, Any]] = []
+    expected: list[float] = []
+    idents = {"canvas": ["g7c1q1", "g7c1q2"], "moodle": ["QUE_101", "QUE_102"]}  # the items Momentum can hold
+    assert {name: len(questions) for name, questions in ours.items()} == {"canvas": 2, "moodle": 2}
+    for name, questions in ours.items():
+        for ident, question in zip(idents[name], questions, strict=True):
+            texts = [option.text for option in question.options]
+            assert list(described[name][ident]["choices"].values()) == texts
+            right = [option.text for option in question.options if option.correct]
+            if question.kind == QuestionKind.SHORT_TEXT and (name, ident) in AND_ED:
+                tries = [(answer, 0.0) for answer in question.accepted_answers]
+            elif question.kind == QuestionKind.SHORT_TEXT:
+                tries = [(answer, 100.0) for answer in question.accepted_answers] + [("not an answer", 0.0)]
+            elif question.kind == QuestionKind.MULTIPLE:
+                tries = [(right, 100.0), (texts, 0.0 if len(right) < len(texts) else 100.0)]
+            else:
+                tries = [(text, 100.0 if text in right else 0.0) for text in texts]
+            for answer, score in tries:
+                attempts.append({"file": name, "item": ident, "answer": answer})
+                expected.append(score)
+
+    scores = read_qti({name: path.read_text() for name, path in files.items()}, attempts)["scores"]
+
+    assert len(attempts) >= 8
+    assert scores == expected, list(zip(attempts, scores, strict=True))
