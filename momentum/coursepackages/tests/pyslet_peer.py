@@ -10,11 +10,15 @@ Pyslet is installed, like Ralph for the xAPI tests, in a virtualenv under ``.too
 by the hash of the pinned requirements file, made under a file lock so xdist workers wait for one
 another) and run as a subprocess in its own interpreter.
 
-Two lines of Python 3 repair are applied to pyslet at run time, both outside QTI semantics:
-``Element.get_or_add_child`` calls ``generator.next()`` (Python 2 only), and
+Pyslet's Python 3 defects are worked around at run time, none touching QTI semantics:
+``Element.get_or_add_child`` calls ``generator.next()`` (Python 2 only; replaced by a loop);
 ``QTIDocument.migrate_to_v2`` logs ``str(root)``, which trips on a misspelt attribute
-(``QTIAssessProcExtension``) in ``Assessment.get_children``; the script calls
-``QuesTestInterop.migrate_to_v2`` itself, which is what that method wraps.
+(``QTIAssessProcExtension``) in ``Assessment.get_children``, so the script calls
+``QuesTestInterop.migrate_to_v2`` itself, which is what that method wraps; and
+``ItemSessionState.begin_attempt`` renders the item as HTML after setting the attempt's state, which
+pyslet cannot do for a ``textEntryInteraction`` (NotImplementedError, ignored).
+
+``read_cartridge`` opens the whole zip with pyslet's content packaging; see CARTRIDGE_SCRIPT.
 """
 
 from __future__ import annotations
