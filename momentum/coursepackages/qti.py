@@ -6,10 +6,11 @@ Writing: one ``<questestinterop>`` per quiz (``cc.exam.v0p1``), each question an
     single      -> cc.multiple_choice.v0p1    (response_lid, rcardinality Single)
     multiple    -> cc.multiple_response.v0p1  (response_lid, rcardinality Multiple, <and>/<not>)
     true_false  -> cc.true_false.v0p1         (response_lid, two labels)
-    short_text  -> cc.fib.v0p1                (response_str, one varequal per accepted answer)
+    short_text  -> cc.fib.v0p1                (response_str, one varequal per accepted answer, in <or>)
 
 The right answers are the ``varequal``s of the ``respcondition`` that sets SCORE to 100; the
-explanation is the item's ``general_fb`` feedback.
+explanation is the item's ``general_fb`` feedback. Choice identifiers are compared with
+``case="Yes"`` (QTI 1.2's default compares case-insensitively); typed answers with ``case="No"``.
 
 Reading (a cartridge from Moodle, Canvas or Momentum): the same shapes, by local name so every
 CC version's namespace reads; a question of another type (essay, matching, pattern match...) or
@@ -120,18 +121,20 @@ def _item(section: etree._Element, ident: str, number: int, question: QuestionSp
     condition = _sub(processing, "respcondition", title="correct", **{"continue": "No"})
     variables = _sub(condition, "conditionvar")
     if question.kind == QuestionKind.SHORT_TEXT:
+        # The conditions in a <conditionvar> are AND-ed (QTI 1.2 ASI): several accepted answers need <or>.
+        either = _sub(variables, "or") if len(question.accepted_answers) > 1 else variables
         for answer in question.accepted_answers:
-            _sub(variables, "varequal", answer, respident="response1", case="No")
+            _sub(either, "varequal", answer, respident="response1", case="No")
     elif question.kind == QuestionKind.MULTIPLE:
         both = _sub(variables, "and")
         for label_ident, correct in processing_fields:
             if correct:
-                _sub(both, "varequal", label_ident, respident="response1")
+                _sub(both, "varequal", label_ident, respident="response1", case="Yes")
             else:
-                _sub(_sub(both, "not"), "varequal", label_ident, respident="response1")
+                _sub(_sub(both, "not"), "varequal", label_ident, respident="response1", case="Yes")
     else:
         right = next(label_ident for label_ident, correct in processing_fields if correct)
-        _sub(variables, "varequal", right, respident="response1")
+        _sub(variables, "varequal", right, respident="response1", case="Yes")
     _sub(condition, "setvar", "100", varname="SCORE", action="Set")
     if question.explanation:
         _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
@@ -252,9 +255,9 @@ def _scores(condition: etree._Element) -> bool:
     return False
 
 
-def _right_answers(item: etree._Element) -> set[str]:
-    """The values the scoring conditions accept (outside any ``<not>``)."""
-    right: set[str] = set()
+def _right_answers(item: etree._Element) -> dict[str, None]:
+    """The values the scoring conditions accept (outside any ``<not>``), in document order."""
+    right: dict[str, None] = {}
     processing = child(item, "resprocessing")
     if processing is None:
         return right
@@ -266,7 +269,7 @@ def _right_answers(item: etree._Element) -> set[str]:
             continue
         for equal in find_all(variables, "varequal"):
             if not any(local(ancestor) == "not" for ancestor in equal.iterancestors()):
-                right.add(text_of(equal))
+                right[text_of(equal)] = None
     return right
 
 

@@ -104,7 +104,7 @@ def test_the_answer_key_is_in_the_scoring_condition(package: zipfile.ZipFile) ->
     label = single.find(f".//qti:response_label[@ident='{right}']", NS)
     assert label.findtext(".//qti:mattext", namespaces=NS) == "Carbon dioxide"
     assert len(multiple.findall(".//qti:conditionvar/qti:and/qti:not/qti:varequal", NS)) == 1
-    assert [value.text for value in fill_in.iterfind(".//qti:varequal", NS)] == ["Au", "au."]
+    assert [value.text for value in fill_in.iterfind(".//qti:conditionvar/qti:or/qti:varequal", NS)] == ["Au", "au."]
     assert single.findtext(".//qti:itemfeedback[@ident='general_fb']//qti:mattext", namespaces=NS) == (
         "They fix carbon from CO2."
     )
