@@ -62,9 +62,11 @@ def test_every_workload_answers_on_the_small_dataset_and_its_queries_are_timed(t
 
     found = query_times(chosen, files, sample=5)
 
-    assert set(found) == {s.name for s in chosen} - {"ceiling", "sign_in"}
+    # the ceiling and sign-in run no query worth timing; the bare stacks are not Momentum's app
+    assert set(found) == {s.name for s in chosen if not s.stack} - {"ceiling", "sign_in"}
     for name, phases in found.items():
         assert phases["cold"]["requests"] == phases["warm"]["requests"] > 0, name
         assert phases["cold"]["errors"] == phases["warm"]["errors"] == 0, name
-        assert phases["cold"]["queries"] >= phases["warm"]["queries"] > 0, name
+        # warm: an anonymous catalogue read may be answered from memory with no query at all (ADR 0022)
+        assert phases["cold"]["queries"] >= phases["warm"]["queries"] >= 0 < phases["cold"]["queries"], name
         assert 0 < phases["cold"]["p50_ms"] <= phases["cold"]["p95_ms"] <= phases["cold"]["max_ms"], name

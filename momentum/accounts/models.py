@@ -85,10 +85,13 @@ class User(AbstractBaseUser, Timestamped):
     email_verified = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     timezone = models.CharField(max_length=64, default="UTC", help_text=_("IANA time zone for streaks and reminders"))
+    # db_default: rows written by code that predates the column (an older release during a deploy, a
+    # migration test at an earlier state, the bench's bulk loader) get the browser's language too.
     language = models.CharField(
         max_length=8,
         blank=True,
         default="",
+        db_default="",
         help_text=_("Interface language (a code of LANGUAGES); blank: the browser's"),
     )
     age_range = models.CharField(max_length=10, choices=AgeRange, blank=True)

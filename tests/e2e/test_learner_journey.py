@@ -92,7 +92,7 @@ def test_a_new_learner_finishes_a_seven_day_course_and_sees_the_badge(
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     shoot("05-sign-up")
-    page.locator("form[method=post] button[type=submit]").last.click()
+    page.locator("main form[method=post] button[type=submit]").last.click()
     page.wait_for_load_state("networkidle")
 
     # Sign-up answers alike for a new and a registered address (no account enumeration): it asks
@@ -106,7 +106,7 @@ def test_a_new_learner_finishes_a_seven_day_course_and_sees_the_badge(
     assert link is not None, message
     page.goto(link.group(0))
     shoot("07-confirm-email")
-    page.locator("form[method=post] button[type=submit]").last.click()
+    page.locator("main form[method=post] button[type=submit]").last.click()
     page.wait_for_load_state("networkidle")
 
     # Enrol: the first lesson opens.

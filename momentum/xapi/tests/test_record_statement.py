@@ -97,9 +97,9 @@ def test_the_lesson_statement_names_its_course_as_parent_and_the_cohort_free_con
     assert seen["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/lesson"
     assert seen["context"]["contextActivities"] == {"parent": [{
         "objectType": "Activity", "id": f"{settings.SITE_URL}/xapi/activities/course/{course.pk}",
-        "definition": {"name": {"en-US": course.title}, "type": "http://adlnet.gov/expapi/activities/course"},
+        "definition": {"name": {"en": course.title}, "type": "http://adlnet.gov/expapi/activities/course"},
     }]}  # fmt: skip
-    assert (seen["context"]["platform"], seen["context"]["language"]) == ("Momentum", "en-US")
+    assert (seen["context"]["platform"], seen["context"]["language"]) == ("Momentum", "en")
 
 
 def test_a_learner_in_a_cohort_has_it_in_the_grouping_beside_the_course(
@@ -111,7 +111,7 @@ def test_a_learner_in_a_cohort_has_it_in_the_grouping_beside_the_course(
 
     enrolled, seen = (row.statement["context"]["contextActivities"] for row in OutboxStatement.objects.order_by("pk"))
     cohort_activity = {"objectType": "Activity", "id": f"{settings.SITE_URL}/xapi/activities/cohort/{cohort.pk}",
-                       "definition": {"name": {"en-US": "January"}}}  # fmt: skip
+                       "definition": {"name": {"en": "January"}}}  # fmt: skip
     assert enrolled["grouping"] == [cohort_activity]
     assert enrolled["category"][0]["id"] == "https://w3id.org/xapi/lms"
     assert seen["grouping"] == [cohort_activity]
