@@ -147,9 +147,10 @@ def test_what_we_import_from_foreign_cartridges_is_the_answer_key_pyslet_scores(
             assert list(described[name][ident]["choices"].values()) == texts
             right = [option.text for option in question.options if option.correct]
             if question.kind == QuestionKind.SHORT_TEXT and (name, ident) in AND_ED:
-                tries = [(answer, 0.0) for answer in question.accepted_answers]
+                tries: list[tuple[Any, float]] = [(answer, 0.0) for answer in question.accepted_answers]
             elif question.kind == QuestionKind.SHORT_TEXT:
-                tries = [(answer, 100.0) for answer in question.accepted_answers] + [("not an answer", 0.0)]
+                tries = [(answer, 100.0) for answer in question.accepted_answers]
+                tries.append(("not an answer", 0.0))
             elif question.kind == QuestionKind.MULTIPLE:
                 tries = [(right, 100.0), (texts, 0.0 if len(right) < len(texts) else 100.0)]
             else:

@@ -29,13 +29,14 @@ def test_the_course_page_offers_the_export_and_it_downloads_the_package(full_cou
 
     assert f'href="/studio/courses/{full_course.pk}/export/"' in page
     assert response.status_code == 200
-    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as package:
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    with zipfile.ZipFile(io.BytesIO(body)) as package:
         assert {"imsmanifest.xml", "momentum.json"} <= set(package.namelist())
 
 
 def test_importing_from_the_studio_opens_the_new_draft(full_course: Course, instructor: User) -> None:
     client = browser(instructor)
-    data = b"".join(client.get(f"/studio/courses/{full_course.pk}/export/").streaming_content)
+    data = b"".join(client.get(f"/studio/courses/{full_course.pk}/export/").streaming_content)  # type: ignore[attr-defined]
 
     response = client.post("/studio/courses/import/", {"file": SimpleUploadedFile("course.zip", data)})
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -85,7 +86,7 @@ def test_the_heygen_voice_follows_the_language(fake_heygen: FakeProvider, settin
     assert voices == ["voz-espanola-0001", settings.HEYGEN_VOICE_ID]  # Arabic has no voice of its own here
 
 
-def _video_bodies(bodies: list[object]) -> list[dict[str, object]]:
+def _video_bodies(bodies: list[object]) -> list[dict[str, Any]]:
     """The video-generation bodies among a fake's recorded requests."""
     return [body for body in bodies if isinstance(body, dict) and "video_inputs" in body]
 

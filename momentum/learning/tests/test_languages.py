@@ -71,6 +71,6 @@ def test_the_reminder_email_is_written_in_the_language_it_is_sent_in(
     assert message.subject == "El día 1 de Seven days of Python te está esperando"
     assert "Te llevará unos diez minutos" in message.body
     assert "It takes about ten minutes" not in message.body
-    html = message.alternatives[0][0]
+    html = str(message.alternatives[0][0])  # type: ignore[attr-defined]
     assert '<html lang="es" dir="ltr">' in html
     assert "Darse de baja de los recordatorios diarios" in html

@@ -41,7 +41,7 @@ def test_a_learners_journey_is_stored_by_ralph_valid_by_its_models(
         assert api.put(progress, {"completed": True}).status_code == 200
     # and the worker's scheduled workflow runs
     queued = OutboxStatement.objects.count()
-    delivered = send_statements(None, None)
+    delivered = send_statements(None, None)  # type: ignore[arg-type]
     # then every statement is in Ralph, read back with its API, and marked sent here
     assert delivered == queued
     assert not OutboxStatement.objects.filter(status=OutboxStatus.PENDING).exists()
