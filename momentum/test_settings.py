@@ -56,4 +56,4 @@ WHITENOISE_AUTOREFRESH = True
 # included, so it stays on. On PostgreSQL the revision comes from NOTIFY, sent only when a
 # transaction commits: tests that roll back never announce their writes, so it is off there
 # except in the tests that commit (tests/test_anonymous_cache.py).
-ANONYMOUS_CACHE = DATABASES["default"]["ENGINE"].endswith("sqlite3")  # noqa: F405
+ANONYMOUS_CACHE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
