@@ -88,6 +88,25 @@ def do_follow_premium_plan(user: User, *, entitled: Callable[[User], bool], caus
 
 
 @transaction.atomic
+def do_make_instructor(user: User, *, cause: str, request: HttpRequest | None = None) -> User:
+    """A FREE account becomes an INSTRUCTOR (an LMS launched it as its course's instructor); any
+    other role is kept. Audited as ``account.role_changed`` with the ``cause``."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.role != Role.FREE or locked.erased_at is not None:
+        user.role = locked.role
+        return user
+    previous = locked.role
+    locked.role = Role.INSTRUCTOR
+    locked.save(update_fields=["role", "updated_at"])
+    user.role = locked.role  # the caller's copy follows the account
+    do_record_audit(
+        AuditAction.ACCOUNT_ROLE_CHANGED, subject=locked, resource=locked, request=request,
+        metadata={"from": previous, "to": locked.role, "reason": "lms_instructor", "cause": cause},
+    )  # fmt: skip
+    return user
+
+
+@transaction.atomic
 def do_set_user_active(user: User, active: bool, *, actor: User | None, request: HttpRequest | None = None) -> User:
     """Turn an account off (it can no longer sign in; its refresh tokens are revoked) or back on."""
     user = User.objects.select_for_update().get(pk=user.pk)

@@ -23,6 +23,7 @@ from momentum.catalog.models import Course
 from momentum.catalog.staff import is_course_staff
 from momentum.lib import clock
 from momentum.lib.problems import Conflict, Problem
+from momentum.lib.safe_urls import check_url_form
 from momentum.lti import claims
 from momentum.lti.audit_actions import AuditAction
 from momentum.lti.models import (
@@ -54,6 +55,9 @@ def do_save_platform(
 ) -> LtiPlatform:
     """Register a platform (``platform`` None) or change one; its deployment IDs become exactly
     ``deployment_ids``. 409 ``platform_exists`` for an issuer + client ID registered already."""
+    for name in ("auth_login_url", "auth_token_url", "keyset_url"):
+        if name in fields:  # the server fetches these: never an internal target (unless settings allow)
+            fields = {**fields, name: check_url_form(str(fields[name]), field=name)}
     created = platform is None
     platform = platform or LtiPlatform()
     for name in PLATFORM_FIELDS:
@@ -165,13 +169,13 @@ def _target(data: dict[str, Any]) -> tuple[Course | None, int | None]:
 
 
 def _give_course_role(user: User, course: Course, instructor: bool, request: HttpRequest | None) -> None:
+    from momentum.accounts.admin_actions import do_make_instructor
     from momentum.catalog.actions import do_add_co_instructor
     from momentum.learning.actions import do_enroll
 
     if instructor:
         if user.role == Role.FREE:
-            user.role = Role.INSTRUCTOR
-            user.save(update_fields=["role", "updated_at"])
+            do_make_instructor(user, cause="lti_launch", request=request)
         if user.role == Role.INSTRUCTOR and not is_course_staff(user, course):
             do_add_co_instructor(course, user, actor=None, request=request)
         return

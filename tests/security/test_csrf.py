@@ -40,6 +40,10 @@ def refused_for_csrf(response: Any) -> bool:
 CSRF_EXEMPT = {
     "reminders/unsubscribe/<str:token>/": "one-click unsubscribe (RFC 8058): the signed token in the address "
     "is the credential, not the session; it only switches the reminder email off or on",
+    "lti/login/": "LTI 1.3 third-party login initiation: the LMS posts it cross-site (no cookie or token of ours "
+    "can ride along); it only starts an OIDC login whose state and nonce the launch checks",
+    "lti/launch/": "LTI 1.3 launch: the LMS posts it cross-site; the platform-signed id_token (checked against "
+    "its keyset) and the state cookie set at login are the protection, not the session",
 }
 
 

@@ -8,11 +8,13 @@ when a new one appears without an entry, so it cannot ship without this check.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from django.db.models import Q
 from django.test import Client
+from django.test.client import MULTIPART_CONTENT
 
 from conftest import ApiClient
 from momentum.accounts.models import Role, User
@@ -157,6 +159,20 @@ def test_privileged_fields_in_a_learners_body_are_never_applied(world: World, me
     assert world.owner.email == "owen.owner@example.com"
 
 
+def _multipart(world: World, body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` as form fields (a null is left out: a form has no null) with a valid package: the
+    world's course, exported."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from momentum.coursepackages.queries import package_file
+
+    with package_file(world.course) as package:
+        data = package.read()
+    fields = {name: value if isinstance(value, str) else json.dumps(value) for name, value in body.items()
+              if value is not None}  # fmt: skip
+    return {**fields, "file": SimpleUploadedFile("course.zip", data, content_type="application/zip")}
+
+
 def _json(body: dict[str, Any]) -> str:
     import json
 
@@ -218,7 +234,11 @@ STAFF_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/generation-jobs"): {"topic": "Knife skills", "category": "technology", "duration_days": 7},
     ("POST", "/api/v1/generation-jobs/{id}/cancel"): {},
     ("POST", "/api/v1/generation-jobs/{id}/retry"): {},
+    ("POST", "/api/v1/courses/import"): {"category": ""},  # multipart, with the package in ``file``: MULTIPART
 }
+# Operations whose body is multipart: the fields above and the privileged ones go as form fields,
+# with the file each needs to be valid.
+MULTIPART_FILES = {("POST", "/api/v1/courses/import"): "course package"}
 STAFF_NO_FIELDS = {
     (
         "POST",
@@ -266,11 +286,21 @@ def test_privileged_fields_in_an_instructors_body_are_never_applied(world: World
     before = _staff_guarded(world, with_status=with_status)
     jobs_before = {pk for pk, _ in before["jobs"]}
 
-    response = ApiClient(instructor).generic(method, fill(world, path), _json(body), "application/json")
+    if (method, path) in MULTIPART_FILES:
+        response = ApiClient(instructor).post(
+            fill(world, path), _multipart(world, body), content_type=MULTIPART_CONTENT
+        )
+    else:
+        response = ApiClient(instructor).generic(method, fill(world, path), _json(body), "application/json")
 
     assert response.status_code < 500, response.content
     after = _staff_guarded(world, with_status=with_status)
     if method == "POST" and path == "/api/v1/courses" and response.status_code == 201:
+        created = Course.objects.get(pk=response.json()["id"])
+        assert (created.owner_id, created.created_by_id, created.status) == (instructor.pk, instructor.pk, "DRAFT")
+        after["courses"] = [row for row in after["courses"] if row[0] != created.slug]
+    if path == "/api/v1/courses/import":
+        assert response.status_code == 201, response.content
         created = Course.objects.get(pk=response.json()["id"])
         assert (created.owner_id, created.created_by_id, created.status) == (instructor.pk, instructor.pk, "DRAFT")
         after["courses"] = [row for row in after["courses"] if row[0] != created.slug]

@@ -12,10 +12,10 @@ from tests.factories import make_course
 pytestmark = pytest.mark.django_db
 
 BODY = {
-    "name": "Moodle", "issuer": "https://moodle.school.example", "client_id": "abc123",
-    "auth_login_url": "https://moodle.school.example/mod/lti/auth.php",
-    "auth_token_url": "https://moodle.school.example/mod/lti/token.php",
-    "keyset_url": "https://moodle.school.example/mod/lti/certs.php", "deployment_ids": ["1"],
+    "name": "Moodle", "issuer": "https://moodle.school.edu", "client_id": "abc123",
+    "auth_login_url": "https://moodle.school.edu/mod/lti/auth.php",
+    "auth_token_url": "https://moodle.school.edu/mod/lti/token.php",
+    "keyset_url": "https://moodle.school.edu/mod/lti/certs.php", "deployment_ids": ["1"],
 }  # fmt: skip
 
 

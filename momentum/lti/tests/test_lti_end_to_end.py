@@ -25,7 +25,8 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def platform(live_server: Any, workflows: None) -> Iterator[Platform]:
+def platform(live_server: Any, workflows: None, settings: Any) -> Iterator[Platform]:
+    settings.ALLOW_PRIVATE_MEDIA_URLS = True  # the stand-in platform serves on 127.0.0.1
     with Platform(live_server.url) as running:
         fields = running.registration_fields()
         actions.do_save_platform(None, fields, [DEPLOYMENT_ID], actor=None)
