@@ -23,42 +23,19 @@ pyslet cannot do for a ``textEntryInteraction`` (NotImplementedError, ignored).
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+from tests.peer_venvs import pinned_python
+
 REQUIREMENTS = Path(__file__).with_name("pyslet-requirements.txt")
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def pyslet_python() -> Path:
     """Pyslet's interpreter, installing it first if this checkout has not yet."""
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:12]
-    home = ROOT / ".tools" / f"pyslet-{digest}"
-    python = home / "bin" / "python"
-    home.parent.mkdir(parents=True, exist_ok=True)
-    with open(home.parent / f"pyslet-{digest}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (home / "installed").exists():
-            shutil.rmtree(home, ignore_errors=True)
-            base = getattr(sys, "_base_executable", sys.executable)
-            uv = shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
-            env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
-            if Path(uv).exists():
-                subprocess.run([uv, "venv", "-q", "-p", base, str(home)], check=True, env=env)
-                subprocess.run([uv, "pip", "install", "-q", "-p", str(python), "-r", str(REQUIREMENTS)],
-                               check=True, env=env)  # fmt: skip
-            else:
-                subprocess.run([base, "-m", "venv", str(home)], check=True)
-                subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", str(REQUIREMENTS)], check=True)
-            (home / "installed").write_text(digest)
-    return python
+    return pinned_python("pyslet", REQUIREMENTS)
 
 
 # Runs in pyslet's interpreter. Input (stdin, JSON): {"qti": {name: xml text}, "attempts": [{"file",

@@ -16,14 +16,10 @@ template Ralph knows that the statement matches (its ModelSelector, e.g. the LMS
 from __future__ import annotations
 
 import base64
-import fcntl
-import hashlib
 import json
 import os
-import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -31,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.peer_venvs import pinned_python
+
 REQUIREMENTS = Path(__file__).with_name("ralph-requirements.txt")
-ROOT = Path(__file__).resolve().parents[3]
 USERNAME = "momentum"
 PASSWORD = "correct-horse-lrs"
 START_SECONDS = 60.0
@@ -40,26 +37,7 @@ START_SECONDS = 60.0
 
 def ralph_python() -> Path:
     """Ralph's interpreter, installing it first if this checkout has not yet."""
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:12]
-    home = ROOT / ".tools" / f"ralph-{digest}"
-    python = home / "bin" / "python"
-    home.parent.mkdir(parents=True, exist_ok=True)
-    with open(home.parent / f"ralph-{digest}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (home / "installed").exists():
-            shutil.rmtree(home, ignore_errors=True)
-            base = getattr(sys, "_base_executable", sys.executable)
-            uv = shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
-            env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
-            if Path(uv).exists():
-                subprocess.run([uv, "venv", "-q", "-p", base, str(home)], check=True, env=env)
-                subprocess.run([uv, "pip", "install", "-q", "-p", str(python), "-r", str(REQUIREMENTS)],
-                               check=True, env=env)  # fmt: skip
-            else:
-                subprocess.run([base, "-m", "venv", str(home)], check=True)
-                subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", str(REQUIREMENTS)], check=True)
-            (home / "installed").write_text(digest)
-    return python
+    return pinned_python("ralph", REQUIREMENTS)
 
 
 # uvicorn on Ralph's app. Ralph's filesystem LRS backend (its development backend) writes with the
