@@ -17,22 +17,12 @@ from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
 from momentum.lib import captions
-from momentum.lib.problems import Problem
+from momentum.lib.problems import Problem, file_too_large
 
 IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 THUMBNAIL_MAX_WIDTH = 1600
 VIDEO_EXTENSIONS = {"mp4": "mp4", "m4v": "mp4", "mov": "mp4", "webm": "matroska", "mkv": "matroska", "ogv": "ogg"}
-
-
-def _too_large(field: str, limit: int) -> Problem:
-    megabytes = limit / (1024 * 1024)
-    return Problem(
-        413,
-        "payload_too_large",
-        f"{field}: the file is larger than {megabytes:.0f} MB",
-        errors=[{"field": field, "message": f"must be at most {megabytes:.0f} MB", "rule": "max_size"}],
-    )
 
 
 def _unsupported(field: str, message: str) -> Problem:
@@ -48,10 +38,10 @@ def thumbnail_png(upload: Any, *, field: str = "thumbnail") -> bytes:
     """The uploaded image, checked and re-encoded as PNG bytes."""
     limit = settings.MAX_THUMBNAIL_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
-        raise _too_large(field, limit)
+        raise file_too_large(field, limit)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise _too_large(field, limit)
+        raise file_too_large(field, limit)
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
@@ -89,7 +79,7 @@ def check_video(upload: Any, *, field: str = "video") -> None:
     """Refuse a video upload that is too large or is not the video its name says it is."""
     limit = settings.MAX_VIDEO_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
-        raise _too_large(field, limit)
+        raise file_too_large(field, limit)
     if upload.size == 0:
         raise _unsupported(field, "is empty")
     name = (upload.name or "").lower()
@@ -115,7 +105,7 @@ def caption_webvtt(upload: Any, *, field: str = "file") -> str:
     422 ``invalid_captions`` naming the line of a file that does not parse."""
     limit = settings.MAX_CAPTION_UPLOAD_BYTES
     if upload.size is None or upload.size > limit:
-        raise _too_large(field, limit)
+        raise file_too_large(field, limit)
     name = (upload.name or "").lower()
     extension = name.rsplit(".", 1)[-1] if "." in name else ""
     if extension not in CAPTION_EXTENSIONS:
@@ -123,7 +113,7 @@ def caption_webvtt(upload: Any, *, field: str = "file") -> str:
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise _too_large(field, limit)
+        raise file_too_large(field, limit)
     try:
         return captions.read_upload(data, srt=extension == "srt")
     except captions.CaptionFileError as error:

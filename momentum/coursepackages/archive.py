@@ -31,7 +31,7 @@ from typing import IO, Any
 
 from django.conf import settings
 
-from momentum.lib.problems import Problem
+from momentum.lib.problems import Problem, file_too_large
 
 MAX_MEMBERS = 5_000
 MAX_RATIO = 200  # deflate tops out near 1032:1; real course files stay far below 200:1
@@ -52,13 +52,7 @@ class InvalidPackage(Problem):
 
 
 def package_too_large(limit: int) -> Problem:
-    megabytes = limit / (1024 * 1024)
-    return Problem(
-        413,
-        "payload_too_large",
-        f"file: the course package is larger than {megabytes:.0f} MB",
-        errors=[{"field": "file", "message": f"must be at most {megabytes:.0f} MB", "rule": "max_size"}],
-    )
+    return file_too_large("file", limit, "the course package")
 
 
 def safe_member_name(name: str) -> bool:

@@ -97,6 +97,17 @@ class Invalid(Problem):
         )
 
 
+def file_too_large(field: str, limit: int, what: str = "the file") -> Problem:
+    """413 ``payload_too_large`` for an uploaded file over ``limit`` bytes (``what`` names it in the detail)."""
+    megabytes = limit / (1024 * 1024)
+    return Problem(
+        413,
+        "payload_too_large",
+        f"{field}: {what} is larger than {megabytes:.0f} MB",
+        errors=[{"field": field, "message": f"must be at most {megabytes:.0f} MB", "rule": "max_size"}],
+    )
+
+
 def problem_body(problem: Problem, request: HttpRequest | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": TYPE_BASE + problem.code,

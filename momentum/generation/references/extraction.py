@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from momentum.lib.problems import Problem
+from momentum.lib.problems import Problem, file_too_large
 from momentum.lib.terms import sentences
 
 MAX_PAGES = 300
@@ -37,13 +37,7 @@ def invalid_upload(message: str, *, rule: str = "media_type", code: str = "unsup
 
 
 def too_large(limit: int) -> Problem:
-    megabytes = limit / (1024 * 1024)
-    return Problem(
-        413,
-        "payload_too_large",
-        f"file: the PDF is larger than {megabytes:.0f} MB",
-        errors=[{"field": "file", "message": f"must be at most {megabytes:.0f} MB", "rule": "max_size"}],
-    )
+    return file_too_large("file", limit, "the PDF")
 
 
 def safe_filename(name: str) -> str:
