@@ -15,6 +15,7 @@ from django.test import Client
 
 from momentum.accounts.models import Role, User
 from tests.factories import make_user
+from tests.workflow_wakeup import queue_threads_wake_on_new_work
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
@@ -198,10 +199,11 @@ def _workflow_engine(django_db_setup: None, django_db_blocker: Any) -> Iterator[
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     else:
         _drop_postgres_database(url)
-    with django_db_blocker.unblock():
-        durable.launch(f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}")
-    yield
-    durable.shutdown(timeout_seconds=2)
+    with queue_threads_wake_on_new_work():
+        with django_db_blocker.unblock():
+            durable.launch(f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'gw0')}")
+        yield
+        durable.shutdown(timeout_seconds=2)
 
 
 def _drop_postgres_database(url: str) -> None:

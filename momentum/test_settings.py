@@ -18,6 +18,7 @@ os.environ["MOMENTUM_TEST_DERIVED_FOR"] = _worker
 os.environ.setdefault("MOMENTUM_DOTENV", os.devnull)  # a developer's .env must not steer the tests
 os.environ.setdefault("MOMENTUM_DATA_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test" / _worker))
 os.environ.setdefault("MOMENTUM_LOG_LEVEL", "WARNING")
+# Workers that tests start as processes pick queued work up quickly (they inherit this).
 os.environ.setdefault("MOMENTUM_QUEUE_POLL_SECONDS", "0.1")
 # A worker's workflows are few at a time: a small pool keeps several workers under PostgreSQL's
 # 100 connections (DBOS keeps up to 20 open per process by default).
@@ -57,3 +58,8 @@ WHITENOISE_AUTOREFRESH = True
 # transaction commits: tests that roll back never announce their writes, so it is off there
 # except in the tests that commit (tests/test_anonymous_cache.py).
 ANONYMOUS_CACHE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+# The workflow engine a pytest worker runs in-process polls its queues once a second and wakes
+# them when a workflow is queued or ends (tests/workflow_wakeup.py): polling fifteen queues every
+# 0.1 s cost each pytest worker a fifth of a core for the whole session.
+QUEUE_POLL_SECONDS = 1.0
