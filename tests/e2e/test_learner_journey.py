@@ -106,8 +106,9 @@ def test_a_new_learner_finishes_a_seven_day_course_and_sees_the_badge(
     assert link is not None, message
     page.goto(link.group(0))
     shoot("07-confirm-email")
-    page.locator("main form[method=post] button[type=submit]").last.click()
-    page.wait_for_load_state("networkidle")
+    # (the answer to the confirmation is awaited: going on at once would abandon it unsent)
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[type=submit]").last.click()
 
     # Enrol: the first lesson opens.
     page.goto(f"/courses/{photography.slug}/")
