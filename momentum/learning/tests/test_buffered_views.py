@@ -3,6 +3,8 @@ go through a buffer the flusher writes at most every second. Progress stays a sy
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from momentum.learning import actions as learning_actions
 from momentum.learning.models import Enrollment, LessonProgress
 from momentum.learning.tests.conftest import Clock
 from momentum.lib.write_buffer import WriteBuffer
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +130,20 @@ def test_with_no_interval_a_record_is_written_at_once() -> None:
     buffer.add("x")
     assert written == [{0: "x"}]
     assert buffer.pending() == 0
+
+
+def test_buffered_activity_updates_enrolments_in_one_order_whatever_the_buffer_holds(
+    enrolled: Any, course: Any
+) -> None:
+    """Each web process flushes its own buffer: batches that lock shared enrolments in different
+    orders deadlock on PostgreSQL, so every batch goes in the order of the enrolments' keys."""
+    others = [Enrollment.objects.create(user=make_user(f"order{n}@example.com"), course=course) for n in range(3)]
+    ids = sorted([Enrollment.objects.get(user=enrolled).pk, *(item.pk for item in others)])
+    at = datetime(2026, 12, 6, 12, tzinfo=UTC)
+
+    with CaptureQueriesContext(connection) as queries:
+        learning_actions._write_activity(dict.fromkeys(reversed(ids), at))
+
+    updated = [int(m.group(1)) for q in queries if (m := re.search(r'"id" = (\d+)', q["sql"])) and "UPDATE" in q["sql"]]
+    assert updated == ids
+    assert set(Enrollment.objects.filter(pk__in=ids).values_list("last_activity_at", flat=True)) == {at}
