@@ -99,7 +99,7 @@ def _postgres_flushes_by_delete() -> Iterator[None]:
         self: Any, style: Any, tables: Any, *, reset_sequences: bool = False, allow_cascade: bool = False
     ) -> list[str]:
         if reset_sequences or not tables or not _is_superuser(self.connection):
-            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)  # type: ignore[no-any-return]
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
         return ["SET LOCAL session_replication_role = replica"] + [
             f"DELETE FROM {self.quote_name(table)}"  # noqa: S608 (table names from the introspection, quoted)
             for table in tables

@@ -65,9 +65,8 @@ def queue_threads_wake_on_new_work() -> Iterator[None]:
     (by this process's client or by a workflow) or ends (freeing a concurrency slot)."""
     import dbos._dbos
     import pytest
+    from dbos._queue import queue_thread
     from dbos._sys_db import SystemDatabase
-
-    queue_thread = dbos._dbos.queue_thread
 
     def waking_queue_thread(stop_event: threading.Event, engine: Any) -> None:
         stop = stop_event.set
