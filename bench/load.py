@@ -692,14 +692,24 @@ def wait_for_stack(server: subprocess.Popen[bytes], port: int, within: float = 6
             time.sleep(0.3)
 
 
-def count_503(port: int) -> float:
-    """503 answers the server has counted (all routes), from /metrics."""
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30).read().decode()
-    return sum(
-        float(row.rsplit(" ", 1)[1])
-        for row in text.splitlines()
-        if row.startswith("momentum_http_requests_total{") and 'status="503"' in row
-    )
+def answers_by_status(metrics_text: str) -> dict[str, float]:
+    """The answers the server has counted, by HTTP status (all routes), from its /metrics text."""
+    counts: dict[str, float] = {}
+    for row in metrics_text.splitlines():
+        if row.startswith("momentum_http_requests_total{") and 'status="' in row:
+            status = row.split('status="', 1)[1].split('"', 1)[0]
+            counts[status] = counts.get(status, 0.0) + float(row.rsplit(" ", 1)[1])
+    return counts
+
+
+def count_answers(port: int) -> dict[str, float]:
+    return answers_by_status(urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30).read().decode())
+
+
+def refusals_between(before: dict[str, float], after: dict[str, float]) -> dict[str, int]:
+    """The answers other than 2xx and 3xx counted between two readings, by status."""
+    grown = {status: int(after[status] - before.get(status, 0.0)) for status in after}
+    return {status: n for status, n in sorted(grown.items()) if n > 0 and not status.startswith(("2", "3"))}
 
 
 def measure(
@@ -724,13 +734,19 @@ def measure(
         )
     if args.warmup:
         run_wrk(port, requests_file, connections, args.warmup)
-    shed_before = count_503(port) if scenario.name == "sign_in" else 0.0
+    counted = scenario.stack is None  # a bare stack has no /metrics
+    if counted:
+        time.sleep(1.5)  # the warm-up's last answers reach the server's metrics up to a second late
+    answers_before = count_answers(port) if counted else {}
     web_before, others_before = cpu_snapshot(web), cpu_snapshot(others)
     scenario.results = run_wrk(port, requests_file, connections, args.duration)
     web_after, others_after = cpu_snapshot(web), cpu_snapshot(others)
-    if scenario.name == "sign_in":
+    if counted:
         time.sleep(1.5)  # the server's metrics are flushed at most a second late
-        scenario.results["shed_503"] = int(count_503(port) - shed_before)
+    # wrk counts the answers that are not 2xx or 3xx, not which they were: the server's counts say
+    scenario.results["refused_by_status"] = refusals_between(answers_before, count_answers(port)) if counted else {}
+    if scenario.name == "sign_in":
+        scenario.results["shed_503"] = scenario.results["refused_by_status"].get("503", 0)
     scenario.results.update(
         {
             "connections": connections,
@@ -749,10 +765,15 @@ def measure(
     print(
         f"{scenario.name:22} idle {r['idle_at_start_pct']:5.1f} %{'  ' if r['quiet_at_start'] else ' †'}"
         f"  {r['rps']:9.1f} req/s  CPU {cpu_text} ms/req  P95 {r['p95_ms']:7.2f} ms  errors {r['errors']}"
-        + (f" (503 shed: {r['shed_503']})" if "shed_503" in r else "")
+        + (f" (by status: {r['refused_by_status']})" if r["refused_by_status"] else "")
         + (f"  workflows ran: {r['background_workflows']}" if r["background_workflows"] else ""),
         flush=True,
     )
+
+
+def _by_status(results: dict[str, Any]) -> str:
+    refused = results.get("refused_by_status") or {}
+    return " (" + ", ".join(f"{n} × {status}" for status, n in refused.items()) + ")" if refused else ""
 
 
 def middleware_costs(requests: int = 1000, repeats: int = 3, path: str = "/healthz") -> list[dict[str, Any]]:
@@ -1081,7 +1102,7 @@ def write_results(
         name = s.name + (" ‡" if r["background_workflows"] else "")
         rows.append(
             f"| {name} | {r['connections']} | {idle} | {r['rps']:.0f} | {cpu} | {share} | {r['p50_ms']:.1f} | "
-            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {target_text} | {r['errors']} |"
+            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {target_text} | {r['errors']}{_by_status(r)} |"
         )
     busy = [s.name for s in chosen if not s.results["quiet_at_start"]]
     overlapped = {s.name: s.results["background_workflows"] for s in chosen if s.results["background_workflows"]}

@@ -14,10 +14,12 @@ import pytest
 from bench.load import (
     IdleGauge,
     Scenario,
+    answers_by_status,
     cpu_ms_per_request,
     cpu_times,
     process_cpu_seconds,
     recorded_settings,
+    refusals_between,
     server_environment,
     write_results,
 )
@@ -185,3 +187,25 @@ def test_the_results_mark_a_busy_start_and_list_the_settings_the_server_ran_with
     assert document["settings"]["server"] == {"MOMENTUM_WORKFLOW_SCHEDULES": "false"}
     assert document["scenarios"]["catalogue_api"]["idle_at_start_pct"] == 71.8
     assert document["scenarios"]["catalogue_api"]["web_cpu_ms_per_request"] == 2.4
+
+
+METRICS_BEFORE = """# TYPE momentum_http_requests_total counter
+momentum_http_requests_total{method="PUT",route="progress",status="200"} 100.0
+momentum_http_requests_total{method="PUT",route="progress",status="409"} 2.0
+momentum_http_requests_total{method="GET",route="metrics",status="200"} 1.0
+"""
+METRICS_AFTER = """# TYPE momentum_http_requests_total counter
+momentum_http_requests_total{method="PUT",route="progress",status="200"} 5700.0
+momentum_http_requests_total{method="PUT",route="progress",status="409"} 30.0
+momentum_http_requests_total{method="POST",route="token",status="503"} 4.0
+momentum_http_requests_total{method="GET",route="course",status="304"} 7.0
+momentum_http_requests_total{method="GET",route="metrics",status="200"} 2.0
+"""
+
+
+def test_a_scenarios_refused_answers_are_reported_by_status_from_the_servers_own_counts() -> None:
+    """wrk counts answers that are not 2xx/3xx but not which: the results say, from /metrics."""
+    before, after = answers_by_status(METRICS_BEFORE), answers_by_status(METRICS_AFTER)
+
+    assert before == {"200": 101.0, "409": 2.0}
+    assert refusals_between(before, after) == {"409": 28, "503": 4}
