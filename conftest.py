@@ -90,7 +90,9 @@ def _postgres_flushes_by_delete() -> Iterator[None]:
     machine, 1 to 4 s under the suite's load (measured, teardown of the transactional tests), more
     than the test itself. The few rows a test leaves go faster with DELETE, with triggers and
     foreign keys off for that transaction (session_replication_role, as a restore does: every
-    table is emptied, so no rule can be left broken). Sequences, when asked for, are still reset."""
+    table is emptied, so no rule can be left broken), after taking the table locks TRUNCATE takes (row
+    by row, a delete deadlocked with a live server's last write). Sequences, when asked for, are
+    still reset by TRUNCATE."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     truncate = DatabaseOperations.sql_flush
@@ -100,13 +102,33 @@ def _postgres_flushes_by_delete() -> Iterator[None]:
     ) -> list[str]:
         if reset_sequences or not tables or not _is_superuser(self.connection):
             return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        return ["SET LOCAL session_replication_role = replica"] + [
-            f"DELETE FROM {self.quote_name(table)}"  # noqa: S608 (table names from the introspection, quoted)
-            for table in tables
+        names = [self.quote_name(table) for table in tables]
+        return [
+            "SET LOCAL session_replication_role = replica",
+            # The locks TRUNCATE took: wait for whatever still writes (a live server's last request),
+            # instead of deadlocking with it row by row.
+            f"LOCK TABLE {', '.join(names)} IN ACCESS EXCLUSIVE MODE",
+            *(f"DELETE FROM {name}" for name in names),  # noqa: S608 (table names from the introspection, quoted)
         ]
+
+    execute = DatabaseOperations.execute_sql_flush
+
+    def execute_again_after_a_deadlock(self: Any, sql_list: list[str]) -> None:
+        """A browser's last request (a progress save as its tab closes) may still be writing: should
+        PostgreSQL pick the flush to end a deadlock with it, the flush runs again."""
+        from django.db import OperationalError
+
+        for attempt in range(3):
+            try:
+                execute(self, sql_list)
+                return
+            except OperationalError as error:
+                if attempt == 2 or getattr(error.__cause__, "sqlstate", "") != "40P01":
+                    raise
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(DatabaseOperations, "sql_flush", delete_rows)
+        patch.setattr(DatabaseOperations, "execute_sql_flush", execute_again_after_a_deadlock)
         yield
 
 
