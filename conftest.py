@@ -27,7 +27,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
     On PostgreSQL each worker holds connection pools (Django's, the workflow engine's, its live
     servers'): four workers went past the server's 100 connections while the workflow engine kept
-    DBOS's default 20 a process; the test profile keeps 5 (MOMENTUM_WORKFLOW_DB_POOL_SIZE), and
+    DBOS's default 20 a process; the test profile keeps 3 (MOMENTUM_WORKFLOW_DB_POOL_SIZE), and
     the cap of four bounds the rest."""
     explicit = os.environ.get("MOMENTUM_TEST_WORKERS", "")
     if explicit:
@@ -90,9 +90,11 @@ def _postgres_flushes_by_delete() -> Iterator[None]:
     machine, 1 to 4 s under the suite's load (measured, teardown of the transactional tests), more
     than the test itself. The few rows a test leaves go faster with DELETE, with triggers and
     foreign keys off for that transaction (session_replication_role, as a restore does: every
-    table is emptied, so no rule can be left broken), after taking the table locks TRUNCATE takes (row
-    by row, a delete deadlocked with a live server's last write). Sequences, when asked for, are
-    still reset by TRUNCATE."""
+    table is emptied, so no rule can be left broken). Sequences, when asked for, are still reset by
+    TRUNCATE. Row by row, the flush can deadlock with a browser's late request: it is retried.
+    (Taking TRUNCATE's table locks first instead was followed, in the one fresh-clone run made with
+    it, by PostgreSQL refusing connections past its 100; a lock queue behind a waiting ACCESS
+    EXCLUSIVE lock holding connections open is the likely cause, not proven.)"""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     truncate = DatabaseOperations.sql_flush
@@ -102,13 +104,9 @@ def _postgres_flushes_by_delete() -> Iterator[None]:
     ) -> list[str]:
         if reset_sequences or not tables or not _is_superuser(self.connection):
             return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        names = [self.quote_name(table) for table in tables]
-        return [
-            "SET LOCAL session_replication_role = replica",
-            # The locks TRUNCATE took: wait for whatever still writes (a live server's last request),
-            # instead of deadlocking with it row by row.
-            f"LOCK TABLE {', '.join(names)} IN ACCESS EXCLUSIVE MODE",
-            *(f"DELETE FROM {name}" for name in names),  # noqa: S608 (table names from the introspection, quoted)
+        return ["SET LOCAL session_replication_role = replica"] + [
+            f"DELETE FROM {self.quote_name(table)}"  # noqa: S608 (table names from the introspection, quoted)
+            for table in tables
         ]
 
     execute = DatabaseOperations.execute_sql_flush

@@ -21,8 +21,10 @@ os.environ.setdefault("MOMENTUM_LOG_LEVEL", "WARNING")
 # Workers that tests start as processes pick queued work up quickly (they inherit this).
 os.environ.setdefault("MOMENTUM_QUEUE_POLL_SECONDS", "0.1")
 # A worker's workflows are few at a time: a small pool keeps several workers under PostgreSQL's
-# 100 connections (DBOS keeps up to 20 open per process by default).
-os.environ.setdefault("MOMENTUM_WORKFLOW_DB_POOL_SIZE", "5")
+# 100 connections (DBOS keeps up to 20 open per process by default). With 5, the PostgreSQL pass
+# idled at ~55 connections and peaked at 100 while the process tests ran (measured, pg_stat_activity
+# every 2 s): "too many clients" failed a backup test.
+os.environ.setdefault("MOMENTUM_WORKFLOW_DB_POOL_SIZE", "3")
 if os.environ.get("REDIS_URL"):
     # Each pytest worker has a Redis database of its own, so flushing one never touches another.
     # MOMENTUM_TEST_REDIS_DB is the first of them (counting down), for suites running side by side.
