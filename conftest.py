@@ -102,7 +102,7 @@ def _postgres_flushes_by_delete() -> Iterator[None]:
     def delete_rows(
         self: Any, style: Any, tables: Any, *, reset_sequences: bool = False, allow_cascade: bool = False
     ) -> list[str]:
-        if reset_sequences or not tables or not _is_superuser(self.connection):
+        if reset_sequences or not tables or not _superuser_of(self.connection.alias):
             return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
         return ["SET LOCAL session_replication_role = replica"] + [
             f"DELETE FROM {self.quote_name(table)}"  # noqa: S608 (table names from the introspection, quoted)
@@ -137,10 +137,6 @@ def _superuser_of(alias: str) -> bool:
     with connections[alias].cursor() as cursor:  # session_replication_role needs a superuser
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         return bool(cursor.fetchone()[0])
-
-
-def _is_superuser(connection: Any) -> bool:
-    return _superuser_of(connection.alias)
 
 
 @pytest.fixture(autouse=True, scope="session")

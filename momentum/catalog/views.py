@@ -120,7 +120,7 @@ def checkout_url(course: Course) -> str | None:
 class OutlineDay:
     """One day of a course's outline, as the course and lesson pages list it: its texts made once
     here (a day's link, its "Day 3: Title" in the reader's language), not by template tags per
-    day (21 `{% url %}` and `{% blocktranslate %}` calls were a fifth of a lesson page's CPU)."""
+    day (for 21 days: 17 % of a course page's CPU and 7 % of a lesson page's, measured in process)."""
 
     lesson: Any
     number: str
