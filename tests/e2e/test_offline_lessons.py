@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 
+from momentum.learning import actions
 from momentum.learning.actions import do_enroll
 from momentum.learning.models import LessonProgress
 from tests.e2e.test_studio_authoring import sign_in
@@ -114,6 +116,33 @@ def test_a_progress_put_made_offline_is_replayed_with_the_session_when_the_netwo
     page.context.set_offline(False)
     page.locator("html[data-marks-replayed='1']").wait_for(state="attached")
     assert LessonProgress.objects.get(user=learner, lesson=lesson).completed is True
+
+
+def test_a_mark_the_server_cannot_take_yet_is_sent_again_without_the_learner_reloading(
+    page: Any, live_server: Any, learner: Any, enrolled: Any, monkeypatch: Any
+) -> None:
+    # The page's 'online' can come before the worker's network is back, or the database may be
+    # restarting: either way the first replay fails, and the worker tries again by itself.
+    _controlled_lesson(page, live_server, learner, enrolled)
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Mark day 1 complete").click()
+    page.get_by_role("heading", name="Day 1 will be marked complete").wait_for()
+
+    record = actions.do_record_progress
+    refusals: list[str] = []
+
+    def restarting_once(*args: Any, **kwargs: Any) -> Any:
+        if not refusals:
+            refusals.append("503")
+            raise OperationalError("the database system is starting up")
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "do_record_progress", restarting_once)
+    page.context.set_offline(False)
+    page.locator("html[data-marks-replayed='1']").wait_for(state="attached")
+
+    assert refusals == ["503"]
+    assert LessonProgress.objects.get(user=learner, lesson__day=1, lesson__course=enrolled).completed is True
 
 
 def test_the_subscribe_control_asks_the_browser_and_says_when_no_push_service_answers(

@@ -5,7 +5,10 @@
    Marking a day done (the lesson page's form, or PUT .../progress with completed: true) while offline:
    the request is kept in IndexedDB and replayed with the learner's cookies (credentials: same-origin;
    the CSRF token it carried still matches the session) on Background Sync, on the page's 'online'
-   event or on the next page load. Signing in or out forgets the cached lessons and the queue. */
+   event or on the next page load. A replay the page asked for that fails (the network is not back
+   yet, or the server answers 429/5xx) is tried again after 1, 2, 4, 8, 16 and 30 seconds: the page's
+   'online' can come before the worker's own network is back. Signing in or out forgets the cached
+   lessons and the queue. */
 "use strict";
 
 const VERSION = "{{ version }}";
@@ -21,6 +24,7 @@ const COMPLETE_FORM = /^\/courses\/[^/]+\/day\/(\d+)\/complete\/$/;
 const PROGRESS_API = /^\/api\/v1\/courses\/[^/]+\/lessons\/[^/]+\/progress$/;
 const SESSION_CHANGE = /^\/accounts\/(login|logout)\/$/;
 const KEPT_HEADERS = ["content-type", "x-csrftoken", "hx-request", "hx-target", "hx-current-url", "accept"];
+const RETRY_SECONDS = [1, 2, 4, 8, 16, 30];
 
 self.addEventListener("install", () => self.skipWaiting());
 
@@ -161,6 +165,17 @@ async function replayQueue() {
   return sent;
 }
 
+async function replayUntilSent() {
+  for (const seconds of RETRY_SECONDS) {
+    try {
+      return await replay();
+    } catch (error) {
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    }
+  }
+  return replay();
+}
+
 async function tellPages(message) {
   for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage(message);
 }
@@ -215,7 +230,7 @@ self.addEventListener("sync", (event) => {
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
-  if (data.type === "replay") event.waitUntil(replay().catch(() => 0));
+  if (data.type === "replay") event.waitUntil(replayUntilSent().catch(() => 0));
   else if (data.type === "remember" && Array.isArray(data.urls)) event.waitUntil(remember(data.urls, event.source));
 });
 
