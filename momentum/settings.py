@@ -225,6 +225,7 @@ TEMPLATES = [
                 "momentum.navigation.menus",
                 "momentum.accounts.consent.cookie_notice",
                 "momentum.accounts.bell.bell",
+                "momentum.platform.anonymous_cache.csrf_placeholder",
             ],
         },
     },
@@ -536,15 +537,20 @@ CONTENT_SECURITY_POLICY: dict[str, Any] = {
 }
 
 
-# Anonymous catalogue reads served from each web process's memory, keyed by the catalogue's
-# revision that the database pushes (momentum/platform/anonymous_cache.py, docs/adr/0022).
+# Anonymous reads of the catalogue, its pages and the certificate verify page served from each web
+# process's memory, keyed by the revisions that the database pushes of the cache scopes each path
+# reads (momentum/platform/anonymous_cache.py, docs/adr/0022).
 ANONYMOUS_CACHE = env.bool("MOMENTUM_ANONYMOUS_CACHE", True)
 ANONYMOUS_CACHE_BYTES = env.int("MOMENTUM_ANONYMOUS_CACHE_MB", 32, minimum=1, maximum=4096) * 1024 * 1024
 ANONYMOUS_CACHE_SECONDS = 5 * 60  # as the catalogue region of momentum/platform/caching.py
 ANONYMOUS_CACHE_PATHS = [
-    r"/api/v1/categories",
-    r"/api/v1/courses",
-    r"/api/v1/courses/[-a-zA-Z0-9_]+",
+    (r"/api/v1/categories", ["catalogue"]),
+    (r"/api/v1/courses", ["catalogue"]),
+    (r"/api/v1/courses/[-a-zA-Z0-9_]+", ["catalogue"]),
+    (r"/", ["catalogue"]),
+    (r"/courses/", ["catalogue"]),
+    (r"/courses/[-a-zA-Z0-9_]+/", ["catalogue"]),
+    (r"/certificates/[-0-9a-fA-F]{32,36}/", ["catalogue", "credentials"]),
 ]
 
 # Request rates, counted in the cache (Redis when configured, so they hold across processes).

@@ -1,23 +1,30 @@
 """Anonymous catalogue reads from memory (ADR 0022): served before the stack, with ETag/304 and
 the right Vary, keyed by the negotiated language, never to a signed-in caller, and a change to a
-course is what the next anonymous read shows (on PostgreSQL: across connections, by NOTIFY)."""
+course is what the next anonymous read shows (on PostgreSQL: across connections, by NOTIFY).
+Pages too (the catalogue, a course, a certificate's verify page): each visitor's copy holds a
+CSRF token of their own, and a revoked certificate, a renamed learner or site show at once."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from momentum.accounts.models import User
 from momentum.catalog.models import Course
+from momentum.credentials.actions import do_revoke_credential
 from momentum.platform import anonymous_cache
-from tests.factories import make_course
+from momentum.sitesettings.models import SiteSettings
+from tests.factories import make_certificate, make_course, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +168,117 @@ def test_off_it_stores_nothing(api: Any, settings: Any) -> None:
     api.get("/courses")
     api.get("/courses")
     assert all(len(table) == 0 for table in anonymous_cache._tables)
+
+
+def _csrf_token_of(html: str) -> str:
+    match = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_course_page_read_again_is_answered_from_memory_with_each_visitors_own_csrf_token(cached: Any) -> None:
+    course = make_course("Sleep better")
+    browser = Client(enforce_csrf_checks=True)  # one handler (as one web process): two visitors' cookies
+    browser.get(f"/courses/{course.slug}/")
+    first_cookies = browser.cookies
+
+    with CaptureQueriesContext(connection) as queries:
+        html = browser.get(f"/courses/{course.slug}/").content.decode()
+        browser.cookies = type(first_cookies)()
+        other_html = browser.get(f"/courses/{course.slug}/").content.decode()
+    second_cookies = browser.cookies
+
+    assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]  # neither read reached the view
+    assert "Sleep better" in html
+    assert anonymous_cache.CSRF_PLACEHOLDER not in html + other_html
+    name = settings.CSRF_COOKIE_NAME
+    assert second_cookies[name].value != first_cookies[name].value
+    # each visitor's token is good for their own POSTs (the page's language switcher), not another's
+    for cookies, page in ((first_cookies, html), (second_cookies, other_html)):
+        browser.cookies = cookies
+        switched = browser.post("/language/", {"language": "es", "next": "/"}, HTTP_X_CSRFTOKEN=_csrf_token_of(page))
+        assert switched.status_code == 302
+    browser.cookies = first_cookies
+    assert (
+        browser.post("/language/", {"language": "es"}, HTTP_X_CSRFTOKEN=_csrf_token_of(other_html)).status_code == 403
+    )
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_conditional_read_of_a_page_is_a_304_only_for_a_visitor_whose_token_still_holds(cached: Any) -> None:
+    course = make_course("Sleep better")
+    browser = Client()
+    etag = browser.get(f"/courses/{course.slug}/")["ETag"]
+
+    assert browser.get(f"/courses/{course.slug}/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    browser.cookies.clear()  # a newcomer with no CSRF cookie gets the full page, and a cookie
+    newcomer = browser.get(f"/courses/{course.slug}/", HTTP_IF_NONE_MATCH=etag)
+    assert newcomer.status_code == 200
+    assert settings.CSRF_COOKIE_NAME in newcomer.cookies
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_visitor_who_answered_the_cookie_notice_is_not_asked_again_from_memory(cached: Any, settings: Any) -> None:
+    settings.CONSENT_OPTIONAL_COOKIES = {"momentum_theme": "remembers the theme you chose"}
+    visitor = Client()
+    asked = visitor.get("/courses/").content.decode()
+    visitor.cookies[settings.CONSENT_COOKIE_NAME] = "essential"
+    answered = visitor.get("/courses/").content.decode()
+
+    assert 'id="cookie-notice"' in asked
+    assert 'id="cookie-notice"' not in answered
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_revoked_certificate_a_renamed_learner_and_a_renamed_site_show_at_the_next_read(
+    cached: Any, admin: User
+) -> None:
+    learner = make_user("lee@example.com", display_name="Lee Learner")
+    certificate = make_certificate(learner, make_course("Sleep better"))
+    page = f"/certificates/{certificate.id}/"
+    visitor = Client()
+    assert "Valid" in visitor.get(page).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        visitor.get(page)
+    assert len(queries) == 0
+
+    User.objects.filter(pk=learner.pk).update(display_name="Lee Q. Learner")
+    assert "Lee Q. Learner" in visitor.get(page).content.decode()
+    SiteSettings.objects.update_or_create(id=1, defaults={"site_name": "Bakery School"})
+    cache.clear()  # the site's name is also kept a minute in the shared cache
+    assert "Bakery School" in visitor.get(page).content.decode()
+    do_revoke_credential(certificate, reason="Issued by mistake", actor=admin)
+    assert "REVOKED" in visitor.get(page).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_on_postgresql_a_revocation_committed_elsewhere_reaches_the_verify_page_of_every_process(
+    cached: Any, admin: User
+) -> None:
+    certificate = make_certificate(make_user("lee@example.com", display_name="Lee Learner"), make_course())
+    page = f"/certificates/{certificate.id}/"
+    listening = anonymous_cache.listener()
+    _wait_for_newer_revision(None)
+    visitor = Client()
+    visitor.get(page)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Valid" in visitor.get(page).content.decode()
+    assert len(queries) == 0
+    before = listening.revisions(("credentials",))
+
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432, password=db["PASSWORD"] or None
+    ) as other:
+        other.execute(
+            "UPDATE credentials_credential SET revoked_at = now(), revoke_reason = 'Issued by mistake', "
+            "revoked_by_id = %s WHERE id = %s",
+            [admin.pk, certificate.pk],
+        )
+    heard = listening.changed
+    with heard:
+        assert heard.wait_for(lambda: listening.revisions(("credentials",)) != before, timeout=10)
+
+    assert "REVOKED" in visitor.get(page).content.decode()

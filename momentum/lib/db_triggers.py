@@ -265,12 +265,22 @@ $$ LANGUAGE plpgsql
 """
 
 
-def revision_on_write(*, table: str, revisions: str, scope: str, user_column: str = "") -> RunVendorSQL:
+def revision_on_write(
+    *,
+    table: str,
+    revisions: str,
+    scope: str,
+    user_column: str = "",
+    events: tuple[str, ...] = ("insert", "update", "delete"),
+    update_of: tuple[str, ...] = (),
+) -> RunVendorSQL:
     """Every write to ``table`` moves a cache revision forward in the same transaction.
 
     The scope is the literal ``scope`` ("catalogue"), or ``scope:<user_column of the row>``
     when ``user_column`` is given ("learner:42"). PostgreSQL bumps a literal scope once per
-    statement; SQLite, which has only row triggers, once per row.
+    statement; SQLite, which has only row triggers, once per row. ``events`` narrows the writes
+    that count (a new row nobody has read yet need not move it), and ``update_of`` narrows an
+    update to one that sets these columns.
     """
     name = f"{table}_revision"
     if user_column:
@@ -281,20 +291,21 @@ def revision_on_write(*, table: str, revisions: str, scope: str, user_column: st
         sqlite_new = sqlite_old = f"'{scope}'"
         pg_scope, level = f"'{scope}'", "STATEMENT"
         function = f"momentum_{scope}_revision"
-    events = {"insert": sqlite_new, "update": sqlite_new, "delete": sqlite_old}
+    expressions = {"insert": sqlite_new, "update": sqlite_new, "delete": sqlite_old}
+    of = f" OF {', '.join(update_of)}" if update_of else ""
+    pg_events = " OR ".join(event.upper() + (of if event == "update" else "") for event in events)
     return RunVendorSQL(
         f"writes to {table} move the {scope} cache revision",
         VendorSQL(
             sqlite_forward=[
-                f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {table} FOR EACH ROW BEGIN "
-                f"{_sqlite_bump(revisions, expression)} END"
-                for event, expression in events.items()
+                f"CREATE TRIGGER {name}_{event} AFTER {event.upper()}{of if event == 'update' else ''} ON {table} "
+                f"FOR EACH ROW BEGIN {_sqlite_bump(revisions, expressions[event])} END"
+                for event in events
             ],
             sqlite_backward=[f"DROP TRIGGER IF EXISTS {name}_{event}" for event in events],
             postgresql_forward=[
                 _pg_bump_function(function, revisions, pg_scope),
-                f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-                f"FOR EACH {level} EXECUTE FUNCTION {function}()",
+                f"CREATE TRIGGER {name} AFTER {pg_events} ON {table} FOR EACH {level} EXECUTE FUNCTION {function}()",
             ],
             postgresql_backward=[f"DROP TRIGGER IF EXISTS {name} ON {table}"],
         ),

@@ -1,5 +1,5 @@
-"""Anonymous reads of the catalogue answered from this process's memory, before the framework
-parses anything (issue 21, docs/adr/0022-request-path.md).
+"""Anonymous reads of the catalogue, its pages and the certificate verify page answered from this
+process's memory, before the framework parses anything (issue 21, docs/adr/0022-request-path.md).
 
 ``AnonymousCacheMiddleware`` sits right after the request-ID middleware (so every answer still
 has its request ID, metric and log line). A GET or HEAD of a path in
@@ -7,23 +7,29 @@ has its request ID, metric and log line). A GET or HEAD of a path in
 cookie is looked up in a bounded in-memory table; a hit is answered with the stored body and
 headers (security headers included, as the stack made them) without sessions, CSRF,
 authentication, URL resolution or the view. A miss goes through the whole stack; a 200 with no
-``Set-Cookie`` and no ``private``/``no-store`` is stored. Every answer of these paths carries an
-``ETag`` (a digest of the body) and ``Vary: Accept-Language, Authorization, Cookie``, and an
-``If-None-Match`` that matches is answered 304 with no body.
+``Set-Cookie``, no ``private``/``no-store`` and no CSP nonce is stored. Every answer of these
+paths carries an ``ETag`` (a digest of the stored body) and ``Vary: Accept-Language,
+Authorization, Cookie``, and an ``If-None-Match`` that matches is answered 304 with no body.
+
+Pages hold a CSRF token (htmx's header, the language switcher's form): rendered for these
+requests, the token is a placeholder of a token's length (the ``csrf_placeholder`` context
+processor), stored as such, and replaced on every answer by a token masked afresh from the
+visitor's own CSRF cookie; a visitor without one is given one, as Django's CSRF middleware would.
 
 The key is the scheme, host, path, raw query, the negotiated language (Accept-Language and the
-language cookie, as Django's LocaleMiddleware decides), the htmx request header and the day
-(course details list upcoming cohorts). An entry is valid at the revision of the "catalogue"
-cache scope it was rendered at (``ops_cacherevision``, moved by database triggers on every
-write to what the catalogue reads, docs/adr/0003); the revision is known without a query per
-request where the database can push it:
+language cookie, as Django's LocaleMiddleware decides), every cookie but the CSRF one (the consent
+choice changes a page), the htmx request header and the day (course details list upcoming
+cohorts). An entry is valid at the revisions of the cache scopes its path reads (the
+"catalogue"; the verify page also "credentials") it was rendered at (``ops_cacherevision``, moved
+by database triggers on every write to what they read, docs/adr/0003); the revisions are known
+without a query per request where the database can push them:
 
 - PostgreSQL: a trigger on ``ops_cacherevision`` sends ``NOTIFY momentum_cache_revision`` with
   the scope and its new revision when a transaction that moved it commits; one thread per
-  process LISTENs and keeps the newest revision in memory. A change is seen as soon as the
+  process LISTENs and keeps the newest revision of each shared scope in memory. A change is seen as soon as the
   notification arrives (milliseconds after the commit), in every process. While the listening
   connection is down, nothing is served from memory.
-- SQLite (one machine, one file): the request's own connection reads the revision row, an
+- SQLite (one machine, one file): the request's own connection reads the revision rows, an
   in-process primary-key read of microseconds with no round trip; it sees the connection's own
   uncommitted writes, so tests in transactions never meet another state's entries.
 
@@ -47,6 +53,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -58,6 +65,12 @@ log = get_logger("momentum.anonymous_cache")
 
 CHANNEL = "momentum_cache_revision"
 SCOPE = "catalogue"
+Revisions = tuple[int, ...]
+# What a page rendered for the table holds where the visitor's CSRF token goes: a token's length
+# (64), so that swapping them keeps Content-Length, and only characters no escaping changes.
+CSRF_PLACEHOLDER = "AnonymousCacheCsrfPlaceholder".ljust(64, "X")
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
+_CSRF_SECRET = re.compile(r"[a-zA-Z0-9]{32}")
 VARY = ("Accept-Language", "Authorization", "Cookie")
 # Headers the stack sets per request: never stored, and made afresh by the middleware outside.
 _PER_REQUEST_HEADERS = {"x-request-id", "date", "set-cookie"}
@@ -65,12 +78,13 @@ _PER_REQUEST_HEADERS = {"x-request-id", "date", "set-cookie"}
 
 @dataclass(frozen=True)
 class Entry:
-    revision: int
+    revision: Revisions
     stored_at: float
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
     etag: str
+    holds_csrf: bool = False
 
 
 class Table:
@@ -115,17 +129,29 @@ class Table:
 
 
 class RevisionListener:
-    """The newest revision of ``SCOPE`` that PostgreSQL announced (LISTEN/NOTIFY), kept by one
-    daemon thread per process. ``current`` is None while the listening connection is down (and
-    until it has read the revision once): the caller then serves nothing from memory."""
+    """The newest revision of each shared cache scope that PostgreSQL announced (LISTEN/NOTIFY),
+    kept by one daemon thread per process. ``current`` (the catalogue's) and ``revisions()`` are
+    None while the listening connection is down (and until it has read the revisions once): the
+    caller then serves nothing from memory."""
 
     def __init__(self, conninfo: str, *, reconnect_seconds: float = 1.0) -> None:
         self.conninfo = conninfo
         self.reconnect_seconds = reconnect_seconds
-        self.current: int | None = None
+        self.connected = False
+        self._revisions: dict[str, int] = {}
         self.changed = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="cache-revision-listener", daemon=True)
         self._stopping = threading.Event()
+
+    @property
+    def current(self) -> int | None:
+        return self._revisions.get(SCOPE, 0) if self.connected else None
+
+    def revisions(self, scopes: tuple[str, ...]) -> Revisions | None:
+        if not self.connected:
+            return None
+        known = self._revisions
+        return tuple(known.get(scope, 0) for scope in scopes)
 
     def stop(self) -> None:
         """Close the listening connection and end the thread (tests, before their database goes)."""
@@ -136,10 +162,16 @@ class RevisionListener:
         self._thread.start()
         return self
 
-    def _set(self, revision: int | None) -> None:
+    def _set(self, scope: str, revision: int) -> None:
         with self.changed:
-            if revision is None or self.current is None or revision > self.current:
-                self.current = revision
+            if revision > self._revisions.get(scope, -1):
+                self._revisions = {**self._revisions, scope: revision}
+            self.changed.notify_all()
+
+    def _connected(self, revisions: dict[str, int]) -> None:
+        with self.changed:
+            self._revisions = revisions
+            self.connected = True
             self.changed.notify_all()
 
     def wait_for(self, predicate: Callable[[int | None], bool], timeout: float) -> bool:
@@ -154,19 +186,20 @@ class RevisionListener:
             try:
                 with psycopg.connect(self.conninfo, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
-                    row = conn.execute("SELECT revision FROM ops_cacherevision WHERE scope = %s", [SCOPE]).fetchone()
-                    self._set(int(row[0]) if row else 0)
+                    rows = conn.execute(
+                        "SELECT scope, revision FROM ops_cacherevision WHERE scope NOT LIKE 'learner:%%'"
+                    ).fetchall()
+                    self._connected({scope: int(revision) for scope, revision in rows})
                     while not self._stopping.is_set():
                         for notice in conn.notifies(timeout=1.0):
                             scope, _, revision = notice.payload.partition(":")
-                            if scope == SCOPE:
-                                self._set(int(revision))
+                            self._set(scope, int(revision))
             except Exception as error:  # the database went away: serve nothing from memory until back
                 if self._stopping.is_set():
                     break
                 log.warning("cache_revision_listener_down", error=f"{type(error).__name__}: {error}")
                 with self.changed:
-                    self.current = None
+                    self.connected = False
                     self.changed.notify_all()
                 self._stopping.wait(self.reconnect_seconds)
 
@@ -210,19 +243,66 @@ def stop_listeners() -> None:
         each.stop()
 
 
-def _sqlite_revision() -> int | None:
+def _sqlite_revisions(scopes: tuple[str, ...]) -> Revisions:
     connection.ensure_connection()
-    row = connection.connection.execute("SELECT revision FROM ops_cacherevision WHERE scope = ?", [SCOPE]).fetchone()
-    return int(row[0]) if row else 0
+    marks = ", ".join("?" * len(scopes))
+    rows = dict(
+        connection.connection.execute(
+            f"SELECT scope, revision FROM ops_cacherevision WHERE scope IN ({marks})",  # noqa: S608  (placeholders)
+            scopes,
+        ).fetchall()
+    )
+    return tuple(int(rows.get(scope, 0)) for scope in scopes)
 
 
-def current_revision() -> int | None:
-    """The catalogue's revision as this process knows it now; None: do not serve from memory."""
+def current_revision(scopes: tuple[str, ...] = (SCOPE,)) -> Revisions | None:
+    """The revisions of these scopes as this process knows them now; None: do not serve from memory."""
     if connection.vendor == "postgresql":
-        return listener().current
+        return listener().revisions(scopes)
     if connection.vendor == "sqlite":
-        return _sqlite_revision()
+        return _sqlite_revisions(scopes)
     return None
+
+
+def csrf_placeholder(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: a page rendered for the table holds the placeholder, not a token."""
+    return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, "anonymous_cache_csrf", False) else {}
+
+
+def _visitor_token(request: HttpRequest) -> tuple[str, bool]:
+    """A token masked afresh from the visitor's CSRF cookie, and whether the cookie must be set
+    (they had none, or not one this site made): then ``request.META["CSRF_COOKIE"]`` is its secret."""
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    if _CSRF_SECRET.fullmatch(secret):
+        request.META["CSRF_COOKIE"] = secret
+        return get_token(request), False
+    request.META.pop("CSRF_COOKIE", None)
+    return get_token(request), True
+
+
+def _set_csrf_cookie(request: HttpRequest, response: HttpResponse) -> None:
+    """As Django's CSRF middleware sets it."""
+    response.set_cookie(
+        settings.CSRF_COOKIE_NAME,
+        request.META["CSRF_COOKIE"],
+        max_age=settings.CSRF_COOKIE_AGE,
+        domain=settings.CSRF_COOKIE_DOMAIN,
+        path=settings.CSRF_COOKIE_PATH,
+        secure=settings.CSRF_COOKIE_SECURE,
+        httponly=settings.CSRF_COOKIE_HTTPONLY,
+        samesite=settings.CSRF_COOKIE_SAMESITE,  # type: ignore[arg-type]
+    )
+
+
+def _with_visitor_token(request: HttpRequest, response: HttpResponse, body: bytes) -> None:
+    """The response's body is ``body`` with the placeholder swapped for the visitor's token."""
+    if response.cookies.get(settings.CSRF_COOKIE_NAME) is not None:  # the stack made a secret already
+        token, new = get_token(request), False
+    else:
+        token, new = _visitor_token(request)
+    response.content = body.replace(_PLACEHOLDER, token.encode())
+    if new:
+        _set_csrf_cookie(request, response)
 
 
 # --- The middleware -------------------------------------------------------------------------------
@@ -265,26 +345,31 @@ class AnonymousCacheMiddleware:
         self.get_response = get_response
         self.table = Table(settings.ANONYMOUS_CACHE_BYTES)
         _tables.append(self.table)
-        self.paths = re.compile("|".join(f"(?:{p})" for p in settings.ANONYMOUS_CACHE_PATHS) or r"(?!)")
+        patterns = [(path, tuple(scopes)) for path, scopes in settings.ANONYMOUS_CACHE_PATHS]
+        self.paths = re.compile("|".join(f"(?P<p{i}>{path})" for i, (path, _) in enumerate(patterns)) or r"(?!)")
+        self.scopes = {f"p{i}": scopes for i, (_, scopes) in enumerate(patterns)}
         self.private_cookies = (
             f"{settings.SESSION_COOKIE_NAME}=",
             f"{getattr(settings, 'MESSAGE_COOKIE_NAME', 'messages')}=",
         )
 
-    def _key(self, request: HttpRequest) -> tuple[str, ...] | None:
+    def _key(self, request: HttpRequest) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The entry's key and the cache scopes it is valid by; None: not for the table."""
         meta = request.META
         if not settings.ANONYMOUS_CACHE or request.method not in ("GET", "HEAD"):
             return None
-        if "HTTP_AUTHORIZATION" in meta or not self.paths.fullmatch(request.path_info):
+        if "HTTP_AUTHORIZATION" in meta:
+            return None
+        matched = self.paths.fullmatch(request.path_info)
+        if matched is None or matched.lastgroup is None:
             return None
         cookies = meta.get("HTTP_COOKIE", "")
         if cookies and any(name in cookies for name in self.private_cookies):
             return None
-        language = _language(
-            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "") if cookies else "",
-            meta.get("HTTP_ACCEPT_LANGUAGE", ""),
-        )
-        return (
+        jar = request.COOKIES if cookies else {}
+        language = _language(jar.get(settings.LANGUAGE_COOKIE_NAME, ""), meta.get("HTTP_ACCEPT_LANGUAGE", ""))
+        kept = ";".join(f"{name}={value}" for name, value in sorted(jar.items()) if name != settings.CSRF_COOKIE_NAME)
+        key = (
             meta.get("wsgi.url_scheme", "http"),
             meta.get("HTTP_HOST", ""),
             request.path_info,
@@ -292,14 +377,17 @@ class AnonymousCacheMiddleware:
             language,
             meta.get("HTTP_HX_REQUEST", ""),
             clock.now().date().isoformat(),
+            kept,
         )
+        return key, self.scopes[matched.lastgroup]
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        key = self._key(request)
-        if key is None:
+        keyed = self._key(request)
+        if keyed is None:
             return self.get_response(request)
+        key, scopes = keyed
         try:
-            revision = current_revision()
+            revision = current_revision(scopes)
         except Exception as error:  # the revision cannot be read: the stack answers as it would
             log.warning("anonymous_cache_revision_unreadable", error=f"{type(error).__name__}: {error}")
             revision = None
@@ -314,35 +402,54 @@ class AnonymousCacheMiddleware:
                 if limited is not None:
                     return limited
                 return _answer(request, entry)
+        return self._through_the_stack(request, key, revision)
+
+    def _through_the_stack(
+        self, request: HttpRequest, key: tuple[str, ...], revision: Revisions | None
+    ) -> HttpResponseBase:
+        # pages rendered for the table hold the CSRF placeholder (csrf_placeholder, above)
+        request.anonymous_cache_csrf = True  # type: ignore[attr-defined]
         response = self.get_response(request)
-        if not isinstance(response, HttpResponse) or response.status_code != 200:
+        if not isinstance(response, HttpResponse) or getattr(response, "streaming", False):
             return response
-        etag = etag_of(response.content)
+        body = response.content
+        holds_csrf = _PLACEHOLDER in body
+        if response.status_code != 200:
+            if holds_csrf:
+                _with_visitor_token(request, response, body)
+            return response
+        etag = etag_of(body)
         response["ETag"] = etag
         patch_vary_headers(response, VARY)
-        if revision is not None and _storable(response):
+        if revision is not None and _storable(request, response):
             headers = tuple((k, v) for k, v in response.items() if k.lower() not in _PER_REQUEST_HEADERS)
-            self.table.put(key, Entry(revision, time.monotonic(), 200, headers, response.content, etag))
-        if _matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
+            self.table.put(key, Entry(revision, time.monotonic(), 200, headers, body, etag, holds_csrf))
+        if holds_csrf:
+            _with_visitor_token(request, response, body)
+        if _matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag) and not response.cookies:
             return _not_modified(response.items(), etag)
         return response
 
 
-def _storable(response: HttpResponse) -> bool:
-    if response.cookies or getattr(response, "streaming", False):
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.cookies or getattr(request, "_csp_nonce", None) is not None:
         return False
     control = response.get("Cache-Control", "").lower()
     return "private" not in control and "no-store" not in control
 
 
 def _answer(request: HttpRequest, entry: Entry) -> HttpResponse:
-    if _matches(request.META.get("HTTP_IF_NONE_MATCH", ""), entry.etag):
+    token, new_cookie = _visitor_token(request) if entry.holds_csrf else ("", False)
+    if not new_cookie and _matches(request.META.get("HTTP_IF_NONE_MATCH", ""), entry.etag):
         return _not_modified(entry.headers, entry.etag)
-    response = HttpResponse(entry.body if request.method == "GET" else b"", status=entry.status)
+    body = entry.body.replace(_PLACEHOLDER, token.encode()) if entry.holds_csrf else entry.body
+    response = HttpResponse(body if request.method == "GET" else b"", status=entry.status)
     for name, value in entry.headers:
         response[name] = value
     if request.method == "HEAD":
         response["Content-Length"] = str(len(entry.body))
+    if new_cookie:
+        _set_csrf_cookie(request, response)
     return response
 
 
