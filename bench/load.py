@@ -206,7 +206,8 @@ def scenarios(rng: random.Random) -> list[Scenario]:
     def progress_put(m: Material) -> list[str]:
         out = []
         for e in m.enrolled:
-            lesson_id, _day = rng.choice(e["lessons"])
+            # not day 1: it holds quiz_attempt's quiz, and completing it unpassed is 409 quiz_not_passed
+            lesson_id, _day = rng.choice(e["lessons"][1:] or e["lessons"])
             body = json.dumps({"completed": True, "position_seconds": rng.randint(0, 600)})
             headers = {"Authorization": f"Bearer {e['token']}", "Content-Type": "application/json"}
             out.append(line("PUT", f"/api/v1/courses/{e['slug']}/lessons/{lesson_id}/progress", headers, body))
