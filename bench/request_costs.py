@@ -8,7 +8,8 @@ whole middleware stack, no HTTP server) by an enrolled learner of a 21-day cours
 Reported per request: queries (and how many of them write), CPU milliseconds (process time,
 which other work on the machine does not inflate, unlike wall time) and the CPU ratio to a
 trivial view through the same stack (``/healthz``), the in-process stand-in for the issue's
-"ceiling". ``--profile`` prints the 25 costliest functions (cProfile) of one workload.
+"ceiling". ``--profile`` prints the 70 costliest functions (cProfile) of one workload, and with
+``BENCH_PROFILE_CALLEES=<function name>`` what that function spends its time calling.
 
 Runs on a scratch SQLite test database (var/bench-requests), or the PostgreSQL server of
 ``--database-url`` (a test database is created there and dropped). Results: bench/results/<UTC
@@ -136,7 +137,10 @@ def profile(request: Callable[[int], Any], repeat: int) -> None:
     for n in range(repeat):
         request(n)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(70)
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats(70)
+    if os.environ.get("BENCH_PROFILE_CALLEES"):
+        stats.print_callees(os.environ["BENCH_PROFILE_CALLEES"])
 
 
 def markdown(document: dict[str, Any]) -> str:
