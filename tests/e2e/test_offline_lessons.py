@@ -42,6 +42,14 @@ def _controlled_lesson(page: Any, live_server: Any, learner: Any, course: Any, d
     page.locator(f"html[data-saved-offline='/courses/{course.slug}/day/{day}/']").wait_for(state="attached")
 
 
+def _day_1_marked_offline(page: Any, live_server: Any, learner: Any, course: Any) -> None:
+    """The learner opens day 1, loses the network and marks the day complete: the worker queues it."""
+    _controlled_lesson(page, live_server, learner, course)
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Mark day 1 complete").click()
+    page.get_by_role("heading", name="Day 1 will be marked complete").wait_for()
+
+
 def test_a_lesson_the_learner_opened_stays_readable_offline(
     page: Any, live_server: Any, learner: Any, enrolled: Any, screenshot: Any
 ) -> None:
@@ -71,12 +79,8 @@ def test_a_lesson_never_opened_says_it_is_not_saved_offline(
 def test_a_day_marked_complete_offline_is_recorded_when_the_network_returns(
     page: Any, live_server: Any, learner: Any, enrolled: Any, screenshot: Any
 ) -> None:
-    _controlled_lesson(page, live_server, learner, enrolled)
-    page.context.set_offline(True)
+    _day_1_marked_offline(page, live_server, learner, enrolled)
 
-    page.get_by_role("button", name="Mark day 1 complete").click()
-
-    page.get_by_role("heading", name="Day 1 will be marked complete").wait_for()
     screenshot(page, "marked-offline")
     assert not LessonProgress.objects.filter(user=learner, completed=True).exists()
 
@@ -123,10 +127,7 @@ def test_a_mark_the_server_cannot_take_yet_is_sent_again_without_the_learner_rel
 ) -> None:
     # The page's 'online' can come before the worker's network is back, or the database may be
     # restarting: either way the first replay fails, and the worker tries again by itself.
-    _controlled_lesson(page, live_server, learner, enrolled)
-    page.context.set_offline(True)
-    page.get_by_role("button", name="Mark day 1 complete").click()
-    page.get_by_role("heading", name="Day 1 will be marked complete").wait_for()
+    _day_1_marked_offline(page, live_server, learner, enrolled)
 
     record = actions.do_record_progress
     refusals: list[str] = []
