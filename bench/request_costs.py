@@ -8,7 +8,9 @@ whole middleware stack, no HTTP server) by an enrolled learner of a 21-day cours
 Reported per request: queries (and how many of them write), CPU milliseconds (process time,
 which other work on the machine does not inflate, unlike wall time) and the CPU ratio to a
 trivial view through the same stack (``/healthz``), the in-process stand-in for the issue's
-"ceiling". ``--profile`` prints the 70 costliest functions (cProfile) of one workload, and with
+"ceiling", and Python function calls per request (cProfile's count, which the machine's load
+does not move). ``--profile`` prints the 70 costliest functions (cProfile) of one workload,
+cumulative or by ``BENCH_PROFILE_SORT`` (e.g. ``tottime``), and with
 ``BENCH_PROFILE_CALLEES=<function name>`` what that function spends its time calling.
 
 Runs on a scratch SQLite test database (var/bench-requests), or the PostgreSQL server of
@@ -127,8 +129,23 @@ def measure(name: str, request: Callable[[int], Any], repeat: int) -> dict[str, 
         "queries": len(sqls),
         "writes": sum(1 for sql in sqls if sql.lstrip().upper().startswith(WRITES)),
         "cpu_ms": round(cpu * 1000, 3),
+        "calls": python_calls(request, CALL_SAMPLE),
         "sql": sqls,
     }
+
+
+CALL_SAMPLE = 20
+
+
+def python_calls(request: Callable[[int], Any], repeat: int) -> int:
+    """Python function calls per request (cProfile's count): unlike CPU time, the same figure
+    whatever else the machine runs, so it tells a change's effect on a noisy machine."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for n in range(repeat):
+        request(n)
+    profiler.disable()
+    return round(pstats.Stats(profiler).total_calls / repeat)  # type: ignore[attr-defined]
 
 
 def profile(request: Callable[[int], Any], repeat: int) -> None:
@@ -137,7 +154,7 @@ def profile(request: Callable[[int], Any], repeat: int) -> None:
     for n in range(repeat):
         request(n)
     profiler.disable()
-    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative"))
     stats.print_stats(70)
     if os.environ.get("BENCH_PROFILE_CALLEES"):
         stats.print_callees(os.environ["BENCH_PROFILE_CALLEES"])
@@ -151,15 +168,17 @@ def markdown(document: dict[str, Any]) -> str:
         f"`python -m bench.request_costs` on {document['database']}, {document['repeat']} requests per workload "
         "through Django's test client (the whole middleware stack, no HTTP server), by an enrolled learner of "
         "a 21-day course with a quiz a day. CPU is process time per request; the ratio is the trivial view's "
-        "CPU over the workload's (the in-process share of the ceiling: the issue's target is >= 25 %).",
+        "CPU over the workload's (the in-process share of the ceiling: the issue's target is >= 25 %). "
+        f"Python calls: function calls per request under cProfile ({CALL_SAMPLE} requests), the figure "
+        "that does not move with the machine's load.",
         "",
-        "| workload | status | queries | writes | CPU ms / request | share of the ceiling |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| workload | status | queries | writes | CPU ms / request | share of the ceiling | Python calls |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in document["rows"]:
         share = ceiling / row["cpu_ms"] if row["cpu_ms"] else 0
         lines.append(f"| {row['workload']} | {row['status']} | {row['queries']} | {row['writes']} "
-                     f"| {row['cpu_ms']:.2f} | {share:.0%} |")  # fmt: skip
+                     f"| {row['cpu_ms']:.2f} | {share:.0%} | {row.get('calls', 0):,} |")  # fmt: skip
     lines += ["", "The SQL of one request of each workload is in the JSON file beside this one.", ""]
     return "\n".join(lines)
 
