@@ -152,12 +152,13 @@ def _metrics_folder_claimed() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    from momentum.platform import anonymous_cache
+    from momentum.platform import anonymous_cache, caching
     from momentum.platform.request_limits import forget_local_counts
 
     cache.clear()
     forget_local_counts()  # the rate limits' local tallies of the shared counters just emptied
     anonymous_cache.clear()
+    caching.MEMORY.clear()
 
 
 @pytest.fixture(autouse=True)

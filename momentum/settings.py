@@ -553,6 +553,11 @@ ANONYMOUS_CACHE_PATHS = [
     (r"/certificates/[-0-9a-fA-F]{32,36}/", ["catalogue", "credentials"]),
 ]
 
+# The cached reads every caller shares (the catalogue's course with its lessons, a lesson's quiz)
+# also kept in each web process's memory, valid at the revisions the database pushes
+# (momentum/platform/caching.py): no revision query, cache round trip or unpickling per read.
+REGIONS_IN_MEMORY = env.bool("MOMENTUM_REGIONS_IN_MEMORY", True)
+
 # Request rates, counted in the cache (Redis when configured, so they hold across processes).
 RATELIMIT_ANON = env.rate("MOMENTUM_RATELIMIT_ANON", "300/m")  # per IP address, signed-out callers
 RATELIMIT_USER = env.rate("MOMENTUM_RATELIMIT_USER", "600/m")  # per signed-in account

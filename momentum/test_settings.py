@@ -60,6 +60,8 @@ WHITENOISE_AUTOREFRESH = True
 # transaction commits: tests that roll back never announce their writes, so it is off there
 # except in the tests that commit (tests/test_anonymous_cache.py).
 ANONYMOUS_CACHE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+# The shared regions' memory tier is keyed by the same pushed revisions (momentum/platform/caching.py).
+REGIONS_IN_MEMORY = ANONYMOUS_CACHE
 
 # The workflow engine a pytest worker runs in-process polls its queues once a second and wakes
 # them when a workflow is queued or ends (tests/workflow_wakeup.py): polling fifteen queues every

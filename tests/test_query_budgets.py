@@ -17,6 +17,7 @@ from django.urls import reverse
 from momentum.accounts.models import User
 from momentum.catalog.models import Course
 from momentum.learning.actions import do_enroll, do_record_progress
+from momentum.platform import caching
 from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,7 @@ BUDGETS = {
 
 def cold_queries(call: Callable[[], Any]) -> int:
     cache.clear()
+    caching.MEMORY.clear()
     with CaptureQueriesContext(connection) as captured:
         response = call()
     assert response.status_code == 200, response.content[:300]

@@ -49,7 +49,6 @@ def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
     current = next((item for item in lessons if item.day == day), None)
     if current is None:
         return render(request, "errors/404.html", {"detail": f"This course has no day {day}."}, status=404)
-    current.course = course
     cta = course_cta(request.user, course, lessons)
     problem = queries.lesson_refusal(request.user, current, enrollment=cta["enrollment"])
     if problem is None and cta["enrollment"] is not None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import caches
@@ -16,7 +17,9 @@ from momentum.accounts.models import User
 from momentum.catalog.models import Course
 from momentum.learning.actions import do_enroll
 from momentum.observability import metrics
-from momentum.platform import caching
+from momentum.catalog.queries import course_and_lessons_or_404
+from momentum.platform import anonymous_cache, caching
+from momentum.platform.models import CacheRevision
 from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +28,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _region_layer_alone(settings: Any) -> None:
     """These tests are about the revision-keyed regions: the anonymous memory cache in front of
-    them (ADR 0022, tests/test_anonymous_cache.py) would answer before they are asked."""
+    them (ADR 0022, tests/test_anonymous_cache.py) would answer before they are asked, and the
+    shared regions' memory tier (below) without the revision lookup these tests count."""
     settings.ANONYMOUS_CACHE = False
+    settings.REGIONS_IN_MEMORY = False
 
 
 def queries_of(call: Callable[[], Any]) -> int:
@@ -185,3 +190,81 @@ def test_every_request_context_shares_one_redis_connection_pool() -> None:
     clients = {contextvars.Context().run(client_of_a_new_request) for _ in range(3)}
 
     assert len(clients) == 1
+
+
+# --- The shared regions' memory tier -------------------------------------------------------------
+
+
+@pytest.fixture
+def in_memory(settings: Any) -> Iterator[Any]:
+    settings.REGIONS_IN_MEMORY = True
+    yield settings
+    anonymous_cache.stop_listeners()  # its connection would keep the test database from being dropped
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_course_read_again_comes_from_memory_with_no_query_and_a_change_shows_at_once(
+    learner: User, in_memory: Any
+) -> None:
+    course = make_course("Sleep better")
+    first, lessons = course_and_lessons_or_404(learner, course.slug)
+    hits = lookups("catalogue", "hit")
+
+    with CaptureQueriesContext(connection) as queries:
+        again, _ = course_and_lessons_or_404(learner, course.slug)
+
+    assert again is first  # not unpickled from the cache again
+    assert len(queries) == 0  # the revision row is read on the raw connection
+    assert lookups("catalogue", "hit") == hits + 1
+    with connection.cursor() as cursor:  # any writer: the trigger moves the revision
+        cursor.execute("UPDATE catalog_lesson SET title = %s WHERE id = %s", ["Wind down", lessons[0].pk])
+    assert course_and_lessons_or_404(learner, course.slug)[1][0].title == "Wind down"
+
+
+def test_a_learners_own_region_is_never_kept_in_memory(api_as: Any, learner: User, in_memory: Any) -> None:
+    course = make_course("Sleep better")
+    do_enroll(learner, course)
+    me = api_as(learner)
+    me.get("/me/stats")
+    me.get("/me/stats")
+
+    assert all(region != "learner" for region, _key in caching.MEMORY._entries)
+
+
+def test_with_reads_on_a_replica_nothing_is_kept_in_memory(
+    learner: User, in_memory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replica may lag the revision the primary announced: an entry built from it could hold
+    the old rows under the new revision."""
+    course = make_course("Sleep better")
+    routed = caching.router.db_for_read
+    monkeypatch.setattr(  # the revisions as the router would read them: on the replica
+        caching.router, "db_for_read", lambda model, **hints: "replica" if model is CacheRevision else routed(model)
+    )
+    monkeypatch.setattr(caching, "revisions", lambda scopes: "0")  # no replica database here
+
+    course_and_lessons_or_404(learner, course.slug)
+
+    assert len(caching.MEMORY) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_on_postgresql_a_commit_by_another_connection_reaches_the_memory_tier_by_notify(
+    learner: User, in_memory: Any
+) -> None:
+    course = make_course("Sleep better")
+    listening = anonymous_cache.listener()
+    assert listening.wait_for(lambda now: now is not None, timeout=10), "the listener did not connect"
+    first, _ = course_and_lessons_or_404(learner, course.slug)
+    assert listening.wait_for(lambda now: course_and_lessons_or_404(learner, course.slug)[0] is first, timeout=10)
+    before = listening.current
+
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432, password=db["PASSWORD"] or None
+    ) as other:
+        other.execute("UPDATE catalog_course SET title = 'Sleep much better' WHERE id = %s", [course.pk])
+    assert listening.wait_for(lambda now: now != before, timeout=10), "no NOTIFY reached the listener"
+
+    assert course_and_lessons_or_404(learner, course.slug)[0].title == "Sleep much better"
