@@ -20,6 +20,7 @@ from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
 from momentum.assessments.audit_actions import AuditAction
 from momentum.assessments.models import Attempt, Option, Question, Quiz
+from momentum.assessments.queries import quiz_with_questions
 from momentum.assessments.specs import QuestionKind, QuizSpec, normalise_answer, quiz_spec_problems
 from momentum.audit.actions import do_record_audit
 from momentum.catalog.models import Lesson
@@ -167,9 +168,10 @@ def do_submit_attempt(
     numbers stay consecutive and the attempt limit holds. A passing attempt completes the lesson
     through learning's own action (events, course completion, badges)."""
     now = now or timezone.now()
-    quiz = Quiz.objects.filter(lesson=lesson).first()
-    if quiz is None:
+    found = quiz_with_questions(lesson)  # the same for every learner: from the catalogue's cache
+    if found is None:
         raise Problem(404, "no_quiz", _("This lesson has no quiz."))
+    quiz, questions = found
     if not Enrollment.objects.select_for_update().filter(user=user, course_id=lesson.course_id).exists():
         raise Problem(403, "not_enrolled", _("Enrol in this course to take its quizzes."))
     used = Attempt.objects.filter(quiz=quiz, user=user).count()
@@ -179,7 +181,6 @@ def do_submit_attempt(
             "no_attempts_left",
             _("This quiz allows %(max_attempts)s attempts; all are used.") % {"max_attempts": quiz.max_attempts},
         )
-    questions = list(quiz.questions.prefetch_related("options"))
     chosen = _checked_answers(questions, answers)
     results = [_grade(question, chosen[question.pk]) for question in questions]
     right = sum(1 for result in results if result.correct)
