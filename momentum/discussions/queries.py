@@ -48,14 +48,18 @@ def _enrollment(user: Any, course: Course) -> Enrollment | None:
     )
 
 
-def _judge(user: Any, lesson: Lesson) -> Participant | Problem:
+def _judge(user: Any, lesson: Lesson, opened_by: Enrollment | None = None) -> Participant | Problem:
     """``user`` as a participant of ``lesson``'s thread, or why not: 401 anonymous; 403
     ``not_enrolled`` for anyone neither enrolled nor on the course's staff (a free preview lesson
-    included); then the lesson's own rules (402 premium lapsed, 403 ``lesson_locked``)."""
+    included); then the lesson's own rules (402 premium lapsed, 403 ``lesson_locked``).
+    ``opened_by``: the enrolment by which the caller already found the lesson open to ``user``."""
     if not getattr(user, "is_authenticated", False):
         return Problem(401, "not_authenticated", _("Sign in and enrol in this course to join its discussions."))
     if is_course_staff(user, lesson.course):
         return Participant(user, lesson, staff=True, cohort_id=None)
+    if opened_by is not None:
+        suspended = PostingSuspension.objects.filter(user=user, course_id=lesson.course_id).exists()
+        return Participant(user, lesson, staff=False, cohort_id=opened_by.cohort_id, suspended=suspended)
     enrollment = _enrollment(user, lesson.course)
     if enrollment is None:
         return Problem(403, "not_enrolled", _("Only the course's learners take part in its discussions: enrol first."))
@@ -76,8 +80,8 @@ def participant_refusal(user: Any, lesson: Lesson) -> Problem | None:
     return judged if isinstance(judged, Problem) else None
 
 
-def participant_or_none(user: Any, lesson: Lesson) -> Participant | None:
-    judged = _judge(user, lesson)
+def participant_or_none(user: Any, lesson: Lesson, opened_by: Enrollment | None = None) -> Participant | None:
+    judged = _judge(user, lesson, opened_by)
     return judged if isinstance(judged, Participant) else None
 
 
@@ -233,10 +237,19 @@ def _name(author: Any) -> str:
 PAGE_SIZE = 10
 
 
-def panel(user: Any, lesson: Lesson, *, page: str | None = None, order: str | None = None) -> dict[str, Any] | None:
+def panel(
+    user: Any,
+    lesson: Lesson,
+    *,
+    page: str | None = None,
+    order: str | None = None,
+    opened_by: Enrollment | None = None,
+) -> dict[str, Any] | None:
     """What the lesson page's thread shows ``user`` (None when they do not take part): one page of
-    top-level comments, with their replies, newest first unless ``order`` is "oldest"."""
-    reader = participant_or_none(user, lesson)
+    top-level comments, with their replies, newest first unless ``order`` is "oldest".
+    ``opened_by``: the enrolment by which the page found the lesson open to ``user`` (not read
+    and judged again)."""
+    reader = participant_or_none(user, lesson, opened_by)
     if reader is None:
         return None
     chosen: Order = "oldest" if order == "oldest" else "newest"

@@ -20,6 +20,7 @@ from momentum.lib.video_embeds import embed_url
 
 if TYPE_CHECKING:
     from momentum.catalog.models import Lesson
+    from momentum.learning.models import Enrollment
 
 VIDEO_EXTENSIONS = (".mp4", ".webm", ".m4v", ".ogv", ".mov")
 
@@ -83,10 +84,15 @@ def analytics(user: Any) -> dict[str, Any]:
 
 
 def lesson_player(
-    request: HttpRequest, current: Lesson, lessons: list[Lesson], problem: Problem | None
+    request: HttpRequest,
+    current: Lesson,
+    lessons: list[Lesson],
+    problem: Problem | None,
+    enrollment: Enrollment | None = None,
 ) -> dict[str, Any]:
     """The player's content for ``current`` (one of the course's ``lessons``, in day order): nothing
-    of the lesson's content when ``problem`` refuses it."""
+    of the lesson's content when ``problem`` refuses it; ``enrollment``: the learner's, by which
+    ``problem`` was judged."""
     video_src = queries.video_url(request, current) if problem is None else None
     index = lessons.index(current)
     # captions cost a query only where there is a video to caption
@@ -101,7 +107,11 @@ def lesson_player(
         if problem is None and getattr(current, "has_quiz", True)
         else None,
         "discussion": discussion_panel(
-            request.user, current, page=request.GET.get("comments_page"), order=request.GET.get("comments_order")
+            request.user,
+            current,
+            page=request.GET.get("comments_page"),
+            order=request.GET.get("comments_order"),
+            opened_by=enrollment,
         )
         if problem is None
         else None,

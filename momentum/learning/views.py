@@ -53,7 +53,7 @@ def lesson(request: HttpRequest, slug: str, day: int) -> HttpResponse:
     problem = queries.lesson_refusal(request.user, current, enrollment=cta["enrollment"])
     if problem is None and cta["enrollment"] is not None:
         actions.do_record_lesson_view(request.user, current, cta["enrollment"])
-    player = page_contexts.lesson_player(request, current, lessons, problem)
+    player = page_contexts.lesson_player(request, current, lessons, problem, cta["enrollment"])
     opening = _opening(request.user, problem) if problem is not None else None
     context = {**cta, **player, "opening": opening, "position": cta["progress"].get(current.pk)}
     return render(request, "learning/lesson.html", context)

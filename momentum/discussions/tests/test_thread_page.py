@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from momentum.discussions.models import Comment, CommentReport
+from momentum.discussions.models import Comment, CommentReport, PostingSuspension
 from momentum.discussions.tests.conftest import Class, post
 from tests.factories import make_user
 
@@ -90,3 +90,23 @@ def test_the_thread_pages_ten_comments_at_a_time(api_as: Any, klass: Class, sett
     assert "Page 1 of 2" in first
     assert "Numbered comment 01" in second
     assert "(12 comments)" in second
+
+
+def test_on_the_lesson_page_a_learner_reads_their_own_cohorts_thread_only(klass: Class) -> None:
+    post_as_api = Client()
+    post_as_api.force_login(klass.ana)
+    post_as_api.post(f"{_lesson(klass)}comments/new/", {"body_markdown": "Spring cohort here"})
+
+    assert "Spring cohort here" in _browser(klass.ana).get(_lesson(klass)).content.decode()
+    assert "Spring cohort here" not in _browser(klass.ben).get(_lesson(klass)).content.decode()
+    assert "Spring cohort here" not in _browser(klass.lee).get(_lesson(klass)).content.decode()
+
+
+def test_a_suspended_learner_reads_the_thread_on_the_lesson_page_with_no_form_to_post(klass: Class) -> None:
+    PostingSuspension.objects.create(user=klass.lee, course=klass.course, reason="Spam")
+
+    page = _browser(klass.lee).get(_lesson(klass)).content.decode()
+
+    assert 'id="discussion"' in page
+    assert "suspended your posting" in page
+    assert f"{_lesson(klass)}comments/new/" not in page

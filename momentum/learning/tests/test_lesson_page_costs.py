@@ -15,7 +15,7 @@ from momentum.catalog.models import Lesson
 
 pytestmark = pytest.mark.django_db
 
-# session, user, enrolment, progress, the learner's attempts, the discussion participant,
+# session, user, enrolment, progress, the learner's attempts, a posting suspension (discussions),
 # comments, unread notifications. The course with its lessons and the quiz come from the shared
 # regions: from memory (revisions pushed, or read on SQLite's raw connection: not counted), or
 # else each after a query of the catalogue revision. The view event and last activity are
