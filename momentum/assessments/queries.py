@@ -201,6 +201,38 @@ class QuizPanel:
     def error_by_question(self) -> dict[int, str]:
         return {int(error["field"].split(".")[-1]): error["message"] for error in self.errors}
 
+    @property
+    def form(self) -> list[FormQuestion]:
+        """The questions as the form shows them again: each with its error and what the learner
+        chose or typed (after a refused submission), so the template only prints."""
+        errors = self.error_by_question
+        shown = []
+        for question in self.quiz.questions:
+            values = self.chosen.get(question.id) or []
+            options = [FormOption(option.id, option.text, str(option.id) in values) for option in question.options]
+            typed = values[0] if values and question.kind == "short_text" else ""
+            shown.append(FormQuestion(question.id, question.number, question.kind, question.prompt, options,
+                                      errors.get(question.id, ""), typed))  # fmt: skip
+        return shown
+
+
+@dataclass(frozen=True)
+class FormOption:
+    id: int
+    text: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class FormQuestion:
+    id: int
+    number: int
+    kind: str
+    prompt: str
+    options: list[FormOption]
+    error: str
+    typed: str
+
 
 def quiz_panel(
     user: Any, lesson: Lesson, *, errors: list[dict[str, Any]] | None = None, chosen: dict[int, list[str]] | None = None

@@ -77,6 +77,19 @@ def test_unanswered_questions_come_back_with_an_error_summary_linking_to_them(
     assert f'value="{chosen}" checked' in html  # what was chosen stays chosen
 
 
+def test_a_typed_answer_stays_typed_when_another_question_is_left_unanswered(
+    browser: Client, course: Course, lesson: Lesson, quiz: Quiz
+) -> None:
+    answers = right_answers(quiz)
+    typed = next(answer for answer in answers if "text" in answer)
+
+    html = browser.post(f"/courses/{course.slug}/day/2/quiz/", form([typed])).content.decode()
+
+    question, text = typed["question_id"], typed["text"]
+    assert f'name="q{question}" maxlength="500" autocomplete="off" value="{text}"' in html
+    assert html.count(" checked") == 0
+
+
 def test_with_htmx_only_the_quiz_panel_comes_back(browser: Client, course: Course, lesson: Lesson, quiz: Quiz) -> None:
     response = browser.post(f"/courses/{course.slug}/day/2/quiz/", form(wrong_answers(quiz)), HTTP_HX_REQUEST="true")
     html = response.content.decode()
