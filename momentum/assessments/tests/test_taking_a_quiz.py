@@ -98,6 +98,19 @@ def test_passing_the_quiz_completes_the_lesson(
     assert api_as(enrolled).get(quiz_url(course, lesson)).json()["passed"] is True
 
 
+def test_a_failed_attempt_after_a_pass_leaves_the_quiz_passed_and_counts_as_used(
+    api_as: Any, enrolled: Any, course: Course, lesson: Lesson, quiz: Quiz
+) -> None:
+    attempts = f"{quiz_url(course, lesson)}/attempts"
+    api_as(enrolled).post(attempts, {"answers": right_answers(quiz)})
+    api_as(enrolled).post(attempts, {"answers": wrong_answers(quiz)})
+
+    body = api_as(enrolled).get(quiz_url(course, lesson)).json()
+
+    assert (body["passed"], body["attempts_used"]) == (True, 2)
+    assert api_as(enrolled).get(quiz_url(course, lesson)).json() == body
+
+
 def test_the_pass_mark_decides_whether_three_of_four_is_a_pass(
     api_as: Any, admin: Any, enrolled: Any, course: Course, lesson: Lesson
 ) -> None:
