@@ -126,7 +126,7 @@ def attempt_state(user: Any, quiz: Quiz) -> AttemptState:
     last = next(iter(Attempt.objects.raw(sql, [True, quiz.pk, user.pk])), None)
     if last is None:
         return AttemptState(None, 0, False)
-    return AttemptState(last, int(last.used), bool(last.any_passed))
+    return AttemptState(last, int(getattr(last, "used", 0)), bool(getattr(last, "any_passed", False)))
 
 
 def last_attempt(user: Any, quiz: Quiz) -> Attempt | None:

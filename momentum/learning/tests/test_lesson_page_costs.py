@@ -15,12 +15,13 @@ from momentum.catalog.models import Lesson
 
 pytestmark = pytest.mark.django_db
 
-# session, user, enrolment, progress, the learner's attempts, a posting suspension (discussions),
-# comments, unread notifications. The course with its lessons and the quiz come from the shared
-# regions: from memory (revisions pushed, or read on SQLite's raw connection: not counted), or
-# else each after a query of the catalogue revision. The view event and last activity are
-# buffered (the ``clock`` fixture): no write.
+
 def lesson_page_queries() -> int:
+    """Session, user, enrolment, progress, the learner's attempts, a posting suspension
+    (discussions), comments, unread notifications. The course with its lessons and the quiz come
+    from the shared regions: from memory (revisions pushed, or read on SQLite's raw connection:
+    not counted), or else each after a query of the catalogue revision. The view event and last
+    activity are buffered (the ``clock`` fixture): no write."""
     return 8 if settings.REGIONS_IN_MEMORY else 10
 
 

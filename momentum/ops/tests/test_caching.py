@@ -10,14 +10,14 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, router
 from django.test.utils import CaptureQueriesContext
 
 from momentum.accounts.models import User
 from momentum.catalog.models import Course
+from momentum.catalog.queries import course_and_lessons_or_404
 from momentum.learning.actions import do_enroll
 from momentum.observability import metrics
-from momentum.catalog.queries import course_and_lessons_or_404
 from momentum.platform import anonymous_cache, caching
 from momentum.platform.models import CacheRevision
 from tests.factories import make_course
@@ -237,9 +237,9 @@ def test_with_reads_on_a_replica_nothing_is_kept_in_memory(
     """A replica may lag the revision the primary announced: an entry built from it could hold
     the old rows under the new revision."""
     course = make_course("Sleep better")
-    routed = caching.router.db_for_read
+    routed = router.db_for_read
     monkeypatch.setattr(  # the revisions as the router would read them: on the replica
-        caching.router, "db_for_read", lambda model, **hints: "replica" if model is CacheRevision else routed(model)
+        router, "db_for_read", lambda model, **hints: "replica" if model is CacheRevision else routed(model)
     )
     monkeypatch.setattr(caching, "revisions", lambda scopes: "0")  # no replica database here
 
