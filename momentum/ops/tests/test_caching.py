@@ -268,3 +268,30 @@ def test_on_postgresql_a_commit_by_another_connection_reaches_the_memory_tier_by
     assert listening.wait_for(lambda now: now != before, timeout=10), "no NOTIFY reached the listener"
 
     assert course_and_lessons_or_404(learner, course.slug)[0].title == "Sleep much better"
+
+
+def test_the_memory_tier_keeps_what_fits_its_size_and_drops_the_least_recently_used() -> None:
+    tier = caching.MemoryTier(limit_bytes=6_000)
+    for name in ("a", "b", "c"):
+        tier.put(("catalogue", name), (1,), name * 700)  # ~0.7 KB pickled each
+    tier.get(("catalogue", "a"), (1,), ttl_seconds=60)  # "a" read again: "b" is now the oldest
+
+    for name in "defghijk":
+        tier.put(("catalogue", name), (1,), name * 700)
+    tier.put(("catalogue", "huge"), (1,), "x" * 2_000)  # over an eighth of the limit: not kept
+
+    kept = {key for _region, key in tier._entries}
+    assert "a" in kept and "b" not in kept
+    assert "huge" not in kept
+    assert tier._bytes <= 6_000
+    assert tier.get(("catalogue", "a"), (2,), ttl_seconds=60) is caching._MISSING  # another revision
+
+
+def test_whole_responses_stay_out_of_the_memory_tier(api_as: Any, learner: User, in_memory: Any) -> None:
+    """The anonymous cache holds those already: a second copy per process was what grew the web
+    processes past their memory target in the first bench of the tier."""
+    make_course("Sleep better")
+
+    assert api_as(learner).get("/courses").status_code == 200
+
+    assert not any(isinstance(value, caching.CachedBody) for *_, value, _size in caching.MEMORY._entries.values())
