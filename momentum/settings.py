@@ -557,6 +557,8 @@ ANONYMOUS_CACHE_PATHS = [
 # also kept in each web process's memory, valid at the revisions the database pushes
 # (momentum/platform/caching.py): no revision query, cache round trip or unpickling per read.
 REGIONS_IN_MEMORY = env.bool("MOMENTUM_REGIONS_IN_MEMORY", True)
+# Bounded by the values' pickled size (Python objects take a few times that in memory).
+REGIONS_IN_MEMORY_BYTES = env.int("MOMENTUM_REGIONS_IN_MEMORY_MB", 8, minimum=1, maximum=1024) * 1024 * 1024
 
 # Request rates, counted in the cache (Redis when configured, so they hold across processes).
 RATELIMIT_ANON = env.rate("MOMENTUM_RATELIMIT_ANON", "300/m")  # per IP address, signed-out callers

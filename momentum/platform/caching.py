@@ -26,6 +26,7 @@ memory is the same object for every request of the process: callers read it and 
 from __future__ import annotations
 
 import hashlib
+import pickle
 import threading
 import time
 from collections import OrderedDict
@@ -66,11 +67,13 @@ def revisions(scopes: tuple[str, ...]) -> str:
 
 
 class MemoryTier:
-    """A bounded LRU of built values by (region, key), each with the revisions it was built at."""
+    """A bounded LRU of built values by (region, key), each with the revisions it was built at,
+    bounded by the values' pickled size (``limit_bytes``; Python objects take a few times that)."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._entries: OrderedDict[tuple[str, str], tuple[tuple[int, ...], float, Any]] = OrderedDict()
+    def __init__(self, limit_bytes: int) -> None:
+        self.limit_bytes = limit_bytes
+        self._entries: OrderedDict[tuple[str, str], tuple[tuple[int, ...], float, Any, int]] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple[str, str], revision: tuple[int, ...], ttl_seconds: float) -> Any:
@@ -82,21 +85,32 @@ class MemoryTier:
             return found[2]
 
     def put(self, key: tuple[str, str], revision: tuple[int, ...], value: Any) -> None:
+        try:  # once per build, not per read: what the entry weighs
+            size = len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception:  # a value that does not pickle is not kept
+            return
+        if size > self.limit_bytes // 8:
+            return
         with self._lock:
-            self._entries[key] = (revision, time.monotonic(), value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.limit:
-                self._entries.popitem(last=False)
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old[3]
+            self._entries[key] = (revision, time.monotonic(), value, size)
+            self._bytes += size
+            while self._bytes > self.limit_bytes and self._entries:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= dropped[3]
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
 
-MEMORY = MemoryTier(limit=4096)
+MEMORY = MemoryTier(limit_bytes=settings.REGIONS_IN_MEMORY_BYTES)
 
 
 def _pushed_revisions(scopes: tuple[str, ...]) -> tuple[int, ...] | None:
@@ -125,12 +139,13 @@ class Region:
         digest = hashlib.blake2b(f"{'|'.join(scopes)}|{key}".encode(), digest_size=16).hexdigest()
         return f"{self.name}:{revisions(scopes)}:{digest}"
 
-    def get_or_build(self, key: str, build: Callable[[], T], *, owner: int | None = None) -> T:
+    def get_or_build(self, key: str, build: Callable[[], T], *, owner: int | None = None, in_memory: bool = True) -> T:
         """The entry for ``key`` at the scopes' current revisions, built (and stored) when missing.
 
-        ``owner``: the user whose rows a per-learner region reads.
+        ``owner``: the user whose rows a per-learner region reads. ``in_memory``: False for what
+        the process keeps elsewhere already (whole responses: the anonymous cache holds those).
         """
-        if owner is None and not self.per_learner:
+        if in_memory and owner is None and not self.per_learner:
             revision = _pushed_revisions(self.scopes)
             if revision is not None:
                 value = MEMORY.get((self.name, key), revision, self.ttl_seconds)
@@ -194,7 +209,7 @@ def cached_response(
             return None
         return CachedBody(response.content, response["Content-Type"])
 
-    body = region.get_or_build(full_key, build, owner=owner)
+    body = region.get_or_build(full_key, build, owner=owner, in_memory=False)
     if rendered:
         return rendered[0]
     if body is None:  # a stored refusal is never served: render afresh
