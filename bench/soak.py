@@ -198,7 +198,10 @@ async def learner_step(world: World, client: httpx.AsyncClient, page: httpx.Asyn
         if action == "lesson":
             await timed(client, stats, action, "GET", lesson_url, headers=auth)
         else:
-            body = {"completed": rng.random() < 0.5, "position_seconds": rng.randint(0, 600)}
+            # a lesson with a quiz is completed by passing it (409 quiz_not_passed otherwise):
+            # there the learner's player only moves the position, as it does while they watch
+            completed = rng.random() < 0.5 and not course["quiz"]
+            body = {"completed": completed, "position_seconds": rng.randint(0, 600)}
             await timed(client, stats, action, "PUT", f"{lesson_url}/progress", headers=auth, json=body)
     elif action == "dashboard":
         await timed(page, stats, action, "GET", "/dashboard/")
@@ -291,6 +294,7 @@ def discover(base: str, admin: tuple[str, str], learners: list[str]) -> World:
             lessons = detail.get("lessons") or []
             if lessons:
                 courses.append({"slug": item["slug"], "id": detail["id"], "lesson": lessons[0]["id"],
+                                "quiz": bool(lessons[0].get("has_quiz")),
                                 "description": detail.get("description", "")})  # fmt: skip
     if not courses:
         raise RuntimeError("the demo catalogue has no free course with lessons")
