@@ -346,6 +346,7 @@ def test_an_admin_starts_a_generation_job_with_the_keyboard_alone(
 # --- Whole pages: no trap, focus always visible ---------------------------------------------------
 
 
+@pytest.mark.markup_only
 @pytest.mark.parametrize("width", [1280, 375])
 def test_tab_walks_every_main_page_to_its_end_and_back_with_the_focus_always_visible(
     chromium: Any, live_server: Any, learner: User, width: int
