@@ -43,7 +43,6 @@ import hashlib
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,6 +59,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from momentum.lib import clock
 from momentum.lib.logs import get_logger
+from momentum.lib.sized_lru import SizedLRU
 
 log = get_logger("momentum.anonymous_cache")
 
@@ -87,42 +87,8 @@ class Entry:
     holds_csrf: bool = False
 
 
-class Table:
-    """A bounded LRU of entries by key, by total body size (``limit_bytes``)."""
-
-    def __init__(self, limit_bytes: int) -> None:
-        self.limit_bytes = limit_bytes
-        self._entries: OrderedDict[tuple[str, ...], Entry] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, ...]) -> Entry | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple[str, ...], entry: Entry) -> None:
-        if len(entry.body) > self.limit_bytes // 8:
-            return
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old.body)
-            self._entries[key] = entry
-            self._bytes += len(entry.body)
-            while self._bytes > self.limit_bytes and self._entries:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= len(dropped.body)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-    def __len__(self) -> int:
-        return len(self._entries)
+# The table of entries by key, bounded by their bodies' total size.
+Table = SizedLRU[tuple[str, ...], Entry]
 
 
 # --- The revision of the catalogue, pushed ------------------------------------------------------
@@ -423,7 +389,7 @@ class AnonymousCacheMiddleware:
         patch_vary_headers(response, VARY)
         if revision is not None and _storable(request, response):
             headers = tuple((k, v) for k, v in response.items() if k.lower() not in _PER_REQUEST_HEADERS)
-            self.table.put(key, Entry(revision, time.monotonic(), 200, headers, body, etag, holds_csrf))
+            self.table.put(key, Entry(revision, time.monotonic(), 200, headers, body, etag, holds_csrf), len(body))
         if holds_csrf:
             _with_visitor_token(request, response, body)
         if _matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag) and not response.cookies:

@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -40,6 +38,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.http import HttpRequest, HttpResponse
 
 from momentum.lib.logs import get_logger
+from momentum.lib.sized_lru import SizedLRU
 from momentum.platform.meters import meter
 from momentum.platform.models import CacheRevision
 
@@ -66,48 +65,23 @@ def revisions(scopes: tuple[str, ...]) -> str:
     return ".".join(str(found.get(scope, 0)) for scope in scopes)
 
 
-class MemoryTier:
-    """A bounded LRU of built values by (region, key), each with the revisions it was built at,
-    bounded by the values' pickled size (``limit_bytes``; Python objects take a few times that)."""
+class MemoryTier(SizedLRU[tuple[str, str], tuple[tuple[int, ...], float, Any]]):
+    """Built values by (region, key), each with the revisions it was built at, bounded by the
+    values' pickled size (``limit_bytes``; Python objects take a few times that)."""
 
-    def __init__(self, limit_bytes: int) -> None:
-        self.limit_bytes = limit_bytes
-        self._entries: OrderedDict[tuple[str, str], tuple[tuple[int, ...], float, Any, int]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+    def fresh(self, key: tuple[str, str], revision: tuple[int, ...], ttl_seconds: float) -> Any:
+        """The value built at ``revision`` within its time to live, or ``_MISSING``."""
+        found = self.get(key)
+        if found is None or found[0] != revision or time.monotonic() - found[1] >= ttl_seconds:
+            return _MISSING
+        return found[2]
 
-    def get(self, key: tuple[str, str], revision: tuple[int, ...], ttl_seconds: float) -> Any:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None or found[0] != revision or time.monotonic() - found[1] >= ttl_seconds:
-                return _MISSING
-            self._entries.move_to_end(key)
-            return found[2]
-
-    def put(self, key: tuple[str, str], revision: tuple[int, ...], value: Any) -> None:
+    def keep(self, key: tuple[str, str], revision: tuple[int, ...], value: Any) -> None:
         try:  # once per build, not per read: what the entry weighs
             size = len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except Exception:  # a value that does not pickle is not kept
             return
-        if size > self.limit_bytes // 8:
-            return
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._bytes -= old[3]
-            self._entries[key] = (revision, time.monotonic(), value, size)
-            self._bytes += size
-            while self._bytes > self.limit_bytes and self._entries:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= dropped[3]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-    def __len__(self) -> int:
-        return len(self._entries)
+        self.put(key, (revision, time.monotonic(), value), size)
 
 
 MEMORY = MemoryTier(limit_bytes=settings.REGIONS_IN_MEMORY_BYTES)
@@ -148,12 +122,12 @@ class Region:
         if in_memory and owner is None and not self.per_learner:
             revision = _pushed_revisions(self.scopes)
             if revision is not None:
-                value = MEMORY.get((self.name, key), revision, self.ttl_seconds)
+                value = MEMORY.fresh((self.name, key), revision, self.ttl_seconds)
                 if value is not _MISSING:
                     meter().cache_lookup(self.name, hit=True)
                     return value  # type: ignore[no-any-return]
                 value = self._from_cache(key, build, owner)
-                MEMORY.put((self.name, key), revision, value)
+                MEMORY.keep((self.name, key), revision, value)
                 return value
         return self._from_cache(key, build, owner)
 

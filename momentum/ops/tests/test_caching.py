@@ -273,19 +273,19 @@ def test_on_postgresql_a_commit_by_another_connection_reaches_the_memory_tier_by
 def test_the_memory_tier_keeps_what_fits_its_size_and_drops_the_least_recently_used() -> None:
     tier = caching.MemoryTier(limit_bytes=6_000)
     for name in ("a", "b", "c"):
-        tier.put(("catalogue", name), (1,), name * 700)  # ~0.7 KB pickled each
-    tier.get(("catalogue", "a"), (1,), ttl_seconds=60)  # "a" read again: "b" is now the oldest
+        tier.keep(("catalogue", name), (1,), name * 700)  # ~0.7 KB pickled each
+    tier.fresh(("catalogue", "a"), (1,), ttl_seconds=60)  # "a" read again: "b" is now the oldest
 
     for name in "defghi":  # nine in all: one too many
-        tier.put(("catalogue", name), (1,), name * 700)
-    tier.put(("catalogue", "huge"), (1,), "x" * 2_000)  # over an eighth of the limit: not kept
+        tier.keep(("catalogue", name), (1,), name * 700)
+    tier.keep(("catalogue", "huge"), (1,), "x" * 2_000)  # over an eighth of the limit: not kept
 
     kept = {key for _region, key in tier._entries}
     assert "a" in kept
     assert "b" not in kept
     assert "huge" not in kept
     assert tier._bytes <= 6_000
-    assert tier.get(("catalogue", "a"), (2,), ttl_seconds=60) is caching._MISSING  # another revision
+    assert tier.fresh(("catalogue", "a"), (2,), ttl_seconds=60) is caching._MISSING  # another revision
 
 
 def test_whole_responses_stay_out_of_the_memory_tier(api_as: Any, learner: User, in_memory: Any) -> None:
@@ -295,4 +295,4 @@ def test_whole_responses_stay_out_of_the_memory_tier(api_as: Any, learner: User,
 
     assert api_as(learner).get("/courses").status_code == 200
 
-    assert not any(isinstance(value, caching.CachedBody) for *_, value, _size in caching.MEMORY._entries.values())
+    assert not any(isinstance(value, caching.CachedBody) for *_, value in caching.MEMORY._entries.values())
