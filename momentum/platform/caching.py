@@ -19,8 +19,9 @@ Regions shared by every caller (no per-learner scope) also keep what they built 
 process's memory (``settings.REGIONS_IN_MEMORY``), in front of Django's cache: valid at the
 revisions the database pushes (``anonymous_cache.current_revision``: PostgreSQL's NOTIFY, or
 SQLite's own connection), so a hit costs neither the revision query nor the cache round trip
-and its unpickling (the lesson page read two such entries: 2.3 ms of its 20 ms). A value from
-memory is the same object for every request of the process: callers read it and never change it.
+and its unpickling (the lesson page reads two such entries; ADR 0022 item 8 gives what that
+saved). A value from memory is the same object for every request of the process: callers read
+it and never change it.
 """
 
 from __future__ import annotations
