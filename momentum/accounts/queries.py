@@ -17,6 +17,7 @@ from momentum.accounts.models import (
     NotificationPreference,
     User,
 )
+from momentum.lib import plain_rows
 
 
 def profile(user: User) -> dict[str, Any]:
@@ -132,4 +133,5 @@ def unread_count(user: Any) -> int:
     """The bell's number: one count on the inbox index."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    # on every signed-in page: plain SQL (lib/plain_rows.py), the same count on the same index
+    return plain_rows.count(Notification, "user_id = %s AND read_at IS NULL", [user.pk])

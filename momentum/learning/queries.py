@@ -20,14 +20,25 @@ from momentum.learning import pacing
 from momentum.learning.models import Cohort, Enrollment, LessonProgress
 from momentum.learning.streaks import Streak, local_date, streak, zone_of
 from momentum.lib import captions, clock, language_tags, object_keys
+from momentum.lib.plain_rows import PlainRows
 from momentum.lib.problems import Problem
 from momentum.platform.caching import LEARNER
 
+# Every signed-in course and lesson page reads these: plain SQL (lib/plain_rows.py).
+_ENROLLMENT = PlainRows(Enrollment, "user_id = %s AND course_id = %s")
+_COHORT = PlainRows(Cohort, "id = %s")
+_PROGRESS = PlainRows(LessonProgress, "user_id = %s AND course_id = %s")
+
 
 def enrollment_of(user: Any, course: Course) -> Enrollment | None:
+    """The learner's enrolment in ``course``, with its cohort (if any) loaded."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Enrollment.objects.select_related("cohort").filter(user=user, course=course).first()
+    enrollment = _ENROLLMENT.first([user.pk, course.pk])  # unique per (user, course)
+    if enrollment is not None:
+        enrollment.course = course
+        enrollment.cohort = None if enrollment.cohort_id is None else _COHORT.first([enrollment.cohort_id])
+    return enrollment
 
 
 _UNSET: Any = object()
@@ -239,7 +250,7 @@ def course_progress(user: Any, course: Course) -> dict[int, LessonProgress]:
     """The learner's progress in one course, by lesson id."""
     if not getattr(user, "is_authenticated", False):
         return {}
-    return {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, course=course)}
+    return {p.lesson_id: p for p in _PROGRESS.all([user.pk, course.pk])}
 
 
 @dataclass(frozen=True)
