@@ -17,6 +17,7 @@ from momentum.learning.queries import lesson_refusal
 from momentum.lib import clock, plain_rows
 from momentum.lib.markdown import render_cached
 from momentum.lib.problems import Problem
+from momentum.platform.caching import Region
 
 Order = Literal["newest", "oldest"]
 
@@ -238,6 +239,25 @@ def _name(author: Any) -> str:
 PAGE_SIZE = 10
 
 
+# A cohort's page of a lesson's thread, as learners see it. Comment writes move the revision
+# (migration 0002); an author's new display name shows when the entry's minute is up.
+THREADS = Region("discussion_threads", ttl_seconds=60, scopes=("discussions",))
+
+
+def _page_of_thread(reader: Participant, order: Order, number: int) -> tuple[list[Comment], int, int]:
+    """Page ``number`` of the thread ``reader`` sees (the last page when past the end), how many
+    top-level comments the thread has, and the page's number."""
+    comments = thread(reader, order=order)
+    shown = list(comments[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    # A first page that is not full holds the whole thread: no COUNT needed.
+    count = len(shown) if number == 1 and len(shown) < PAGE_SIZE else comments.count()
+    pages = max(1, -(-count // PAGE_SIZE))
+    if number > pages:  # past the end (a stale link): the last page
+        number = pages
+        shown = list(comments[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    return shown, count, number
+
+
 def panel(
     user: Any,
     lesson: Lesson,
@@ -255,14 +275,12 @@ def panel(
         return None
     chosen: Order = "oldest" if order == "oldest" else "newest"
     number = int(page) if page and page.isdigit() and 0 < int(page) <= 100_000 else 1
-    comments = thread(reader, order=chosen)
-    shown = list(comments[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
-    # A first page that is not full holds the whole thread: no COUNT needed.
-    count = len(shown) if number == 1 and len(shown) < PAGE_SIZE else comments.count()
+    if reader.staff:  # every thread, hidden comments included: read afresh
+        shown, count, number = _page_of_thread(reader, chosen, number)
+    else:  # the same page for every learner of the cohort: read once per change of any comment
+        key = f"{lesson.pk}:{reader.cohort_id}:{chosen}:{number}"
+        shown, count, number = THREADS.get_or_build(key, lambda: _page_of_thread(reader, chosen, number))
     pages = max(1, -(-count // PAGE_SIZE))
-    if number > pages:  # past the end (a stale link): the last page
-        number = pages
-        shown = list(comments[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
     return {
         "lesson": lesson,
         "course": lesson.course,

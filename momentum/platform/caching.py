@@ -7,6 +7,9 @@ reads depend on:
     CATEGORIES  the category list                 24 h     "catalogue"
     LEARNER     a learner's progress summaries    1 min    "learner:<user id>" and "catalogue"
 
+and, defined by the app that reads them, ``discussions.queries.THREADS`` (a cohort's page of a
+lesson's thread, 1 min, "discussions").
+
 Invalidation is not a call each write path must remember: triggers on the tables a scope
 reads from move its revision (``ops.CacheRevision``) in the writing transaction, and every
 entry is keyed by the revision it was computed at. A read costs one primary-key lookup of the

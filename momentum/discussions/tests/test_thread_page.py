@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from momentum.discussions.models import Comment, CommentReport, PostingSuspension
 from momentum.discussions.tests.conftest import Class, post
@@ -110,3 +111,24 @@ def test_a_suspended_learner_reads_the_thread_on_the_lesson_page_with_no_form_to
     assert 'id="discussion"' in page
     assert "suspended your posting" in page
     assert f"{_lesson(klass)}comments/new/" not in page
+
+
+def test_a_comment_hidden_however_it_is_written_leaves_every_learners_page_at_once(api_as: Any, klass: Class) -> None:
+    comment_id = post(api_as, klass.lee, klass, "Buy cheap watches").json()["id"]
+    assert "Buy cheap watches" in _browser(klass.mia).get(_lesson(klass)).content.decode()  # the page is cached
+
+    # an update no signal sees: the database's trigger moves the discussions revision
+    Comment.objects.filter(pk=comment_id).update(hidden_at=timezone.now())
+
+    assert "Buy cheap watches" not in _browser(klass.mia).get(_lesson(klass)).content.decode()
+    assert "Buy cheap watches" not in _browser(klass.lee).get(_lesson(klass)).content.decode()
+
+
+def test_the_thread_shared_by_a_cohort_still_offers_each_author_the_edit_of_their_own_comment(
+    api_as: Any, klass: Class
+) -> None:
+    comment_id = post(api_as, klass.lee, klass, "My first thought").json()["id"]
+    edit = f"/comments/{comment_id}/edit/"
+
+    assert edit not in _browser(klass.mia).get(_lesson(klass)).content.decode()  # read first, and kept
+    assert edit in _browser(klass.lee).get(_lesson(klass)).content.decode()
