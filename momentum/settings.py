@@ -485,6 +485,8 @@ MFA_TOTP_TOLERANCE = 1  # accept the code of the previous or next 30 s step: pho
 # --- Security -------------------------------------------------------------------------------
 # Cookies, HTTPS, headers (Content-Security-Policy and its companions) and request rates.
 
+# Database sessions read by plain SQL (accounts/sessions.py)
+SESSION_ENGINE = "momentum.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from momentum.lib.plain_rows import PlainRows
 from momentum.lib.timestamps import Timestamped
 
 
@@ -68,6 +69,16 @@ class UserManager(BaseUserManager["User"]):
 
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=username)
+
+    def get(self, *args: Any, **kwargs: Any) -> User:
+        """``get(pk=…)`` alone, how Django's sessions load the signed-in user on every request, is
+        one plain-SQL read (``lib/plain_rows.py``); any other lookup is the ORM's."""
+        if args or kwargs.keys() != {"pk"} or self._db is not None:
+            return super().get(*args, **kwargs)
+        found = by_id(self.model._meta.pk.to_python(kwargs["pk"]))
+        if found is None:
+            raise self.model.DoesNotExist(f"{self.model.__name__} matching query does not exist.")
+        return found
 
 
 # The interface languages (settings.LANGUAGES), spelt out so the database rule does not move with an env variable.
@@ -183,6 +194,15 @@ class User(AbstractBaseUser, Timestamped):
 
     def has_module_perms(self, app_label: str) -> bool:
         return False
+
+
+_USER_BY_ID = PlainRows(User, "id = %s")
+
+
+def by_id(pk: Any) -> User | None:
+    """The account with id ``pk`` (None if there is none), by plain SQL: every signed-in request
+    (a session or a bearer token) loads its user this way."""
+    return _USER_BY_ID.first([pk])
 
 
 class RefreshToken(models.Model):

@@ -9,7 +9,7 @@ from typing import Any
 import jwt
 from django.conf import settings
 
-from momentum.accounts.models import User
+from momentum.accounts.models import User, by_id
 
 ALGORITHM = "HS256"
 AUDIENCE = "momentum-api"
@@ -79,7 +79,7 @@ def user_for_access_token(token: str) -> User | None:
     claims = _claims(token)
     if claims is None:
         return None
-    user = User.objects.filter(pk=claims["sub"], is_active=True).first()
-    if user is None or (user.password[-12:] if user.password else "") != claims.get("pwd"):
+    user = by_id(User._meta.pk.to_python(claims["sub"]))
+    if user is None or not user.is_active or (user.password[-12:] if user.password else "") != claims.get("pwd"):
         return None
     return user
