@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from momentum.assessments.models import Quiz
+from momentum.assessments.queries import shuffled_options
 from momentum.assessments.tests.conftest import right_answers, wrong_answers
 from momentum.catalog.models import Course, Lesson
+from momentum.learning.actions import do_enroll
 from momentum.learning.models import LessonProgress
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +100,22 @@ def test_with_htmx_only_the_quiz_panel_comes_back(browser: Client, course: Cours
     assert response.status_code == 200
     assert html.startswith('<section class="quiz card" id="quiz"')
     assert "Not passed yet" in html
+
+
+def test_each_learner_sees_the_options_in_their_own_order_from_the_shared_form(
+    browser: Client, enrolled: Any, course: Course, lesson: Lesson, quiz: Quiz
+) -> None:
+    other = make_user("other@example.com")
+    do_enroll(other, course)
+    second = Client()
+    second.force_login(other)
+    first_page = browser.get(f"/courses/{course.slug}/day/2/").content.decode()  # renders the shared form
+    second_page = second.get(f"/courses/{course.slug}/day/2/").content.decode()  # put together from it
+
+    for user, page in ((enrolled, first_page), (other, second_page)):
+        for question in quiz.questions.prefetch_related("options"):
+            if question.kind == "short_text":
+                continue
+            order = [option.id for option in shuffled_options(user, question)]
+            shown = [int(found) for found in re.findall(rf'name="q{question.pk}" value="(\d+)"', page)]
+            assert shown == order
