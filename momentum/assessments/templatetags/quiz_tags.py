@@ -1,12 +1,12 @@
 """The quiz panel's questions, rendered once per quiz and language and put together per learner.
 
-Each question's fieldset and each option's choice are the same for every learner of a lesson
-until the quiz is edited (which moves the catalogue revision); only the options' order is the
-learner's own (``queries.shuffled_options``), and, after a refused submission, their answers
-and the errors. A blank form is put together from pieces kept in the catalogue region (in
-memory, like the quiz itself): the template loop over questions and options was the costliest
-part of the lesson page's rendering. A form with answers in it is rendered afresh from the same
-two templates.
+Each question's fieldset and each option's choice are the same for every learner of a lesson;
+only the options' order is the learner's own (``queries.shuffled_options``), and, after a
+refused submission, their answers and the errors. A blank form is joined from pieces kept in the
+fragments region (in memory, like the quiz itself) under a digest of what they show, so that
+pieces of one version of the quiz never serve another, however the revision moved meanwhile.
+The template loop over questions and options was the costliest part of the lesson page's
+rendering. A form with answers in it is rendered afresh from the same two templates.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from momentum.assessments.queries import FormQuestion, QuizPanel
-from momentum.platform.caching import CATALOGUE
+from momentum.platform.caching import FRAGMENTS, content_digest
 
 register = template.Library()
 QUESTION, OPTION = "assessments/partials/quiz_question.html", "assessments/partials/quiz_option.html"
@@ -33,7 +33,12 @@ def quiz_questions(panel: QuizPanel) -> SafeString:
     form = panel.form
     if panel.errors or panel.chosen:  # this learner's answers and errors: theirs alone
         return mark_safe("".join(_question(question) for question in form))  # noqa: S308  (templates' output)
-    pieces: Pieces = CATALOGUE.get_or_build(f"quiz-form|{panel.quiz.quiz.pk}|{get_language()}", lambda: _pieces(form))
+    # keyed by what the pieces are made of: never pieces of another version of the quiz
+    made_of = content_digest(
+        (q.id, q.number, q.kind, q.prompt, sorted((o.id, o.text) for o in q.options)) for q in form
+    )
+    key = f"quiz-form|{panel.quiz.quiz.pk}|{get_language()}|{made_of}"
+    pieces: Pieces = FRAGMENTS.get_or_build(key, lambda: _pieces(form))
     shown = []
     for question in form:
         before, options, after = pieces[question.id]

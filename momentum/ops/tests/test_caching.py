@@ -296,3 +296,22 @@ def test_whole_responses_stay_out_of_the_memory_tier(api_as: Any, learner: User,
     assert api_as(learner).get("/courses").status_code == 200
 
     assert not any(isinstance(value, caching.CachedBody) for *_, value in caching.MEMORY._entries.values())
+
+
+@pytest.mark.django_db
+def test_pieces_keyed_by_their_content_are_read_with_no_revision_query() -> None:
+    built: list[str] = []
+
+    def build() -> str:
+        built.append("once")
+        return "<li>Day 1</li>"
+
+    key = f"test|{caching.content_digest([(1, 'Day 1')])}"
+    with CaptureQueriesContext(connection) as queries:
+        first = caching.FRAGMENTS.get_or_build(key, build)
+        again = caching.FRAGMENTS.get_or_build(key, build)
+
+    assert first == again == "<li>Day 1</li>"
+    assert built == ["once"]
+    assert queries.captured_queries == []
+    assert caching.content_digest([(1, "Day 1")]) != caching.content_digest([(1, "Day 1, renamed")])
