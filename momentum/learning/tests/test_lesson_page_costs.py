@@ -12,6 +12,8 @@ from momentum.assessments.actions import do_put_quiz
 from momentum.assessments.models import Option
 from momentum.assessments.tests.factories import quiz_spec
 from momentum.catalog.models import Lesson
+from momentum.learning.actions import do_enroll, do_record_progress
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +69,34 @@ def test_an_edited_quiz_option_shows_on_the_next_view(client: Any, enrolled: Any
     Option.objects.filter(pk=option.pk).update(text="Freshly worded")
 
     assert "Freshly worded" in client.get(lesson_url(quiz_course, 2)).content.decode()
+
+
+def test_the_outline_shared_by_the_courses_learners_marks_each_ones_own_days(
+    client: Any, enrolled: Any, course: Any
+) -> None:
+    other = make_user("other@example.com")
+    do_enroll(other, course)
+    lessons = list(course.lessons.order_by("day"))
+    do_record_progress(other, lessons[0], completed=True)
+    do_record_progress(other, lessons[2], completed=True)
+    client.force_login(enrolled)
+    mine = client.get(lesson_url(course, 2)).content.decode()  # renders the outline's pieces
+    client.force_login(other)
+    theirs = client.get(lesson_url(course, 3)).content.decode()  # joins them
+
+    assert mine.count("(completed)") == 0
+    assert theirs.count("(completed)") == 2
+    assert f'href="{lesson_url(course, 2)}" aria-current="page"' in mine
+    assert f'href="{lesson_url(course, 3)}" aria-current="page"' in theirs
+    for page in (mine, theirs):
+        outline = page[page.index('id="course-outline"') :]
+        assert outline.count('aria-current="page"') == 1
+
+
+def test_a_retitled_lesson_shows_in_the_outline_on_the_next_view(client: Any, enrolled: Any, course: Any) -> None:
+    client.force_login(enrolled)
+    assert "Renamed in place" not in client.get(lesson_url(course, 1)).content.decode()
+
+    Lesson.objects.filter(course=course, day=3).update(title="Renamed in place")
+
+    assert "Day 3: Renamed in place" in client.get(lesson_url(course, 1)).content.decode()
