@@ -395,9 +395,10 @@ else:
 STORAGES = {
     "default": _media_storage,
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # each static URL worked out once per process (lib/static_storage.py)
+        "BACKEND": "momentum.lib.static_storage.KeptUrlManifestStaticFilesStorage"
         if DEPLOYED
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "momentum.lib.static_storage.KeptUrlStaticFilesStorage"
     },
     # Audit-log archives (see AUDIT_RETENTION_DAYS): the media bucket with S3 (private: signed URLs
     # only); locally <data dir>/archive, outside the media folder so no URL ever serves them.
