@@ -83,8 +83,10 @@ def _visible(request: HttpRequest, entries: list[Entry]) -> list[dict[str, Any]]
 
 
 def menus(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: each menu as a memoised callable (templates call it), so a page works
+    out only the menus it draws (every page the main one; the studio and profile pages theirs)."""
     return {
-        "main_menu": _visible(request, MAIN),
-        "studio_menu": _visible(request, STUDIO),
-        "profile_menu": _visible(request, PROFILE),
+        "main_menu": cache(lambda: _visible(request, MAIN)),
+        "studio_menu": cache(lambda: _visible(request, STUDIO)),
+        "profile_menu": cache(lambda: _visible(request, PROFILE)),
     }
