@@ -36,6 +36,7 @@ from momentum.learning.audit_actions import AuditAction
 from momentum.learning.models import Cohort, Enrollment, LessonProgress
 from momentum.learning.streaks import local_date
 from momentum.lib import clock, write_buffer
+from momentum.lib.plain_rows import PlainRows
 from momentum.lib.problems import Conflict, Invalid, Problem
 from momentum.lib.write_buffer import WriteBuffer
 from momentum.observability import metrics
@@ -166,6 +167,12 @@ def _lesson_experienced(actor: Any, user: Any, lesson: Lesson, now: datetime) ->
     return None if enrollment is None else xapi_statements.lesson_experienced(actor, enrollment, lesson, now)
 
 
+# A progress PUT's reads, in plain SQL (lib/plain_rows.py): a player sends one every few seconds.
+_LOCKED_ENROLLMENT = PlainRows(Enrollment, "user_id = %s AND course_id = %s", lock=True)
+_PROGRESS_OF_LESSON = PlainRows(LessonProgress, "user_id = %s AND lesson_id = %s")
+_PROGRESS_FIELDS = ["position_seconds", "completed", "completed_at", "completed_on", "updated_at"]
+
+
 @dataclass
 class ProgressResult:
     progress: LessonProgress
@@ -187,9 +194,10 @@ def do_record_progress(
     """Upsert the learner's progress on a lesson. Completion is sticky (``completed=False`` later
     only moves the position); the first completion records the event, may complete the course
     and award badges. The enrolment row is locked, so concurrent requests for one course take
-    turns and only one of them sees the lesson become complete."""
+    turns and only one of them sees the lesson become complete. A write that completes nothing
+    moves the enrolment's last activity through the write buffer (``LAST_ACTIVITY``)."""
     now = now or clock.now()
-    enrollment = Enrollment.objects.select_for_update().filter(user=user, course_id=lesson.course_id).first()
+    enrollment = _LOCKED_ENROLLMENT.first([user.pk, lesson.course_id])
     if enrollment is None:
         raise Problem(403, "not_enrolled", _("Enrol in this course before recording progress."))
     opens = queries.schedule_of(user, lesson.course, enrollment).available_at(
@@ -197,9 +205,15 @@ def do_record_progress(
     )
     if opens is not None:
         raise queries.lesson_locked(lesson, opens)
-    progress, _created = LessonProgress.objects.get_or_create(
-        user=user, lesson=lesson, defaults={"course_id": lesson.course_id, "created_at": now}
-    )
+    progress = _PROGRESS_OF_LESSON.first([user.pk, lesson.pk])
+    if progress is None:  # the first write of this lesson: the enrolment's lock keeps it the only one
+        try:
+            with transaction.atomic():
+                progress = LessonProgress.objects.create(
+                    user=user, lesson=lesson, course_id=lesson.course_id, created_at=now
+                )
+        except IntegrityError:  # written meanwhile by a path that does not take the enrolment's lock
+            progress = LessonProgress.objects.get(user=user, lesson=lesson)
     result = ProgressResult(progress=progress, enrollment=enrollment)
     if position_seconds is not None:
         progress.position_seconds = position_seconds
@@ -210,22 +224,23 @@ def do_record_progress(
         progress.completed_at = now
         progress.completed_on = local_date(user, now)
         result.lesson_completed_now = True
-    progress.save()
+    progress.save(update_fields=_PROGRESS_FIELDS)
+    if not result.lesson_completed_now:  # only the activity time moves: buffered, as a lesson view's
+        LAST_ACTIVITY.add(now, key=enrollment.pk)
+        return result
     enrollment.last_activity_at = now
-    if result.lesson_completed_now:
-        do_record_event(
-            EventKind.LESSON_COMPLETED, user=user, course=lesson.course, lesson=lesson, value=lesson.duration_minutes,
-            occurred_at=now,
-        )  # fmt: skip
-        record_statement(user, lambda actor: xapi_statements.lesson_completed(actor, enrollment, lesson, now), now=now)
-        transaction.on_commit(metrics.LESSON_COMPLETIONS.inc)
-        if enrollment.completed_at is None and _every_lesson_done(user, lesson.course_id):
-            _complete(enrollment, user, lesson.course, now)
-            result.course_completed_now = True
+    do_record_event(
+        EventKind.LESSON_COMPLETED, user=user, course=lesson.course, lesson=lesson, value=lesson.duration_minutes,
+        occurred_at=now,
+    )  # fmt: skip
+    record_statement(user, lambda actor: xapi_statements.lesson_completed(actor, enrollment, lesson, now), now=now)
+    transaction.on_commit(metrics.LESSON_COMPLETIONS.inc)
+    if enrollment.completed_at is None and _every_lesson_done(user, lesson.course_id):
+        _complete(enrollment, user, lesson.course, now)
+        result.course_completed_now = True
     enrollment.save(update_fields=["last_activity_at", "completed_at", "updated_at"])
-    if result.lesson_completed_now:
-        stats = queries.learner_stats(user, today=progress.completed_on)
-        result.badges = do_award_badges(user, stats.facts(), now=now)
+    stats = queries.learner_stats(user, today=progress.completed_on)
+    result.badges = do_award_badges(user, stats.facts(), now=now)
     return result
 
 

@@ -25,12 +25,14 @@ Converter = Callable[[Any, Any, Any], Any]
 
 class PlainRows(Generic[M]):
     """``model``'s rows matching ``where`` (SQL over the model's own column names, with ``%s``
-    placeholders), in ``order_by`` (SQL, optional)."""
+    placeholders), in ``order_by`` (SQL, optional); ``lock``: the rows locked until the
+    transaction ends (``FOR UPDATE`` where the database has it, as ``select_for_update``)."""
 
-    def __init__(self, model: type[M], where: str, *, order_by: str = "") -> None:
+    def __init__(self, model: type[M], where: str, *, order_by: str = "", lock: bool = False) -> None:
         self.model = model
         self.where = where
         self.order_by = order_by
+        self.lock = lock
         self.fields = model._meta.concrete_fields
         self.field_names = [field.attname for field in self.fields]
         self._prepared: dict[str, tuple[str, list[tuple[int, list[Converter], Any]]]] = {}
@@ -45,6 +47,8 @@ class PlainRows(Generic[M]):
             sql = f"SELECT {columns} FROM {quote(table)} WHERE {self.where}"  # noqa: S608  (the caller's SQL; values are placeholders)
             if self.order_by:
                 sql += f" ORDER BY {self.order_by}"
+            if self.lock and connection.features.has_select_for_update:
+                sql += " FOR UPDATE"
             converters = []
             for position, field in enumerate(self.fields):
                 column = field.get_col(table)
@@ -55,7 +59,7 @@ class PlainRows(Generic[M]):
         return prepared
 
     def all(self, params: Sequence[Any]) -> list[M]:
-        alias = router.db_for_read(self.model)
+        alias = router.db_for_write(self.model) if self.lock else router.db_for_read(self.model)
         sql, converters = self._prepare(alias)
         connection = connections[alias]
         with connection.cursor() as cursor:

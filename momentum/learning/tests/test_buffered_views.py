@@ -1,5 +1,6 @@
 """Opening a lesson writes nothing in the request: its view event and the enrolment's last activity
-go through a buffer the flusher writes at most every second. Progress stays a synchronous write."""
+go through a buffer the flusher writes at most every second. Progress stays a synchronous write; a
+progress write that completes nothing moves the last activity through the same buffer."""
 
 from __future__ import annotations
 
@@ -63,19 +64,39 @@ def test_view_counts_arrive_when_the_buffer_is_due(client: Any, enrolled: Any, c
     assert views(enrolled) == 3
 
 
-def test_last_activity_keeps_the_latest_view_and_never_moves_back(enrolled: Any, course: Any, clock: Clock) -> None:
+def test_last_activity_keeps_the_latest_activity_and_never_moves_back(enrolled: Any, course: Any, clock: Clock) -> None:
     enrollment = Enrollment.objects.get(user=enrolled, course=course)
     lesson = course.lessons.get(day=1)
     learning_actions.do_record_lesson_view(enrolled, lesson, enrollment)
-    later = learning_actions.do_record_progress(enrolled, lesson, completed=False, position_seconds=5)
-    # the synchronous progress write stored a time after the buffered view: the flush keeps it
+    learning_actions.do_record_progress(enrolled, lesson, completed=False, position_seconds=5)  # buffered too
+    done = learning_actions.do_record_progress(enrolled, lesson, completed=True)
+    # the completion stored its time at once, after both buffered ones: the flush keeps it
 
     clock.now += 1
     flush_due(clock)
 
     enrollment.refresh_from_db()
-    assert enrollment.last_activity_at == later.enrollment.last_activity_at
+    assert enrollment.last_activity_at == done.enrollment.last_activity_at
     assert learning_actions.LAST_ACTIVITY.pending() == 0
+
+
+def test_a_progress_write_that_moves_only_the_position_writes_the_progress_alone(
+    enrolled: Any, course: Any, clock: Clock
+) -> None:
+    lesson = course.lessons.get(day=1)
+    learning_actions.do_record_progress(enrolled, lesson, completed=False, position_seconds=5)  # the row exists
+
+    with CaptureQueriesContext(connection) as queries:
+        learning_actions.do_record_progress(enrolled, lesson, completed=False, position_seconds=42)
+
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(writes) == 1
+    assert "learning_lessonprogress" in writes[0]
+    assert LessonProgress.objects.get(user=enrolled, lesson=lesson).position_seconds == 42
+    assert learning_actions.LAST_ACTIVITY.pending() == 1
+    clock.now += 1
+    flush_due(clock)
+    assert Enrollment.objects.get(user=enrolled, course=course).last_activity_at is not None
 
 
 def test_many_views_of_one_enrolment_are_one_pending_activity(enrolled: Any, course: Any, clock: Clock) -> None:
