@@ -26,6 +26,8 @@ from momentum.audit.actions import do_record_audit
 from momentum.catalog.models import Lesson
 from momentum.learning.actions import do_record_progress
 from momentum.learning.models import Enrollment
+from momentum.learning.queries import locked_enrollment
+from momentum.lib import plain_rows
 from momentum.lib.problems import Problem
 from momentum.xapi import statements as xapi_statements
 from momentum.xapi.actions import record_statement
@@ -172,9 +174,9 @@ def do_submit_attempt(
     if found is None:
         raise Problem(404, "no_quiz", _("This lesson has no quiz."))
     quiz, questions = found
-    if not Enrollment.objects.select_for_update().filter(user=user, course_id=lesson.course_id).exists():
+    if locked_enrollment(user, lesson.course_id) is None:
         raise Problem(403, "not_enrolled", _("Enrol in this course to take its quizzes."))
-    used = Attempt.objects.filter(quiz=quiz, user=user).count()
+    used = plain_rows.count(Attempt, "quiz_id = %s AND user_id = %s", [quiz.pk, user.pk])
     if quiz.max_attempts is not None and used >= quiz.max_attempts:
         raise Problem(
             409,

@@ -167,8 +167,8 @@ def _lesson_experienced(actor: Any, user: Any, lesson: Lesson, now: datetime) ->
     return None if enrollment is None else xapi_statements.lesson_experienced(actor, enrollment, lesson, now)
 
 
-# A progress PUT's reads, in plain SQL (lib/plain_rows.py): a player sends one every few seconds.
-_LOCKED_ENROLLMENT = PlainRows(Enrollment, "user_id = %s AND course_id = %s", lock=True)
+# A progress PUT's read of the lesson's progress, in plain SQL (lib/plain_rows.py): a player sends
+# one every few seconds.
 _PROGRESS_OF_LESSON = PlainRows(LessonProgress, "user_id = %s AND lesson_id = %s")
 _PROGRESS_FIELDS = ["position_seconds", "completed", "completed_at", "completed_on", "updated_at"]
 
@@ -197,7 +197,7 @@ def do_record_progress(
     turns and only one of them sees the lesson become complete. A write that completes nothing
     moves the enrolment's last activity through the write buffer (``LAST_ACTIVITY``)."""
     now = now or clock.now()
-    enrollment = _LOCKED_ENROLLMENT.first([user.pk, lesson.course_id])
+    enrollment = queries.locked_enrollment(user, lesson.course_id)
     if enrollment is None:
         raise Problem(403, "not_enrolled", _("Enrol in this course before recording progress."))
     opens = queries.schedule_of(user, lesson.course, enrollment).available_at(
