@@ -176,3 +176,26 @@ def test_the_database_refuses_a_revocation_without_a_reason_or_with_a_long_one(c
     with pytest.raises(IntegrityError), transaction.atomic():
         revoked.update(revoke_reason="a reason, but not revoked")
     revoked.update(revoked_at=certificate.issued_at, revoke_reason="x" * 1000)
+
+
+def _credentials_revision() -> int:
+    from momentum.platform.models import CacheRevision
+
+    found = CacheRevision.objects.filter(scope="credentials").first()
+    return found.revision if found is not None else 0
+
+
+@pytest.mark.django_db
+def test_issuing_and_signing_leave_the_verify_pages_cached_and_a_revocation_moves_them() -> None:
+    learner = make_user("sam@example.com")
+    course = make_course("Signed quietly", duration_days=7)
+    last = _complete_all_but_last(learner, course)  # badges are issued and signed on the way
+    before = _credentials_revision()
+
+    do_record_progress(learner, last, completed=True)  # completes the course: a certificate, signed
+    credential = Credential.objects.get(user=learner, kind=Credential.Kind.CERTIFICATE)
+
+    assert credential.signed_credential is not None
+    assert _credentials_revision() == before
+    Credential.objects.filter(pk=credential.pk).update(revoked_at=timezone.now(), revoke_reason="A mistake")
+    assert _credentials_revision() > before
