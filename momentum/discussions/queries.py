@@ -265,17 +265,19 @@ def panel(
     page: str | None = None,
     order: str | None = None,
     opened_by: Enrollment | None = None,
+    fresh: bool = False,
 ) -> dict[str, Any] | None:
     """What the lesson page's thread shows ``user`` (None when they do not take part): one page of
     top-level comments, with their replies, newest first unless ``order`` is "oldest".
     ``opened_by``: the enrolment by which the page found the lesson open to ``user`` (not read
-    and judged again)."""
+    and judged again). ``fresh``: read around the shared cache (the writer's answer after their
+    own write: a process's memory learns of a commit a few milliseconds after it)."""
     reader = participant_or_none(user, lesson, opened_by)
     if reader is None:
         return None
     chosen: Order = "oldest" if order == "oldest" else "newest"
     number = int(page) if page and page.isdigit() and 0 < int(page) <= 100_000 else 1
-    if reader.staff:  # every thread, hidden comments included: read afresh
+    if reader.staff or fresh:  # every thread, hidden comments included; or just written: read afresh
         shown, count, number = _page_of_thread(reader, chosen, number)
     else:  # the same page for every learner of the cohort: read once per change of any comment
         key = f"{lesson.pk}:{reader.cohort_id}:{chosen}:{number}"

@@ -38,7 +38,8 @@ def _answer(
 ) -> HttpResponse:  # fmt: skip
     """The thread's partial for htmx, else back to the lesson page (with the error as a message)."""
     if request.htmx:
-        context = queries.panel(request.user, lesson, page=page, order=order)
+        # after a write (every POST here), the writer's thread is read afresh, not from the cache
+        context = queries.panel(request.user, lesson, page=page, order=order, fresh=request.method == "POST")
         if context is None:
             return render(request, "errors/403.html", {"problem": Problem(403, "not_enrolled", "")}, status=403)
         context |= {"error": error, "draft": draft, "notice": notice}

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from momentum.discussions import queries
 from momentum.discussions.models import Comment, CommentReport, PostingSuspension
 from momentum.discussions.tests.conftest import Class, post
 from tests.factories import make_user
@@ -132,3 +133,24 @@ def test_the_thread_shared_by_a_cohort_still_offers_each_author_the_edit_of_thei
 
     assert edit not in _browser(klass.mia).get(_lesson(klass)).content.decode()  # read first, and kept
     assert edit in _browser(klass.lee).get(_lesson(klass)).content.decode()
+
+
+class StaleThreads:
+    """The thread's cache region as a process sees it before the commit's announcement arrives."""
+
+    def get_or_build(self, key: str, build: Any, **options: Any) -> Any:
+        return [], 0, 1
+
+
+def test_the_thread_sent_back_after_posting_is_read_afresh_whatever_the_cache_still_holds(
+    klass: Class, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "No comments yet" in _browser(klass.mia).get(_lesson(klass)).content.decode()
+    # a process whose memory has not yet heard of the commit (PostgreSQL's NOTIFY takes a few ms)
+    monkeypatch.setattr(queries, "THREADS", StaleThreads())
+
+    response = _browser(klass.lee).post(
+        f"{_lesson(klass)}comments/new/", {"body_markdown": "Fresh from the writer"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert "Fresh from the writer" in response.content.decode()
