@@ -24,20 +24,19 @@ from momentum.lib.plain_rows import PlainRows
 from momentum.lib.problems import Problem
 from momentum.platform.caching import LEARNER
 
-# Every signed-in course and lesson page reads these: plain SQL (lib/plain_rows.py).
+# Every signed-in course and lesson page, progress PUT and quiz attempt reads these: plain SQL
+# (lib/plain_rows.py). An enrolment is unique per (user, course).
 _ENROLLMENT = PlainRows(Enrollment, "user_id = %s AND course_id = %s")
+_LOCKED_ENROLLMENT = PlainRows(Enrollment, "user_id = %s AND course_id = %s", lock=True)
 _COHORT = PlainRows(Cohort, "id = %s")
 _PROGRESS = PlainRows(LessonProgress, "user_id = %s AND course_id = %s")
-
-
-_LOCKED_ENROLLMENT = PlainRows(Enrollment, "user_id = %s AND course_id = %s", lock=True)
 
 
 def enrollment_of(user: Any, course: Course) -> Enrollment | None:
     """The learner's enrolment in ``course``, with its cohort (if any) loaded."""
     if not getattr(user, "is_authenticated", False):
         return None
-    enrollment = _with_cohort(_ENROLLMENT.first([user.pk, course.pk]))  # unique per (user, course)
+    enrollment = _enrollment(_ENROLLMENT, user, course.pk)
     if enrollment is not None:
         enrollment.course = course
     return enrollment
@@ -46,10 +45,11 @@ def enrollment_of(user: Any, course: Course) -> Enrollment | None:
 def locked_enrollment(user: Any, course_id: int) -> Enrollment | None:
     """The learner's enrolment in the course, its row locked until the transaction ends (writes of
     one learner's progress and attempts in a course take turns on it), with its cohort loaded."""
-    return _with_cohort(_LOCKED_ENROLLMENT.first([user.pk, course_id]))
+    return _enrollment(_LOCKED_ENROLLMENT, user, course_id)
 
 
-def _with_cohort(enrollment: Enrollment | None) -> Enrollment | None:
+def _enrollment(rows: PlainRows[Enrollment], user: Any, course_id: int) -> Enrollment | None:
+    enrollment = rows.first([user.pk, course_id])
     if enrollment is not None:
         enrollment.cohort = None if enrollment.cohort_id is None else _COHORT.first([enrollment.cohort_id])
     return enrollment
@@ -128,7 +128,7 @@ def lesson_refusal(
     if is_admin(user):
         return None
     if enrollment is _UNSET:
-        enrollment = _with_cohort(_ENROLLMENT.first([user.pk, lesson.course_id]))
+        enrollment = _enrollment(_ENROLLMENT, user, lesson.course_id)
     if enrollment is None:
         return Problem(403, "not_enrolled", _("Enrol in this course to open this lesson."))
     if not has_premium_access(user, lesson.course):

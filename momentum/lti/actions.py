@@ -271,17 +271,18 @@ def _owe(links: Any, given: Decimal, maximum: Decimal, activity: str, now: datet
     return scores
 
 
-def do_report_quiz_attempt(user: Any, course_id: int, day: int, score_percent: int, now: datetime) -> list[LtiScore]:
-    """A learner who came from a platform took a day's quiz: its score goes to that day's line item."""
-    links = _DAY_LINKS.all([user.pk, course_id, day])  # on every attempt of every learner: plain SQL
-    return _owe(links, Decimal(score_percent), Decimal(100), ActivityProgress.SUBMITTED, now)
-
-
+# A learner's grade links for one day of a course, read on every quiz attempt: plain SQL.
 _IDENTITIES = LtiIdentity._meta.db_table
 _DAY_LINKS = PlainRows(
     LtiGradeLink,
     f"identity_id IN (SELECT id FROM {_IDENTITIES} WHERE user_id = %s) AND course_id = %s AND day = %s",  # noqa: S608
 )
+
+
+def do_report_quiz_attempt(user: Any, course_id: int, day: int, score_percent: int, now: datetime) -> list[LtiScore]:
+    """A learner who came from a platform took a day's quiz: its score goes to that day's line item."""
+    links = _DAY_LINKS.all([user.pk, course_id, day])
+    return _owe(links, Decimal(score_percent), Decimal(100), ActivityProgress.SUBMITTED, now)
 
 
 def do_report_course_completed(user: Any, course_id: int, now: datetime) -> list[LtiScore]:
