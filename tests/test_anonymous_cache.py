@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -88,6 +89,72 @@ def test_on_postgresql_a_commit_by_another_connection_is_announced_and_the_next_
     _wait_for_newer_revision(before)
 
     assert _titles(api.get("/courses")) == {"Sleep much better"}
+
+
+class _HeldListener(anonymous_cache.RevisionListener):
+    """A listener whose thread waits at ``held`` (``where``: before it looks at its socket, or
+    after it has read a notification and before it applies it): the thread waiting its turn for
+    the interpreter while the process answers requests."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(anonymous_cache._conninfo(), catch_up_seconds=0.0)
+        self.where = where
+        self.held = threading.Event()
+        self.held.set()
+        self.parked = threading.Event()
+
+    def _wait_readable(self, socket: int) -> bool:
+        if self.where == "before reading" and not self.held.is_set():
+            self.parked.set()
+            self.held.wait()
+        return super()._wait_readable(socket)
+
+    def _apply(self, conn: Any, revisions: dict[str, int]) -> dict[str, int]:
+        read = super()._apply(conn, revisions)
+        if self.where == "before applying" and self.connected:
+            self.held.wait()
+        return read
+
+
+def _announce(revision: int) -> None:
+    """Another connection commits a move of a cache scope, as a writing process's trigger would."""
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432, password=db["PASSWORD"] or None
+    ) as other:
+        other.execute(f"NOTIFY {anonymous_cache.CHANNEL}, 'listener-test:{revision}'")
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.parametrize("where", ["before reading", "before applying"])
+def test_on_postgresql_a_read_never_answers_an_older_revision_than_the_process_has_been_told(where: str) -> None:
+    """Two web processes: a course renamed through one and read at once through the other shows
+    the new title even if the other's listening thread has not yet had its turn."""
+    listening = _HeldListener(where).start()
+    try:
+        assert listening.wait_for(lambda now: now is not None, timeout=10), "the listener did not connect"
+        scope = ("listener-test",)
+        before = listening.revisions(scope)
+        listening.held.clear()
+        if where == "before reading":  # the thread, woken by a first notification, stops before its socket
+            _announce(3)
+            assert listening.parked.wait(timeout=10)
+
+        _announce(7)
+        if where == "before reading":  # the notification has reached the process's socket
+            assert anonymous_cache._readable(listening._socket or -1, timeout_ms=10_000)
+        else:  # the thread has read it and not applied it
+            with listening.changed:
+                assert listening.changed.wait_for(lambda: listening._applying, timeout=10)
+
+        assert before == (0,)
+        assert listening.revisions(scope) is None  # not (0,): the caller reads the database instead
+        listening.held.set()
+        listening.catch_up_seconds = 10.0
+        assert listening.revisions(scope) == (7,)
+    finally:
+        listening.held.set()
+        listening.stop()
 
 
 def test_answers_carry_an_etag_and_a_matching_if_none_match_is_a_304_without_a_body(api: Any, cached: Any) -> None:

@@ -26,9 +26,14 @@ without a query per request where the database can push them:
 
 - PostgreSQL: a trigger on ``ops_cacherevision`` sends ``NOTIFY momentum_cache_revision`` with
   the scope and its new revision when a transaction that moved it commits; one thread per
-  process LISTENs and keeps the newest revision of each shared scope in memory. A change is seen as soon as the
-  notification arrives (milliseconds after the commit), in every process. While the listening
-  connection is down, nothing is served from memory.
+  process LISTENs and keeps the newest revision of each shared scope in memory. A read first
+  looks whether a notification is waiting on the listening socket or being applied; if so, it
+  waits (a quarter second at most, else it reads the database) until the thread has applied it.
+  So a change is seen by every read that starts after its notification reached the process, in
+  every process, even while the listening thread waits its turn for the interpreter (which can
+  take the 5 ms of Python's switch interval and more on a busy machine). What remains is the time
+  the database's own backend takes to write the notification after the commit, well under the
+  writer's answer's way back. While the listening connection is down, nothing is served from memory.
 - SQLite (one machine, one file): the request's own connection reads the revision rows, an
   in-process primary-key read of microseconds with no round trip; it sees the connection's own
   uncommitted writes, so tests in transactions never meet another state's entries.
@@ -41,12 +46,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import select
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import connection
@@ -100,11 +106,14 @@ class RevisionListener:
     None while the listening connection is down (and until it has read the revisions once): the
     caller then serves nothing from memory."""
 
-    def __init__(self, conninfo: str, *, reconnect_seconds: float = 1.0) -> None:
+    def __init__(self, conninfo: str, *, reconnect_seconds: float = 1.0, catch_up_seconds: float = 0.25) -> None:
         self.conninfo = conninfo
         self.reconnect_seconds = reconnect_seconds
+        self.catch_up_seconds = catch_up_seconds
         self.connected = False
         self._revisions: dict[str, int] = {}
+        self._socket: int | None = None  # the listening connection's, while it is up
+        self._applying = False  # the thread has read notifications it has not yet applied
         self.changed = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="cache-revision-listener", daemon=True)
         self._stopping = threading.Event()
@@ -114,25 +123,33 @@ class RevisionListener:
         return self._revisions.get(SCOPE, 0) if self.connected else None
 
     def revisions(self, scopes: tuple[str, ...]) -> Revisions | None:
+        """The scopes' revisions, with every notification that has reached this process applied."""
+        if self._behind():
+            with self.changed:
+                caught_up = self.changed.wait_for(lambda: not self._behind(), timeout=self.catch_up_seconds)
+            if not caught_up:
+                return None  # the thread is slow to catch up: the caller reads the database
         if not self.connected:
             return None
         known = self._revisions
         return tuple(known.get(scope, 0) for scope in scopes)
+
+    def _behind(self) -> bool:
+        """A notification waits on the socket or is being applied. The socket is looked at first:
+        once the thread has read it, ``_applying`` holds until what it read is applied."""
+        socket = self._socket
+        if socket is None:
+            return False
+        return _readable(socket, timeout_ms=0) or self._applying
 
     def stop(self) -> None:
         """Close the listening connection and end the thread (tests, before their database goes)."""
         self._stopping.set()  # the thread checks it at least every second
         self._thread.join(timeout=10)
 
-    def start(self) -> RevisionListener:
+    def start(self) -> Self:
         self._thread.start()
         return self
-
-    def _set(self, scope: str, revision: int) -> None:
-        with self.changed:
-            if revision > self._revisions.get(scope, -1):
-                self._revisions = {**self._revisions, scope: revision}
-            self.changed.notify_all()
 
     def _connected(self, revisions: dict[str, int]) -> None:
         with self.changed:
@@ -145,6 +162,30 @@ class RevisionListener:
         with self.changed:
             return self.changed.wait_for(lambda: predicate(self.current), timeout=timeout)
 
+    def _wait_readable(self, socket: int) -> bool:
+        """Until the socket has something to read (True) or a second has passed."""
+        return _readable(socket, timeout_ms=1000)
+
+    def _apply(self, conn: Any, revisions: dict[str, int]) -> dict[str, int]:
+        """``revisions`` with every notification the connection has received (without waiting)."""
+        newer = dict(revisions)
+        for notice in conn.notifies(timeout=0):
+            scope, _, revision = notice.payload.partition(":")
+            newer[scope] = max(int(revision), newer.get(scope, -1))
+        return newer
+
+    def _listen(self, conn: Any, socket: int) -> None:
+        while not self._stopping.is_set():
+            if not self._wait_readable(socket):
+                continue
+            with self.changed:
+                self._applying = True
+            newer = self._apply(conn, self._revisions)  # an error: _run marks the listener down
+            with self.changed:
+                self._revisions = newer
+                self._applying = False
+                self.changed.notify_all()
+
     def _run(self) -> None:
         import psycopg
 
@@ -155,19 +196,29 @@ class RevisionListener:
                     rows = conn.execute(
                         "SELECT scope, revision FROM ops_cacherevision WHERE scope NOT LIKE 'learner:%%'"
                     ).fetchall()
-                    self._connected({scope: int(revision) for scope, revision in rows})
-                    while not self._stopping.is_set():
-                        for notice in conn.notifies(timeout=1.0):
-                            scope, _, revision = notice.payload.partition(":")
-                            self._set(scope, int(revision))
+                    self._socket = conn.fileno()
+                    try:
+                        # What was announced while the rows were read, the connection kept: applied too.
+                        self._connected(self._apply(conn, {scope: int(revision) for scope, revision in rows}))
+                        self._listen(conn, self._socket)
+                    finally:
+                        self._socket = None  # before the connection closes: readers stop looking at it
             except Exception as error:  # the database went away: serve nothing from memory until back
                 if self._stopping.is_set():
                     break
                 log.warning("cache_revision_listener_down", error=f"{type(error).__name__}: {error}")
                 with self.changed:
                     self.connected = False
+                    self._applying = False
                     self.changed.notify_all()
                 self._stopping.wait(self.reconnect_seconds)
+
+
+def _readable(socket: int, *, timeout_ms: int) -> bool:
+    """Whether the socket has data (or an error, or is closed: the reader finds out) within the timeout."""
+    poller = select.poll()
+    poller.register(socket, select.POLLIN)
+    return bool(poller.poll(timeout_ms))
 
 
 def _conninfo() -> str:
