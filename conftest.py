@@ -48,9 +48,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     A test marked ``embedded_default`` sets its own processes on SQLite files and the disk cache
     whatever the pass: the PostgreSQL + Redis pass would run it unchanged, so it runs only in the
     SQLite pass. So does one marked ``markup_only`` (axe-core's WCAG sweep, the keyboard's walk of
-    every page): it judges the markup the templates render, which the database does not change, and
-    its page loads were four of the PostgreSQL pass's slowest tests (the whole ``make test`` ran
-    26 minutes against a 25-minute budget)."""
+    every page, the phone layout, the content security policy in Chromium): it judges the markup the
+    templates render, which the database does not change, and its page loads were among the
+    PostgreSQL pass's slowest tests (the whole ``make test`` ran 26 minutes against a 25-minute
+    budget; a CI run took 32 minutes on a slower machine)."""
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         repeated = pytest.mark.skip(reason="runs in the SQLite pass: it uses the embedded default in both passes")
         same_markup = pytest.mark.skip(reason="runs in the SQLite pass: the markup it checks is the same on either")

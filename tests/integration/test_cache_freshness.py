@@ -11,7 +11,7 @@ import pytest
 
 from tests.integration.cluster import Cluster, Web
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.embedded_default]
 
 
 @pytest.fixture(scope="module")

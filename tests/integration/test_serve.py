@@ -57,6 +57,7 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.embedded_default  # its own SQLite files in either pass: about processes, not the database
 def test_serve_answers_on_port_and_stops_every_child(tmp_path: Path) -> None:
     port = free_port()
     env = {
@@ -69,8 +70,7 @@ def test_serve_answers_on_port_and_stops_every_child(tmp_path: Path) -> None:
         "MOMENTUM_DOTENV": os.devnull,
     }
     env.pop("DBOS_SYSTEM_DATABASE_URL", None)
-    if env.get("DATABASE_URL", "").startswith("postgres"):
-        env.pop("DATABASE_URL")  # this test is about processes; it uses its own SQLite files
+    env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "momentum.cli", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
     server = subprocess.Popen([sys.executable, "-m", "momentum.cli", "serve"], env=env, cwd=ROOT)
     try:
@@ -100,9 +100,17 @@ def test_serve_answers_on_port_and_stops_every_child(tmp_path: Path) -> None:
     assert server.returncode == 0
     state = json.loads(next((tmp_path / "run").glob("serve-*.json")).read_text())
     assert {child["state"] for child in state["children"].values()} == {"stopped"}
-    time.sleep(0.5)
-    assert not [pid for pid in descendants if Path(f"/proc/{pid}").exists()]
+    assert not [pid for pid in descendants if _alive(pid)]  # serve waited for each child before it returned
     assert _port_is_free("127.0.0.1", port)  # `momentum serve` could start again at once
+
+
+def _alive(pid: int) -> bool:
+    """A process that exists and is not a zombie (reaped or not, an exited child is not running)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def test_on_linux_each_web_process_is_a_granian_server_of_its_own_sharing_the_port() -> None:
