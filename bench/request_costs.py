@@ -98,6 +98,8 @@ def workloads(world: dict[str, Any]) -> dict[str, Callable[[int], Any]]:
     quiz_lesson = lessons[10]
     return {
         "ceiling (/healthz)": lambda n: world["anonymous"].get("/healthz"),
+        # the frame every signed-in page pays (session, user, middleware, base.html) around no content of its own
+        "signed-in frame (/terms/)": lambda n: page.get("/terms/"),
         "course page": lambda n: page.get(f"/courses/{slug}/"),
         "lesson page": lambda n: page.get(f"/courses/{slug}/day/{1 + n % 10}/"),
         "progress PUT": lambda n: api.put(f"/api/v1/courses/{slug}/lessons/{progress.pk}/progress",

@@ -78,7 +78,7 @@ def _visible(request: HttpRequest, entries: list[Entry]) -> list[dict[str, Any]]
         if entry.unless is not None and user.is_authenticated and refusal(user, entry.unless) is None:
             continue
         current = request.path == url or (url not in ("/", "/studio/") and request.path.startswith(url))
-        items.append({"label": entry.label, "url": url, "current": current})
+        items.append({"label": str(entry.label), "url": url, "current": current})  # in the page's language
     return items
 
 
@@ -89,4 +89,5 @@ def menus(request: HttpRequest) -> dict[str, Any]:
         "main_menu": cache(lambda: _visible(request, MAIN)),
         "studio_menu": cache(lambda: _visible(request, STUDIO)),
         "profile_menu": cache(lambda: _visible(request, PROFILE)),
+        "on_profile_page": request.path.startswith("/profile/"),
     }

@@ -16,4 +16,7 @@ from momentum.accounts.queries import unread_count
 
 def bell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    return {"unread_notifications": cache(lambda: unread_count(user))}
+    return {
+        "unread_notifications": cache(lambda: unread_count(user)),
+        "on_notifications_page": request.path == "/notifications/",
+    }

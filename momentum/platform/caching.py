@@ -9,7 +9,8 @@ reads depend on:
     FRAGMENTS   rendered pieces of pages          1 h      none: keyed by a digest of their content
 
 and, defined by the app that reads them, ``discussions.queries.THREADS`` (a cohort's page of a
-lesson's thread, 1 min, "discussions").
+lesson's thread, 1 min, "discussions") and ``sitesettings.queries.SITE`` (the site's name every
+page shows, 24 h, "catalogue").
 
 Invalidation is not a call each write path must remember: triggers on the tables a scope
 reads from move its revision (``ops.CacheRevision``) in the writing transaction, and every
@@ -169,6 +170,18 @@ def content_digest(parts: Any) -> str:
     """A short stable digest of ``parts`` (an iterable of reprs-able values), for keys of what is
     rendered from them: the same parts give the same key in every process."""
     return hashlib.blake2b(repr(list(parts)).encode(), digest_size=12).hexdigest()
+
+
+def kept_here(key: str, build: Callable[[], T], *, ttl_seconds: float = 60 * 60) -> T:
+    """What ``build`` makes, kept in this process's memory under ``key`` and never shared with
+    other processes: for what depends on the process too (its static URLs, its compiled
+    catalogues), which another release's processes, sharing Redis, must not be handed. The key
+    names everything else the value depends on; no revision is read."""
+    value = MEMORY.fresh(("here", key), (), ttl_seconds)
+    if value is _MISSING:
+        value = build()
+        MEMORY.keep(("here", key), (), value)
+    return value  # type: ignore[no-any-return]
 
 
 CATALOGUE = Region("catalogue", ttl_seconds=5 * 60, scopes=("catalogue",))
