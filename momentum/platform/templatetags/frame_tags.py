@@ -3,10 +3,10 @@
 Every page draws the same head, header and footer around its content, up to a few marks (the
 site's name, the unread count, the current language). Rendering them node by node cost about a
 millisecond of every signed-in request (ADR 0024). A piece is rendered once and kept in the
-process's memory (``caching.kept_here``), keyed by its name, the active language and the values
-the tag names::
+process's memory (``caching.kept_here``), keyed by its template, its name (one per template), the
+active language and the values the tag names::
 
-    {% piece "bell" count=unread_notifications here=on_notifications_page %}…{% endpiece %}
+    {% piece "bell" unread=unread_notifications here=on_notifications_page %}…{% endpiece %}
 
 The named values are what the stretch may show: they are set in its context under those names.
 It must not read the request, the user, their messages, permissions or CSRF token (refused when
@@ -41,7 +41,7 @@ class PieceNode(Node):
 
     def render(self, context: Any) -> str:
         values = {name: value.resolve(context) for name, value in self.values.items()}
-        key = f"{self.name}|{get_language()}|{sorted(values.items())!r}"
+        key = f"{self.origin.name}|{self.name}|{get_language()}|{sorted(values.items())!r}"
 
         def build() -> str:
             with context.push(**values):
