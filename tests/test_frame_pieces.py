@@ -5,6 +5,7 @@ their own count, menu, current page, language and token, and a renamed site at o
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
@@ -78,11 +79,14 @@ def test_the_menu_marks_the_page_on_screen_and_shows_each_role_its_entries(admin
     assert "Sign out" not in visitors
 
 
-def test_a_renamed_site_and_another_language_show_in_the_frame_at_once(admin: User, learner: User) -> None:
+def test_a_renamed_site_and_another_language_show_in_the_frame_at_once(
+    admin: User, learner: User, django_capture_on_commit_callbacks: Any
+) -> None:
     reader = signed_in(learner)
     assert "Momentum" in reader.get("/terms/").content.decode()
 
-    do_update_site_settings(actor=admin, site_name="Bakery School")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_update_site_settings(actor=admin, site_name="Bakery School")
     renamed = reader.get("/terms/").content.decode()
     learner.language = "es"
     learner.save(update_fields=["language"])

@@ -29,17 +29,16 @@ BUDGETS = {
     "catalogue API": 3,
     "catalogue search": 4,
     "course detail API": 4,  # the course, its lessons, its upcoming cohorts, the cache revision
-    # Signed-in pages include the header bell's unread count: one count on the inbox index; and, cold,
-    # the site's name with its cache revision (warm, from the process's memory: no query, no cache GET).
-    "course page": 10,
+    # Signed-in pages include the header bell's unread count: one count on the inbox index.
+    "course page": 9,
     # 10, the discussion (the learner in its thread, its first page and that page's cache revision), and the
     # view event and last activity: written through in the test profile, buffered (no query in the request)
     # in production (ADR 0023)
-    "lesson page": 15,
+    "lesson page": 14,
     # cold, the course and its lessons are read into the catalogue cache (2 queries); warm, the
     # revision read replaces a lesson query joined to the visible courses
     "progress PUT": 13,
-    "dashboard": 16,
+    "dashboard": 15,
     "my stats API": 5,
 }
 

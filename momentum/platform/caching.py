@@ -9,8 +9,7 @@ reads depend on:
     FRAGMENTS   rendered pieces of pages          1 h      none: keyed by a digest of their content
 
 and, defined by the app that reads them, ``discussions.queries.THREADS`` (a cohort's page of a
-lesson's thread, 1 min, "discussions") and ``sitesettings.queries.SITE`` (the site's name every
-page shows, 24 h, "catalogue").
+lesson's thread, 1 min, "discussions").
 
 Invalidation is not a call each write path must remember: triggers on the tables a scope
 reads from move its revision (``ops.CacheRevision``) in the writing transaction, and every

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
@@ -13,7 +14,7 @@ from momentum.accounts.models import User
 from momentum.audit.actions import do_record_audit
 from momentum.sitesettings.audit_actions import AuditAction
 from momentum.sitesettings.models import SiteSettings
-from momentum.sitesettings.queries import email_transport
+from momentum.sitesettings.queries import SITE_NAME_CACHE_KEY, email_transport
 
 SETTINGS_FIELDS = (
     "site_name",
@@ -41,6 +42,7 @@ def do_update_site_settings(*, actor: User | None, request: HttpRequest | None =
     if changed:
         row.save(update_fields=[*changed, "updated_at"])
         do_record_audit(AuditAction.UPDATED, actor=actor, resource=row, request=request, metadata={"changed": changed})
+        transaction.on_commit(lambda: cache.delete(SITE_NAME_CACHE_KEY))
     return row
 
 

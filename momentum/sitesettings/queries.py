@@ -9,32 +9,31 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import Sum
 from django.utils import timezone
 
 from momentum.lib.logs import get_logger
-from momentum.platform.caching import Region
 from momentum.sitesettings.models import SiteSettings
 
 log = get_logger("momentum.ops.settings")
-# Every page shows the site's name: kept in each process's memory, valid at the catalogue revision,
-# which a write to the settings row moves (sitesettings migration 0003), so a rename shows at once.
-SITE = Region("site", ttl_seconds=24 * 60 * 60, scopes=("catalogue",))
+SITE_NAME_CACHE_KEY = "ops:site-name"
+SITE_NAME_TTL_SECONDS = 60
 
 
 def site_name() -> str:
     """The name an admin gave the site in the studio, else ``MOMENTUM_SITE_NAME``."""
-
-    def stored() -> str:
+    name = cache.get(SITE_NAME_CACHE_KEY)
+    if name is None:
         default = SiteSettings._meta.get_field("site_name").default
-        name = SiteSettings.objects.filter(id=1).values_list("site_name", flat=True).first()
-        return str(name if name and name != default else settings.SITE_NAME)
-
-    try:
-        return SITE.get_or_build("site-name", stored)
-    except DatabaseError:  # an error page must still render
-        return str(settings.SITE_NAME)
+        try:
+            stored = SiteSettings.objects.filter(id=1).values_list("site_name", flat=True).first()
+        except DatabaseError:  # an error page must still render
+            return str(settings.SITE_NAME)
+        name = stored if stored and stored != default else settings.SITE_NAME
+        cache.set(SITE_NAME_CACHE_KEY, name, SITE_NAME_TTL_SECONDS)
+    return str(name)
 
 
 def email_transport() -> str:
