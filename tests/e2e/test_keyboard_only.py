@@ -64,6 +64,9 @@ class Keyboard:
         self.tab = tab
 
     def focused(self) -> dict[str, Any] | None:
+        # The ring is the stylesheet's: judged once the page has loaded it (a Tab pressed right after
+        # a navigation, on a busy machine, once met the browser's own 1 px ring before our styles).
+        self.tab.wait_for_load_state("load")
         seen: dict[str, Any] | None = self.tab.evaluate(FOCUSED)
         return seen
 
