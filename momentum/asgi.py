@@ -1,9 +1,10 @@
 """The web entry point served by granian (``--interface asginl``).
 
-Sync Django views run on a thread pool through a2wsgi (Django's own ASGI handler would run
-every sync view on one thread per process); only server-sent event streams take Django's
-ASGI path, where they are async views that hold no thread while they wait. Measured in
-bench/results/2026-11-24-server-interface.md; decided in docs/adr/0001.
+Sync Django views run on a thread pool through momentum/lib/wsgi_bridge.py (Django's own ASGI
+handler would run every sync view on one thread per process); only server-sent event streams
+take Django's ASGI path, where they are async views that hold no thread while they wait.
+Measured in bench/results/2026-11-24-server-interface.md and 2026-12-07-wsgi-bridge.md; decided
+in docs/adr/0001 and 0025.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "momentum.settings")
 
 import json
 
-from a2wsgi import WSGIMiddleware
 from django.conf import settings
 from django.core.asgi import get_asgi_application
 from django.core.wsgi import get_wsgi_application
 
 from momentum.lib.problems import PROBLEM_CONTENT_TYPE, TYPE_BASE
+from momentum.lib.wsgi_bridge import WsgiBridge
 from momentum.platform.meters import meter
 
 # Paths answered by async views that stream (text/event-stream).
@@ -44,7 +45,7 @@ def ascii_query(scope: Any) -> Any:
     return {**scope, "query_string": quote_from_bytes(query, safe=_ASCII).encode("ascii")}
 
 
-_sync = WSGIMiddleware(get_wsgi_application(), workers=settings.WEB_THREADS)  # type: ignore[arg-type]
+_sync = WsgiBridge(get_wsgi_application(), workers=settings.WEB_THREADS)
 _async = get_asgi_application()
 
 # Sign-ins (Argon2, ~50 ms of CPU each) admitted into this process at once: as many as its
@@ -97,17 +98,8 @@ async def application(scope: Any, receive: Any, send: Any) -> None:
             return
         _sign_ins[0] += 1  # the event loop is one thread: no lock
         try:
-            await _through_django(scope, receive, send)
+            await _sync(scope, receive, send)
         finally:
             _sign_ins[0] -= 1
     else:
-        await _through_django(scope, receive, send)
-
-
-async def _through_django(scope: Any, receive: Any, send: Any) -> None:
-    async def receive_coroutine() -> Any:
-        # a2wsgi hands receive() to asyncio.run_coroutine_threadsafe, which takes only a
-        # coroutine; granian's receive returns another awaitable, so every request body failed.
-        return await receive()
-
-    await _sync(scope, receive_coroutine, send)
+        await _sync(scope, receive, send)
