@@ -6,11 +6,10 @@ earns through an explicit call to the achievements app.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -127,16 +126,27 @@ def do_unenroll(user: Any, course: Course, *, request: HttpRequest | None = None
 
 
 def _write_activity(pending: dict[Hashable, datetime]) -> None:
-    """Move each enrolment's last activity to its buffered time (never back: a synchronous progress
-    write may have stored a later one meanwhile).
+    """Move each enrolment's last activity to its buffered time, never back (a synchronous progress
+    write may have stored a later one meanwhile): the enrolments are locked and read in one query,
+    then those whose time is older are updated in one statement.
 
-    The rows are updated in the order of their keys: every web process flushes its own buffer, and
+    The rows are locked in the order of their keys: every web process flushes its own buffer, and
     two batches locking shared enrolments in different orders deadlocked on PostgreSQL (seen in
-    `make bench`: a flush refused every few seconds, retried, and waiting a second each time)."""
-    with transaction.atomic() if len(pending) > 1 else contextlib.nullcontext():
-        for enrollment_id, at in sorted(pending.items(), key=lambda item: cast(int, item[0])):
-            stale = Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=at)
-            Enrollment.objects.filter(stale, pk=cast(int, enrollment_id)).update(last_activity_at=at)
+    `make bench`: a flush refused every few seconds, retried, and waiting a second each time). One
+    UPDATE per enrolment cost a tenth of a web process's CPU under `make bench`'s progress writes."""
+    if len(pending) == 1:  # one row: one conditional UPDATE, no order to keep
+        ((pk, at),) = pending.items()
+        stale_row = Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=at)
+        Enrollment.objects.filter(stale_row, pk=pk).update(last_activity_at=at)
+        return
+    with transaction.atomic():
+        stored = Enrollment.objects.select_for_update().filter(pk__in=list(pending)).order_by("pk")
+        stale = [
+            Enrollment(pk=pk, last_activity_at=pending[pk])
+            for pk, at in stored.values_list("pk", "last_activity_at")
+            if at is None or at < pending[pk]
+        ]
+        Enrollment.objects.bulk_update(stale, ["last_activity_at"], batch_size=500)
 
 
 LAST_ACTIVITY: WriteBuffer[datetime] = write_buffer.register(
