@@ -236,7 +236,11 @@ TEMPLATES = [
 # SQLite makes its file, not the folder it goes in: momentum/platform/data_folders.py makes that at start-up.
 SQLITE_PATH = DATA_DIR / "momentum.sqlite3"
 DATABASE_URL = env.str("DATABASE_URL", f"sqlite:///{SQLITE_PATH}")
-WEB_THREADS = env.int("MOMENTUM_WEB_THREADS", 8, minimum=1, maximum=256)
+# Request threads per web process. Python runs one thread at a time: eight requests interleaved on
+# one process cost 25-45 % more CPU each than two, four 10-20 % more (bench/results/
+# 2026-12-07-web-threads.md). Four leave two threads for pages while two sign-ins hash (the hashing
+# gate runs as many as the machine has cores, two here) or a request waits on a payment provider.
+WEB_THREADS = env.int("MOMENTUM_WEB_THREADS", 4, minimum=1, maximum=256)
 
 
 def _database(url: str) -> dict[str, Any]:
