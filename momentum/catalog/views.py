@@ -132,15 +132,17 @@ class OutlineDay:
 
 
 def outline(course: Course, lessons: list[Any], completed_days: set[int], locked_days: set[int]) -> list[OutlineDay]:
-    # One reverse for the course: the days' links differ only in their last segment.
+    # One reverse for the course: the days' links differ only in their last segment. One lookup
+    # of each text in the catalogue, not one a day (each costs as much as formatting a day's row).
     first = reverse("learning:lesson", args=[course.slug, 1])
     prefix = first.removesuffix("1/")
+    day_label, day_minutes = _("Day %(day)s: %(title)s"), _("%(minutes)s min")
     return [
         OutlineDay(
             lesson=lesson,
             number=str(lesson.day),
-            label=_("Day %(day)s: %(title)s") % {"day": lesson.day, "title": lesson.title},
-            minutes=_("%(minutes)s min") % {"minutes": lesson.duration_minutes},
+            label=day_label % {"day": lesson.day, "title": lesson.title},
+            minutes=day_minutes % {"minutes": lesson.duration_minutes},
             url=f"{prefix}{lesson.day}/",
             done=lesson.day in completed_days,
             locked=lesson.day in locked_days,
