@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
-from momentum.accounts.policy import Access, refusal
+from momentum.accounts.policy import Access, passes
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,9 @@ def _visible(request: HttpRequest, entries: list[Entry]) -> list[dict[str, Any]]
         url = _url(entry.url_name)
         if url is None:
             continue
-        if entry.access is not Access.PUBLIC and (not user.is_authenticated or refusal(user, entry.access)):
+        if entry.access is not Access.PUBLIC and (not user.is_authenticated or not passes(user, entry.access)):
             continue
-        if entry.unless is not None and user.is_authenticated and refusal(user, entry.unless) is None:
+        if entry.unless is not None and user.is_authenticated and passes(user, entry.unless):
             continue
         current = request.path == url or (url not in ("/", "/studio/") and request.path.startswith(url))
         items.append({"label": str(entry.label), "url": url, "current": current})  # in the page's language

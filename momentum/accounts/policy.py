@@ -73,17 +73,37 @@ class NotCourseOwner(Problem):
         )
 
 
+# What each access asks of a signed-in user, and the refusal's code and sentence when they lack it.
+_RULES: dict[Access, tuple[Callable[[User], bool], str, Any]] = {
+    Access.ADMIN: (lambda user: user.is_admin, "admin_required", _("This needs an admin account.")),
+    Access.COURSE_STAFF: (
+        lambda user: user.is_admin or user.is_instructor,
+        "instructor_required",
+        _("This needs an instructor or admin account."),
+    ),
+    Access.PREMIUM: (lambda user: user.is_premium, "premium_required", _("This needs a premium plan.")),
+    Access.VERIFIED: (
+        lambda user: user.email_verified,
+        "email_unverified",
+        _("Verify your email address first; we sent you a link."),
+    ),
+}
+
+
+def passes(user: User, access: Access) -> bool:
+    """Whether a signed-in user may pass ``access`` (the menus ask it of every entry, on every page:
+    no refusal is put into words for them)."""
+    rule = _RULES.get(access)
+    return rule is None or rule[0](user)
+
+
 def refusal(user: User, access: Access) -> Problem | None:
     """Why a signed-in user may not pass ``access``, or None when they may."""
-    if access is Access.ADMIN and not user.is_admin:
-        return Problem(403, "admin_required", _("This needs an admin account."))
-    if access is Access.COURSE_STAFF and not (user.is_admin or user.is_instructor):
-        return Problem(403, "instructor_required", _("This needs an instructor or admin account."))
-    if access is Access.PREMIUM and not user.is_premium:
-        return Problem(403, "premium_required", _("This needs a premium plan."))
-    if access is Access.VERIFIED and not user.email_verified:
-        return Problem(403, "email_unverified", _("Verify your email address first; we sent you a link."))
-    return None
+    rule = _RULES.get(access)
+    if rule is None or rule[0](user):
+        return None
+    _passes, code, sentence = rule
+    return Problem(403, code, sentence)
 
 
 def _authorise(request: HttpRequest, user: User, access: Access) -> User:
