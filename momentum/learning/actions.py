@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -137,7 +137,7 @@ def _write_activity(pending: dict[Hashable, datetime]) -> None:
     if len(pending) == 1:  # one row: one conditional UPDATE, no order to keep
         ((pk, at),) = pending.items()
         stale_row = Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=at)
-        Enrollment.objects.filter(stale_row, pk=pk).update(last_activity_at=at)
+        Enrollment.objects.filter(stale_row, pk=cast(int, pk)).update(last_activity_at=at)
         return
     with transaction.atomic():
         stored = Enrollment.objects.select_for_update().filter(pk__in=list(pending)).order_by("pk")
