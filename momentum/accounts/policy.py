@@ -99,10 +99,9 @@ def passes(user: User, access: Access) -> bool:
 
 def refusal(user: User, access: Access) -> Problem | None:
     """Why a signed-in user may not pass ``access``, or None when they may."""
-    rule = _RULES.get(access)
-    if rule is None or rule[0](user):
+    if passes(user, access):
         return None
-    _passes, code, sentence = rule
+    _rule, code, sentence = _RULES[access]
     return Problem(403, code, sentence)
 
 
