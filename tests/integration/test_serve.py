@@ -100,9 +100,8 @@ def test_serve_answers_on_port_and_stops_every_child(tmp_path: Path) -> None:
     assert server.returncode == 0
     state = json.loads(next((tmp_path / "run").glob("serve-*.json")).read_text())
     assert {child["state"] for child in state["children"].values()} == {"stopped"}
-    assert not [
-        pid for pid in descendants if Path(f"/proc/{pid}").exists()
-    ]  # serve reaped each child before it returned
+    still_there = [pid for pid in descendants if Path(f"/proc/{pid}").exists()]
+    assert not still_there  # serve reaped each child before it returned
     assert _port_is_free("127.0.0.1", port)  # `momentum serve` could start again at once
 
 
