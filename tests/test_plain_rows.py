@@ -87,3 +87,25 @@ def test_count_and_exists_answer_in_one_query_each() -> None:
         assert PlainRows(Enrollment, "user_id = %s").first([learner.pk + 1000]) is None
 
     assert len(queries.captured_queries) == 5
+
+
+def test_an_update_writes_what_the_orm_would_and_returns_the_rows_as_written() -> None:
+    learner = make_user("lee@example.com")
+    course = make_course("Updated in place", duration_days=7)
+    lessons = list(course.lessons.order_by("day"))
+    do_enroll(learner, course)
+    do_record_progress(learner, lessons[0], completed=True)
+    do_record_progress(learner, lessons[1], completed=False, position_seconds=5)
+    moved_at = clock.now()
+
+    rows = PlainRows(LessonProgress, "user_id = %s AND lesson_id = %s AND completed")
+    written = rows.update({"position_seconds": 321, "updated_at": moved_at}, [learner.pk, lessons[0].pk])
+    unmatched = rows.update({"position_seconds": 99, "updated_at": moved_at}, [learner.pk, lessons[1].pk])
+
+    assert unmatched == []
+    assert LessonProgress.objects.get(user=learner, lesson=lessons[1]).position_seconds == 5
+    assert [fields_of(p) for p in written] == [fields_of(LessonProgress.objects.get(user=learner, lesson=lessons[0]))]
+    assert written[0].position_seconds == 321
+    assert written[0].completed is True
+    # stored as the ORM stores an aware datetime, so the ORM's own lookups find it
+    assert LessonProgress.objects.filter(updated_at=moved_at).get().pk == written[0].pk

@@ -36,8 +36,10 @@ BUDGETS = {
     # in production (ADR 0023)
     "lesson page": 14,
     # cold, the course and its lessons are read into the catalogue cache (2 queries); warm, the
-    # revision read replaces a lesson query joined to the visible courses
-    "progress PUT": 13,
+    # revision read replaces a lesson query joined to the visible courses. A lesson's first write: the
+    # player's one-statement path finds no row (the enrolment and an UPDATE), then the write takes its
+    # turn on the enrolment; a repeat is 3 fewer than its first (no transaction, no lock, no read)
+    "progress PUT": 15,
     "dashboard": 15,
     "my stats API": 5,
 }
@@ -129,7 +131,9 @@ def test_a_progress_put_costs_the_same_early_or_late_in_a_course(api_as: Any, le
             f"/courses/{course.slug}/lessons/{lesson_id}/progress", {"completed": False, "position_seconds": 30}
         )
 
-    assert cold_queries(put(lessons[0].pk)) == cold_queries(put(lessons[16].pk)) <= BUDGETS["progress PUT"]
+    first = cold_queries(put(lessons[0].pk))
+    assert first == cold_queries(put(lessons[16].pk)) <= BUDGETS["progress PUT"]
+    assert cold_queries(put(lessons[0].pk)) == cold_queries(put(lessons[16].pk)) <= first - 3
 
 
 def test_the_dashboard_costs_the_same_for_1_or_6_courses(client: Client, learner: User, stranger: User) -> None:

@@ -177,9 +177,10 @@ def _lesson_experienced(actor: Any, user: Any, lesson: Lesson, now: datetime) ->
     return None if enrollment is None else xapi_statements.lesson_experienced(actor, enrollment, lesson, now)
 
 
-# A progress PUT's read of the lesson's progress, in plain SQL (lib/plain_rows.py): a player sends
-# one every few seconds.
+# A progress PUT's read and write of the lesson's progress, in plain SQL (lib/plain_rows.py): a
+# player sends one every few seconds.
 _PROGRESS_OF_LESSON = PlainRows(LessonProgress, "user_id = %s AND lesson_id = %s")
+_COMPLETED_PROGRESS_OF_LESSON = PlainRows(LessonProgress, "user_id = %s AND lesson_id = %s AND completed")
 _PROGRESS_FIELDS = ["position_seconds", "completed", "completed_at", "completed_on", "updated_at"]
 
 
@@ -192,7 +193,6 @@ class ProgressResult:
     badges: list[BadgeAward] = field(default_factory=list)
 
 
-@transaction.atomic
 def do_record_progress(
     user: Any,
     lesson: Lesson,
@@ -203,11 +203,37 @@ def do_record_progress(
 ) -> ProgressResult:
     """Upsert the learner's progress on a lesson. Completion is sticky (``completed=False`` later
     only moves the position); the first completion records the event, may complete the course
-    and award badges. The enrolment row is locked, so concurrent requests for one course take
-    turns and only one of them sees the lesson become complete. A write that completes nothing
-    moves the enrolment's last activity through the write buffer (``LAST_ACTIVITY``)."""
+    and award badges. A write that completes nothing moves the enrolment's last activity through
+    the write buffer (``LAST_ACTIVITY``)."""
     now = now or clock.now()
-    enrollment = queries.locked_enrollment(user, lesson.course_id)
+    moved = _move_position(user, lesson, completed=completed, position_seconds=position_seconds, now=now)
+    if moved is not None:
+        return moved
+    return _record_progress_in_turn(user, lesson, completed=completed, position_seconds=position_seconds, now=now)
+
+
+def _move_position(
+    user: Any, lesson: Lesson, *, completed: bool, position_seconds: int | None, now: datetime
+) -> ProgressResult | None:
+    """The write a player repeats while a lesson plays: the lesson's row is there, and the PUT
+    completes nothing new on it (it does not ask to, or the lesson is complete already). One
+    ``UPDATE`` of the position, in autocommit, after the enrolment's read: no transaction and no
+    lock, since nothing another write decides can change (completion is sticky, and a position is
+    its last writer's). None when the row is not there or the PUT completes it: that write takes
+    its turn on the enrolment."""
+    enrollment = _open_to(user, lesson, queries.enrollment_of(user, lesson.course), now)
+    values: dict[str, Any] = {"updated_at": now}
+    if position_seconds is not None:
+        values["position_seconds"] = position_seconds
+    rows = (_COMPLETED_PROGRESS_OF_LESSON if completed else _PROGRESS_OF_LESSON).update(values, [user.pk, lesson.pk])
+    if not rows:
+        return None
+    LAST_ACTIVITY.add(now, key=enrollment.pk)
+    return ProgressResult(progress=rows[0], enrollment=enrollment)
+
+
+def _open_to(user: Any, lesson: Lesson, enrollment: Enrollment | None, now: datetime) -> Enrollment:
+    """``enrollment``, if there is one and the lesson's day is open to the learner; else the Problem."""
     if enrollment is None:
         raise Problem(403, "not_enrolled", _("Enrol in this course before recording progress."))
     opens = queries.schedule_of(user, lesson.course, enrollment).available_at(
@@ -215,6 +241,17 @@ def do_record_progress(
     )
     if opens is not None:
         raise queries.lesson_locked(lesson, opens)
+    return enrollment
+
+
+@transaction.atomic
+def _record_progress_in_turn(
+    user: Any, lesson: Lesson, *, completed: bool, position_seconds: int | None, now: datetime
+) -> ProgressResult:
+    """The first write of a lesson's progress, or its completion. The enrolment row is locked, so
+    concurrent requests for one course take turns and only one of them sees the lesson become
+    complete."""
+    enrollment = _open_to(user, lesson, queries.locked_enrollment(user, lesson.course_id), now)
     progress = _PROGRESS_OF_LESSON.first([user.pk, lesson.pk])
     if progress is None:  # the first write of this lesson: the enrolment's lock keeps it the only one
         try:

@@ -10,17 +10,25 @@ related objects, saving and refreshing work on them as on any other.
 
 For reads a request makes every time, with a fixed WHERE clause; everything else stays a
 QuerySet. The database is the router's choice for reading the model, as for a QuerySet.
+``update`` is the same for the one write a hot path repeats: a few columns set on the rows of
+that WHERE clause, which come back as written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar, cast
 
 from django.db import connections, models, router
 
 M = TypeVar("M", bound=models.Model)
 Converter = Callable[[Any, Any, Any], Any]
+
+
+class _Prepared(NamedTuple):
+    select: str  # the SELECT of the model's rows, ordered and locked as asked
+    columns: str  # the model's columns, quoted, in the order of its fields
+    converters: list[tuple[int, list[Converter], Any]]  # (position, the ORM's converters, the column)
 
 
 class PlainRows(Generic[M]):
@@ -35,9 +43,10 @@ class PlainRows(Generic[M]):
         self.lock = lock
         self.fields = model._meta.concrete_fields
         self.field_names = [field.attname for field in self.fields]
-        self._prepared: dict[str, tuple[str, list[tuple[int, list[Converter], Any]]]] = {}
+        self._prepared: dict[str, _Prepared] = {}
+        self._updates: dict[tuple[str, tuple[str, ...]], str] = {}
 
-    def _prepare(self, alias: str) -> tuple[str, list[tuple[int, list[Converter], Any]]]:
+    def _prepare(self, alias: str) -> _Prepared:
         prepared = self._prepared.get(alias)
         if prepared is None:
             connection = connections[alias]
@@ -55,20 +64,48 @@ class PlainRows(Generic[M]):
                 found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
                 if found:
                     converters.append((position, found, column))
-            prepared = self._prepared[alias] = (sql, converters)
+            prepared = self._prepared[alias] = _Prepared(sql, columns, converters)
         return prepared
 
     def all(self, params: Sequence[Any]) -> list[M]:
         alias = router.db_for_write(self.model) if self.lock else router.db_for_read(self.model)
-        sql, converters = self._prepare(alias)
-        connection = connections[alias]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        prepared = self._prepare(alias)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(prepared.select, params)
             rows = cursor.fetchall()
+        return self._instances(alias, prepared, rows)
+
+    def update(self, values: dict[str, Any], params: Sequence[Any]) -> list[M]:
+        """Set ``values`` (field name → value, made ready for the database as ``save`` makes them)
+        on the matching rows in one statement, and return those rows as written (``RETURNING``:
+        PostgreSQL, and SQLite from 3.35). ``params`` fill ``where``."""
+        alias = router.db_for_write(self.model)
+        connection = connections[alias]
+        prepared = self._prepare(alias)
+        fields = [cast("models.Field[Any, Any]", self.model._meta.get_field(name)) for name in values]
+        sql = self._updates.get((alias, tuple(values)))
+        if sql is None:
+            quote = connection.ops.quote_name
+            assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
+            table = quote(self.model._meta.db_table)
+            sql = self._updates[(alias, tuple(values))] = (
+                f"UPDATE {table} SET {assignments} WHERE {self.where} RETURNING {prepared.columns}"  # noqa: S608  (as in _prepare)
+            )
+        ready = [
+            field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*ready, *params])
+            rows = cursor.fetchall()
+        return self._instances(alias, prepared, rows)
+
+    def _instances(self, alias: str, prepared: _Prepared, rows: list[Any]) -> list[M]:
+        """The model's instances of ``rows``, each column converted as the ORM converts it."""
+        connection = connections[alias]
         found = []
         for row in rows:
             values = list(row)
-            for position, functions, column in converters:
+            for position, functions, column in prepared.converters:
                 value = values[position]
                 for function in functions:
                     value = function(value, column, connection)

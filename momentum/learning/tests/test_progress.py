@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from momentum.achievements.models import BadgeAward
 from momentum.analytics.models import EventKind, LearningEvent
@@ -42,6 +43,37 @@ def test_completion_stays_when_the_learner_watches_again(api_as: Any, enrolled: 
     put(client, course, 2, completed=True)
     body = put(client, course, 2, completed=False, position_seconds=12).json()
     assert (body["completed"], body["position_seconds"]) == (True, 12)
+
+
+def test_a_players_position_write_is_one_update_without_a_transaction(api_as: Any, enrolled: Any, course: Any) -> None:
+    client = api_as(enrolled)
+    put(client, course, 3, completed=True)
+    put(client, course, 4, position_seconds=10)
+    with CaptureQueriesContext(connection) as done_lesson:
+        again = put(client, course, 3, completed=True, position_seconds=40).json()
+    with CaptureQueriesContext(connection) as open_lesson:
+        moved = put(client, course, 4, position_seconds=70).json()
+
+    assert (again["completed"], again["position_seconds"]) == (True, 40)
+    assert (moved["completed"], moved["position_seconds"]) == (False, 70)
+    assert LessonProgress.objects.get(user=enrolled, lesson__day=4).position_seconds == 70
+    for captured in (done_lesson, open_lesson):  # (the last activity's write is the write buffer's, ADR 0023)
+        sql = [q["sql"].lstrip().upper() for q in captured.captured_queries]
+        assert [s.split()[0] for s in sql if "LEARNING_LESSONPROGRESS" in s] == ["UPDATE"]
+        assert not any(s.startswith(("BEGIN", "SAVEPOINT")) or "FOR UPDATE" in s for s in sql)
+    assert LearningEvent.objects.filter(user=enrolled, kind=EventKind.LESSON_COMPLETED).count() == 1
+
+
+def test_a_learner_who_left_the_course_moves_no_position(api_as: Any, enrolled: Any, course: Any) -> None:
+    client = api_as(enrolled)
+    put(client, course, 1, completed=True, position_seconds=30)
+    Enrollment.objects.filter(user=enrolled, course=course).delete()
+
+    response = put(client, course, 1, completed=True, position_seconds=90)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_enrolled"
+    assert LessonProgress.objects.get(user=enrolled, lesson__day=1).position_seconds == 30
 
 
 def test_only_enrolled_learners_record_progress(api: Any, api_as: Any, learner: Any, course: Any) -> None:
