@@ -233,14 +233,13 @@ def _move_position(
 
 
 def _open_to(user: Any, lesson: Lesson, enrollment: Enrollment | None, now: datetime) -> Enrollment:
-    """``enrollment``, if there is one and the lesson's day is open to the learner; else the Problem."""
+    """``enrollment``, if there is one and the learner may open the lesson (a premium course's
+    access, the day open); else the Problem."""
     if enrollment is None:
         raise Problem(403, "not_enrolled", _("Enrol in this course before recording progress."))
-    opens = queries.schedule_of(user, lesson.course, enrollment).available_at(
-        lesson.day, now=now, is_preview=lesson.is_preview
-    )
-    if opens is not None:
-        raise queries.lesson_locked(lesson, opens)
+    refused = queries.lesson_refusal(user, lesson, enrollment=enrollment, now=now)
+    if refused is not None:
+        raise refused
     return enrollment
 
 

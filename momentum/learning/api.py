@@ -49,9 +49,18 @@ def unenroll(request: HttpRequest, course: str) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@router.put("/courses/{course}/lessons/{lesson}/progress", response=ProgressOut, auth=api_access(Access.OWNER))
+@router.put(
+    "/courses/{course}/lessons/{lesson}/progress",
+    response=ProgressOut,
+    auth=api_access(Access.OWNER),
+    openapi_extra=problems({
+        402: "`payment_required`: a premium course's lesson, without access to the course (its free preview excepted)",
+        409: "`quiz_not_passed`: completing a lesson whose quiz the caller has not passed",
+    }),
+)  # fmt: skip
 def record_progress(request: HttpRequest, course: str, lesson: int, body: ProgressIn) -> dict[str, Any]:
-    """Upsert the caller's progress on a lesson of a course they are enrolled in (403 otherwise)."""
+    """Upsert the caller's progress on a lesson of a course they are enrolled in (403 otherwise) and
+    may open (403 ``lesson_locked`` while its day is not open, 402 when a premium course's access ended)."""
     found = visible_lesson_or_404(request.user, course, lesson_id=lesson)
     result = actions.do_record_progress(
         request.user, found, completed=body.completed, position_seconds=body.position_seconds

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from momentum.accounts.models import Role
 from momentum.achievements.models import BadgeAward
 from momentum.analytics.models import EventKind, LearningEvent
 from momentum.credentials.models import Credential
@@ -81,6 +82,25 @@ def test_only_enrolled_learners_record_progress(api: Any, api_as: Any, learner: 
     assert response.status_code == 403
     assert response.json()["code"] == "not_enrolled"
     assert put(api, course, 1, completed=True).status_code == 401
+
+
+def test_a_learner_whose_premium_lapsed_records_no_progress(api_as: Any, premium_learner: Any) -> None:
+    premium = make_course("Advanced negotiation", is_premium=True)
+    client = api_as(premium_learner)
+    assert client.post(f"/courses/{premium.slug}/enrollment").status_code == 201
+    assert put(client, premium, 2, position_seconds=30).status_code == 200
+    premium_learner.role = Role.FREE  # the plan ended
+    premium_learner.save(update_fields=["role"])
+
+    moved = put(client, premium, 2, position_seconds=90)
+    completed = put(client, premium, 3, completed=True)
+    preview = put(client, premium, 1, position_seconds=15)  # day 1, the free preview, stays open
+
+    assert [moved.status_code, completed.status_code] == [402, 402]
+    assert moved.json()["code"] == completed.json()["code"] == "payment_required"
+    assert preview.status_code == 200
+    assert LessonProgress.objects.get(user=premium_learner, lesson__day=2).position_seconds == 30
+    assert not LessonProgress.objects.filter(user=premium_learner, lesson__day=3).exists()
 
 
 def test_a_position_beyond_a_day_is_refused(api_as: Any, enrolled: Any, course: Any) -> None:
