@@ -26,7 +26,7 @@ from momentum.audit.actions import do_record_audit
 from momentum.catalog.models import Lesson
 from momentum.learning.actions import do_record_progress
 from momentum.learning.models import Enrollment
-from momentum.learning.queries import locked_enrollment
+from momentum.learning.queries import lesson_refusal, locked_enrollment
 from momentum.lib import plain_rows
 from momentum.lib.problems import Problem
 from momentum.xapi import statements as xapi_statements
@@ -164,17 +164,22 @@ def do_submit_attempt(
     now: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> AttemptResult:
-    """Grade ``answers`` to the lesson's quiz on the server and record the attempt.
+    """Grade ``answers`` to the lesson's quiz on the server and record the attempt, for a caller
+    who may open the lesson (``lesson_refusal``: enrolled, a premium course's access, the day open).
 
     The learner's enrolment row is locked, so two submissions of one learner take turns: attempt
     numbers stay consecutive and the attempt limit holds. A passing attempt completes the lesson
     through learning's own action (events, course completion, badges)."""
     now = now or timezone.now()
+    enrollment = locked_enrollment(user, lesson.course_id)
+    refused = lesson_refusal(user, lesson, enrollment=enrollment)
+    if refused is not None:
+        raise refused
     found = quiz_with_questions(lesson)  # the same for every learner: from the catalogue's cache
     if found is None:
         raise Problem(404, "no_quiz", _("This lesson has no quiz."))
     quiz, questions = found
-    if locked_enrollment(user, lesson.course_id) is None:
+    if enrollment is None:  # an admin, who may open every lesson, takes a quiz as a learner
         raise Problem(403, "not_enrolled", _("Enrol in this course to take its quizzes."))
     used = plain_rows.count(Attempt, "quiz_id = %s AND user_id = %s", [quiz.pk, user.pk])
     if quiz.max_attempts is not None and used >= quiz.max_attempts:
