@@ -80,7 +80,9 @@ class Material:
     def __init__(self, rng: random.Random, learners: int = 300) -> None:
         from django.conf import settings
         from django.contrib.sessions.backends.db import SessionStore
+        from django.db.models import Q
 
+        from momentum.accounts.models import Role
         from momentum.accounts.tokens import issue_access_token
         from momentum.catalog.models import Category, Course, Status
         from momentum.learning.models import Enrollment
@@ -92,6 +94,9 @@ class Material:
         self.enrolled: list[dict[str, Any]] = []
         picks = (
             Enrollment.objects.filter(course__status=Status.PUBLISHED, course__metadata__bench=True)
+            # as every real enrolment: its learner may open the lessons (the dataset enrols at random,
+            # free learners in premium courses too, whose lessons and writes answer 402)
+            .filter(Q(course__is_premium=False) | Q(user__role__in=[Role.PREMIUM, Role.ADMIN]))
             .select_related("user", "course")
             .order_by("id")[: learners * 3]
         )
