@@ -742,6 +742,8 @@ PUSH_TIMEOUT_SECONDS = env.float("MOMENTUM_PUSH_TIMEOUT", 10.0, minimum=0.1)
 PUSH_IGNORED_LIMIT = env.int("MOMENTUM_PUSH_IGNORED_LIMIT", 3, minimum=1)
 # Subscriptions must name an https push service when deployed (browsers' services all are).
 PUSH_REQUIRE_HTTPS = env.bool("MOMENTUM_PUSH_REQUIRE_HTTPS", DEPLOYED)
+# A learner names the push endpoint the server posts to: only public hosts (lib/outbound.py), unless this is on.
+ALLOW_PRIVATE_PUSH_ENDPOINTS = env.bool("MOMENTUM_ALLOW_PRIVATE_PUSH_ENDPOINTS", False)
 # Changing it makes browsers install the new service worker and drop the old one's caches.
 PUSH_SW_VERSION = "1"
 

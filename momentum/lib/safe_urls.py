@@ -8,7 +8,9 @@ the generation providers pass ``settings.ALLOW_PRIVATE_PROVIDER_URLS``). A host 
 refused: a name that resolves later could resolve anywhere.
 
 ``check_url_form`` is for addresses the server never fetches (a lesson's external video, which
-the learner's browser loads): the same rules on the form of the URL alone, with no DNS look-up.
+the learner's browser loads), or fetches only through ``lib/outbound.py``, which checks the
+address each connection goes to (an LTI platform's, a push service's): the same rules on the form
+of the URL alone, with no DNS look-up, so a mistake is refused when it is saved.
 """
 
 from __future__ import annotations

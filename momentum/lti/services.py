@@ -1,7 +1,8 @@
 """Calls from the tool to a platform's LTI Advantage services, through pylti1p3: the OAuth 2 client
 credentials grant (a JWT signed by the tool key), then Assignment and Grade Services (scores) and
 Names and Role Provisioning Services (the class list). Every call is bounded by
-MOMENTUM_LTI_HTTP_TIMEOUT; errors surface as ServiceError with the platform's answer."""
+MOMENTUM_LTI_HTTP_TIMEOUT and goes to public addresses only (``platform_session``); errors surface
+as ServiceError with the platform's answer."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pylti1p3.grade import Grade
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
+from momentum.lib.outbound import session_to_public_hosts
 from momentum.lti import claims
 from momentum.lti.models import LtiPlatform
 from momentum.lti.tool_config import registration_of
@@ -34,16 +36,20 @@ def _permanent(error: Exception) -> bool:
     return 400 <= status < 500 and status not in (408, 429)
 
 
-class _TimedSession(requests.Session):
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", settings.LTI_HTTP_TIMEOUT_SECONDS)
-        return super().request(method, url, *args, **kwargs)
+def platform_session() -> requests.Session:
+    """For every request to a platform (its key set at a launch, its token endpoint, AGS, NRPS):
+    public addresses only, checked as each connection opens (``lib/outbound.py``; a platform on
+    a private network needs MOMENTUM_ALLOW_PRIVATE_MEDIA_URLS, as its registration does), each
+    request bounded by MOMENTUM_LTI_HTTP_TIMEOUT."""
+    return session_to_public_hosts(
+        timeout=settings.LTI_HTTP_TIMEOUT_SECONDS,
+        allow_private=settings.ALLOW_PRIVATE_MEDIA_URLS,
+        user_agent="Momentum-LTI-Tool",
+    )
 
 
 def _connector(platform: LtiPlatform) -> ServiceConnector:
-    session = _TimedSession()
-    session.headers["User-Agent"] = "Momentum-LTI-Tool"
-    return ServiceConnector(registration_of(platform), session)
+    return ServiceConnector(registration_of(platform), platform_session())
 
 
 def _explain(error: Exception) -> str:

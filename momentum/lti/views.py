@@ -30,7 +30,7 @@ from pylti1p3.lineitem import LineItem
 
 from momentum.accounts.policy import Access, page_access
 from momentum.lib.problems import Problem
-from momentum.lti import actions, claims, framing, keys, queries
+from momentum.lti import actions, claims, framing, keys, queries, services
 from momentum.lti.tool_config import PlatformToolConf
 
 SESSION_DEEP_LINKS = "lti_deep_links"
@@ -70,7 +70,9 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # the platform posts the signed id_token: its signature, nonce and state are the proof
 @require_POST
 def launch(request: HttpRequest) -> HttpResponse:
-    message = DjangoMessageLaunch(request, PlatformToolConf(), launch_data_storage=_storage())  # type: ignore[no-untyped-call]
+    message = DjangoMessageLaunch(  # type: ignore[no-untyped-call]
+        request, PlatformToolConf(), launch_data_storage=_storage(), requests_session=services.platform_session()
+    )  # the platform's key set is fetched through it: bounded in time, public addresses only
     try:
         data: dict[str, Any] = dict(message.get_launch_data())
     except (LtiException, OIDCException, keys.LtiKeysMissing) as error:

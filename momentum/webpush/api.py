@@ -13,6 +13,7 @@ from ninja.responses import Status
 
 from momentum.accounts.policy import Access, api_access
 from momentum.lib.problems import Invalid, NotFound, Problem
+from momentum.lib.safe_urls import check_url_form
 from momentum.platform.api_problems import problems
 from momentum.webpush import actions, queries
 from momentum.webpush.schemas import EndpointIn, PublicKeyOut, SubscriptionIn, SubscriptionOut
@@ -22,11 +23,13 @@ router = Router(tags=["push"])
 
 
 def _checked_endpoint(endpoint: str) -> str:
+    """A push service's URL: https when deployed, a public host (the server posts to it; checked
+    again as each push connects, lib/outbound.py) unless MOMENTUM_ALLOW_PRIVATE_PUSH_ENDPOINTS."""
     parsed = urlparse(endpoint)
     schemes = ("https",) if settings.PUSH_REQUIRE_HTTPS else ("https", "http")
     if parsed.scheme not in schemes or not parsed.hostname or parsed.username or parsed.password:
         raise Invalid("endpoint", f"must be an {' or '.join(schemes)} URL of a push service", rule="url")
-    return endpoint
+    return check_url_form(endpoint, field="endpoint", allow_private=settings.ALLOW_PRIVATE_PUSH_ENDPOINTS)
 
 
 def _out(subscription: Any) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 The push service's answer decides what happens to the delivery: 201 (or any 2xx) delivered; 404/410
 the subscription is gone (the browser unsubscribed or the learner revoked permission); 429, 5xx, a
 timeout or a refused connection: try again later (after Retry-After when the service gave one); any
-other 4xx: our request is wrong, retrying would not help.
+other 4xx: our request is wrong, retrying would not help. An endpoint whose host resolves to a
+loopback, private or link-local address is never contacted (``lib/outbound.py``; the learner chose
+it): the subscription is gone, unless MOMENTUM_ALLOW_PRIVATE_PUSH_ENDPOINTS is on.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 from pywebpush import WebPushException, webpush
 
+from momentum.lib.outbound import InvalidIPAddress, session_to_public_hosts
 from momentum.webpush.vapid import signing_key
 
 TTL_SECONDS = 12 * 60 * 60  # a reminder is worth nothing the next day
@@ -67,7 +70,12 @@ def send(*, endpoint: str, p256dh: str, auth: str, data: str, topic: str | None 
             timeout=settings.PUSH_TIMEOUT_SECONDS,
             ttl=TTL_SECONDS,
             headers=headers,
+            requests_session=session_to_public_hosts(
+                timeout=settings.PUSH_TIMEOUT_SECONDS, allow_private=settings.ALLOW_PRIVATE_PUSH_ENDPOINTS
+            ),
         )
+    except InvalidIPAddress as error:  # never sent: no push service answers there
+        return Result(Outcome.GONE, error=f"the endpoint's host resolves to a non-public address ({error})"[:300])
     except WebPushException as error:
         answer = error.response
         if answer is None:

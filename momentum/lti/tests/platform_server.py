@@ -56,6 +56,8 @@ class PlatformState:
     scores: dict[str, list[dict[str, t.Any]]] = field(default_factory=dict)
     deep_link_items: list[dict[str, t.Any]] = field(default_factory=list)
     members: list[dict[str, t.Any]] = field(default_factory=list)
+    key_set_fetches: int = 0  # how often the tool fetched the key set (its launches' signature check)
+    key_set_hangs: threading.Event | None = None  # set: the key set answers only once the event is set
 
 
 class Platform:
@@ -164,6 +166,9 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
             path, query, form, body = self._parts()
             request = _request("GET", path, (query, form, body), self.headers)
             if path == "/jwks":
+                platform.state.key_set_fetches += 1
+                if platform.state.key_set_hangs is not None:
+                    platform.state.key_set_hangs.wait(30)
                 self._send(200, json.dumps(platform.config().get_jwks()))
             elif path == "/start":
                 self._start(query)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -175,3 +176,34 @@ def test_a_score_the_platform_refuses_is_kept_failed_with_its_reason(platform: P
     score = LtiScore.objects.get(pk=score.pk)
     assert score.status == ScoreStatus.FAILED
     assert "404" in score.last_error
+
+
+def test_a_platform_whose_address_turns_inward_is_never_contacted(platform: Platform, settings: Any) -> None:
+    # given: a teacher's launch linked the course to the platform's class list
+    course = make_course("Cell biology")
+    launch(platform, user="teacher-4", roles=INSTRUCTOR_ROLE, custom=json.dumps({"momentum_course": course.slug}))
+    fetched = platform.state.key_set_fetches
+    # when: its host now resolves to a loopback address, which is no longer allowed (DNS rebinding)
+    settings.ALLOW_PRIVATE_MEDIA_URLS = False
+    page = launch(platform, user="lms-user-12", custom=json.dumps({"momentum_course": course.slug}))
+    [class_list] = queries.class_lists(course.pk)
+    # then: the launch is refused before its key set is fetched, and the class list is not read
+    assert page.status_code == 400
+    assert "not valid" in page.text
+    assert platform.state.key_set_fetches == fetched
+    assert not LtiIdentity.objects.filter(sub="lms-user-12").exists()
+    assert class_list.members == []
+    assert "127.0.0.1" in class_list.error
+
+
+def test_a_launch_whose_key_set_never_answers_is_refused_in_time(platform: Platform, settings: Any) -> None:
+    course = make_course("Cell biology")
+    settings.LTI_HTTP_TIMEOUT_SECONDS = 0.5
+    platform.state.key_set_hangs = threading.Event()
+    try:
+        page = launch(platform, user="lms-user-13", custom=json.dumps({"momentum_course": course.slug}))
+    finally:
+        platform.state.key_set_hangs.set()
+    assert page.status_code == 400  # not a web thread held for as long as the platform keeps it
+    assert "not valid" in page.text
+    assert not LtiIdentity.objects.filter(sub="lms-user-13").exists()

@@ -13,7 +13,8 @@ from momentum.webpush.tests.push_service import Browser, PushService
 
 
 @pytest.fixture
-def push_service() -> Iterator[PushService]:
+def push_service(settings: Any) -> Iterator[PushService]:
+    settings.ALLOW_PRIVATE_PUSH_ENDPOINTS = True  # it listens on 127.0.0.1
     service = PushService()
     yield service
     service.stop()

@@ -43,6 +43,22 @@ def test_a_push_arrives_encrypted_for_the_browser_and_signed_by_the_site(
     assert PushDelivery.objects.get(message=message).status == DeliveryStatus.DELIVERED
 
 
+def test_a_push_endpoint_whose_host_turns_inward_is_never_posted_to(
+    learner: Any, subscribe: Any, push_service: PushService, settings: Any
+) -> None:
+    subscribe(learner)  # saved while the local service was allowed
+    settings.ALLOW_PRIVATE_PUSH_ENDPOINTS = False  # its host now resolves to a loopback address
+
+    do_push(learner, **PUSH)
+
+    assert push_service.received == []
+    assert push_service.refused == []
+    delivery = PushDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.GONE
+    assert "non-public address" in delivery.last_error
+    assert not PushSubscription.objects.exists()
+
+
 def test_every_browser_of_the_learner_gets_the_push(learner: Any, subscribe: Any, push_service: PushService) -> None:
     subscribe(learner)
     subscribe(learner)

@@ -136,6 +136,25 @@ def test_a_deployed_site_takes_only_https_push_services(api_as: Any, learner: An
     assert "https" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://127.0.0.1:8443/push/abc",
+        "https://localhost/push/abc",
+        "https://169.254.169.254/latest/meta-data/",  # a cloud's metadata service
+        "https://10.0.0.5/admin/",
+        "https://[::1]/push/abc",
+        "https://intranet.corp/push/abc",
+    ],
+)
+def test_a_push_endpoint_on_our_own_network_is_refused(api_as: Any, learner: Any, endpoint: str) -> None:
+    response = api_as(learner).post("/me/push-subscriptions", subscription_body(endpoint))
+
+    assert response.status_code == 422
+    assert "endpoint" in response.json()["detail"]
+    assert not PushSubscription.objects.exists()
+
+
 def test_the_database_refuses_keys_of_the_wrong_size_and_a_second_row_for_an_endpoint(learner: Any) -> None:
     browser = Browser()
     with pytest.raises(IntegrityError), transaction.atomic():
