@@ -37,6 +37,10 @@
   // A table or chart too wide for the screen scrolls sideways in its box: the box then takes the
   // keyboard focus (Tab, then the arrow keys scroll it), named after its section's heading.
   function focusableScrollers() {
+    // The words, in the page's language, from base.html's <meta name="momentum-scrolls">.
+    var words = document.querySelector('meta[name="momentum-scrolls"]');
+    var alone = words ? words.getAttribute("content") : "Scrolls sideways";
+    var afterHeading = words ? words.getAttribute("data-after-heading") : "scrolls sideways";
     document.querySelectorAll(".table-wrap, .chart-card").forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
       if (scrolls && !box.hasAttribute("tabindex")) {
@@ -46,7 +50,7 @@
         box.setAttribute("role", "region");
         box.setAttribute("data-scroll-region", "");
         if (!box.hasAttribute("aria-labelledby")) {
-          box.setAttribute("aria-label", heading ? heading.textContent.trim() + " (scrolls sideways)" : "Scrolls sideways");
+          box.setAttribute("aria-label", heading ? heading.textContent.trim() + " (" + afterHeading + ")" : alone);
         }
       } else if (!scrolls && box.hasAttribute("data-scroll-region")) {
         ["tabindex", "role", "data-scroll-region"].forEach(function (name) { box.removeAttribute(name); });

@@ -63,8 +63,10 @@
   var status = control.querySelector("[data-push-status]");
   var button = control.querySelector("[data-push-subscribe]");
 
-  function say(text, state) {
-    status.textContent = text;
+  // What it says, in the page's language: the template puts each sentence on the status line
+  // (data-say-unsupported, data-say-push-service, ...).
+  function say(state) {
+    status.textContent = status.getAttribute("data-say-" + state);
     control.dataset.state = state;
   }
 
@@ -74,19 +76,19 @@
   }
 
   if (!("PushManager" in window) || !("Notification" in window)) {
-    say("This browser cannot receive push reminders.", "unsupported");
+    say("unsupported");
     button.hidden = true;
     return;
   }
   if (Notification.permission === "denied") {
-    say("Notifications are blocked for this site in your browser settings.", "denied");
+    say("denied");
     button.hidden = true;
     return;
   }
   button.hidden = false;
   button.addEventListener("click", function () {
     button.disabled = true;
-    say("Asking your browser…", "asking");
+    say("asking");
     Notification.requestPermission().then(function (permission) {
       if (permission !== "granted") throw new Error("permission");
       return navigator.serviceWorker.ready;
@@ -102,16 +104,13 @@
       });
     }).then(function (response) {
       if (!response.ok) throw new Error("server");
-      say("Reminders are on for this device.", "subscribed");
+      say("subscribed");
       location.reload();
     }).catch(function (error) {
       button.disabled = false;
-      var words = {
-        permission: "Notifications were not allowed, so no reminders will come to this device.",
-        "push-service": "This browser could not reach its push service, so reminders cannot reach this device.",
-        server: "We could not save this device; please try again.",
-      };
-      say(words[error.message] || words.server, "failed");
+      var reason = ["permission", "push-service"].indexOf(error.message) >= 0 ? error.message : "server";
+      status.textContent = status.getAttribute("data-say-" + reason);
+      control.dataset.state = "failed";
     });
   });
 })();

@@ -2,15 +2,16 @@
 // The phone's share sheet where there is one, else the link copied; the field shows it either way.
 (function () {
   "use strict";
-  function say(button, text) {
+  // The sentences come from the page, in its language (data-say-copied, data-say-not-copied).
+  function say(button, what) {
     var status = button.closest(".wallet-share").querySelector("[data-share-status]");
-    if (status) { status.textContent = text; }
+    if (status) { status.textContent = status.getAttribute("data-say-" + what); }
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-share]").forEach(function (button) {
       if (navigator.share || (navigator.clipboard && window.isSecureContext)) {
         button.hidden = false;
-        if (navigator.share) { button.firstChild.textContent = "Share"; }
+        if (navigator.share) { button.firstChild.textContent = button.getAttribute("data-share-label"); }
       }
     });
   });
@@ -23,8 +24,8 @@
       return;
     }
     navigator.clipboard.writeText(url).then(
-      function () { say(button, "Link copied."); },
-      function () { say(button, "Could not copy: select the link and copy it."); }
+      function () { say(button, "copied"); },
+      function () { say(button, "not-copied"); }
     );
   });
   document.addEventListener("focusin", function (event) {
