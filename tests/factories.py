@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.test import Client
 from django.utils import timezone
 
 from momentum.accounts.models import Role, User
@@ -22,6 +23,14 @@ from momentum.credentials.models import Credential
 from momentum.learning.models import Enrollment, LessonProgress
 
 PASSWORD = "correct-horse-42"
+
+
+def signed_in_client(user: User | None) -> Client:
+    """A test client signed in as ``user`` (its pages use the session cookie); None: anonymous."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 def make_user(email: str, *, role: Role = Role.FREE, verified: bool = True, **fields: Any) -> User:

@@ -14,15 +14,9 @@ from django.test import Client
 from momentum.accounts.actions import do_notify
 from momentum.accounts.models import NotificationKind, Role, User
 from momentum.sitesettings.actions import do_update_site_settings
-from tests.factories import make_user
+from tests.factories import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def bell(html: str) -> str:
@@ -45,7 +39,7 @@ def test_two_learners_each_see_their_own_bell_menu_and_token_from_the_same_piece
     other = make_user("noor@example.com")
     for title in ("First badge", "Second badge"):
         do_notify(learner, kind=NotificationKind.BADGE_AWARDED, title=title, body="Well done.", url="/dashboard/")
-    first, second = signed_in(learner), signed_in(other)
+    first, second = signed_in_client(learner), signed_in_client(other)
 
     mine = first.get("/terms/").content.decode()
     theirs = second.get("/terms/").content.decode()
@@ -63,7 +57,7 @@ def test_two_learners_each_see_their_own_bell_menu_and_token_from_the_same_piece
 
 
 def test_the_menu_marks_the_page_on_screen_and_shows_each_role_its_entries(admin: User, learner: User) -> None:
-    as_learner, as_admin, visitor = signed_in(learner), signed_in(admin), Client()
+    as_learner, as_admin, visitor = signed_in_client(learner), signed_in_client(admin), Client()
 
     on_profile = nav(as_learner.get("/profile/").content.decode())
     on_terms = nav(as_learner.get("/terms/").content.decode())
@@ -82,7 +76,7 @@ def test_the_menu_marks_the_page_on_screen_and_shows_each_role_its_entries(admin
 def test_a_renamed_site_and_another_language_show_in_the_frame_at_once(
     admin: User, learner: User, django_capture_on_commit_callbacks: Any
 ) -> None:
-    reader = signed_in(learner)
+    reader = signed_in_client(learner)
     assert "Momentum" in reader.get("/terms/").content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -104,7 +98,7 @@ def test_a_renamed_site_and_another_language_show_in_the_frame_at_once(
 def test_the_environment_banner_names_the_environment(learner: User, settings: object) -> None:
     staff = make_user("ines@example.com", role=Role.ADMIN)
 
-    assert "TEST ENVIRONMENT" in signed_in(staff).get("/terms/").content.decode()
+    assert "TEST ENVIRONMENT" in signed_in_client(staff).get("/terms/").content.decode()
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from momentum.accounts.models import User
 from momentum.billing.providers.signing import sign
 from momentum.billing.tests import fake_stripe
 from momentum.billing.tests.fake_stripe import FakeStripe
 from momentum.catalog.models import Course, Pacing
-from tests.factories import make_course
+from tests.factories import make_course, signed_in_client
 
 
 def _course(slug: str, *, premium: bool) -> Course:
@@ -44,13 +43,7 @@ def free_course(db: None) -> Course:
 @pytest.fixture
 def browser_of() -> Any:
     """A Django test client signed in as ``user`` (pages use the session cookie)."""
-
-    def signed_in(user: User) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return signed_in
+    return signed_in_client
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.test.client import MULTIPART_CONTENT as MULTIPART
 
 from momentum.accounts.models import User
@@ -17,7 +16,7 @@ from momentum.audit.models import AuditLog
 from momentum.catalog.models import CaptionSource, CaptionTrack, Course, Lesson, Pacing
 from momentum.learning.models import Enrollment
 from momentum.lib.clock import travel_to
-from tests.factories import make_course
+from tests.factories import make_course, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -64,13 +63,6 @@ def _upload(client: Any, course: Course, lesson: Lesson, data: bytes, *, name: s
     )  # fmt: skip
 
 
-def _signed_in(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def test_an_uploaded_vtt_file_is_served_as_webvtt_at_the_url_it_answers(
     admin: User, api_as: Any, course: Course
 ) -> None:
@@ -81,7 +73,7 @@ def test_an_uploaded_vtt_file_is_served_as_webvtt_at_the_url_it_answers(
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["lesson_id"], body["language"], body["source"]) == (lesson.pk, "en", "UPLOADED")
-    served = _signed_in(admin).get(body["url"])
+    served = signed_in_client(admin).get(body["url"])
     assert served.status_code == 200
     assert served["Content-Type"] == "text/vtt; charset=utf-8"
     text = served.content.decode()
@@ -95,7 +87,7 @@ def test_an_srt_file_is_converted_to_webvtt(admin: User, api_as: Any, course: Co
     response = _upload(api_as(admin), course, lesson, SRT, name="dia-1.srt", language="es")
 
     assert response.status_code == 201, response.content
-    served = _signed_in(admin).get(response.json()["url"]).content.decode()
+    served = signed_in_client(admin).get(response.json()["url"]).content.decode()
     assert served.startswith("WEBVTT\n")
     assert "00:00:00.500 --> 00:00:03.000\nBienvenidos al primer día." in served
     assert "," not in served.split("\n")[2]  # WebVTT's decimal point, not SRT's comma
@@ -221,18 +213,18 @@ def test_captions_are_read_by_whoever_may_open_the_lesson(
             for day in (preview, members_only)}  # fmt: skip
     Enrollment.objects.create(user=learner, course=course)
 
-    assert _signed_in(None).get(urls[1]).status_code == 200  # a preview lesson: anyone
-    assert _signed_in(None).get(urls[2]).status_code == 401
-    assert _signed_in(stranger).get(urls[2]).status_code == 403
-    assert _signed_in(learner).get(urls[2]).status_code == 200
-    assert _signed_in(admin).get(urls[2]).status_code == 200
-    assert VTT.decode().split("\n")[3] not in _signed_in(stranger).get(urls[2]).content.decode()
+    assert signed_in_client(None).get(urls[1]).status_code == 200  # a preview lesson: anyone
+    assert signed_in_client(None).get(urls[2]).status_code == 401
+    assert signed_in_client(stranger).get(urls[2]).status_code == 403
+    assert signed_in_client(learner).get(urls[2]).status_code == 200
+    assert signed_in_client(admin).get(urls[2]).status_code == 200
+    assert VTT.decode().split("\n")[3] not in signed_in_client(stranger).get(urls[2]).content.decode()
 
 
 def test_a_language_the_lesson_has_no_captions_in_is_404(admin: User, api_as: Any, course: Course) -> None:
     lesson = _lesson(course, 1)
 
-    response = _signed_in(admin).get(f"/lessons/{lesson.pk}/captions/fr.vtt")
+    response = signed_in_client(admin).get(f"/lessons/{lesson.pk}/captions/fr.vtt")
 
     assert response.status_code == 404
 
@@ -244,9 +236,9 @@ def test_a_locked_day_keeps_its_captions_locked(admin: User, learner: User, api_
     sunday = datetime(2026, 12, 6, 10, tzinfo=UTC)
     with travel_to(sunday):
         api_as(learner).post(f"/courses/{daily.slug}/enrollment")
-        locked = _signed_in(learner).get(url)
+        locked = signed_in_client(learner).get(url)
     with travel_to(datetime(2026, 12, 7, 0, 0, tzinfo=UTC)):
-        opened = _signed_in(learner).get(url)
+        opened = signed_in_client(learner).get(url)
 
     assert locked.status_code == 403
     assert "Welcome" not in locked.content.decode()
@@ -255,7 +247,7 @@ def test_a_locked_day_keeps_its_captions_locked(admin: User, learner: User, api_
 
 def test_captions_are_cacheable_and_revalidate_with_their_etag(admin: User, api_as: Any, course: Course) -> None:
     url = _upload(api_as(admin), course, _lesson(course, 1), VTT, name="x.vtt", language="en").json()["url"]
-    client = _signed_in(admin)
+    client = signed_in_client(admin)
 
     first = client.get(url)
     again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])

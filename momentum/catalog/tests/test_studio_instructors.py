@@ -4,12 +4,11 @@ the co-instructor control on their course, the ask-to-publish button; and the ad
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from momentum.accounts.models import Role, User
 from momentum.catalog.models import Course, CourseInstructor, Status
 from momentum.sitesettings.models import InstructorPublishing, SiteSettings
-from tests.factories import make_course, make_user
+from tests.factories import make_course, make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +26,8 @@ def own_course(instructor: User) -> Course:
     return course
 
 
-def _signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_an_instructors_studio_menu_has_only_courses_and_generate(instructor: User, own_course: Course) -> None:
-    page = _signed_in(instructor).get("/studio/courses/").content.decode()
+    page = signed_in_client(instructor).get("/studio/courses/").content.decode()
 
     menu = page.split('id="studio-links"', 1)[1].split("</div>", 1)[0]
     assert ">Courses<" in menu
@@ -48,7 +41,7 @@ def test_an_instructors_course_list_shows_only_the_courses_they_run(instructor: 
     co_taught = make_course("Co-taught course", slug="co-taught")
     CourseInstructor.objects.create(course=co_taught, user=instructor)
 
-    page = _signed_in(instructor).get("/studio/courses/").content.decode()
+    page = signed_in_client(instructor).get("/studio/courses/").content.decode()
 
     assert "Ink drawing" in page
     assert "Co-taught course" in page
@@ -60,7 +53,7 @@ def test_another_instructors_course_page_says_not_allowed(instructor: User) -> N
     course = make_course("Otto's course", slug="ottos-course")
     Course.objects.filter(pk=course.pk).update(owner=other)
 
-    response = _signed_in(instructor).get(f"/studio/courses/{course.pk}/")
+    response = signed_in_client(instructor).get(f"/studio/courses/{course.pk}/")
 
     assert response.status_code == 403
     assert "its co-instructors and admins may do this." in response.content.decode()
@@ -68,7 +61,7 @@ def test_another_instructors_course_page_says_not_allowed(instructor: User) -> N
 
 def test_the_owner_adds_a_co_instructor_from_the_course_page(instructor: User, own_course: Course) -> None:
     other = make_user("otto@example.com", role=Role.INSTRUCTOR, display_name="Otto")
-    client = _signed_in(instructor)
+    client = signed_in_client(instructor)
 
     response = client.post(f"/studio/courses/{own_course.pk}/instructors/", {"email": "otto@example.com"}, follow=True)
 
@@ -80,7 +73,7 @@ def test_the_owner_adds_a_co_instructor_from_the_course_page(instructor: User, o
 
 def test_where_an_admin_approves_the_publish_button_asks(instructor: User, own_course: Course) -> None:
     SiteSettings.objects.update_or_create(id=1, defaults={"instructor_publishing": InstructorPublishing.APPROVAL})
-    client = _signed_in(instructor)
+    client = signed_in_client(instructor)
     assert "Ask to publish" in client.get(f"/studio/courses/{own_course.pk}/").content.decode()
 
     response = client.post(f"/studio/courses/{own_course.pk}/publish/", follow=True)
@@ -92,9 +85,9 @@ def test_where_an_admin_approves_the_publish_button_asks(instructor: User, own_c
 
 def test_admins_see_the_courses_awaiting_their_approval(admin: User, instructor: User, own_course: Course) -> None:
     SiteSettings.objects.update_or_create(id=1, defaults={"instructor_publishing": InstructorPublishing.APPROVAL})
-    _signed_in(instructor).post(f"/studio/courses/{own_course.pk}/publish/")
+    signed_in_client(instructor).post(f"/studio/courses/{own_course.pk}/publish/")
 
-    page = _signed_in(admin).get("/studio/courses/").content.decode()
+    page = signed_in_client(admin).get("/studio/courses/").content.decode()
 
     queue = page.split('id="approval-queue"', 1)[1].split("</section>", 1)[0]
     assert "Ink drawing" in queue
@@ -102,7 +95,7 @@ def test_admins_see_the_courses_awaiting_their_approval(admin: User, instructor:
 
 
 def test_an_admin_sets_how_instructors_publish(admin: User) -> None:
-    client = _signed_in(admin)
+    client = signed_in_client(admin)
     form = {
         "site_name": "Momentum", "generation_daily_quota": 10, "generation_daily_budget_usd": "20.00",
         "generation_monthly_budget_usd": "100.00", "instructor_publishing": "PUBLISH",

@@ -6,21 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from momentum.accounts.models import Notification
 from momentum.audit.models import AuditLog
 from momentum.discussions.audit_actions import AuditAction
 from momentum.discussions.models import CommentReport, PostingSuspension
 from momentum.discussions.tests.conftest import Class, post
+from tests.factories import signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-def _signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_learner_reports_a_comment_once(api_as: Any, klass: Class) -> None:
@@ -71,9 +65,9 @@ def test_the_queue_lists_reported_comments_most_recently_reported_first(api_as: 
     newer = post(api_as, klass.mia, klass, "Second reported").json()["id"]
     post(api_as, klass.mia, klass, "Never reported")
     api_as(klass.mia).post(f"/comments/{older}/report")
-    _signed_in(klass.lee).post(f"/comments/{newer}/report/", {"reason": "spam link"})
+    signed_in_client(klass.lee).post(f"/comments/{newer}/report/", {"reason": "spam link"})
 
-    page = _signed_in(klass.admin).get("/studio/moderation/").content.decode()
+    page = signed_in_client(klass.admin).get("/studio/moderation/").content.decode()
 
     assert page.index("Second reported") < page.index("First reported")
     assert "Never reported" not in page
@@ -83,7 +77,7 @@ def test_the_queue_lists_reported_comments_most_recently_reported_first(api_as: 
 def test_hiding_from_the_queue_moves_the_comment_to_the_hidden_list(api_as: Any, klass: Class) -> None:
     made = post(api_as, klass.lee, klass, "Nasty remark").json()["id"]
     api_as(klass.mia).post(f"/comments/{made}/report")
-    studio = _signed_in(klass.admin)
+    studio = signed_in_client(klass.admin)
 
     response = studio.post(f"/studio/moderation/comments/{made}/hide/")
 
@@ -97,9 +91,9 @@ def test_dismissing_reports_keeps_the_comment_and_empties_the_queue(api_as: Any,
     made = post(api_as, klass.lee, klass, "Harmless").json()["id"]
     api_as(klass.mia).post(f"/comments/{made}/report")
 
-    _signed_in(klass.admin).post(f"/studio/moderation/comments/{made}/dismiss/")
+    signed_in_client(klass.admin).post(f"/studio/moderation/comments/{made}/dismiss/")
 
-    assert "Harmless" not in _signed_in(klass.admin).get("/studio/moderation/").content.decode()
+    assert "Harmless" not in signed_in_client(klass.admin).get("/studio/moderation/").content.decode()
     assert [i["id"] for i in api_as(klass.mia).get(klass.path).json()["items"]] == [made]
     assert AuditLog.objects.filter(action=AuditAction.COMMENT_REPORTS_DISMISSED).exists()
 
@@ -108,7 +102,7 @@ def test_warning_the_author_notifies_them(api_as: Any, klass: Class) -> None:
     made = post(api_as, klass.lee, klass, "Borderline").json()["id"]
     api_as(klass.mia).post(f"/comments/{made}/report")
 
-    _signed_in(klass.admin).post(f"/studio/moderation/comments/{made}/warn/")
+    signed_in_client(klass.admin).post(f"/studio/moderation/comments/{made}/warn/")
 
     notice = Notification.objects.get(user=klass.lee)
     assert notice.kind == "warning"
@@ -119,7 +113,7 @@ def test_warning_the_author_notifies_them(api_as: Any, klass: Class) -> None:
 def test_a_suspended_author_gets_posting_suspended_until_it_is_lifted(api_as: Any, klass: Class) -> None:
     made = post(api_as, klass.lee, klass, "Spam spam").json()["id"]
     api_as(klass.mia).post(f"/comments/{made}/report")
-    studio = _signed_in(klass.admin)
+    studio = signed_in_client(klass.admin)
 
     studio.post(f"/studio/moderation/comments/{made}/suspend/", {"reason": "spam"})
 
@@ -135,4 +129,4 @@ def test_a_suspended_author_gets_posting_suspended_until_it_is_lifted(api_as: An
 def test_an_unknown_moderation_action_is_not_found(api_as: Any, klass: Class) -> None:
     made = post(api_as, klass.lee, klass, "Anything").json()["id"]
 
-    assert _signed_in(klass.admin).post(f"/studio/moderation/comments/{made}/explode/").status_code == 404
+    assert signed_in_client(klass.admin).post(f"/studio/moderation/comments/{made}/explode/").status_code == 404
