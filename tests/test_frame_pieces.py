@@ -124,3 +124,23 @@ def test_what_a_piece_names_is_its_key() -> None:
     assert template.render(Context({"name": "Ada"})) == "Hello Ada"
     assert template.render(Context({"name": "Noor"})) == "Hello Noor"
     assert template.render(Context({"name": "Ada"})) == "Hello Ada"
+
+
+def test_a_page_overrides_the_blocks_beside_the_pieces_and_the_search_for_blocks_skips_them() -> None:
+    from django.template import engines
+    from django.template.base import VariableNode
+
+    engine = engines["django"].engine  # type: ignore[attr-defined]
+    parent = engine.from_string(
+        "{% load frame_tags %}<title>{% block title %}Site{% endblock %}</title>"
+        "{% piece 'beside-blocks' site=site_name %}<meta content='{{ site }}'>{% endpiece %}"
+        "<main>{% block content %}{% endblock %}</main>"
+    )
+    child = engine.from_string(
+        "{% extends parent %}{% block title %}Terms{% endblock %}{% block content %}Hi{% endblock %}"
+    )
+
+    page = child.render(Context({"parent": parent, "site_name": "Momentum"}))
+
+    assert page == "<title>Terms</title><meta content='Momentum'><main>Hi</main>"
+    assert parent.nodelist.get_nodes_by_type(VariableNode) == []  # what a render of every child page walks

@@ -34,6 +34,11 @@ _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 
 
 class PieceNode(Node):
+    # Django walks a root template's whole tree on every render of a page that extends it, looking
+    # for its blocks (ExtendsNode.render). A piece holds no block (refused when compiled), so the
+    # walk need not enter it: with the frame's stretches inside pieces, most of base.html is skipped.
+    child_nodelists = ()
+
     def __init__(self, name: str, values: dict[str, FilterExpression], nodelist: NodeList) -> None:
         self.name = name
         self.values = values
