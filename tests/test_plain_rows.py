@@ -26,13 +26,19 @@ def fields_of(instance: Model) -> dict[str, Any]:
     return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
 
 
-def test_plain_rows_equal_the_orms_rows_value_for_value() -> None:
-    learner = make_user("pat@example.com")
-    course = make_course("Plain rows", duration_days=7)
+def learner_with_progress(email: str, title: str, *, position: int) -> tuple[Any, Any, list[Any]]:
+    """A learner of a 7-day course with day 1 done and day 2 at ``position`` seconds."""
+    learner = make_user(email)
+    course = make_course(title, duration_days=7)
     lessons = list(course.lessons.order_by("day"))
     do_enroll(learner, course)
     do_record_progress(learner, lessons[0], completed=True)
-    do_record_progress(learner, lessons[1], completed=False, position_seconds=42)
+    do_record_progress(learner, lessons[1], completed=False, position_seconds=position)
+    return learner, course, lessons
+
+
+def test_plain_rows_equal_the_orms_rows_value_for_value() -> None:
+    learner, course, _lessons = learner_with_progress("pat@example.com", "Plain rows", position=42)
     made = LearningEvent.objects.create(
         user=learner, kind=EventKind.values[0], course=course, value=Decimal("12.345600"),
         properties={"source": "test", "nested": [1, 2, {"ok": True}]},
@@ -90,12 +96,7 @@ def test_count_and_exists_answer_in_one_query_each() -> None:
 
 
 def test_an_update_writes_what_the_orm_would_and_returns_the_rows_as_written() -> None:
-    learner = make_user("lee@example.com")
-    course = make_course("Updated in place", duration_days=7)
-    lessons = list(course.lessons.order_by("day"))
-    do_enroll(learner, course)
-    do_record_progress(learner, lessons[0], completed=True)
-    do_record_progress(learner, lessons[1], completed=False, position_seconds=5)
+    learner, _course, lessons = learner_with_progress("lee@example.com", "Updated in place", position=5)
     moved_at = clock.now()
 
     rows = PlainRows(LessonProgress, "user_id = %s AND lesson_id = %s AND completed")
