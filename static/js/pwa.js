@@ -64,10 +64,11 @@
   var button = control.querySelector("[data-push-subscribe]");
 
   // What it says, in the page's language: the template puts each sentence on the status line
-  // (data-say-unsupported, data-say-push-service, ...).
-  function say(state) {
-    status.textContent = status.getAttribute("data-say-" + state);
-    control.dataset.state = state;
+  // (data-say-unsupported, data-say-push-service, ...). The control's state is the sentence's
+  // name, unless another is given (every reason of a failure is the state "failed").
+  function say(sentence, state) {
+    status.textContent = status.getAttribute("data-say-" + sentence);
+    control.dataset.state = state || sentence;
   }
 
   function b64urlToBytes(text) {
@@ -108,9 +109,7 @@
       location.reload();
     }).catch(function (error) {
       button.disabled = false;
-      var reason = ["permission", "push-service"].indexOf(error.message) >= 0 ? error.message : "server";
-      status.textContent = status.getAttribute("data-say-" + reason);
-      control.dataset.state = "failed";
+      say(["permission", "push-service"].indexOf(error.message) >= 0 ? error.message : "server", "failed");
     });
   });
 })();
