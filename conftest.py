@@ -16,6 +16,7 @@ from django.test import Client
 
 from momentum.accounts.models import Role, User
 from tests.factories import make_user
+from tests.migrated_databases import TestDatabaseTemplate, migrated_process_databases
 from tests.workflow_wakeup import queue_threads_wake_on_new_work
 
 
@@ -88,6 +89,51 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             "`world`): move it to a module of its own, or use `committed_world`.",
             pytrace=False,
         )
+
+
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this run's, which every xdist worker of the pass shares."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def _test_database_template(run_folder: Path, django_db_modify_db_settings: None) -> TestDatabaseTemplate:
+    return TestDatabaseTemplate(run_folder, settings.DATABASES["default"])
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(_test_database_template: TestDatabaseTemplate) -> bool:
+    """This worker's test database is a copy of the pass's migrated template (tests/
+    migrated_databases.py), which pytest-django then keeps: its `migrate` finds nothing to do."""
+    _test_database_template.copy_to_this_worker()
+    return True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, _test_database_template: TestDatabaseTemplate, django_db_blocker: Any
+) -> Iterator[None]:
+    """pytest-django's setup, on the copy; at the end the copy goes, as pytest-django's own would."""
+    from django.db import connections
+
+    test_name = connections["default"].settings_dict["NAME"]
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            connection.close()
+            if hasattr(connection, "close_pool"):
+                connection.close_pool()
+    _test_database_template.drop_this_workers(test_name)
+
+
+@pytest.fixture(scope="session")
+def migrated_process_data(run_folder: Path) -> Path:
+    """A data folder `momentum migrate` has migrated on the embedded default, once per pass: a test
+    that starts `momentum` processes on SQLite files of its own copies them with
+    ``copy_process_databases(migrated_process_data, data_dir)`` instead of migrating again."""
+    return migrated_process_databases(run_folder)
 
 
 @pytest.fixture(autouse=True, scope="session")

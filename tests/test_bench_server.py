@@ -4,8 +4,6 @@ web processes whose CPU time it divides by the requests are the ones answering."
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -13,14 +11,17 @@ import pytest
 from dbos import DBOSClient
 
 from bench import load
+from tests.migrated_databases import copy_process_databases
 
 pytestmark = [pytest.mark.integration, pytest.mark.embedded_default]
 
 
-def test_the_benchmark_server_runs_no_schedule_even_one_an_earlier_run_left(tmp_path: Path) -> None:
+def test_the_benchmark_server_runs_no_schedule_even_one_an_earlier_run_left(
+    tmp_path: Path, migrated_process_data: Path
+) -> None:
     data = tmp_path / "data"
     env = load.server_environment(f"sqlite:///{data / 'momentum.sqlite3'}", "", data)
-    subprocess.run([sys.executable, "-m", "momentum.cli", "migrate", "-v", "0"], env=env, cwd=load.ROOT, check=True)
+    copy_process_databases(migrated_process_data, data)
     workflow_database = f"sqlite:///{data / 'dbos.sqlite3'}"
     earlier_run = DBOSClient(system_database_url=workflow_database)
     earlier_run.create_schedule(

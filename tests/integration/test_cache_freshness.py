@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.integration.cluster import Cluster, Web
+from tests.migrated_databases import copy_process_databases
 
 pytestmark = [pytest.mark.integration, pytest.mark.embedded_default]
 
 
 @pytest.fixture(scope="module")
-def two_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cluster, Web, Web]]:
+def two_processes(
+    tmp_path_factory: pytest.TempPathFactory, migrated_process_data: Path
+) -> Iterator[tuple[Cluster, Web, Web]]:
     with Cluster.on_sqlite(tmp_path_factory.mktemp("sqlite-cluster")) as running:
-        running.migrate()
+        copy_process_databases(migrated_process_data, Path(running.env["MOMENTUM_DATA_DIR"]))
         yield running, running.start_web(), running.start_web()
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from momentum.cli import _port_is_free, web_children
+from tests.migrated_databases import copy_process_databases
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +59,7 @@ def children_of(pid: int) -> list[int]:
 
 
 @pytest.mark.embedded_default  # its own SQLite files in either pass: about processes, not the database
-def test_serve_answers_on_port_and_stops_every_child(tmp_path: Path) -> None:
+def test_serve_answers_on_port_and_stops_every_child(tmp_path: Path, migrated_process_data: Path) -> None:
     port = free_port()
     env = {
         **os.environ,
@@ -71,7 +72,7 @@ def test_serve_answers_on_port_and_stops_every_child(tmp_path: Path) -> None:
     }
     env.pop("DBOS_SYSTEM_DATABASE_URL", None)
     env.pop("DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "momentum.cli", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
+    copy_process_databases(migrated_process_data, tmp_path)
     server = subprocess.Popen([sys.executable, "-m", "momentum.cli", "serve"], env=env, cwd=ROOT)
     try:
         deadline = time.monotonic() + 60

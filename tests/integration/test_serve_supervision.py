@@ -29,6 +29,7 @@ import pytest
 from tests.integration.cluster import free_port
 from tests.integration.test_generation_recovery import FakeServer, fake_provider_settings
 from tests.integration.test_serve import children_of
+from tests.migrated_databases import copy_process_databases
 
 pytestmark = [pytest.mark.integration, pytest.mark.embedded_default]
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,7 +150,9 @@ def fakes() -> Iterator[tuple[FakeServer, FakeServer]]:
 
 
 @pytest.mark.timeout(900)  # a generation job, two kills and restarts of real processes
-def test_killed_processes_come_back_and_the_site_answers_throughout(tmp_path: Path, fakes: Any) -> None:
+def test_killed_processes_come_back_and_the_site_answers_throughout(
+    tmp_path: Path, fakes: Any, migrated_process_data: Path
+) -> None:
     text, video = fakes
     port = free_port()
     data_dir = tmp_path / "data"
@@ -181,7 +184,7 @@ def test_killed_processes_come_back_and_the_site_answers_throughout(tmp_path: Pa
                               capture_output=True, text=True, timeout=300, check=True)  # fmt: skip
         return done.stdout
 
-    momentum("migrate", "-v", "0")
+    copy_process_databases(migrated_process_data, data_dir)
     token = momentum("shell", "-c",
         "from momentum.accounts.actions import do_ensure_admin\n"
         "from momentum.accounts.tokens import issue_access_token\n"

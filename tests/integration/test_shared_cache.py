@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_serve import children_of, free_port, get
+from tests.migrated_databases import copy_process_databases
 
 pytestmark = [pytest.mark.integration, pytest.mark.embedded_default]
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +64,7 @@ def sign_in(connection: http.client.HTTPConnection, password: str) -> int:
     return response.status
 
 
-def test_the_sixth_wrong_password_is_refused_by_every_web_process(tmp_path: Path) -> None:
+def test_the_sixth_wrong_password_is_refused_by_every_web_process(tmp_path: Path, migrated_process_data: Path) -> None:
     port = free_port()
     env = {
         **os.environ,
@@ -78,7 +79,7 @@ def test_the_sixth_wrong_password_is_refused_by_every_web_process(tmp_path: Path
     }
     for name in ("DBOS_SYSTEM_DATABASE_URL", "DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)  # the embedded default: SQLite files and the disk cache in the data folder
-    subprocess.run([sys.executable, "-m", "momentum.cli", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
+    copy_process_databases(migrated_process_data, tmp_path)
     server = subprocess.Popen([sys.executable, "-m", "momentum.cli", "serve"], env=env, cwd=ROOT)
     connections: list[http.client.HTTPConnection] = []
     try:

@@ -7,14 +7,13 @@ from pathlib import Path
 import pytest
 
 from momentum.ops.tests.test_profiles import manage
+from tests.migrated_databases import copy_process_databases
 
 SCRIPT = """
 import json
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-call_command("migrate", verbosity=0)
 page = Client().get("/accounts/login/").content.decode()
 print(json.dumps({
     "providers": sorted(settings.SOCIALACCOUNT_PROVIDERS),
@@ -36,7 +35,8 @@ KEYS = {
 }
 
 
-def test_with_their_keys_the_three_providers_are_offered(tmp_path: Path) -> None:
+def test_with_their_keys_the_three_providers_are_offered(tmp_path: Path, migrated_process_data: Path) -> None:
+    copy_process_databases(migrated_process_data, tmp_path)
     result = manage("shell", "-c", SCRIPT, MOMENTUM_ENV="test", MOMENTUM_DATA_DIR=str(tmp_path),
                     MOMENTUM_SECRET_KEY=secrets.token_urlsafe(64), **KEYS)  # fmt: skip
 
