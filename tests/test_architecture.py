@@ -10,6 +10,8 @@ import re
 import tomllib
 from pathlib import Path
 
+from tests.python_sources import parse
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "momentum"
 WEB_MODULE = re.compile(r"^(api|views|\w+_api|\w+_views)\.py$")
@@ -41,7 +43,7 @@ def web_modules() -> list[Path]:
 def view_lengths(path: Path) -> dict[str, int]:
     """How long each view of ``path`` is, by name."""
     lengths = {}
-    for node in ast.parse(path.read_text()).body:
+    for node in parse(path).body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.decorator_list:  # routed or guarded
             first = node.body[0]
             docstring = first.end_lineno - first.lineno + 1 if ast.get_docstring(node) and first.end_lineno else 0
@@ -134,7 +136,7 @@ AUDIT_CALLS = {"do_record_audit", "audit", "_audit"}
 
 def _literal_audit_actions(path: Path) -> list[str]:
     found = []
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(parse(path)):
         if not (isinstance(node, ast.Call) and node.args):
             continue
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
@@ -161,7 +163,7 @@ def test_audited_actions_are_members_of_their_apps_audit_action_enum() -> None:
 def test_no_two_apps_share_an_audit_action() -> None:
     values: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.glob("*/audit_actions.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(parse(path)):
             if (
                 isinstance(node, ast.Assign)
                 and isinstance(node.value, ast.Constant)

@@ -9,6 +9,7 @@ from pathlib import Path
 from dbos._dbos import _get_or_create_dbos_registry
 
 from momentum.platform import durable
+from tests.python_sources import parse
 
 PACKAGE = Path(durable.__file__).parent
 
@@ -31,7 +32,7 @@ KNOWN_WORKFLOWS = {
 
 
 def bare_dbos_workflows(path: Path) -> list[int]:
-    tree = ast.parse(path.read_text(), filename=str(path))
+    tree = parse(path)
     return [
         node.lineno
         for node in ast.walk(tree)

@@ -86,7 +86,8 @@ def _state_queries() -> list[tuple[str, str]]:
         label = model._meta.label_lower
         if label in RECORDS_OF_REFUSALS or model._meta.app_label in ("contenttypes", "auth", "admin"):
             continue
-        columns = ", ".join(quote(f.column) for f in model._meta.concrete_fields if f.attname not in NOT_STATE)
+        names = [f.column for f in model._meta.concrete_fields if f.column and f.attname not in NOT_STATE]
+        columns = ", ".join(quote(name) for name in names)
         queries.append((label, f"SELECT {columns} FROM {quote(model._meta.db_table)}"))  # noqa: S608 (names from the models)
     return queries
 

@@ -7,12 +7,13 @@ import ast
 from pathlib import Path
 
 import momentum
+from tests.python_sources import parse
 
 PACKAGE = Path(momentum.__file__).parent
 
 
 def role_writes(path: Path) -> list[int]:
-    tree = ast.parse(path.read_text(), filename=str(path))
+    tree = parse(path)
     lines = []
     for node in ast.walk(tree):
         targets = (

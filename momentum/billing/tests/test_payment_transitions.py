@@ -13,6 +13,7 @@ from momentum.billing import payments
 from momentum.billing.models import Payment, PaymentStatus, Product, Provider
 from momentum.billing.payments import TRANSITIONS, InvalidTransition, allows, transition
 from momentum.billing.products import PLAN_CODE
+from tests.python_sources import parse
 
 S = PaymentStatus
 BILLING = Path(payments.__file__).parent
@@ -62,7 +63,7 @@ def test_no_billing_code_sets_a_payment_status_but_the_table() -> None:
     for path in sorted(BILLING.rglob("*.py")):
         if "tests" in path.parts or "migrations" in path.parts or path.name == "payments.py":
             continue
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(parse(path)):
             if not isinstance(node, ast.Assign):
                 continue
             targets = node.targets

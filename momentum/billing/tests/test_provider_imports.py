@@ -8,6 +8,7 @@ from pathlib import Path
 
 from momentum.billing import providers
 from momentum.billing.models import Provider
+from tests.python_sources import parse
 
 PROVIDERS = Path(providers.__file__).parent
 ALLOWED = ("momentum.lib", "momentum.billing.providers")
@@ -15,7 +16,7 @@ ALLOWED = ("momentum.lib", "momentum.billing.providers")
 
 def momentum_imports(path: Path) -> list[str]:
     names = []
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(parse(path)):
         if isinstance(node, ast.ImportFrom) and node.module:
             modules = (
                 [node.module]
