@@ -35,6 +35,8 @@ KEYS = {
 }
 
 
+# `manage.py` on SQLite files of its own, whatever the pass
+@pytest.mark.embedded_default
 def test_with_their_keys_the_three_providers_are_offered(tmp_path: Path, migrated_process_data: Path) -> None:
     copy_process_databases(migrated_process_data, tmp_path)
     result = manage("shell", "-c", SCRIPT, MOMENTUM_ENV="test", MOMENTUM_DATA_DIR=str(tmp_path),

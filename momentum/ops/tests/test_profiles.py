@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# Each test runs `manage.py` on SQLite files of its own, whatever the pass (manage() drops DATABASE_URL).
+pytestmark = pytest.mark.embedded_default
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

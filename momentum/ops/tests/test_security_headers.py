@@ -42,6 +42,8 @@ def test_the_companion_headers_are_set(client: Client) -> None:
     assert "camera=()" in response["Permissions-Policy"]
 
 
+# `manage.py` on SQLite files of its own, whatever the pass
+@pytest.mark.embedded_default
 def test_prod_sends_hsts_and_secure_host_only_cookies(tmp_path: Path) -> None:
     script = (
         "import json; from django.conf import settings as s; print(json.dumps({"

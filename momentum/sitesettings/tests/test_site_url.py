@@ -8,6 +8,9 @@ import pytest
 
 from momentum.ops.tests.test_profiles import manage
 
+# Each test runs `manage.py` on SQLite files of its own, whatever the pass (manage() drops DATABASE_URL).
+pytestmark = pytest.mark.embedded_default
+
 PRINT_SITE_URL = "from django.conf import settings; print(settings.SITE_URL)"
 
 
