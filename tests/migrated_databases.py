@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESS_DATABASES = ("momentum.sqlite3", "dbos.sqlite3")
@@ -92,7 +93,8 @@ class TestDatabaseTemplate:
             self._postgres(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
             self._postgres(f'CREATE DATABASE "{self.name}"')
             s = self.settings_dict
-            url = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{self.name}"
+            login = quote(s["USER"] or "", safe="") + (":" + quote(s["PASSWORD"], safe="") if s["PASSWORD"] else "")
+            url = f"postgres://{login}@{s['HOST']}:{s['PORT']}/{self.name}"
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "momentum.test_settings"}
         _migrate(env, "manage.py", "migrate", "--run-syncdb", "--no-input", "-v", "0")
 
