@@ -16,7 +16,7 @@ from django.test import Client
 
 from momentum.accounts.models import Role, User
 from tests.factories import make_user
-from tests.migrated_databases import TestDatabaseTemplate, migrated_process_databases
+from tests.migrated_databases import TestDatabaseTemplate, migrated_process_databases, remove_sqlite
 from tests.workflow_wakeup import queue_threads_wake_on_new_work
 
 
@@ -307,8 +307,7 @@ def _workflow_engine(django_db_setup: None, django_db_blocker: Any) -> Iterator[
     # "attempt to write a readonly database").
     durable.release_system_database()
     if url.startswith("sqlite:///"):
-        for suffix in ("", "-wal", "-shm"):  # a stale WAL beside a new file corrupts it
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+        remove_sqlite(Path(url.removeprefix("sqlite:///")))
     else:
         _drop_postgres_database(url)
     with queue_threads_wake_on_new_work():

@@ -43,14 +43,19 @@ def copy_sqlite(source: Path, target: Path) -> None:
     import sqlite3  # (the one momentum.settings chose: pysqlite3's where the system's is too old)
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    remove_sqlite(target)
     reader, writer = sqlite3.connect(source), sqlite3.connect(target)
     try:
         reader.backup(writer)
     finally:
         reader.close()
         writer.close()
+
+
+def remove_sqlite(database: Path) -> None:
+    """A SQLite database and its WAL files (a stale WAL beside a new file corrupts it)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
 
 
 def _migrate(env: dict[str, str], *command: str) -> None:
@@ -101,8 +106,7 @@ class TestDatabaseTemplate:
     def drop_this_workers(self, test_name: str) -> None:
         """This worker's copy, at the end of the pass (pytest-django leaves a database it reused)."""
         if self.sqlite:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{test_name}{suffix}").unlink(missing_ok=True)
+            remove_sqlite(Path(test_name))
         else:
             self._postgres(f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
 

@@ -10,7 +10,7 @@ def parse(path: Path) -> ast.Module:
     """The file's syntax tree. CPython 3.11 counts the depth of the tree it builds in a counter the
     whole interpreter shares, and another thread building a tree at the same time (a workflow
     thread of the test worker) can leave it unbalanced: ``SystemError: AST constructor recursion
-    depth mismatch`` (python/cpython#106905; seen once in a full run). The file is read again then."""
+    depth mismatch`` (python/cpython#106905; seen once in a full run). The source is parsed again then."""
     source = path.read_text()
     for attempt in range(3):
         try:
