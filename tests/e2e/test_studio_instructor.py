@@ -41,6 +41,7 @@ def test_an_instructor_shares_and_asks_to_publish_and_an_admin_approves(
     sign_in(page, live_server, instructor)
     page.goto("/")
     page.get_by_role("link", name="Studio").first.click()
+    page.wait_for_url("**/studio/courses/")  # the click only starts the navigation
     links = page.locator("#studio-links a").all_inner_texts()
     assert links == ["Courses", "Generate", "Moderation"]
     assert page.get_by_text("Someone else's course").count() == 0
