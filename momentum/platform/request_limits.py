@@ -79,29 +79,28 @@ def _count(key: str, ttl: int, delta: int = 1) -> int:
 # Local counting (issue 21): each process counts its own requests and adds them to the shared
 # counter in batches, so most requests cost no cache round trip. A batch is a hundredth of the
 # rate (at least 1: a rate under 200 requests per window is counted in the shared store at every
-# request, exactly as before) or whatever this process counted in the last second. A process
-# refuses as soon as what it knows (the shared count at its last sync plus its own since) is over
-# the rate, so it never refuses early; with P processes the shared limit can be passed by at
-# most P batches, 1 % of the rate each.
+# request, exactly as before). A process refuses as soon as what it knows (the shared count at its
+# last sync plus its own since) is over the rate, so it never refuses early; with P processes the
+# shared limit can be passed by at most P batches, 1 % of the rate each. Nothing is synced on a
+# timer: a learner's few requests a minute would each have been a round trip, and a count left
+# unsynced when its window ends no longer limits anyone.
 SYNC_SHARE = 100
-SYNC_SECONDS = 1.0
 
 
 class _Tally:
-    __slots__ = ("known", "synced_at", "unsynced")
+    __slots__ = ("known", "unsynced")
 
     def __init__(self) -> None:
         self.known = 0  # the shared counter's value at this process's last sync
         self.unsynced = 0  # this process's requests since then
-        self.synced_at = 0.0
 
 
 _tallies: dict[str, _Tally] = {}
 _tallies_lock = threading.Lock()
 
 
-def _counted(key: str, ttl: int, requests: int, now: float) -> int:
-    """One more request on ``key``: the best count this process knows, synced when due."""
+def _counted(key: str, ttl: int, requests: int) -> int:
+    """One more request on ``key``: the best count this process knows, synced at each batch."""
     batch = max(1, requests // SYNC_SHARE)
     with _tallies_lock:
         tally = _tallies.get(key)
@@ -111,12 +110,11 @@ def _counted(key: str, ttl: int, requests: int, now: float) -> int:
             tally = _tallies[key] = _Tally()
         tally.unsynced += 1
         estimate = tally.known + tally.unsynced
-        if estimate <= requests and tally.unsynced < batch and now - tally.synced_at < SYNC_SECONDS:
+        if estimate <= requests and tally.unsynced < batch:
             return estimate
         if estimate > requests and tally.known > requests:
             return estimate  # over already by the shared count: nothing to learn from a round trip
         delta, tally.unsynced = tally.unsynced, 0
-        tally.synced_at = now
     try:
         count = _count(key, ttl, delta)
     except BaseException:
@@ -143,7 +141,7 @@ def consume(scope: str, ident: str, rate: tuple[int, int]) -> int | None:
     now = _now()
     window = int(now // seconds)
     try:
-        count = _counted(f"ratelimit:{scope}:{ident}:{window}", seconds + 1, requests, now)
+        count = _counted(f"ratelimit:{scope}:{ident}:{window}", seconds + 1, requests)
     except Exception as error:  # a cache outage must not become a site outage
         log.warning("ratelimit_cache_unavailable", error=f"{type(error).__name__}: {error}")
         return None

@@ -78,6 +78,46 @@ def test_admin_pages_share_the_admin_budget(client: Client, tight: Any, admin: U
     assert statuses == [200, 200, 429]
 
 
+@pytest.fixture
+def shared_store_trips(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The batches this process adds to the shared counters (each a cache round trip)."""
+    monkeypatch.setattr(request_limits, "_now", lambda: 1_800_000_030.0)
+    trips: list[int] = []
+    count = request_limits._count
+
+    def counted(key: str, ttl: int, delta: int = 1) -> int:
+        trips.append(delta)
+        return count(key, ttl, delta)
+
+    monkeypatch.setattr(request_limits, "_count", counted)
+    return trips
+
+
+def test_an_account_within_a_generous_rate_costs_a_round_trip_per_hundredth_of_it(
+    shared_store_trips: list[int],
+) -> None:
+    # 600 a minute: the process adds its count to the shared store every 6 requests, not at each
+    answers = [request_limits.consume("user", "42", (600, 60)) for _ in range(30)]
+
+    assert answers == [None] * 30
+    assert shared_store_trips == [6] * 5
+
+
+def test_a_process_refuses_within_one_batch_once_other_processes_have_spent_the_budget(
+    shared_store_trips: list[int],
+) -> None:
+    # given the other web processes counted the whole minute's budget in the shared store
+    window = 1_800_000_030 // 60
+    request_limits._count(f"ratelimit:user:42:{window}", 61, 600)
+
+    answers = [request_limits.consume("user", "42", (600, 60)) for _ in range(9)]
+
+    # this process lets through less than a batch, learns the count at its first sync, then refuses
+    assert answers[:5] == [None] * 5
+    assert all(answer is not None and 1 <= answer <= 60 for answer in answers[5:])
+    assert shared_store_trips == [600, 6]  # refusing needs no further round trip
+
+
 def test_probes_and_static_files_are_never_limited(client: Client, tight: Any) -> None:
     statuses = {client.get("/healthz").status_code for _ in range(5)}
     statuses |= {client.get("/static/css/momentum.css").status_code for _ in range(5)}
