@@ -2,8 +2,8 @@
 
     python -m bench.request_costs [--repeat 200] [--database-url URL] [--profile WORKLOAD]
 
-The learner's workloads of issue 21 (course page, lesson page, progress PUT, quiz attempt,
-certificate verification), each requested ``--repeat`` times through Django's test client (the
+The learner's workloads of issue 21 (course page, lesson page, progress PUT, a lesson's
+completion, quiz attempt, certificate verification), each requested ``--repeat`` times through Django's test client (the
 whole middleware stack, no HTTP server) by an enrolled learner of a 21-day course with quizzes.
 Reported per request: queries (and how many of them write), CPU milliseconds (process time,
 which other work on the machine does not inflate, unlike wall time) and the CPU ratio to a
@@ -28,7 +28,7 @@ import pstats
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -55,8 +55,9 @@ def _prepare_environment(database_url: str) -> None:
         os.environ.pop("DATABASE_URL", None)
 
 
-def _world() -> dict[str, Any]:
-    """A 21-day self-paced course with a quiz on every day, a learner enrolled half way, a certificate."""
+def _world(repeat: int) -> dict[str, Any]:
+    """A 21-day self-paced course with a quiz on every day, a learner enrolled half way, a certificate;
+    learners of a course without quizzes, with a lesson not done yet for each request of ``repeat``."""
     from django.test import Client
 
     from momentum.accounts.models import Role
@@ -87,8 +88,21 @@ def _world() -> dict[str, Any]:
     page = Client()
     page.force_login(learner)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {issue_access_token(learner)}")
+    # what marking a lesson done costs the first time (each request completes a lesson not done
+    # before): learners of a 21-day course without quizzes, each completing all but its last day
+    # (the last would complete the course, a rarer and dearer write)
+    plain = make_course("Twenty-one days of drawing", duration_days=21, lesson_minutes=12)
+    plain_lessons = list(plain.lessons.order_by("day"))[:-1]
+    completions = []
+    wanted = 10 + 1 + repeat + CALL_SAMPLE  # measure()'s requests
+    for number in range(1 + wanted // len(plain_lessons)):
+        finisher = make_user(f"bench-finisher-{number}@example.com")
+        do_enroll(finisher, plain)
+        finisher_api = Client(HTTP_AUTHORIZATION=f"Bearer {issue_access_token(finisher)}")
+        completions += [(finisher_api, f"/api/v1/courses/{plain.slug}/lessons/{lesson.pk}/progress")
+                        for lesson in plain_lessons]  # fmt: skip
     return {"course": course, "lessons": lessons, "page": page, "api": api, "anonymous": Client(),
-            "certificate": certificate, "answers": answers}  # fmt: skip
+            "certificate": certificate, "answers": answers, "completions": iter(completions)}  # fmt: skip
 
 
 def workloads(world: dict[str, Any]) -> dict[str, Callable[[int], Any]]:
@@ -104,11 +118,17 @@ def workloads(world: dict[str, Any]) -> dict[str, Callable[[int], Any]]:
         "lesson page": lambda n: page.get(f"/courses/{slug}/day/{1 + n % 10}/"),
         "progress PUT": lambda n: api.put(f"/api/v1/courses/{slug}/lessons/{progress.pk}/progress",
                                           {"completed": False, "position_seconds": n % 600}, JSON),
+        "lesson completion": lambda n: _complete_next(world["completions"]),
         # unlimited attempts (quiz_spec), every one graded and stored
         "quiz attempt": lambda n: api.post(f"/api/v1/courses/{slug}/lessons/{quiz_lesson.pk}/quiz/attempts",
                                            {"answers": world["answers"]}, JSON),
         "certificate verification": lambda n: world["anonymous"].get(f"/certificates/{world['certificate'].pk}/"),
     }  # fmt: skip
+
+
+def _complete_next(completions: Iterator[tuple[Any, str]]) -> Any:
+    client, path = next(completions)
+    return client.put(path, {"completed": True}, JSON)
 
 
 def measure(name: str, request: Callable[[int], Any], repeat: int) -> dict[str, Any]:
@@ -209,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.ALLOWED_HOSTS = ["*"]
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        world = _world()
+        world = _world(args.repeat)
         todo = workloads(world)
         if args.profile:
             profile(todo[args.profile], args.repeat)

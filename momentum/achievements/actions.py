@@ -18,6 +18,7 @@ from momentum.achievements.rules import BADGES, Facts
 from momentum.analytics.actions import do_record_event
 from momentum.analytics.models import EventKind
 from momentum.credentials.actions import do_issue_badge_credential
+from momentum.lib.plain_rows import PlainRows
 from momentum.observability import metrics
 
 
@@ -39,12 +40,21 @@ def sync_badges(badge_model: Any = Badge) -> None:
         )
 
 
+# Read at every lesson completion: plain SQL (ADR 0024), in the badges' order
+_BADGES_NOT_AWARDED = PlainRows(
+    Badge,
+    f"NOT EXISTS (SELECT 1 FROM {BadgeAward._meta.db_table} a "  # noqa: S608  (model names; the user is a placeholder)
+    f"WHERE a.badge_id = {Badge._meta.db_table}.id AND a.user_id = %s)",
+    order_by="position, code",
+)
+
+
 def do_award_badges(user: Any, facts: Facts, *, now: datetime | None = None) -> list[BadgeAward]:
     """Award every badge ``facts`` earn that ``user`` lacks, each with its credential (Open Badges).
     The unique (user, badge) constraint decides races: of two concurrent requests, one inserts and
     the other finds the award there."""
     awarded = []
-    for badge in Badge.objects.exclude(awards__user=user):
+    for badge in _BADGES_NOT_AWARDED.all([user.pk]):
         if not facts.meets(badge.rule, badge.threshold):
             continue
         try:

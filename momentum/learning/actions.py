@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
@@ -252,25 +252,30 @@ def _record_progress_in_turn(
     complete."""
     enrollment = _open_to(user, lesson, queries.locked_enrollment(user, lesson.course_id), now)
     progress = _PROGRESS_OF_LESSON.first([user.pk, lesson.pk])
+    completing = completed and (progress is None or not progress.completed)
+    if completing and not lesson_quiz_passed(user, lesson):
+        raise Problem(409, "quiz_not_passed", _("Pass this lesson's quiz to complete the lesson."))
+    first_write = progress is None
     if progress is None:  # the first write of this lesson: the enrolment's lock keeps it the only one
-        try:
-            with transaction.atomic():
-                progress = LessonProgress.objects.create(
-                    user=user, lesson=lesson, course_id=lesson.course_id, created_at=now
-                )
-        except IntegrityError:  # written meanwhile by a path that does not take the enrolment's lock
-            progress = LessonProgress.objects.get(user=user, lesson=lesson)
+        progress = LessonProgress(user=user, lesson=lesson, course_id=lesson.course_id, created_at=now)
     result = ProgressResult(progress=progress, enrollment=enrollment)
     if position_seconds is not None:
         progress.position_seconds = position_seconds
-    if completed and not progress.completed:
-        if not lesson_quiz_passed(user, lesson):
-            raise Problem(409, "quiz_not_passed", _("Pass this lesson's quiz to complete the lesson."))
+    if completing:
         progress.completed = True
         progress.completed_at = now
         progress.completed_on = local_date(user, now)
         result.lesson_completed_now = True
-    progress.save(update_fields=_PROGRESS_FIELDS)
+    if not first_write:
+        progress.save(update_fields=_PROGRESS_FIELDS)
+    else:  # one INSERT with what this write sets
+        try:
+            with transaction.atomic():
+                progress.save(force_insert=True)
+        except IntegrityError:  # written meanwhile by a path that does not take the enrolment's lock
+            return _record_progress_in_turn(
+                user, lesson, completed=completed, position_seconds=position_seconds, now=now
+            )  # it is there now: this write updates it
     if not result.lesson_completed_now:  # only the activity time moves: buffered, as a lesson view's
         LAST_ACTIVITY.add(now, key=enrollment.pk)
         return result
@@ -281,19 +286,13 @@ def _record_progress_in_turn(
     )  # fmt: skip
     record_statement(user, lambda actor: xapi_statements.lesson_completed(actor, enrollment, lesson, now), now=now)
     transaction.on_commit(metrics.LESSON_COMPLETIONS.inc)
-    if enrollment.completed_at is None and _every_lesson_done(user, lesson.course_id):
+    if enrollment.completed_at is None and queries.every_lesson_done(user.pk, lesson.course_id):
         _complete(enrollment, user, lesson.course, now)
         result.course_completed_now = True
     enrollment.save(update_fields=["last_activity_at", "completed_at", "updated_at"])
     stats = queries.learner_stats(user, today=progress.completed_on)
     result.badges = do_award_badges(user, stats.facts(), now=now)
     return result
-
-
-def _every_lesson_done(user: Any, course_id: int) -> bool:
-    done = LessonProgress.objects.filter(lesson=OuterRef("pk"), user=user, completed=True)
-    lessons = Lesson.objects.filter(course_id=course_id)
-    return lessons.exists() and not lessons.exclude(Exists(done)).exists()
 
 
 def _complete(enrollment: Enrollment, user: Any, course: Course, now: datetime) -> None:

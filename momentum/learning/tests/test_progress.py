@@ -233,3 +233,30 @@ def test_concurrent_progress_puts_leave_one_row_and_one_award(api_as: Any, learn
     awards = list(BadgeAward.objects.filter(user=learner).values_list("badge__code", flat=True))
     assert "first-course" in awards
     assert LearningEvent.objects.filter(user=learner, kind=EventKind.BADGE_AWARDED).count() == len(awards)
+
+
+def test_a_progress_row_written_by_another_path_meanwhile_is_completed_once(
+    learner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a lesson whose progress row another path writes between this completion's read and its insert
+    from momentum.learning import actions
+
+    course = make_course("Races for beginners")
+    do_enroll(learner, course)
+    lesson = course.lessons.get(day=1)
+    reads = actions._PROGRESS_OF_LESSON.first
+
+    def read_before_the_other_write(params: Any) -> Any:
+        if not LessonProgress.objects.filter(user=learner, lesson=lesson).exists():
+            LessonProgress.objects.create(user=learner, lesson=lesson, course=course, position_seconds=42)
+            return None  # what this write read, before the other one
+        return reads(params)
+
+    monkeypatch.setattr(actions._PROGRESS_OF_LESSON, "first", read_before_the_other_write)
+
+    result = do_record_progress(learner, lesson, completed=True)
+
+    # then the completion lands on that row, once, with the position the other path wrote
+    row = LessonProgress.objects.get(user=learner, lesson=lesson)
+    assert (row.completed, row.position_seconds, result.lesson_completed_now) == (True, 42, True)
+    assert LearningEvent.objects.filter(user=learner, kind=EventKind.LESSON_COMPLETED).count() == 1
