@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,37 @@ PROFILE_FIELDS = [
 def timezone_choices() -> list[tuple[str, str]]:
     names = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"}) or ["UTC"]
     return [(name, name.replace("_", " ")) for name in names]
+
+
+def _attributes(attrs: dict[str, Any]) -> str:
+    """As Django's django/forms/widgets/attrs.html writes them."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class LongSelect(forms.Select):
+    """A select for long lists (the ~600 time zones), written here with the markup of Django's
+    select template. Django renders each option through two template includes: the profile page
+    took ~250 ms of CPU to render, nearly all of it the time zone's options."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{escape(str(option["value"]))}"{_attributes(option["attrs"])}>'
+                f"{escape(option['label'])}</option>\n"
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308  (every value above is escaped)
 
 
 class SignupDetailsForm(forms.Form):
@@ -63,7 +96,10 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         help_text=gettext_lazy("Pages, emails and messages come in this language."),
     )
     timezone = forms.ChoiceField(
-        label=_("Time zone"), choices=timezone_choices, help_text=_("Your streak counts days in this time zone.")
+        label=_("Time zone"),
+        choices=timezone_choices(),  # a list: Django normalises a callable's choices at each read
+        help_text=_("Your streak counts days in this time zone."),
+        widget=LongSelect,
     )
     country = forms.CharField(
         label=_("Country"),
