@@ -48,8 +48,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     A test marked ``embedded_default`` sets its own processes on SQLite files and the disk cache
     whatever the pass: the PostgreSQL + Redis pass would run it unchanged, so it runs only in the
-    SQLite pass. So does one marked ``markup_only`` (axe-core's WCAG sweep, the keyboard's walk of
-    every page, the phone layout, the content security policy in Chromium, whether stored payloads
+    SQLite pass. So does one marked ``markup_only`` (axe-core's WCAG sweep, the keyboard-only flows
+    and walk of every page, the phone layout, the content security policy in Chromium, whether stored payloads
     run): it judges the markup the
     templates render, which the database does not change, and its page loads were among the
     PostgreSQL pass's slowest tests (the whole ``make test`` ran 26 minutes against a 25-minute
