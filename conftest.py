@@ -53,14 +53,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     run): it judges the markup the
     templates render, which the database does not change, and its page loads were among the
     PostgreSQL pass's slowest tests (the whole ``make test`` ran 26 minutes against a 25-minute
-    budget; a CI run took 32 minutes on a slower machine)."""
+    budget; a CI run took 32 minutes on a slower machine). And so does one marked ``headers_only``
+    (every page's security headers, where every page's redirect parameters lead): the request and
+    our middleware and views decide those, whatever the database holds."""
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         repeated = pytest.mark.skip(reason="runs in the SQLite pass: it uses the embedded default in both passes")
-        same_markup = pytest.mark.skip(reason="runs in the SQLite pass: the markup it checks is the same on either")
+        same_markup = pytest.mark.skip(reason="runs in the SQLite pass: what it checks is the same on either")
         for item in items:
             if item.get_closest_marker("embedded_default"):
                 item.add_marker(repeated)
-            elif item.get_closest_marker("markup_only"):
+            elif item.get_closest_marker("markup_only") or item.get_closest_marker("headers_only"):
                 item.add_marker(same_markup)
 
     def weight(item: pytest.Item) -> int:
