@@ -323,7 +323,7 @@ def _answer(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     primary inside a transaction, so a completion's figures include itself)."""
     with connections[router.db_for_read(LessonProgress)].cursor() as cursor:
         cursor.execute(sql.format(**_tables()), params)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
 def every_lesson_done(user_id: int, course_id: int) -> bool:
