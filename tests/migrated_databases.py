@@ -75,7 +75,8 @@ class TestDatabaseTemplate:
         self.name = (
             str(folder / "test-database-template.sqlite3")
             if self.sqlite
-            else f"{settings_dict['TEST']['NAME'].rsplit('_gw', 1)[0]}_template"
+            # Django's default test name when pytest-xdist has not set one (a run without -n)
+            else f"{(settings_dict['TEST']['NAME'] or 'test_' + settings_dict['NAME']).rsplit('_gw', 1)[0]}_template"
         )
 
     def copy_to_this_worker(self) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import make_course
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

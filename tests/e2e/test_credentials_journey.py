@@ -33,7 +33,7 @@ from tests.e2e.test_accessibility import check, unexplained
 from tests.e2e.test_studio_authoring import sign_in
 from tests.factories import make_course
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Seven Days of Better Sleep"
 QUIZ_DAY = 4

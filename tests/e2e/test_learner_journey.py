@@ -18,7 +18,7 @@ from django.core.files import File
 from momentum.learning.tests.conftest import mp4  # noqa: F401  (the ffmpeg-made video fixture)
 from tests.factories import make_course
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "nova.newcomer@example.com"
 PASSWORD = "Daily-lessons-2026!"

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from momentum.accounts.models import Role, User
 from momentum.catalog.models import Course, Status
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Seven Days of Watercolour"
 LESSONS = {

@@ -17,7 +17,7 @@ from momentum.billing.queries import has_premium_access
 from momentum.catalog.models import Course, Lesson
 from momentum.learning.models import Enrollment
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(tab: Any, live_server: Any, user: User) -> None:
