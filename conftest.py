@@ -65,7 +65,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         repeated = pytest.mark.skip(reason="runs in the SQLite pass: it uses the embedded default in both passes")
         same_markup = pytest.mark.skip(reason="runs in the SQLite pass: what it checks is the same on either")
-        not_a_journey = pytest.mark.skip(reason="runs in the SQLite pass: of the browser tests, this pass runs the journeys")
+        not_a_journey = pytest.mark.skip(
+            reason="runs in the SQLite pass: of the browser tests, this pass runs the journeys"
+        )
         for item in items:
             if item.get_closest_marker("embedded_default"):
                 item.add_marker(repeated)

@@ -12,7 +12,12 @@ from momentum.catalog.models import Course, Status
 from momentum.generation.models import GenerationJob, JobStatus
 from tests.e2e.test_studio_authoring import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.journey,
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture(scope="module", autouse=True)
