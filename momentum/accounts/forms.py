@@ -43,7 +43,7 @@ def _attributes(attrs: dict[str, Any]) -> str:
 class LongSelect(forms.Select):
     """A select for long lists (the ~600 time zones), written here with the markup of Django's
     select template. Django renders each option through two template includes: the profile page
-    took ~250 ms of CPU to render, nearly all of it the time zone's options."""
+    took 33.6 ms of CPU, 13.5 ms with this (in process, SQLite)."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]

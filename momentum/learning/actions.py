@@ -266,9 +266,7 @@ def _record_progress_in_turn(
         progress.completed_at = now
         progress.completed_on = local_date(user, now)
         result.lesson_completed_now = True
-    if not first_write:
-        progress.save(update_fields=_PROGRESS_FIELDS)
-    else:  # one INSERT with what this write sets
+    if first_write:  # one INSERT with what this write sets
         try:
             with transaction.atomic():
                 progress.save(force_insert=True)
@@ -276,6 +274,8 @@ def _record_progress_in_turn(
             return _record_progress_in_turn(
                 user, lesson, completed=completed, position_seconds=position_seconds, now=now
             )  # it is there now: this write updates it
+    else:
+        progress.save(update_fields=_PROGRESS_FIELDS)
     if not result.lesson_completed_now:  # only the activity time moves: buffered, as a lesson view's
         LAST_ACTIVITY.add(now, key=enrollment.pk)
         return result

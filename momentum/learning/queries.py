@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import connections, router
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -20,7 +19,7 @@ from momentum.catalog.queries import caption_tracks, is_admin, visible_courses
 from momentum.learning import pacing
 from momentum.learning.models import Cohort, Enrollment, LessonProgress
 from momentum.learning.streaks import Streak, local_date, streak, zone_of
-from momentum.lib import captions, clock, language_tags, object_keys
+from momentum.lib import captions, clock, language_tags, object_keys, plain_rows
 from momentum.lib.plain_rows import PlainRows
 from momentum.lib.problems import Problem
 from momentum.platform.caching import LEARNER
@@ -321,9 +320,7 @@ SELECT EXISTS (SELECT 1 FROM {lesson} WHERE course_id = %s)
 def _answer(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     """The rows of one of the SQL statements above, read where a read of progress goes (the
     primary inside a transaction, so a completion's figures include itself)."""
-    with connections[router.db_for_read(LessonProgress)].cursor() as cursor:
-        cursor.execute(sql.format(**_tables()), params)
-        return list(cursor.fetchall())
+    return plain_rows.answer(LessonProgress, sql.format(**_tables()), params)
 
 
 def every_lesson_done(user_id: int, course_id: int) -> bool:

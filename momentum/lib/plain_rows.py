@@ -129,9 +129,15 @@ def exists(model: type[models.Model], where: str, params: Sequence[Any]) -> bool
     return _scalar(model, f"SELECT 1 FROM {{table}} WHERE {where} LIMIT 1", params) is not None  # noqa: S608
 
 
+def answer(model: type[models.Model], sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows ``sql`` answers, read where ``model``'s reads go (the router's choice: the primary
+    inside a transaction, so what it wrote is counted)."""
+    with connections[router.db_for_read(model)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def _scalar(model: type[models.Model], template: str, params: Sequence[Any]) -> Any:
-    connection = connections[router.db_for_read(model)]
-    with connection.cursor() as cursor:
-        cursor.execute(template.format(table=connection.ops.quote_name(model._meta.db_table)), params)
-        row = cursor.fetchone()
-    return None if row is None else row[0]
+    table = connections[router.db_for_read(model)].ops.quote_name(model._meta.db_table)
+    found = answer(model, template.format(table=table), params)
+    return found[0][0] if found else None
