@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.migrated_databases import TestDatabaseTemplate
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -75,14 +77,21 @@ class Cluster:
 
     @classmethod
     @contextlib.contextmanager
-    def on_postgres(cls, root: Path, database_url: str, redis_url: str) -> Iterator[Cluster]:
-        """A cluster on a new PostgreSQL database (and its workflow database) beside ``database_url``'s."""
+    def on_postgres(
+        cls, root: Path, database_url: str, redis_url: str, *, template: TestDatabaseTemplate | None = None
+    ) -> Iterator[Cluster]:
+        """A cluster on a new PostgreSQL database (and its workflow database) beside ``database_url``'s:
+        a copy of the pass's migrated ``template`` when given (its ``migrate`` then finds nothing of
+        ours to apply), else an empty one."""
         import psycopg
 
         server, name = database_url.rsplit("/", 1)
         cluster_db = f"{name[:40]}_cluster_{uuid.uuid4().hex[:6]}"
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{cluster_db}"')
+        if template is not None:
+            template.copy_to(cluster_db)
+        else:
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{cluster_db}"')
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("MOMENTUM_", "DBOS_", "PYTEST_"))},
             "DJANGO_SETTINGS_MODULE": "momentum.settings",
@@ -94,7 +103,7 @@ class Cluster:
             "REDIS_URL": redis_url,
             "MOMENTUM_CACHE_PREFIX": f"cluster-{cluster_db}",
             "MOMENTUM_BACKUP_TARGET": str(root / "backups"),
-            "MOMENTUM_QUEUE_POLL_SECONDS": "0.1",
+            "MOMENTUM_QUEUE_POLL_SECONDS": "0.5",
             "MOMENTUM_LOG_LEVEL": "WARNING",
             "MOMENTUM_DB_POOL_MIN": "1",
             "MOMENTUM_DB_POOL_MAX": "4",

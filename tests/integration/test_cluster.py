@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 
 from tests.integration.cluster import Cluster, Web, wait_for
+from tests.migrated_databases import TestDatabaseTemplate
 
 pytestmark = [
     pytest.mark.integration,
@@ -29,12 +30,17 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cluster, Web, Web]]:
+def cluster(
+    tmp_path_factory: pytest.TempPathFactory, _test_database_template: TestDatabaseTemplate
+) -> Iterator[tuple[Cluster, Web, Web]]:
+    """The cluster's database is a copy of the pass's migrated template: `momentum migrate` still
+    runs, as an operator would, and finds only the workflow engine's database to make."""
     import redis
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     database_url = os.environ["DATABASE_URL"]  # the server of this test run; the cluster makes its own database
-    with Cluster.on_postgres(tmp_path_factory.mktemp("cluster"), database_url, settings.REDIS_URL) as running:
+    root = tmp_path_factory.mktemp("cluster")
+    with Cluster.on_postgres(root, database_url, settings.REDIS_URL, template=_test_database_template) as running:
         running.migrate()
         first, second = running.start_web(), running.start_web()
         running.start_worker()

@@ -51,7 +51,7 @@ class Worker(WorkerProcess):
                 "MOMENTUM_DATA_DIR": str(data_dir),
                 "DBOS_SYSTEM_DATABASE_URL": system_database_url,
                 "MOMENTUM_EXTRA_WORKFLOW_MODULES": "tests.integration.probe_workflows",
-                "MOMENTUM_QUEUE_POLL_SECONDS": "0.1",
+                "MOMENTUM_QUEUE_POLL_SECONDS": "0.5",
                 "PYTHONPATH": str(ROOT),
             }
         )
