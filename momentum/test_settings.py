@@ -66,7 +66,9 @@ ANONYMOUS_CACHE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 # The shared regions' memory tier is keyed by the same pushed revisions (momentum/platform/caching.py).
 REGIONS_IN_MEMORY = ANONYMOUS_CACHE
 
-# The workflow engine a pytest worker runs in-process polls its queues once a second and wakes
-# them when a workflow is queued or ends (tests/workflow_wakeup.py): polling fifteen queues every
-# 0.1 s cost each pytest worker a fifth of a core for the whole session.
-QUEUE_POLL_SECONDS = 1.0
+# The workflow engine a pytest worker runs in-process polls its queues every 2 s and wakes them
+# when a workflow is queued or ends (tests/workflow_wakeup.py): polling fifteen queues every 0.1 s
+# cost each pytest worker a fifth of a core for the whole session, and every second ~5 % of one
+# (a worker's poll costs ~48 ms of CPU, above). The tests that run workflows take as long at 2 s
+# as at 1 s (10 files, 77 s against 78 s); at 10 s they took 112 s, so some work is found by a poll.
+QUEUE_POLL_SECONDS = 2.0

@@ -4,9 +4,9 @@ DBOS gives every queue a thread that polls its queue (two queries a poll). At th
 profile used to poll, the fifteen queues cost a pytest worker a fifth of a core doing nothing
 (measured, `dbos_idle` below), in every worker, from the first browser or workflow test to the
 end of the session. In this process the queue threads now rest at the profile's
-QUEUE_POLL_SECONDS (1 s) and wake at once when a workflow is queued or ends (the two moments new
+QUEUE_POLL_SECONDS (2 s) and wake at once when a workflow is queued or ends (the two moments new
 work becomes ready), so a test waits no longer for a workflow than before and an idle worker
-polls once a second.
+polls every two seconds.
 
 Only the test process does this: a real worker polls as configured (a web process that queues a
 workflow is another process, which no in-process signal reaches).
