@@ -4,7 +4,8 @@ The app runs in this process (Django's WSGI handler) against the suite's databas
 real catalogue, so generated requests meet real courses, lessons and accounts about half the
 time. Each response must not be a 5xx, must carry a status code the operation documents, and
 must match the documented schema and content type. ``MOMENTUM_FUZZ_EXAMPLES`` sets the examples
-per operation and generation mode (``make fuzz`` raises it); each example goes out as each persona.
+per operation and generation mode (``make fuzz`` raises it; EXAMPLES below gives `make test`'s two
+passes); each example goes out as each persona.
 Besides these random phases, Schemathesis' coverage phase (``coverage``: boundary values,
 malformed content types, unusual Unicode in path and query parameters) runs on every operation,
 as the admin in ``make test`` and as every persona in ``make fuzz``.
@@ -39,7 +40,13 @@ from schemathesis.specs.openapi.checks import (
 from momentum.accounts.models import Role
 from tests.factories import make_user
 
-EXAMPLES = int(os.environ.get("MOMENTUM_FUZZ_EXAMPLES", "15"))
+# The PostgreSQL + Redis pass of `make test` sends 8 random examples per operation and mode, where
+# the SQLite pass sends 15: a third to a half less of the fuzz's time there (-n 2, admin operations
+# 72.7 s -> 48.0 s, learner operations 117.5 s -> 63.3 s). The coverage phase, whose boundary
+# values (lengths, big integers, unusual Unicode) are where the two databases answer differently,
+# runs whole in both passes.
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+EXAMPLES = int(os.environ.get("MOMENTUM_FUZZ_EXAMPLES", "8" if ON_POSTGRES else "15"))
 EVERY_PERSONA = os.environ.get("MOMENTUM_FUZZ_EVERY_PERSONA") == "1"
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 REQUESTS = {"count": 0}
