@@ -103,7 +103,7 @@ class Cluster:
             "REDIS_URL": redis_url,
             "MOMENTUM_CACHE_PREFIX": f"cluster-{cluster_db}",
             "MOMENTUM_BACKUP_TARGET": str(root / "backups"),
-            "MOMENTUM_QUEUE_POLL_SECONDS": "0.5",
+            "MOMENTUM_QUEUE_POLL_SECONDS": os.environ["MOMENTUM_QUEUE_POLL_SECONDS"],  # the test profile's
             "MOMENTUM_LOG_LEVEL": "WARNING",
             "MOMENTUM_DB_POOL_MIN": "1",
             "MOMENTUM_DB_POOL_MAX": "4",

@@ -126,7 +126,7 @@ def _worker(settings: Any, workflow_database: str, text: FakeServer, video: Fake
             "DATABASE_URL": _database_url(),
             "DBOS_SYSTEM_DATABASE_URL": workflow_database,
             "MOMENTUM_EXECUTOR_ID": "generation-recovery",
-            "MOMENTUM_QUEUE_POLL_SECONDS": "0.5",
+            "MOMENTUM_QUEUE_POLL_SECONDS": os.environ["MOMENTUM_QUEUE_POLL_SECONDS"],  # the test profile's
             "MOMENTUM_VIDEO_POLL_SECONDS": "0.5",
             **fake_provider_settings(text, video),
             "PYTHONPATH": str(ROOT),

@@ -164,7 +164,7 @@ def test_killed_processes_come_back_and_the_site_answers_throughout(
         "MOMENTUM_DATA_DIR": str(data_dir),
         "MOMENTUM_LOG_LEVEL": "WARNING",
         "MOMENTUM_WEB_WORKERS": "2",
-        "MOMENTUM_QUEUE_POLL_SECONDS": "0.5",
+        "MOMENTUM_QUEUE_POLL_SECONDS": os.environ["MOMENTUM_QUEUE_POLL_SECONDS"],  # the test profile's
         "MOMENTUM_VIDEO_POLL_SECONDS": "0.3",
         "MOMENTUM_RESTART_ALARM_COUNT": "0",  # the first restart fires the alarm, so this test sees it
         # The pollers ask several times a second, and the web processes now count requests in one

@@ -51,7 +51,7 @@ class Worker(WorkerProcess):
                 "MOMENTUM_DATA_DIR": str(data_dir),
                 "DBOS_SYSTEM_DATABASE_URL": system_database_url,
                 "MOMENTUM_EXTRA_WORKFLOW_MODULES": "tests.integration.probe_workflows",
-                "MOMENTUM_QUEUE_POLL_SECONDS": "0.5",
+                "MOMENTUM_QUEUE_POLL_SECONDS": os.environ["MOMENTUM_QUEUE_POLL_SECONDS"],  # the test profile's
                 "PYTHONPATH": str(ROOT),
             }
         )
