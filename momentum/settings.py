@@ -192,7 +192,8 @@ MIDDLEWARE = [
     # Before anything (CSRF, views, ninja) reads the query string or the body.
     "momentum.platform.request_framing.MalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, minus signing a browser out for a request that carried a replaced key.
+    "momentum.accounts.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -300,7 +301,7 @@ if DATABASE_REPLICA_URL:
     DATABASE_ROUTERS = ["momentum.platform.db_router.PrimaryReplicaRouter"]
     # Outside the session middleware, so that the session's own reads and writes are routed too.
     MIDDLEWARE.insert(
-        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        MIDDLEWARE.index("momentum.accounts.sessions.SessionMiddleware"),
         "momentum.platform.db_router.ReplicaRoutingMiddleware",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

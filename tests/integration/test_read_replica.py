@@ -35,7 +35,7 @@ def replica(settings: Any) -> Iterator[None]:
     settings.DATABASE_ROUTERS = ["momentum.platform.db_router.PrimaryReplicaRouter"]
     middleware = list(settings.MIDDLEWARE)
     middleware.insert(
-        middleware.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        middleware.index("momentum.accounts.sessions.SessionMiddleware"),
         "momentum.platform.db_router.ReplicaRoutingMiddleware",
     )
     settings.MIDDLEWARE = middleware

@@ -73,6 +73,37 @@ def test_signing_out_ends_the_session(world: World) -> None:
     assert replay.get("/profile/").status_code == 302
 
 
+def test_signing_out_tells_the_browser_to_forget_the_session_cookie(world: World) -> None:
+    browser = Client()
+    browser.post("/accounts/login/", {"login": world.owner.email, "password": PASSWORD})
+
+    response = browser.post("/accounts/logout/")
+
+    assert response.cookies["sessionid"]["max-age"] == 0
+    assert not signed_in(browser)
+
+
+@pytest.mark.parametrize("path", ["/sw.js", "/courses/", "/profile/"])
+def test_a_request_sent_before_signing_in_and_answered_after_leaves_the_browser_signed_in(
+    world: World, path: str
+) -> None:
+    """A browser sends requests side by side: its service worker's update check, a second tab. One
+    sent with the session key of before a sign-in, and answered after the sign-in replaced that
+    key, finds its session gone. Its answer must not delete the browser's session cookie, which by
+    then holds the new, signed-in key (the learner journey lost its sign-in this way, 2026-12-07)."""
+    browser = Client()
+    before = planted_session(browser)  # a session of the signed-out browser (a sign-up in progress, say)
+    browser.post("/accounts/login/", {"login": world.owner.email, "password": PASSWORD})
+    assert signed_in(browser)
+
+    late = Client()
+    late.cookies["sessionid"] = before  # sent before the sign-in, answered after it
+    answer = late.get(path)
+
+    assert answer.status_code in (200, 302)
+    assert "sessionid" not in answer.cookies  # the browser's cookie, the signed-in key, stays as it is
+
+
 def test_changing_the_password_renews_this_session_and_ends_the_others(world: World) -> None:
     here, elsewhere = Client(), Client()
     for browser in (here, elsewhere):
