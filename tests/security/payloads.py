@@ -52,8 +52,8 @@ ALL = SQL_INJECTION + HOSTILE_TEXT + XSS
 
 # `make test` sweeps every input with a sample that keeps each kind of attack (boolean, stacked and
 # UNION injection; NUL, overlong, lone surrogate and CRLF text; script, attribute, scheme and
-# Markdown XSS), so both database passes stay within the suite's time; `make fuzz` sends them all
-# (MOMENTUM_SECURITY_PAYLOADS=all).
+# Markdown XSS), so both database passes stay within the suite's time (the PostgreSQL pass sends
+# part of it: below); `make fuzz` sends them all (MOMENTUM_SECURITY_PAYLOADS=all).
 SAMPLE = [
     SQL_INJECTION[0], SQL_INJECTION[2], SQL_INJECTION[4],
     HOSTILE_TEXT[0], HOSTILE_TEXT[1], HOSTILE_TEXT[4], HOSTILE_TEXT[6],
@@ -61,9 +61,19 @@ SAMPLE = [
 ]  # fmt: skip
 
 
+# The PostgreSQL + Redis pass sends the sample's injection and hostile text, which meet the
+# database (its quoting, its NUL and encoding rules), and leaves out its XSS: to a database these
+# are plain text, stored alike on either, and whether they come back inert is the templates' and
+# the Markdown renderer's doing, checked in the SQLite pass (on PostgreSQL the two injection sweeps
+# took 113 s of CPU with them, 100 s without, 2026-12-08).
+DATABASE_SAMPLE = [payload for payload in SAMPLE if payload not in XSS]
+
+
 def swept() -> list[str]:
     """The payloads this run sends to every input."""
-    return ALL if os.environ.get("MOMENTUM_SECURITY_PAYLOADS", "").lower() == "all" else SAMPLE
+    if os.environ.get("MOMENTUM_SECURITY_PAYLOADS", "").lower() == "all":
+        return ALL
+    return DATABASE_SAMPLE if os.environ.get("DATABASE_URL", "").startswith("postgres") else SAMPLE
 
 
 # What a database error leaking into an answer looks like.
