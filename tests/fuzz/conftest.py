@@ -22,7 +22,7 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -45,8 +45,7 @@ from tests.factories import make_user
 # 72.7 s -> 48.0 s, learner operations 117.5 s -> 63.3 s). The coverage phase, whose boundary
 # values (lengths, big integers, unusual Unicode) are where the two databases answer differently,
 # runs whole in both passes.
-ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
-EXAMPLES = int(os.environ.get("MOMENTUM_FUZZ_EXAMPLES", "8" if ON_POSTGRES else "15"))
+EXAMPLES = int(os.environ.get("MOMENTUM_FUZZ_EXAMPLES", "8" if connection.vendor == "postgresql" else "15"))
 EVERY_PERSONA = os.environ.get("MOMENTUM_FUZZ_EVERY_PERSONA") == "1"
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 REQUESTS = {"count": 0}

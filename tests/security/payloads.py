@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from django.db import connection
+
 SQL_INJECTION = [
     "' OR 1=1--",
     "' OR '1'='1' /*",
@@ -73,7 +75,7 @@ def swept() -> list[str]:
     """The payloads this run sends to every input."""
     if os.environ.get("MOMENTUM_SECURITY_PAYLOADS", "").lower() == "all":
         return ALL
-    return DATABASE_SAMPLE if os.environ.get("DATABASE_URL", "").startswith("postgres") else SAMPLE
+    return DATABASE_SAMPLE if connection.vendor == "postgresql" else SAMPLE
 
 
 # What a database error leaking into an answer looks like.
